@@ -1,0 +1,48 @@
+package io.bulwark.internal;
+
+/**
+ * The bridge woven code calls: one copy in the JVM (the agent puts this jar on the bootstrap search path), so
+ * classes of every class loader reach the same runtime. Not API.
+ */
+public final class Dispatch {
+
+    // Set once by the agent before it weaves anything, so woven code never finds it empty. A volatile read
+    // is a plain load on x86 and AArch64 keeps it an ldar: cheaper than anything a lazy holder would add.
+    private static volatile GuardRuntime runtime;
+
+    private Dispatch() {
+    }
+
+    /**
+     * Installs the runtime; the first call wins and later calls are refused, so that nothing in the
+     * application can swap the guards out.
+     *
+     * @return whether {@code guards} was installed
+     */
+    public static synchronized boolean install(GuardRuntime guards) {
+        if (runtime != null || guards == null) {
+            return false;
+        }
+        runtime = guards;
+        return true;
+    }
+
+    public static boolean installed() {
+        return runtime != null;
+    }
+
+    public static Object enter(int guard, Object[] args) {
+        GuardRuntime guards = runtime;
+        if (guards == null) {
+            throw new IllegalStateException("Bulwark: woven code ran before the agent installed its runtime");
+        }
+        return guards.enter(guard, args);
+    }
+
+    public static void exit(int guard, Object token, Throwable thrown) {
+        GuardRuntime guards = runtime;
+        if (guards != null) {
+            guards.exit(guard, token, thrown);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.bulwark.internal;
+
+/**
+ * What woven code calls, through {@link Dispatch}. Implemented by the runtime the agent installs. Not API.
+ */
+public interface GuardRuntime {
+
+    /**
+     * Applies the guards of method {@code guard} before its body runs.
+     *
+     * @param args the method's arguments, or {@code null} when none of its guards reads them
+     * @return a token handed back to {@link #exit}, or {@code null}
+     * @throws io.bulwark.BulwarkException when the call is refused
+     */
+    Object enter(int guard, Object[] args);
+
+    /**
+     * Settles the guards of method {@code guard} after its body ran. Never throws: it must not replace the
+     * method's own result or exception.
+     *
+     * @param thrown what the body threw, or {@code null} when it returned
+     */
+    void exit(int guard, Object token, Throwable thrown);
+}
