@@ -1,0 +1,37 @@
+package io.bulwark.runtime;
+
+import io.bulwark.runtime.config.Settings;
+import io.bulwark.runtime.guard.GuardRegistry;
+import io.bulwark.runtime.log.Log;
+import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
+import io.bulwark.runtime.ratelimit.MicroClock;
+import io.bulwark.runtime.ratelimit.RateLimiter;
+
+/**
+ * The engines for one JVM, chosen from the settings. Creating it opens no connection and starts no thread:
+ * that happens on first use, never inside the agent's premain.
+ */
+public final class BulwarkRuntime {
+
+    private final RateLimiter rateLimiter;
+    private final GuardRegistry guards;
+
+    private BulwarkRuntime(Settings settings, RateLimiter rateLimiter) {
+        this.rateLimiter = rateLimiter;
+        this.guards = new GuardRegistry(settings, rateLimiter);
+    }
+
+    public static BulwarkRuntime create(Settings settings) {
+        Log.setLevel(settings.logLevel());
+        return new BulwarkRuntime(settings, new InMemoryRateLimiter(MicroClock.monotonic(), settings.maxKeys(), true));
+    }
+
+    public GuardRegistry guards() {
+        return guards;
+    }
+
+    /** {@code rate limits in memory (this JVM only)}: the engines in use, for the startup line. */
+    public String describe() {
+        return "rate limits " + rateLimiter.describe();
+    }
+}

@@ -1,0 +1,64 @@
+package io.bulwark.runtime.config;
+
+import java.util.Locale;
+
+/**
+ * One configuration value as the user wrote it: the key in its own spelling, the value, and where it came from.
+ *
+ * @param key    {@code bulwark.ratelimit.login.limit} or {@code BULWARK_RATELIMIT_LOGIN_LIMIT}
+ * @param origin {@code system property}, {@code environment variable}, {@code file bulwark.properties}
+ */
+record ConfigEntry(String key, String value, String origin) {
+
+    private static final int SHOWN_VALUE_LENGTH = 80;
+
+    /**
+     * The form every spelling of a key shares: lower case, anything but letters and digits as {@code _}, so that
+     * {@code bulwark.data-dir} and {@code BULWARK_DATA_DIR} are the same key.
+     */
+    static String normalize(String key) {
+        StringBuilder out = new StringBuilder(key.length());
+        for (int i = 0; i < key.length(); i++) {
+            char c = Character.toLowerCase(key.charAt(i));
+            out.append((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '_');
+        }
+        return out.toString();
+    }
+
+    String normalizedKey() {
+        return normalize(key);
+    }
+
+    /** A problem with this entry: {@code <key> (<origin>) has value '<value>': expected <expected>}. */
+    String problem(String expected) {
+        return key + " (" + origin + ") has value " + shownValue() + ": expected " + expected;
+    }
+
+    /** The value as it may appear in a message: secrets hidden, control characters escaped, long values cut. */
+    String shownValue() {
+        if (isSecret(normalizedKey())) {
+            return "<hidden, " + value.length() + " characters>";
+        }
+        StringBuilder out = new StringBuilder("'");
+        int shown = Math.min(value.length(), SHOWN_VALUE_LENGTH);
+        for (int i = 0; i < shown; i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        out.append('\'');
+        if (value.length() > shown) {
+            out.append(" (").append(value.length() - shown).append(" more characters)");
+        }
+        return out.toString();
+    }
+
+    /** Passwords, tokens, secrets and encryption keys ({@code bulwark.totp.key}); not {@code max-keys}. */
+    static boolean isSecret(String normalizedKey) {
+        return normalizedKey.contains("password") || normalizedKey.contains("secret") || normalizedKey.contains("token")
+                || (normalizedKey.startsWith("bulwark_totp_") && normalizedKey.contains("key"));
+    }
+}

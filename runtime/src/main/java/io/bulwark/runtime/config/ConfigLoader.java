@@ -1,0 +1,295 @@
+package io.bulwark.runtime.config;
+
+import io.bulwark.internal.Durations;
+import io.bulwark.internal.Suggestions;
+import io.bulwark.runtime.log.Log;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Reads configuration from the agent argument ({@code config=FILE}), then system properties {@code bulwark.*},
+ * then environment variables {@code BULWARK_*}; a later source wins. Every value is checked here, once, and
+ * all problems are reported together.
+ *
+ * <p>An unknown {@code bulwark.*} key in the file or a system property is an error (it is most likely a typo
+ * that would otherwise be silently ignored); an unknown {@code BULWARK_*} environment variable is only
+ * warned about, because environments carry variables meant for others. {@code BULWARK_TEST_*} belongs to
+ * Bulwark's own test harness and is ignored.
+ */
+public final class ConfigLoader {
+
+    static final String ENABLED = "bulwark.enabled";
+    static final String SCAN = "bulwark.scan";
+    static final String SCAN_PACKAGES = "bulwark.scan.packages";
+    static final String LOG_LEVEL = "bulwark.log.level";
+    static final String MAX_KEYS = "bulwark.ratelimit.max-keys";
+    static final List<String> KNOWN_KEYS = List.of(ENABLED, SCAN, SCAN_PACKAGES, LOG_LEVEL, MAX_KEYS,
+            "bulwark.ratelimit.<name>.limit", "bulwark.ratelimit.<name>.window", "bulwark.ratelimit.<name>.lockout");
+
+    private static final String OVERRIDE_PREFIX = "bulwark_ratelimit_";
+    private static final List<String> OVERRIDE_ATTRIBUTES = List.of("limit", "window", "lockout");
+    private static final int MAX_LIMIT = 1_000_000_000;
+    private static final Pattern PACKAGE_PREFIX =
+            Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*"
+                    + "(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*\\.?");
+
+    private final List<String> problems = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * @param agentArgument what follows {@code =} in {@code -javaagent:bulwark-agent.jar=...}, or null
+     * @throws ConfigException naming every bad key, its origin, its value and what was expected
+     */
+    public static Settings load(String agentArgument, Properties systemProperties, Map<String, String> environment) {
+        ConfigLoader loader = new ConfigLoader();
+        Map<String, ConfigEntry> entries = loader.collect(agentArgument, systemProperties, environment);
+        Settings settings = loader.interpret(entries);
+        if (!loader.problems.isEmpty()) {
+            throw new ConfigException(loader.problems);
+        }
+        loader.warnings.forEach(Log::warn);
+        return settings;
+    }
+
+    /**
+     * Only whether the agent is enabled, read before anything else so that a disabled agent stops at once; the
+     * other keys are not checked then (a switched-off agent should not refuse to start over them).
+     */
+    public static boolean enabled(String agentArgument, Properties systemProperties, Map<String, String> env) {
+        ConfigLoader loader = new ConfigLoader();
+        ConfigEntry entry = loader.collect(agentArgument, systemProperties, env).get(ConfigEntry.normalize(ENABLED));
+        loader.problems.clear();
+        boolean enabled = entry == null || loader.bool(entry);
+        if (!loader.problems.isEmpty()) {
+            throw new ConfigException(loader.problems);
+        }
+        return enabled;
+    }
+
+    private Map<String, ConfigEntry> collect(String agentArgument, Properties systemProperties,
+            Map<String, String> environment) {
+        Map<String, ConfigEntry> entries = new LinkedHashMap<>();
+        Path file = configFile(agentArgument);
+        if (file != null) {
+            for (ConfigEntry entry : readFile(file)) {
+                if (known(entry, true)) {
+                    entries.put(entry.normalizedKey(), entry);
+                }
+            }
+        }
+        for (String name : new TreeMap<>(propertiesAsMap(systemProperties)).keySet()) {
+            if (name.startsWith("bulwark.")) {
+                ConfigEntry entry = new ConfigEntry(name, systemProperties.getProperty(name), "system property");
+                if (known(entry, true)) {
+                    entries.put(entry.normalizedKey(), entry);
+                }
+            }
+        }
+        for (Map.Entry<String, String> variable : new TreeMap<>(environment).entrySet()) {
+            String name = variable.getKey();
+            if (name.startsWith("BULWARK_") && !name.startsWith("BULWARK_TEST_")) {
+                ConfigEntry entry = new ConfigEntry(name, variable.getValue(), "environment variable");
+                if (known(entry, false)) {
+                    entries.put(entry.normalizedKey(), entry);
+                }
+            }
+        }
+        return entries;
+    }
+
+    private static Map<String, String> propertiesAsMap(Properties properties) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String name : properties.stringPropertyNames()) {
+            map.put(name, properties.getProperty(name));
+        }
+        return map;
+    }
+
+    private Path configFile(String agentArgument) {
+        if (agentArgument == null || agentArgument.isBlank()) {
+            return null;
+        }
+        Path file = null;
+        for (String part : agentArgument.split(",", -1)) {
+            if (part.startsWith("config=") && part.length() > "config=".length() && file == null) {
+                file = Path.of(part.substring("config=".length()));
+            } else {
+                problems.add("agent argument '" + part + "' (in -javaagent:bulwark-agent.jar=" + agentArgument
+                        + "): expected config=FILE, once");
+            }
+        }
+        return file;
+    }
+
+    private List<ConfigEntry> readFile(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException | IllegalArgumentException e) {
+            problems.add("config file " + file.toAbsolutePath() + " (from the agent argument config=) cannot be read: "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return List.of();
+        }
+        List<ConfigEntry> entries = new ArrayList<>();
+        for (String name : new TreeMap<>(propertiesAsMap(properties)).keySet()) {
+            entries.add(new ConfigEntry(name, properties.getProperty(name).strip(), "file " + file));
+        }
+        return entries;
+    }
+
+    private boolean known(ConfigEntry entry, boolean strict) {
+        String normalized = entry.normalizedKey();
+        for (String key : KNOWN_KEYS) {
+            if (!key.contains("<") && ConfigEntry.normalize(key).equals(normalized)) {
+                return true;
+            }
+        }
+        if (overrideAttribute(normalized) != null) {
+            return true;
+        }
+        String message = entry.key() + " (" + entry.origin() + ") is not a Bulwark configuration key: expected one of "
+                + String.join(", ", KNOWN_KEYS) + Suggestions.didYouMean(entry.key(), KNOWN_KEYS);
+        if (strict) {
+            problems.add(message);
+        } else {
+            warnings.add(message + "; ignored");
+        }
+        return false;
+    }
+
+    /** {@code limit}, {@code window} or {@code lockout} for {@code bulwark_ratelimit_<name>_<attribute>}, else null. */
+    private static String overrideAttribute(String normalized) {
+        if (!normalized.startsWith(OVERRIDE_PREFIX)) {
+            return null;
+        }
+        for (String attribute : OVERRIDE_ATTRIBUTES) {
+            if (normalized.endsWith("_" + attribute)
+                    && normalized.length() > OVERRIDE_PREFIX.length() + attribute.length() + 1) {
+                return attribute;
+            }
+        }
+        return null;
+    }
+
+    private Settings interpret(Map<String, ConfigEntry> entries) {
+        boolean enabled = true;
+        List<String> scanPackages = List.of();
+        Log.Level level = Log.Level.INFO;
+        int maxKeys = Settings.DEFAULT_MAX_KEYS;
+        Map<String, OverrideBuilder> overrides = new TreeMap<>();
+        for (ConfigEntry entry : entries.values()) {
+            String key = entry.normalizedKey();
+            if (key.equals(ConfigEntry.normalize(ENABLED))) {
+                enabled = bool(entry);
+            } else if (key.equals(ConfigEntry.normalize(SCAN))) {
+                if (!entry.value().equals("annotations")) {
+                    problems.add(entry.problem("'annotations' (the only scan mode of this version)"));
+                }
+            } else if (key.equals(ConfigEntry.normalize(SCAN_PACKAGES))) {
+                scanPackages = packages(entry);
+            } else if (key.equals(ConfigEntry.normalize(LOG_LEVEL))) {
+                level = Log.Level.parse(entry.value());
+                if (level == null) {
+                    problems.add(entry.problem("one of error, warn, info, debug"));
+                    level = Log.Level.INFO;
+                }
+            } else if (key.equals(ConfigEntry.normalize(MAX_KEYS))) {
+                maxKeys = wholeNumber(entry, 1_000, 100_000_000, Settings.DEFAULT_MAX_KEYS);
+            } else {
+                String attribute = overrideAttribute(key);
+                String name = key.substring(OVERRIDE_PREFIX.length(), key.length() - attribute.length() - 1);
+                overrides.computeIfAbsent(name, n -> new OverrideBuilder()).set(attribute, entry);
+            }
+        }
+        Map<String, Settings.PolicyOverride> built = new TreeMap<>();
+        overrides.forEach((name, builder) -> built.put(name, builder.build()));
+        return new Settings(enabled, scanPackages, level, maxKeys, built);
+    }
+
+    private boolean bool(ConfigEntry entry) {
+        if (entry.value().equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (entry.value().equalsIgnoreCase("false")) {
+            return false;
+        }
+        problems.add(entry.problem("true or false"));
+        return true;
+    }
+
+    private int wholeNumber(ConfigEntry entry, int min, int max, int fallback) {
+        try {
+            int value = Integer.parseInt(entry.value());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(entry.problem("a whole number from " + min + " to " + max));
+        return fallback;
+    }
+
+    private Duration duration(ConfigEntry entry) {
+        try {
+            Duration d = Durations.parse(entry.value());
+            if (!d.isZero()) {
+                return d;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        problems.add(entry.problem("a positive duration such as 30s, 5m, 1h, 1d, 1h30m or ISO-8601 PT5M, at most 366d"));
+        return null;
+    }
+
+    private List<String> packages(ConfigEntry entry) {
+        List<String> prefixes = new ArrayList<>();
+        for (String part : entry.value().split(",", -1)) {
+            String prefix = part.strip();
+            if (prefix.isEmpty() && entry.value().isBlank()) {
+                continue;
+            }
+            if (!PACKAGE_PREFIX.matcher(prefix).matches()) {
+                problems.add(entry.problem("a comma-separated list of package names such as com.acme,org.example.api"));
+                return List.of();
+            }
+            prefixes.add(prefix.endsWith(".") ? prefix : prefix + ".");
+        }
+        return prefixes;
+    }
+
+    private final class OverrideBuilder {
+        private Integer limit;
+        private Duration window;
+        private Duration lockout;
+        private final List<String> keys = new ArrayList<>();
+
+        void set(String attribute, ConfigEntry entry) {
+            keys.add(entry.key() + " (" + entry.origin() + ")");
+            switch (attribute) {
+                case "limit" -> limit = wholeNumber(entry, 1, MAX_LIMIT, 1);
+                case "window" -> window = duration(entry);
+                default -> lockout = duration(entry);
+            }
+        }
+
+        Settings.PolicyOverride build() {
+            return new Settings.PolicyOverride(limit, window, lockout, String.join(", ", keys));
+        }
+    }
+}

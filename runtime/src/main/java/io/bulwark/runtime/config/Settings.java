@@ -1,0 +1,46 @@
+package io.bulwark.runtime.config;
+
+import io.bulwark.runtime.log.Log;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Bulwark's configuration, validated: what {@link ConfigLoader} makes of the agent argument, system properties
+ * and environment. Immutable.
+ *
+ * @param enabled       {@code bulwark.enabled}: false turns the agent off entirely
+ * @param scanPackages  {@code bulwark.scan.packages}: package prefixes the annotation scan looks in; empty for all
+ * @param logLevel      {@code bulwark.log.level}
+ * @param maxKeys       {@code bulwark.ratelimit.max-keys}: rate-limit keys the in-memory engine holds at most
+ * @param overrides     {@code bulwark.ratelimit.<name>.limit|window|lockout}, by normalized policy name
+ */
+public record Settings(boolean enabled, List<String> scanPackages, Log.Level logLevel, int maxKeys,
+        Map<String, PolicyOverride> overrides) {
+
+    public static final int DEFAULT_MAX_KEYS = 1_000_000;
+
+    public Settings {
+        scanPackages = List.copyOf(scanPackages);
+        overrides = Map.copyOf(overrides);
+    }
+
+    /** Everything at its default: enabled, scan everything, in-memory limits. */
+    public static Settings defaults() {
+        return new Settings(true, List.of(), Log.Level.INFO, DEFAULT_MAX_KEYS, Map.of());
+    }
+
+    /** The override configured for {@code policyName}, whichever spelling the configuration used. */
+    public Optional<PolicyOverride> override(String policyName) {
+        return Optional.ofNullable(overrides.get(ConfigEntry.normalize(policyName)));
+    }
+
+    /**
+     * Replaces a policy's limit, window or lockout without recompiling; {@code null} leaves it as declared.
+     *
+     * @param source the keys it came from, for the log
+     */
+    public record PolicyOverride(Integer limit, Duration window, Duration lockout, String source) {
+    }
+}

@@ -1,0 +1,11 @@
+package io.bulwark.runtime.guard;
+
+/**
+ * What the agent weaves for a registered method.
+ *
+ * @param id             the constant the woven code passes to the dispatch bridge
+ * @param readsArguments whether the woven code must pass the arguments (else it passes {@code null})
+ * @param settles        whether the woven code must call back when the method ends
+ */
+public record Registration(int id, boolean readsArguments, boolean settles) {
+}

@@ -1,0 +1,75 @@
+package io.bulwark.runtime.key;
+
+import io.bulwark.Bulwark;
+
+/**
+ * A compiled key template: the values its references name, each framed as {@code <length>:<text>} ({@code -}
+ * for null). The framing makes keys unambiguous, so {@code {caller.org}:{email}} cannot be made to collide
+ * by putting a colon in one part; literal text adds nothing to the identity of a key and is left out.
+ */
+final class CompiledKey implements KeyExtractor {
+
+    /** Where one value of the key comes from. */
+    sealed interface Source permits Argument, CallerValue {
+        Object value(Object[] args);
+    }
+
+    /** Argument {@code index}, then properties ({@code chain} may be null). */
+    record Argument(int index, PropertyChain chain) implements Source {
+        @Override
+        public Object value(Object[] args) {
+            Object arg = args[index];
+            return chain == null ? arg : chain.read(arg);
+        }
+    }
+
+    record CallerValue(CallerField field) implements Source {
+        @Override
+        public Object value(Object[] args) {
+            return field.read(Bulwark.caller());
+        }
+    }
+
+    private final Source[] sources;
+    private final boolean readsArguments;
+
+    CompiledKey(Source[] sources) {
+        this.sources = sources;
+        boolean reads = false;
+        for (Source source : sources) {
+            reads |= source instanceof Argument;
+        }
+        this.readsArguments = reads;
+    }
+
+    @Override
+    public String extract(Object[] args) {
+        StringBuilder key = new StringBuilder(32);
+        for (Source source : sources) {
+            Object value = source.value(args);
+            if (value == null) {
+                key.append('-');
+            } else {
+                String text = text(value);
+                key.append(text.length()).append(':').append(text);
+            }
+        }
+        return key.toString();
+    }
+
+    @Override
+    public boolean readsArguments() {
+        return readsArguments;
+    }
+
+    /** Only types {@link KeyCompiler} accepts get here; their text forms are stable. */
+    private static String text(Object value) {
+        if (value instanceof String s) {
+            return s;
+        }
+        if (value instanceof Enum<?> e) {
+            return e.name();
+        }
+        return value.toString();
+    }
+}

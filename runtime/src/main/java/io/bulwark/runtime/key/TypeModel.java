@@ -1,0 +1,26 @@
+package io.bulwark.runtime.key;
+
+import java.util.List;
+
+/**
+ * What the runtime needs to know about the application's types to compile a key template, answered without
+ * loading them: the agent implements it over class files (Byte Buddy's type pool). It only lists facts;
+ * {@link Properties} decides which method reads which property. Type names are binary names
+ * ({@code com.acme.Outer$Inner}, {@code int}).
+ */
+public interface TypeModel {
+
+    /**
+     * The public, non-static, no-argument, non-void methods of {@code typeName}, declared or inherited (from
+     * superclasses and interfaces), except those of {@code java.lang.Object}. Empty for primitives and for
+     * types the model cannot find.
+     */
+    List<Accessor> accessors(String typeName);
+
+    /** Whether {@code typeName} is an enum. */
+    boolean isEnum(String typeName);
+
+    /** A public no-argument method returning {@code returnType}, declared by {@code declaringType}. */
+    record Accessor(String declaringType, String name, String returnType) {
+    }
+}

@@ -1,0 +1,32 @@
+package io.bulwark.runtime.ratelimit;
+
+/**
+ * A rate-limit engine: admits a call against all of a method's limits at once, or refuses it.
+ *
+ * <p>Implementations: {@link InMemoryRateLimiter} (the embedded default).
+ */
+public interface RateLimiter {
+
+    /** A handle on one policy's counters; made once per policy name. */
+    interface Limit {
+        RateLimitPolicy policy();
+    }
+
+    Limit limit(RateLimitPolicy policy);
+
+    /**
+     * Admits one call against every limit, or against none.
+     *
+     * @param keys the rendered key of each limit, in the same order
+     * @return a token to hand to {@link #settle} after the call, or {@code null} when nothing needs settling
+     * @throws io.bulwark.RateLimitedException       when a limit refuses (the one that frees up last)
+     * @throws io.bulwark.GuardUnavailableException  when the engine cannot decide and the policy fails closed
+     */
+    Object acquire(Limit[] limits, String[] keys);
+
+    /** Settles what {@link #acquire} reserved: {@code thrown} is what the call threw, or {@code null}. */
+    void settle(Object token, Throwable thrown);
+
+    /** {@code in memory}: for the startup line. */
+    String describe();
+}

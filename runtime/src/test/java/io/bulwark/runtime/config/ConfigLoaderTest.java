@@ -1,0 +1,136 @@
+package io.bulwark.runtime.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bulwark.runtime.log.Log;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private static Properties props(String... keyValues) {
+        Properties p = new Properties();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            p.setProperty(keyValues[i], keyValues[i + 1]);
+        }
+        return p;
+    }
+
+    private Path file(String content) throws IOException {
+        Path f = dir.resolve("bulwark.properties");
+        Files.writeString(f, content);
+        return f;
+    }
+
+    private static List<String> problems(String arg, Properties p, Map<String, String> env) {
+        return assertThrows(ConfigException.class, () -> ConfigLoader.load(arg, p, env)).problems();
+    }
+
+    @Test
+    void nothingConfiguredMeansTheDefaults() {
+        assertEquals(Settings.defaults(), ConfigLoader.load(null, new Properties(), Map.of()));
+    }
+
+    @Test
+    void systemPropertiesOverrideTheFileAndTheEnvironmentOverridesBoth() throws IOException {
+        Path f = file("bulwark.ratelimit.login.limit=3\nbulwark.ratelimit.login.window=1m\nbulwark.log.level=warn\n");
+        Settings s = ConfigLoader.load("config=" + f, props("bulwark.ratelimit.login.limit", "4"),
+                Map.of("BULWARK_RATELIMIT_LOGIN_LIMIT", "7"));
+        Settings.PolicyOverride login = s.override("login").orElseThrow();
+        assertEquals(7, login.limit());
+        assertEquals(Duration.ofMinutes(1), login.window());
+        assertEquals(Log.Level.WARN, s.logLevel());
+    }
+
+    @Test
+    void environmentSpellingsReachPolicyNamesWithDashesAndDots() {
+        Settings s = ConfigLoader.load(null, new Properties(), Map.of("BULWARK_RATELIMIT_API_QUOTA_WINDOW", "30s",
+                "BULWARK_SCAN_PACKAGES", "com.acme, org.example.api"));
+        assertEquals(Duration.ofSeconds(30), s.override("api-quota").orElseThrow().window());
+        assertEquals(Duration.ofSeconds(30), s.override("api.quota").orElseThrow().window());
+        assertEquals(List.of("com.acme.", "org.example.api."), s.scanPackages());
+    }
+
+    @Test
+    void aBadValueNamesTheKeyItsOriginTheValueAndWhatWasExpected() {
+        assertEquals(List.of("bulwark.ratelimit.login.limit (system property) has value 'abc': expected a whole number "
+                + "from 1 to 1000000000"), problems(null, props("bulwark.ratelimit.login.limit", "abc"), Map.of()));
+        assertEquals(List.of("BULWARK_ENABLED (environment variable) has value 'yes': expected true or false"),
+                problems(null, new Properties(), Map.of("BULWARK_ENABLED", "yes")));
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() throws IOException {
+        Path f = file("bulwark.ratelimit.login.window=5 minutes\nbulwark.log.level=loud\n");
+        List<String> problems = problems("config=" + f, props("bulwark.ratelimit.max-keys", "10"), Map.of());
+        assertEquals(3, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("bulwark.log.level (file " + f + ") has value 'loud': expected one of"));
+        assertTrue(problems.get(1).startsWith("bulwark.ratelimit.login.window (file " + f + ") has value '5 minutes'"));
+        assertTrue(problems.get(2).startsWith("bulwark.ratelimit.max-keys (system property) has value '10'"));
+    }
+
+    @Test
+    void anUnknownKeyInAFileOrPropertyIsAnErrorWithASuggestion() {
+        List<String> problems = problems(null, props("bulwark.enabeld", "false"), Map.of());
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0).startsWith("bulwark.enabeld (system property) is not a Bulwark configuration key"));
+        assertTrue(problems.get(0).endsWith("did you mean 'bulwark.enabled'?"), problems.get(0));
+    }
+
+    @Test
+    void unknownEnvironmentVariablesAreOnlyWarnedAboutAndTestVariablesIgnored() {
+        Settings s = ConfigLoader.load(null, new Properties(), Map.of("BULWARK_HOME", "/opt/bulwark",
+                "BULWARK_TEST_REDIS_URL", "redis://localhost"));
+        assertEquals(Settings.defaults(), s);
+    }
+
+    @Test
+    void aMissingConfigFileStopsStartupNamingTheFile() {
+        List<String> problems = problems("config=" + dir.resolve("nope.properties"), new Properties(), Map.of());
+        assertTrue(problems.get(0).startsWith("config file " + dir.resolve("nope.properties").toAbsolutePath()
+                + " (from the agent argument config=) cannot be read"), problems.get(0));
+    }
+
+    @Test
+    void agentArgumentsOtherThanConfigAreRefused() {
+        assertEquals(List.of("agent argument 'debug' (in -javaagent:bulwark-agent.jar=debug): expected config=FILE, once"),
+                problems("debug", new Properties(), Map.of()));
+    }
+
+    @Test
+    void valuesInMessagesAreEscapedAndCut() {
+        String problem = problems(null, props("bulwark.enabled", "x\n" + "y".repeat(200)), Map.of()).get(0);
+        assertTrue(problem.contains("'x\\u000ayyy"), problem);
+        assertTrue(problem.contains("(122 more characters)"), problem);
+        assertFalse(problem.contains("\n"));
+    }
+
+    @Test
+    void secretLookingKeysNeverShowTheirValue() {
+        ConfigEntry entry = new ConfigEntry("bulwark.jdbc.password", "hunter2", "system property");
+        assertEquals("bulwark.jdbc.password (system property) has value <hidden, 7 characters>: expected x",
+                entry.problem("x"));
+        assertEquals("BULWARK_TOTP_KEY (environment variable) has value <hidden, 7 characters>: expected x",
+                new ConfigEntry("BULWARK_TOTP_KEY", "hunter2", "environment variable").problem("x"));
+    }
+
+    @Test
+    void theSwitchIsReadEvenWhenOtherKeysAreWrong() {
+        assertFalse(ConfigLoader.enabled(null, props("bulwark.enabled", "false", "bulwark.nonsense", "1"), Map.of()));
+        assertTrue(ConfigLoader.enabled(null, new Properties(), Map.of()));
+        assertThrows(ConfigException.class, () -> ConfigLoader.enabled(null, props("bulwark.enabled", "off"), Map.of()));
+    }
+}

@@ -1,0 +1,40 @@
+package io.bulwark.runtime.key;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A {@link TypeModel} over loaded classes, for tests that have the classes at hand. */
+public final class ReflectiveTypeModel implements TypeModel {
+
+    @Override
+    public List<Accessor> accessors(String typeName) {
+        Class<?> type = load(typeName);
+        List<Accessor> accessors = new ArrayList<>();
+        if (type == null || type.isPrimitive()) {
+            return accessors;
+        }
+        for (Method m : type.getMethods()) {
+            if (m.getParameterCount() == 0 && m.getReturnType() != void.class && !Modifier.isStatic(m.getModifiers())
+                    && m.getDeclaringClass() != Object.class) {
+                accessors.add(new Accessor(m.getDeclaringClass().getName(), m.getName(), m.getReturnType().getName()));
+            }
+        }
+        return accessors;
+    }
+
+    @Override
+    public boolean isEnum(String typeName) {
+        Class<?> type = load(typeName);
+        return type != null && type.isEnum();
+    }
+
+    private static Class<?> load(String name) {
+        try {
+            return Class.forName(name, false, ReflectiveTypeModel.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,299 @@
+package io.bulwark.runtime.ratelimit;
+
+import static io.bulwark.runtime.ratelimit.Policies.calls;
+import static io.bulwark.runtime.ratelimit.Policies.failures;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bulwark.LockedOutException;
+import io.bulwark.RateLimitedException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The semantics every rate-limit engine must have, run against each engine with a clock the test controls.
+ * Policy names are unique per test so that engines with shared state (Redis) start clean.
+ */
+public abstract class RateLimiterContract {
+
+    protected ManualClock clock;
+    protected RateLimiter limiter;
+    private String prefix;
+
+    /** An engine reading {@code clock}. */
+    protected abstract RateLimiter newLimiter(ManualClock clock);
+
+    @BeforeEach
+    void setUp() {
+        clock = new ManualClock();
+        limiter = newLimiter(clock);
+        prefix = getClass().getSimpleName() + "-" + System.nanoTime() + "-";
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (limiter instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+    }
+
+    private RateLimiter.Limit limit(RateLimitPolicy p) {
+        return limiter.limit(new RateLimitPolicy(prefix + p.name(), p.limit(), p.window(), p.key(), p.count(),
+                p.lockout(), p.failureOn(), p.resetOnSuccess(), p.onStoreFailure()));
+    }
+
+    private Object call(RateLimiter.Limit limit, String key) {
+        return limiter.acquire(new RateLimiter.Limit[] {limit}, new String[] {key});
+    }
+
+    private void fail(RateLimiter.Limit limit, String key) {
+        limiter.settle(call(limit, key), new IllegalArgumentException("wrong password"));
+    }
+
+    private void succeed(RateLimiter.Limit limit, String key) {
+        limiter.settle(call(limit, key), null);
+    }
+
+    @Test
+    void burstOfLimitIsAdmittedAndTheNextCallIsRefusedWithRetryAfter() {
+        RateLimiter.Limit api = limit(calls("api", 5, "1m"));
+        for (int i = 0; i < 5; i++) {
+            call(api, "alice");
+        }
+        RateLimitedException refused = assertThrows(RateLimitedException.class, () -> call(api, "alice"));
+        assertEquals(5, refused.limit());
+        assertEquals(0, refused.remaining());
+        assertEquals(Duration.ofSeconds(12), refused.retryAfter());
+        assertEquals(Duration.ofMinutes(1), refused.resetAfter());
+        assertTrue(refused.policy().endsWith("api"));
+    }
+
+    @Test
+    void oneCallIsAdmittedPerEmissionIntervalAfterTheBurst() {
+        RateLimiter.Limit api = limit(calls("api", 5, "1m"));
+        for (int i = 0; i < 5; i++) {
+            call(api, "alice");
+        }
+        clock.advance(Duration.ofSeconds(12).minusNanos(1_000));
+        assertThrows(RateLimitedException.class, () -> call(api, "alice"));
+        clock.advance(Duration.ofNanos(1_000));
+        call(api, "alice");
+        assertThrows(RateLimitedException.class, () -> call(api, "alice"));
+    }
+
+    @Test
+    void aFullWindowLaterTheWholeBurstIsBack() {
+        RateLimiter.Limit api = limit(calls("api", 3, "30s"));
+        for (int i = 0; i < 3; i++) {
+            call(api, "k");
+        }
+        clock.advance(Duration.ofSeconds(30));
+        for (int i = 0; i < 3; i++) {
+            call(api, "k");
+        }
+        assertThrows(RateLimitedException.class, () -> call(api, "k"));
+    }
+
+    @Test
+    void keysHaveTheirOwnCounters() {
+        RateLimiter.Limit api = limit(calls("api", 1, "1h"));
+        call(api, "alice");
+        call(api, "bob");
+        assertThrows(RateLimitedException.class, () -> call(api, "alice"));
+    }
+
+    @Test
+    void aLimitThatDoesNotDivideTheWindowStillAdmitsExactlyTheLimit() {
+        RateLimiter.Limit odd = limit(calls("odd", 3_000, "1s"));
+        for (int i = 0; i < 3_000; i++) {
+            call(odd, "k");
+        }
+        assertThrows(RateLimitedException.class, () -> call(odd, "k"));
+    }
+
+    @Test
+    void lockoutDeniesTheSixthAttemptAfterFiveFailuresWithinTheWindow() {
+        RateLimiter.Limit login = limit(failures("login", 5, "5m", "15m", false));
+        for (int i = 0; i < 5; i++) {
+            fail(login, "alice@example.com");
+            clock.advance(Duration.ofSeconds(30));
+        }
+        LockedOutException locked = assertThrows(LockedOutException.class, () -> call(login, "alice@example.com"));
+        assertEquals(Duration.ofMinutes(15).minusSeconds(30), locked.retryAfter());
+        assertEquals(Duration.ofMinutes(15), locked.lockout());
+        call(login, "bob@example.com");
+    }
+
+    @Test
+    void lockoutEndsAfterItsDurationAndTheKeyStartsAfresh() {
+        RateLimiter.Limit login = limit(failures("login", 3, "5m", "15m", false));
+        for (int i = 0; i < 3; i++) {
+            fail(login, "alice");
+        }
+        clock.advance(Duration.ofMinutes(15).minusNanos(1_000));
+        assertThrows(LockedOutException.class, () -> call(login, "alice"));
+        clock.advance(Duration.ofNanos(1_000));
+        fail(login, "alice");
+        fail(login, "alice");
+        succeed(login, "alice");
+        fail(login, "alice");
+        assertThrows(LockedOutException.class, () -> call(login, "alice"));
+    }
+
+    @Test
+    void failuresOlderThanTheWindowNoLongerCount() {
+        RateLimiter.Limit login = limit(failures("login", 3, "5m", "15m", false));
+        fail(login, "alice");
+        fail(login, "alice");
+        clock.advance(Duration.ofMinutes(5));
+        fail(login, "alice");
+        fail(login, "alice");
+        succeed(login, "alice");
+    }
+
+    @Test
+    void successResetsFailuresWhenAsked() {
+        RateLimiter.Limit login = limit(failures("login", 3, "5m", "15m", true));
+        fail(login, "alice");
+        fail(login, "alice");
+        succeed(login, "alice");
+        fail(login, "alice");
+        fail(login, "alice");
+        succeed(login, "alice");
+    }
+
+    @Test
+    void successKeepsFailuresWhenNotAsked() {
+        RateLimiter.Limit login = limit(failures("login", 3, "5m", "15m", false));
+        fail(login, "alice");
+        fail(login, "alice");
+        succeed(login, "alice");
+        fail(login, "alice");
+        assertThrows(LockedOutException.class, () -> call(login, "alice"));
+    }
+
+    @Test
+    void onlyTheListedExceptionsCountAsFailures() {
+        RateLimiter.Limit login = limit(failures("login", 2, "5m", "15m", false, "java.lang.SecurityException"));
+        for (int i = 0; i < 5; i++) {
+            limiter.settle(call(login, "alice"), new IllegalStateException("database hiccup"));
+        }
+        limiter.settle(call(login, "alice"), new SecurityException("bad password"));
+        limiter.settle(call(login, "alice"), new SecurityException("bad password") { });
+        assertThrows(LockedOutException.class, () -> call(login, "alice"));
+    }
+
+    @Test
+    void withoutLockoutFailuresRefuseUntilTheOldestLeavesTheWindow() {
+        RateLimiter.Limit guesses = limit(failures("guesses", 2, "1m", "", false));
+        fail(guesses, "k");
+        clock.advance(Duration.ofSeconds(20));
+        fail(guesses, "k");
+        RateLimitedException refused = assertThrows(RateLimitedException.class, () -> call(guesses, "k"));
+        assertEquals(Duration.ofSeconds(40), refused.retryAfter());
+        clock.advance(Duration.ofSeconds(40));
+        call(guesses, "k");
+    }
+
+    @Test
+    void attemptsInFlightHoldTheirSlotsSoConcurrentAttemptsCannotPassTheLimit() {
+        RateLimiter.Limit login = limit(failures("login", 2, "5m", "15m", false));
+        Object first = call(login, "alice");
+        Object second = call(login, "alice");
+        RateLimitedException refused = assertThrows(RateLimitedException.class, () -> call(login, "alice"));
+        assertTrue(!(refused instanceof LockedOutException), "not locked yet, only busy");
+        limiter.settle(first, null);
+        Object third = call(login, "alice");
+        limiter.settle(second, new RuntimeException());
+        limiter.settle(third, new RuntimeException());
+        assertThrows(LockedOutException.class, () -> call(login, "alice"));
+    }
+
+    @Test
+    void severalLimitsAreAllOrNothing() {
+        RateLimiter.Limit perUser = limit(calls("per-user", 2, "1m"));
+        RateLimiter.Limit perOrg = limit(calls("per-org", 3, "1m"));
+        RateLimiter.Limit[] both = {perUser, perOrg};
+        limiter.acquire(both, new String[] {"alice", "acme"});
+        limiter.acquire(both, new String[] {"alice", "acme"});
+        RateLimitedException refused = assertThrows(RateLimitedException.class,
+                () -> limiter.acquire(both, new String[] {"alice", "acme"}));
+        assertTrue(refused.policy().endsWith("per-user"));
+        // The refused calls took nothing from the org's budget: one is left for another user.
+        limiter.acquire(both, new String[] {"bob", "acme"});
+        RateLimitedException orgSpent = assertThrows(RateLimitedException.class,
+                () -> limiter.acquire(both, new String[] {"carol", "acme"}));
+        assertTrue(orgSpent.policy().endsWith("per-org"));
+    }
+
+    @Test
+    void aRefusalFromALockoutReleasesTheQuotaOfTheOtherLimit() {
+        RateLimiter.Limit login = limit(failures("login", 1, "5m", "15m", false));
+        RateLimiter.Limit perIp = limit(calls("per-ip", 2, "1h"));
+        RateLimiter.Limit[] both = {login, perIp};
+        limiter.settle(limiter.acquire(both, new String[] {"alice", "10.0.0.1"}), new RuntimeException());
+        for (int i = 0; i < 3; i++) {
+            assertThrows(LockedOutException.class, () -> limiter.acquire(both, new String[] {"alice", "10.0.0.1"}));
+        }
+        Object token = limiter.acquire(both, new String[] {"bob", "10.0.0.1"});
+        assertNotNull(token);
+        limiter.settle(token, null);
+    }
+
+    @Test
+    void sixtyFourThreadsNeverGetMoreThanTheLimit() throws Exception {
+        RateLimiter.Limit api = limit(calls("api", 100, "1h"));
+        assertEquals(100, hammer(64, 20, () -> call(api, "hot")));
+    }
+
+    @Test
+    void sixtyFourThreadsOfWrongPasswordsGetExactlyTheLimitOfTries() throws Exception {
+        RateLimiter.Limit login = limit(failures("login", 5, "5m", "15m", false));
+        int admitted = hammer(64, 4, () -> fail(login, "alice"));
+        assertEquals(5, admitted);
+        assertThrows(LockedOutException.class, () -> call(login, "alice"));
+    }
+
+    /** Runs {@code calls} per thread from {@code threads} threads at once; returns how many were admitted. */
+    protected static int hammer(int threads, int calls, Runnable call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicInteger admitted = new AtomicInteger();
+        List<Future<?>> futures = new ArrayList<>();
+        try {
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < calls; i++) {
+                        try {
+                            call.run();
+                            admitted.incrementAndGet();
+                        } catch (RateLimitedException refused) {
+                            // counted by what was admitted
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return admitted.get();
+    }
+}
