@@ -1,0 +1,79 @@
+package io.bulwark.agent.boot;
+
+import java.io.File;
+import java.io.PrintStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.util.jar.JarFile;
+
+/**
+ * {@code -javaagent:bulwark-agent.jar[=config=FILE]}. Does as little as it can: puts the jar on the bootstrap
+ * search path (one copy of the public API for every class loader), then hands over to the installer in an
+ * isolated class loader.
+ *
+ * <p>If the agent cannot start, the JVM does not start either: an application whose guards silently did not
+ * apply is worse than one that does not run. {@code bulwark.enabled=false} is the way to run without it.
+ */
+public final class AgentBoot {
+
+    /** sysexits.h EX_CONFIG: the configuration is wrong. */
+    static final int EXIT_CONFIG = 78;
+    /** sysexits.h EX_SOFTWARE: the agent itself failed. */
+    static final int EXIT_SOFTWARE = 70;
+
+    private static final String INSTALLER = "io.bulwark.agent.internal.AgentInstaller";
+    private static final String CONFIG_EXCEPTION = "io.bulwark.runtime.config.ConfigException";
+
+    private AgentBoot() {
+    }
+
+    public static void premain(String argument, Instrumentation instrumentation) {
+        try {
+            URL location = AgentBoot.class.getProtectionDomain().getCodeSource().getLocation();
+            JarFile jar = new JarFile(new File(location.toURI()));
+            instrumentation.appendToBootstrapClassLoaderSearch(jar);
+            ClassLoader isolated = new IsolatedClassLoader(jar, location);
+            Class.forName(INSTALLER, true, isolated)
+                    .getMethod("install", String.class, Instrumentation.class)
+                    .invoke(null, argument, instrumentation);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause.getClass().getName().equals(CONFIG_EXCEPTION)) {
+                System.err.println("[bulwark] configuration error; the JVM will not start:");
+                for (String line : cause.getMessage().split("\\R")) {
+                    System.err.println("[bulwark]   " + line);
+                }
+                System.err.flush();
+                Runtime.getRuntime().halt(EXIT_CONFIG);
+            }
+            fail(cause);
+        } catch (Exception | LinkageError e) {
+            fail(e);
+        }
+    }
+
+    private static void fail(Throwable t) {
+        System.err.println("[bulwark] the agent failed to start; the JVM will not start unguarded "
+                + "(set bulwark.enabled=false to run without Bulwark):");
+        t.printStackTrace(System.err);
+        System.err.flush();
+        Runtime.getRuntime().halt(EXIT_SOFTWARE);
+    }
+
+    /** {@code java -jar bulwark-agent.jar}: how to use it. */
+    public static void main(String[] args) throws URISyntaxException {
+        PrintStream out = System.out;
+        String version = AgentBoot.class.getPackage().getImplementationVersion();
+        out.println("Bulwark agent " + (version == null ? "(development build)" : version));
+        out.println();
+        out.println("Start an application with it:");
+        out.println("  java -javaagent:" + new File(AgentBoot.class.getProtectionDomain().getCodeSource().getLocation()
+                .toURI()).getName() + "[=config=bulwark.properties] -jar app.jar");
+        if (args.length > 0) {
+            System.err.println("unknown command: " + String.join(" ", args) + " (this version has no commands)");
+            System.exit(64);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.bulwark.agent.boot;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.security.cert.Certificate;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+
+/**
+ * Loads the agent's own classes (runtime, weaving, relocated Byte Buddy) from {@code inst/} in the agent jar,
+ * stored as {@code .classdata} so that neither the system nor the bootstrap class loader can see them: the
+ * application cannot load them by accident and they cannot clash with its own copies.
+ *
+ * <p>Parent is the platform loader (for {@code java.sql} and friends), which delegates to the bootstrap
+ * loader, where the public API lives: the runtime and the application share the one copy of
+ * {@code io.bulwark.*}.
+ */
+final class IsolatedClassLoader extends ClassLoader {
+
+    static final String PREFIX = "inst/";
+    private static final String CLASS_SUFFIX = ".classdata";
+
+    static {
+        registerAsParallelCapable();
+    }
+
+    private final JarFile jar;
+    private final String jarUrl;
+    private final ProtectionDomain domain;
+    private final String title;
+    private final String version;
+
+    IsolatedClassLoader(JarFile jar, URL jarLocation) throws IOException {
+        super("bulwark", ClassLoader.getPlatformClassLoader());
+        this.jar = jar;
+        this.jarUrl = jarLocation.toExternalForm();
+        this.domain = new ProtectionDomain(new CodeSource(jarLocation, (Certificate[]) null), null, this, null);
+        Manifest manifest = jar.getManifest();
+        Attributes main = manifest == null ? new Attributes() : manifest.getMainAttributes();
+        this.title = main.getValue(Attributes.Name.IMPLEMENTATION_TITLE);
+        this.version = main.getValue(Attributes.Name.IMPLEMENTATION_VERSION);
+    }
+
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+        JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + CLASS_SUFFIX);
+        if (entry == null) {
+            throw new ClassNotFoundException(name);
+        }
+        byte[] bytes;
+        try (InputStream in = jar.getInputStream(entry)) {
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw new ClassNotFoundException(name, e);
+        }
+        int dot = name.lastIndexOf('.');
+        if (dot > 0) {
+            String pkg = name.substring(0, dot);
+            if (getDefinedPackage(pkg) == null) {
+                try {
+                    definePackage(pkg, null, null, null, title, version, null, null);
+                } catch (IllegalArgumentException raced) {
+                    // another thread defined it first
+                }
+            }
+        }
+        return defineClass(name, bytes, 0, bytes.length, domain);
+    }
+
+    /** Serves {@code x/Y.class} from {@code inst/x/Y.classdata}: Byte Buddy reads advice classes as resources. */
+    @Override
+    protected URL findResource(String name) {
+        String path = PREFIX + (name.endsWith(".class")
+                ? name.substring(0, name.length() - ".class".length()) + CLASS_SUFFIX
+                : name);
+        if (jar.getJarEntry(path) == null) {
+            return null;
+        }
+        try {
+            return new URL("jar:" + jarUrl + "!/" + path);
+        } catch (MalformedURLException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    protected Enumeration<URL> findResources(String name) {
+        URL url = findResource(name);
+        return url == null ? Collections.emptyEnumeration() : Collections.enumeration(Collections.singletonList(url));
+    }
+}

@@ -1,0 +1,39 @@
+package io.bulwark.agent.internal;
+
+import io.bulwark.agent.internal.weaving.Weaver;
+import io.bulwark.internal.Dispatch;
+import io.bulwark.runtime.BulwarkRuntime;
+import io.bulwark.runtime.config.ConfigLoader;
+import io.bulwark.runtime.config.Settings;
+import io.bulwark.runtime.log.Log;
+import java.lang.instrument.Instrumentation;
+
+/** Reads the configuration, creates the runtime, installs the weaver. Called once, from premain. */
+public final class AgentInstaller {
+
+    private AgentInstaller() {
+    }
+
+    /**
+     * @throws io.bulwark.runtime.config.ConfigException when the configuration is wrong (the JVM then stops)
+     */
+    public static void install(String argument, Instrumentation instrumentation) {
+        if (!ConfigLoader.enabled(argument, System.getProperties(), System.getenv())) {
+            Log.info("agent " + version() + " is disabled (bulwark.enabled=false): no method is guarded");
+            return;
+        }
+        Settings settings = ConfigLoader.load(argument, System.getProperties(), System.getenv());
+        BulwarkRuntime runtime = BulwarkRuntime.create(settings);
+        if (!Dispatch.install(runtime.guards())) {
+            throw new IllegalStateException("another Bulwark runtime is already installed in this JVM");
+        }
+        Weaver.install(instrumentation, settings, runtime.guards());
+        Log.info("agent " + version() + " active: " + runtime.describe() + "; guarded classes found by annotation scan"
+                + (settings.scanPackages().isEmpty() ? "" : " of " + String.join(", ", settings.scanPackages())));
+    }
+
+    private static String version() {
+        String version = AgentInstaller.class.getPackage().getImplementationVersion();
+        return version == null ? "(development build)" : version;
+    }
+}

@@ -1,0 +1,2 @@
+/** Not API. The agent's installer and weaving, loaded in Bulwark's isolated class loader. */
+package io.bulwark.agent.internal;
