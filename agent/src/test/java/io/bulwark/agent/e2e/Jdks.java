@@ -54,7 +54,8 @@ final class Jdks {
         return List.copyOf(byFeature.values());
     }
 
-    private static Integer feature(Path home) {
+    /** The feature release of the JDK at {@code home} (17, 25), read from its release file; null if none. */
+    static Integer feature(Path home) {
         Path release = home.resolve("release");
         if (!Files.isRegularFile(release)) {
             return null;

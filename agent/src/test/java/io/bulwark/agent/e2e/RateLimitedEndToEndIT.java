@@ -44,6 +44,7 @@ class RateLimitedEndToEndIT {
     void theCallPastTheLimitIsRefusedOnPublicPrivateStaticFinalAndSelfInvokedMethods(Path javaHome) throws Exception {
         ForkedJvm.Result r = new ForkedJvm().java(javaHome).run(QuotaApp.class).assertExit(0);
         assertEquals("true", r.value("agentActive"));
+        assertEquals(String.valueOf(Jdks.feature(javaHome)), r.value("java"));
         for (int i = 1; i <= 3; i++) {
             assertEquals("OK", r.value("public." + i));
         }

@@ -37,6 +37,13 @@ public final class ConfigLoader {
     static final List<String> KNOWN_KEYS = List.of(ENABLED, SCAN, SCAN_PACKAGES, LOG_LEVEL, MAX_KEYS,
             "bulwark.ratelimit.<name>.limit", "bulwark.ratelimit.<name>.window", "bulwark.ratelimit.<name>.lockout");
 
+    /**
+     * Keys of the design that this version does not implement yet. Setting one is an error from any source,
+     * the environment included: a user who sets a Redis URL must not get per-JVM limits believing them shared.
+     */
+    static final List<String> NOT_YET_SUPPORTED = List.of("bulwark.redis.url", "bulwark.jdbc.url", "bulwark.jdbc.user",
+            "bulwark.jdbc.password", "bulwark.data-dir", "bulwark.totp.key", "bulwark.audit.retention");
+
     private static final String OVERRIDE_PREFIX = "bulwark_ratelimit_";
     private static final List<String> OVERRIDE_ATTRIBUTES = List.of("limit", "window", "lockout");
     private static final int MAX_LIMIT = 1_000_000_000;
@@ -160,6 +167,13 @@ public final class ConfigLoader {
         }
         if (overrideAttribute(normalized) != null) {
             return true;
+        }
+        for (String key : NOT_YET_SUPPORTED) {
+            if (ConfigEntry.normalize(key).equals(normalized)) {
+                problems.add(entry.key() + " (" + entry.origin() + ") is not supported by this version of Bulwark yet: "
+                        + "remove it (rate limits are kept in this JVM's memory)");
+                return false;
+            }
         }
         String message = entry.key() + " (" + entry.origin() + ") is not a Bulwark configuration key: expected one of "
                 + String.join(", ", KNOWN_KEYS) + Suggestions.didYouMean(entry.key(), KNOWN_KEYS);

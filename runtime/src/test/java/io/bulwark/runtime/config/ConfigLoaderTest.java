@@ -98,6 +98,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void keysOfFeaturesNotBuiltYetAreErrorsEvenFromTheEnvironment() {
+        List<String> problems = problems(null, new Properties(), Map.of("BULWARK_REDIS_URL", "redis://cache:6379"));
+        assertEquals(List.of("BULWARK_REDIS_URL (environment variable) is not supported by this version of Bulwark "
+                + "yet: remove it (rate limits are kept in this JVM's memory)"), problems);
+        assertFalse(problems.get(0).contains("cache"), "the value (which may hold a password) is not repeated");
+    }
+
+    @Test
     void aMissingConfigFileStopsStartupNamingTheFile() {
         List<String> problems = problems("config=" + dir.resolve("nope.properties"), new Properties(), Map.of());
         assertTrue(problems.get(0).startsWith("config file " + dir.resolve("nope.properties").toAbsolutePath()
