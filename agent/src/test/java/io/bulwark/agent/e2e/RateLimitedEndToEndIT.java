@@ -115,30 +115,48 @@ class RateLimitedEndToEndIT {
         assertTrue(r.value("preloaded.2").startsWith("RateLimitedException policy=preloaded"), r.toString());
     }
 
-    @Test
-    void withoutParameterNamesInTheClassFileAKeyNamingAParameterRefusesAndSaysHowToFixIt() throws Exception {
-        Path src = dir.resolve("src/nonames/App.java");
-        Files.createDirectories(src.getParent());
-        Files.writeString(src, """
-                package nonames;
-                import io.bulwark.RateLimited;
-                public class App {
-                    @RateLimited(name = "login", limit = 1, window = "1m", key = "{email}")
-                    static String login(String email) { return "ran"; }
-                    public static void main(String[] args) {
-                        try { System.out.println("login=" + login("alice")); }
-                        catch (io.bulwark.GuardUnavailableException e) { System.out.println("login=" + e.getMessage()); }
+    private static final String NO_NAMES_APP = """
+            package nonames;
+            import io.bulwark.RateLimited;
+            public class App {
+                @RateLimited(name = "login", limit = 1, window = "1m", key = "{email}")
+                static String login(String email) { return "ran"; }
+                public static void main(String[] args) {
+                    for (String who : new String[] {"alice", "alice", "bob"}) {
+                        try { System.out.println("login." + who + "=" + login(who)); }
+                        catch (io.bulwark.BulwarkException e) { System.out.println("login." + who + "=" + e.getMessage()); }
                     }
                 }
-                """);
-        Path classes = dir.resolve("classes");
+            }
+            """;
+
+    /** Compiles {@link #NO_NAMES_APP} with the given debug option and no -parameters. */
+    private Path compileWithout(String debugOption) throws IOException {
+        String folder = debugOption.replaceAll("[^a-z]", "");
+        Path src = dir.resolve(folder + "/src/nonames/App.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, NO_NAMES_APP);
+        Path classes = dir.resolve(folder + "/classes");
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int status = javac.run(null, null, null, "-g:none", "--release", "17", "-cp", ForkedJvm.ANNOTATIONS_JAR.toString(),
-                "-d", classes.toString(), src.toString());
-        assertEquals(0, status);
-        ForkedJvm.Result app = new ForkedJvm().onlyClasspath(classes, ForkedJvm.ANNOTATIONS_JAR).runMain("nonames.App")
-                .assertExit(0);
-        assertTrue(app.value("login").contains("its guard declaration is invalid"), app.toString());
+        assertEquals(0, javac.run(null, null, null, debugOption, "--release", "17", "-cp",
+                ForkedJvm.ANNOTATIONS_JAR.toString(), "-d", classes.toString(), src.toString()));
+        return classes;
+    }
+
+    @Test
+    void parameterNamesAreReadFromDebugInfoWhenCompiledWithGButNotParameters() throws Exception {
+        ForkedJvm.Result app = new ForkedJvm().onlyClasspath(compileWithout("-g"), ForkedJvm.ANNOTATIONS_JAR)
+                .runMain("nonames.App").assertExit(0);
+        assertEquals(List.of("login.alice=ran", "login.alice=rate limit 'login' exceeded (1 per 1m); retry after 1m",
+                "login.bob=ran"), app.lines());
+    }
+
+    @Test
+    void withoutParameterNamesInTheClassFileAKeyNamingAParameterRefusesAndSaysHowToFixIt() throws Exception {
+        ForkedJvm.Result app = new ForkedJvm().onlyClasspath(compileWithout("-g:none"), ForkedJvm.ANNOTATIONS_JAR)
+                .runMain("nonames.App").assertExit(0);
+        assertTrue(app.value("login.alice").contains("its guard declaration is invalid"), app.toString());
+        assertTrue(app.value("login.bob").contains("its guard declaration is invalid"), app.toString());
         assertTrue(app.stderr().contains("the class file does not record parameter names, so {email} cannot be "
                 + "resolved: compile with -parameters (or -g)"), app.toString());
     }

@@ -50,14 +50,23 @@ public final class GuardRegistry implements GuardRuntime {
             guard = rateLimitGuard(method, types, loader);
             Log.debug("guarding " + method.display());
         } catch (InvalidGuardException e) {
-            Log.error("@RateLimited on " + method.display() + ": " + e.getMessage()
-                    + ". Every call to it is refused until this is fixed.");
-            guard = new RefusingGuard(method.display());
+            return refuse(method.display(), e.getMessage());
         }
-        if (size == guards.length) {
-            guards = Arrays.copyOf(guards, size * 2);
-        }
-        MethodGuard[] next = guards.clone();
+        return add(guard);
+    }
+
+    /**
+     * Registers a method whose guards could not even be read: it will refuse every call.
+     *
+     * @param method how to name it: {@code com.acme.Auth.login(String, String)}
+     */
+    public synchronized Registration refuse(String method, String reason) {
+        Log.error("@RateLimited on " + method + ": " + reason + ". Every call to it is refused until this is fixed.");
+        return add(new RefusingGuard(method));
+    }
+
+    private Registration add(MethodGuard guard) {
+        MethodGuard[] next = Arrays.copyOf(guards, size == guards.length ? size * 2 : guards.length);
         next[size] = guard;
         guards = next;
         return new Registration(size++, guard.readsArguments(), guard.settles());

@@ -10,12 +10,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bulwark.GuardUnavailableException;
 import io.bulwark.RateLimitedException;
 import io.bulwark.StoreFailure;
+import io.bulwark.runtime.log.Log;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class InMemoryRateLimiterTest extends RateLimiterContract {
 
     private static final int SMALL_TABLE = 3;
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void captureLog() {
+        Log.setOutput(new PrintStream(log, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreLog() {
+        Log.setOutput(System.err);
+    }
 
     @Override
     protected RateLimiter newLimiter(ManualClock clock) {
@@ -65,6 +82,9 @@ class InMemoryRateLimiterTest extends RateLimiterContract {
         GuardUnavailableException e = assertThrows(GuardUnavailableException.class, () -> call(memory, api, "new"));
         assertEquals("guard 'api' refused the call: too many rate-limit keys in use", e.getMessage());
         call(memory, api, "user0");
+        assertThrows(GuardUnavailableException.class, () -> call(memory, api, "newer"));
+        String logged = log.toString(StandardCharsets.UTF_8);
+        assertEquals(1, logged.split("rate-limit table is full", -1).length - 1, "logged once per transition: " + logged);
     }
 
     @Test

@@ -46,9 +46,15 @@ final class GuardTransformer implements AgentBuilder.Transformer {
     @Override
     public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
             JavaModule module, ProtectionDomain domain) {
-        PoolTypeModel types = new PoolTypeModel(TypePool.Default.WithLazyResolution.of(
-                ClassFileLocator.ForClassLoader.of(loader)));
-        for (MethodDescription.InDefinedShape method : type.getDeclaredMethods().filter(ScanFilter.guarded())) {
+        // The scan matched with a pool that skips code and debug info, which is what keeps it cheap for the
+        // thousands of unguarded classes. Only here, for a guarded class, is the class file read again with its
+        // debug info, for parameter names in the local variable table (classes compiled with -g, not -parameters).
+        TypePool detailed = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(),
+                ClassFileLocator.ForClassLoader.of(loader), TypePool.Default.ReaderMode.EXTENDED);
+        TypePool.Resolution resolution = detailed.describe(type.getName());
+        TypeDescription described = resolution.isResolved() ? resolution.resolve() : type;
+        PoolTypeModel types = new PoolTypeModel(detailed);
+        for (MethodDescription.InDefinedShape method : described.getDeclaredMethods().filter(ScanFilter.guarded())) {
             if (method.isBridge() || method.isSynthetic()) {
                 // javac copies annotations onto bridge methods; the bridge calls the real method, which is
                 // woven, so weaving the bridge too would count every call twice.
@@ -59,7 +65,15 @@ final class GuardTransformer implements AgentBuilder.Transformer {
                         + "or native method has no body to guard; annotate the implementing method instead");
                 continue;
             }
-            Registration registration = guards.register(spec(type, method), types, loader);
+            Registration registration;
+            try {
+                registration = guards.register(spec(type, method), types, loader);
+            } catch (RuntimeException e) {
+                // Whatever went wrong reading the declaration, the method is woven to refuse: an exception
+                // escaping here would leave the class loaded unwoven, its guarded methods unguarded.
+                registration = guards.refuse(type.getName() + "." + method.getName() + method.getDescriptor(),
+                        "its declaration could not be read (" + e + ")");
+            }
             builder = builder.visit(advice(registration).on(named(method.getInternalName())
                     .and(hasDescriptor(method.getDescriptor()))));
         }

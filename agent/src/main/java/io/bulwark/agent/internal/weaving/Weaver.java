@@ -32,9 +32,9 @@ public final class Weaver {
                 // Decorating visits the class without building its method graph, which we do not need.
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                // Parse class files even for loaded classes, and read debug info: parameter names come from
-                // MethodParameters (-parameters) or, failing that, the local variable table (-g).
-                .with(AgentBuilder.PoolStrategy.Default.EXTENDED)
+                // Match on class files, also for classes already loaded: describing a loaded class through
+                // reflection would resolve (load) every annotation type on its methods.
+                .with(AgentBuilder.PoolStrategy.Default.FAST)
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
                 .with(new WeaveListener())
                 // The JDK's loaders never define application classes.
