@@ -6,6 +6,7 @@ import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
 import io.bulwark.runtime.ratelimit.MicroClock;
 import io.bulwark.runtime.ratelimit.RateLimiter;
+import io.bulwark.runtime.ratelimit.redis.RedisRateLimiter;
 
 /**
  * The engines for one JVM, chosen from the settings. Creating it opens no connection and starts no thread:
@@ -23,7 +24,9 @@ public final class BulwarkRuntime {
 
     public static BulwarkRuntime create(Settings settings) {
         Log.setLevel(settings.logLevel());
-        return new BulwarkRuntime(settings, new InMemoryRateLimiter(MicroClock.monotonic(), settings.maxKeys(), true));
+        InMemoryRateLimiter memory = new InMemoryRateLimiter(MicroClock.monotonic(), settings.maxKeys(), true);
+        RateLimiter limiter = settings.redis() == null ? memory : new RedisRateLimiter(settings.redis(), memory);
+        return new BulwarkRuntime(settings, limiter);
     }
 
     public GuardRegistry guards() {

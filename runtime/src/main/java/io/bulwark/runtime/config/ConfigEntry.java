@@ -39,6 +39,10 @@ record ConfigEntry(String key, String value, String origin) {
         if (isSecret(normalizedKey())) {
             return "<hidden, " + value.length() + " characters>";
         }
+        if (normalizedKey().endsWith("_url") && value.indexOf('@') >= 0) {
+            // A URL may carry a password: show where it points, never its credentials.
+            return "'<credentials hidden>" + value.substring(value.lastIndexOf('@')) + "'";
+        }
         StringBuilder out = new StringBuilder("'");
         int shown = Math.min(value.length(), SHOWN_VALUE_LENGTH);
         for (int i = 0; i < shown; i++) {

@@ -3,8 +3,11 @@ package io.bulwark.runtime.config;
 import io.bulwark.internal.Durations;
 import io.bulwark.internal.Suggestions;
 import io.bulwark.runtime.log.Log;
+import io.bulwark.runtime.ratelimit.Algorithm;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,18 +37,23 @@ public final class ConfigLoader {
     static final String SCAN_PACKAGES = "bulwark.scan.packages";
     static final String LOG_LEVEL = "bulwark.log.level";
     static final String MAX_KEYS = "bulwark.ratelimit.max-keys";
-    static final List<String> KNOWN_KEYS = List.of(ENABLED, SCAN, SCAN_PACKAGES, LOG_LEVEL, MAX_KEYS,
-            "bulwark.ratelimit.<name>.limit", "bulwark.ratelimit.<name>.window", "bulwark.ratelimit.<name>.lockout");
+    static final String ALGORITHM = "bulwark.ratelimit.algorithm";
+    static final String REDIS_URL = "bulwark.redis.url";
+    static final String REDIS_TIMEOUT = "bulwark.redis.timeout";
+    static final String REDIS_POOL_SIZE = "bulwark.redis.pool-size";
+    static final List<String> KNOWN_KEYS = List.of(ENABLED, SCAN, SCAN_PACKAGES, LOG_LEVEL, MAX_KEYS, ALGORITHM,
+            REDIS_URL, REDIS_TIMEOUT, REDIS_POOL_SIZE, "bulwark.ratelimit.<name>.limit",
+            "bulwark.ratelimit.<name>.window", "bulwark.ratelimit.<name>.lockout", "bulwark.ratelimit.<name>.algorithm");
 
     /**
      * Keys of the design that this version does not implement yet. Setting one is an error from any source,
      * the environment included: a user who sets a Redis URL must not get per-JVM limits believing them shared.
      */
-    static final List<String> NOT_YET_SUPPORTED = List.of("bulwark.redis.url", "bulwark.jdbc.url", "bulwark.jdbc.user",
+    static final List<String> NOT_YET_SUPPORTED = List.of("bulwark.jdbc.url", "bulwark.jdbc.user",
             "bulwark.jdbc.password", "bulwark.data-dir", "bulwark.totp.key", "bulwark.audit.retention");
 
     private static final String OVERRIDE_PREFIX = "bulwark_ratelimit_";
-    private static final List<String> OVERRIDE_ATTRIBUTES = List.of("limit", "window", "lockout");
+    private static final List<String> OVERRIDE_ATTRIBUTES = List.of("limit", "window", "lockout", "algorithm");
     private static final int MAX_LIMIT = 1_000_000_000;
     private static final Pattern PACKAGE_PREFIX =
             Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*"
@@ -171,7 +179,7 @@ public final class ConfigLoader {
         for (String key : NOT_YET_SUPPORTED) {
             if (ConfigEntry.normalize(key).equals(normalized)) {
                 problems.add(entry.key() + " (" + entry.origin() + ") is not supported by this version of Bulwark yet: "
-                        + "remove it (rate limits are kept in this JVM's memory)");
+                        + "remove it");
                 return false;
             }
         }
@@ -204,6 +212,10 @@ public final class ConfigLoader {
         List<String> scanPackages = List.of();
         Log.Level level = Log.Level.INFO;
         int maxKeys = Settings.DEFAULT_MAX_KEYS;
+        Algorithm algorithm = Algorithm.GCRA;
+        URI redisUrl = null;
+        Duration redisTimeout = null;
+        Integer redisPoolSize = null;
         Map<String, OverrideBuilder> overrides = new TreeMap<>();
         for (ConfigEntry entry : entries.values()) {
             String key = entry.normalizedKey();
@@ -223,6 +235,14 @@ public final class ConfigLoader {
                 }
             } else if (key.equals(ConfigEntry.normalize(MAX_KEYS))) {
                 maxKeys = wholeNumber(entry, 1_000, 100_000_000, Settings.DEFAULT_MAX_KEYS);
+            } else if (key.equals(ConfigEntry.normalize(ALGORITHM))) {
+                algorithm = algorithm(entry);
+            } else if (key.equals(ConfigEntry.normalize(REDIS_URL))) {
+                redisUrl = redisUrl(entry);
+            } else if (key.equals(ConfigEntry.normalize(REDIS_TIMEOUT))) {
+                redisTimeout = timeout(entry);
+            } else if (key.equals(ConfigEntry.normalize(REDIS_POOL_SIZE))) {
+                redisPoolSize = wholeNumber(entry, 1, 1_024, RedisSettings.DEFAULT_POOL_SIZE);
             } else {
                 String attribute = overrideAttribute(key);
                 String name = key.substring(OVERRIDE_PREFIX.length(), key.length() - attribute.length() - 1);
@@ -231,7 +251,56 @@ public final class ConfigLoader {
         }
         Map<String, Settings.PolicyOverride> built = new TreeMap<>();
         overrides.forEach((name, builder) -> built.put(name, builder.build()));
-        return new Settings(enabled, scanPackages, level, maxKeys, built);
+        RedisSettings redis = null;
+        if (redisUrl != null) {
+            redis = new RedisSettings(redisUrl, redisTimeout != null ? redisTimeout : RedisSettings.DEFAULT_TIMEOUT,
+                    redisPoolSize != null ? redisPoolSize : RedisSettings.DEFAULT_POOL_SIZE);
+        } else {
+            for (String dependent : List.of(REDIS_TIMEOUT, REDIS_POOL_SIZE)) {
+                ConfigEntry entry = entries.get(ConfigEntry.normalize(dependent));
+                if (entry != null) {
+                    problems.add(entry.key() + " (" + entry.origin() + ") is set but " + REDIS_URL + " is not: expected "
+                            + "both, or neither");
+                }
+            }
+        }
+        return new Settings(enabled, scanPackages, level, maxKeys, algorithm, redis, built);
+    }
+
+    private Algorithm algorithm(ConfigEntry entry) {
+        Algorithm algorithm = Algorithm.fromConfig(entry.value());
+        if (algorithm == null) {
+            problems.add(entry.problem("gcra or sliding-window"));
+            return Algorithm.GCRA;
+        }
+        return algorithm;
+    }
+
+    private URI redisUrl(ConfigEntry entry) {
+        try {
+            URI url = new URI(entry.value());
+            String problem = RedisSettings.problem(url);
+            if (problem == null) {
+                return url;
+            }
+            problems.add(entry.problem(problem));
+        } catch (URISyntaxException e) {
+            problems.add(entry.problem("a URL such as redis://cache.internal:6379/0"));
+        }
+        return null;
+    }
+
+    private Duration timeout(ConfigEntry entry) {
+        try {
+            Duration d = Durations.parse(entry.value());
+            if (d.toMillis() >= 1 && d.compareTo(Duration.ofMinutes(1)) <= 0) {
+                return d;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        problems.add(entry.problem("a duration from 1ms to 1m, such as 250ms or 2s"));
+        return null;
     }
 
     private boolean bool(ConfigEntry entry) {
@@ -291,6 +360,7 @@ public final class ConfigLoader {
         private Integer limit;
         private Duration window;
         private Duration lockout;
+        private Algorithm algorithm;
         private final List<String> keys = new ArrayList<>();
 
         void set(String attribute, ConfigEntry entry) {
@@ -298,12 +368,13 @@ public final class ConfigLoader {
             switch (attribute) {
                 case "limit" -> limit = wholeNumber(entry, 1, MAX_LIMIT, 1);
                 case "window" -> window = duration(entry);
-                default -> lockout = duration(entry);
+                case "lockout" -> lockout = duration(entry);
+                default -> algorithm = algorithm(entry);
             }
         }
 
         Settings.PolicyOverride build() {
-            return new Settings.PolicyOverride(limit, window, lockout, String.join(", ", keys));
+            return new Settings.PolicyOverride(limit, window, lockout, algorithm, String.join(", ", keys));
         }
     }
 }

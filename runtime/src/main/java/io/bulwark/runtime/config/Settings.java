@@ -1,6 +1,7 @@
 package io.bulwark.runtime.config;
 
 import io.bulwark.runtime.log.Log;
+import io.bulwark.runtime.ratelimit.Algorithm;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +15,12 @@ import java.util.Optional;
  * @param scanPackages  {@code bulwark.scan.packages}: package prefixes the annotation scan looks in; empty for all
  * @param logLevel      {@code bulwark.log.level}
  * @param maxKeys       {@code bulwark.ratelimit.max-keys}: rate-limit keys the in-memory engine holds at most
- * @param overrides     {@code bulwark.ratelimit.<name>.limit|window|lockout}, by normalized policy name
+ * @param algorithm     {@code bulwark.ratelimit.algorithm}: how {@code count = CALLS} policies count by default
+ * @param redis         {@code bulwark.redis.*}, or null to keep limits in this JVM's memory
+ * @param overrides     {@code bulwark.ratelimit.<name>.limit|window|lockout|algorithm}, by normalized policy name
  */
 public record Settings(boolean enabled, List<String> scanPackages, Log.Level logLevel, int maxKeys,
-        Map<String, PolicyOverride> overrides) {
+        Algorithm algorithm, RedisSettings redis, Map<String, PolicyOverride> overrides) {
 
     public static final int DEFAULT_MAX_KEYS = 1_000_000;
 
@@ -28,7 +31,7 @@ public record Settings(boolean enabled, List<String> scanPackages, Log.Level log
 
     /** Everything at its default: enabled, scan everything, in-memory limits. */
     public static Settings defaults() {
-        return new Settings(true, List.of(), Log.Level.INFO, DEFAULT_MAX_KEYS, Map.of());
+        return new Settings(true, List.of(), Log.Level.INFO, DEFAULT_MAX_KEYS, Algorithm.GCRA, null, Map.of());
     }
 
     /** The override configured for {@code policyName}, whichever spelling the configuration used. */
@@ -36,11 +39,18 @@ public record Settings(boolean enabled, List<String> scanPackages, Log.Level log
         return Optional.ofNullable(overrides.get(ConfigEntry.normalize(policyName)));
     }
 
+    /** The same settings with another store: what tests use to point at their Redis. */
+    public Settings withRedis(RedisSettings store) {
+        return new Settings(enabled, scanPackages, logLevel, maxKeys, algorithm, store, overrides);
+    }
+
     /**
-     * Replaces a policy's limit, window or lockout without recompiling; {@code null} leaves it as declared.
+     * Replaces a policy's limit, window, lockout or algorithm without recompiling; {@code null} leaves it as
+     * declared.
      *
      * @param source the keys it came from, for the log
      */
-    public record PolicyOverride(Integer limit, Duration window, Duration lockout, String source) {
+    public record PolicyOverride(Integer limit, Duration window, Duration lockout, Algorithm algorithm,
+            String source) {
     }
 }

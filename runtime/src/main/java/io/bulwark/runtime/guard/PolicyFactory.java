@@ -5,6 +5,7 @@ import io.bulwark.internal.Durations;
 import io.bulwark.runtime.InvalidGuardException;
 import io.bulwark.runtime.config.Settings;
 import io.bulwark.runtime.log.Log;
+import io.bulwark.runtime.ratelimit.Algorithm;
 import io.bulwark.runtime.ratelimit.RateLimitPolicy;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -29,11 +30,16 @@ final class PolicyFactory {
         int limit = spec.limit();
         Duration window = duration("window", spec.window());
         Duration lockout = spec.lockout().isEmpty() ? Duration.ZERO : duration("lockout", spec.lockout());
+        Algorithm algorithm = settings.algorithm();
         Settings.PolicyOverride override = settings.override(name).orElse(null);
         if (override != null) {
             limit = override.limit() != null ? override.limit() : limit;
             window = override.window() != null ? override.window() : window;
             lockout = override.lockout() != null ? override.lockout() : lockout;
+            if (override.algorithm() != null) {
+                requireCalls(spec.count() == Count.FAILURES, "the algorithm" + " (" + override.source() + ")");
+                algorithm = override.algorithm();
+            }
         }
         String where = override == null ? "" : " (after " + override.source() + ")";
         if (limit < 1) {
@@ -55,11 +61,18 @@ final class PolicyFactory {
                     + MAX_FAILURE_LIMIT + " (larger budgets are quotas: count = CALLS)");
         }
         RateLimitPolicy policy = new RateLimitPolicy(name, limit, window, spec.key(), spec.count(), lockout,
-                new LinkedHashSet<>(spec.failureOn()), spec.resetOnSuccess(), spec.onStoreFailure());
+                new LinkedHashSet<>(spec.failureOn()), spec.resetOnSuccess(), spec.onStoreFailure(),
+                spec.count() == Count.FAILURES ? Algorithm.GCRA : algorithm);
         if (override != null) {
             Log.info("policy '" + name + "' is " + policy.describe() + " by configuration (" + override.source() + ")");
         }
         return policy;
+    }
+
+    private static void requireCalls(boolean failures, String what) throws InvalidGuardException {
+        if (failures) {
+            throw new InvalidGuardException(what + " applies to count = CALLS only: failures are always kept one by one");
+        }
     }
 
     private static void requireFailures(boolean present, String what) throws InvalidGuardException {

@@ -244,6 +244,29 @@ public final class InMemoryRateLimiter implements RateLimiter {
         }
     }
 
+    @Override
+    public boolean reset(String policy, String renderedKey) {
+        String stored = compact(renderedKey);
+        boolean found = false;
+        for (MemoryLimit limit : limits) {
+            if (!limit.policy.name().equals(policy)) {
+                continue;
+            }
+            Cell cell = limit.cells.get(stored);
+            if (cell != null) {
+                synchronized (cell) {
+                    // A call in flight keeps its reservation in the dropped cell and settles there, harmlessly.
+                    if (!cell.dead && limit.cells.remove(stored, cell)) {
+                        cell.dead = true;
+                        cellCount.decrementAndGet();
+                        found = true;
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
     /** Drops every idle cell; returns how many. */
     public int sweep() {
         int dropped = 0;

@@ -32,6 +32,9 @@ final class MemoryLimit implements RateLimiter.Limit {
     }
 
     Cell newCell(long id) {
-        return policy.count() == Count.FAILURES ? new FailureCell(id, this) : new GcraCell(id, this);
+        if (policy.count() == Count.FAILURES) {
+            return new FailureCell(id, this);
+        }
+        return policy.algorithm() == Algorithm.SLIDING_WINDOW ? new WindowCell(id, this) : new GcraCell(id, this);
     }
 }

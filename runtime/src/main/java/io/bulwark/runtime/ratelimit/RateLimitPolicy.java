@@ -14,12 +14,27 @@ import java.util.Set;
  * @param key        the key template as declared, part of the identity of the counters
  * @param lockout    {@link Duration#ZERO} for none
  * @param failureOn  fully qualified exception class names that count as failures; empty for any
+ * @param algorithm  how calls are counted; only meaningful with {@code count = CALLS}
  */
 public record RateLimitPolicy(String name, int limit, Duration window, String key, Count count, Duration lockout,
-        Set<String> failureOn, boolean resetOnSuccess, StoreFailure onStoreFailure) {
+        Set<String> failureOn, boolean resetOnSuccess, StoreFailure onStoreFailure, Algorithm algorithm) {
 
     public RateLimitPolicy {
         failureOn = Set.copyOf(failureOn);
+    }
+
+    public RateLimitPolicy withName(String newName) {
+        return new RateLimitPolicy(newName, limit, window, key, count, lockout, failureOn, resetOnSuccess, onStoreFailure,
+                algorithm);
+    }
+
+    public RateLimitPolicy withStoreFailure(StoreFailure policy) {
+        return new RateLimitPolicy(name, limit, window, key, count, lockout, failureOn, resetOnSuccess, policy, algorithm);
+    }
+
+    public RateLimitPolicy withAlgorithm(Algorithm newAlgorithm) {
+        return new RateLimitPolicy(name, limit, window, key, count, lockout, failureOn, resetOnSuccess, onStoreFailure,
+                newAlgorithm);
     }
 
     public long windowMicros() {
@@ -52,7 +67,8 @@ public record RateLimitPolicy(String name, int limit, Duration window, String ke
     /** {@code 5 per 5m}, {@code 5 failures per 5m, then locked 15m}: for log lines. */
     public String describe() {
         String what = count == Count.FAILURES ? " failures per " : " per ";
-        String text = limit + what + Durations.format(window);
+        String text = limit + what + Durations.format(window)
+                + (count == Count.CALLS && algorithm == Algorithm.SLIDING_WINDOW ? " (sliding window)" : "");
         return hasLockout() ? text + ", then locked " + Durations.format(lockout) : text;
     }
 

@@ -3,7 +3,8 @@ package io.bulwark.runtime.ratelimit;
 /**
  * A rate-limit engine: admits a call against all of a method's limits at once, or refuses it.
  *
- * <p>Implementations: {@link InMemoryRateLimiter} (the embedded default).
+ * <p>Implementations: {@link InMemoryRateLimiter} (the embedded default) and
+ * {@link io.bulwark.runtime.ratelimit.redis.RedisRateLimiter} (shared by every instance).
  */
 public interface RateLimiter {
 
@@ -26,6 +27,14 @@ public interface RateLimiter {
 
     /** Settles what {@link #acquire} reserved: {@code thrown} is what the call threw, or {@code null}. */
     void settle(Object token, Throwable thrown);
+
+    /**
+     * Clears every count, failure and lockout of policy {@code policy} for {@code renderedKey} (as
+     * {@link io.bulwark.runtime.key.KeyExtractor} renders it).
+     *
+     * @return whether there was anything to clear
+     */
+    boolean reset(String policy, String renderedKey);
 
     /** {@code in memory}: for the startup line. */
     String describe();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.runtime.log.Log;
+import io.bulwark.runtime.ratelimit.Algorithm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,10 +100,60 @@ class ConfigLoaderTest {
 
     @Test
     void keysOfFeaturesNotBuiltYetAreErrorsEvenFromTheEnvironment() {
-        List<String> problems = problems(null, new Properties(), Map.of("BULWARK_REDIS_URL", "redis://cache:6379"));
-        assertEquals(List.of("BULWARK_REDIS_URL (environment variable) is not supported by this version of Bulwark "
-                + "yet: remove it (rate limits are kept in this JVM's memory)"), problems);
-        assertFalse(problems.get(0).contains("cache"), "the value (which may hold a password) is not repeated");
+        List<String> problems = problems(null, new Properties(), Map.of("BULWARK_JDBC_PASSWORD", "hunter2"));
+        assertEquals(List.of("BULWARK_JDBC_PASSWORD (environment variable) is not supported by this version of Bulwark "
+                + "yet: remove it"), problems);
+    }
+
+    @Test
+    void aRedisUrlSelectsTheSharedStoreWithItsTimeoutsAndCredentials() {
+        Settings s = ConfigLoader.load(null, props("bulwark.redis.url", "rediss://app:s%40cret@cache.internal:6380/2",
+                "bulwark.redis.timeout", "100ms", "bulwark.redis.pool-size", "4"), Map.of());
+        RedisSettings redis = s.redis();
+        assertEquals("cache.internal", redis.host());
+        assertEquals(6380, redis.port());
+        assertEquals(2, redis.database());
+        assertTrue(redis.tls());
+        assertEquals("app", redis.user());
+        assertEquals("s@cret", redis.password());
+        assertEquals(Duration.ofMillis(100), redis.timeout());
+        assertEquals(4, redis.poolSize());
+        assertEquals("rediss://cache.internal:6380/2 (with credentials)", redis.display());
+        RedisSettings defaults = ConfigLoader.load(null, props("bulwark.redis.url", "redis://:pw@localhost"), Map.of())
+                .redis();
+        assertEquals(null, defaults.user());
+        assertEquals("pw", defaults.password());
+        assertEquals(6379, defaults.port());
+        assertEquals(RedisSettings.DEFAULT_TIMEOUT, defaults.timeout());
+    }
+
+    @Test
+    void aBadRedisUrlIsRefusedWithoutRepeatingItsPassword() {
+        for (String bad : List.of("http://cache:6379", "redis://", "redis://cache/db1", "redis://pw@cache",
+                "redis://cache?timeout=1", "not a url at all")) {
+            List<String> problems = problems(null, props("bulwark.redis.url", bad), Map.of());
+            assertEquals(1, problems.size(), bad);
+            assertTrue(problems.get(0).startsWith("bulwark.redis.url (system property) has value"), problems.get(0));
+        }
+        String problem = problems(null, props("bulwark.redis.url", "redis://u:topsecret@cache/x"), Map.of()).get(0);
+        assertFalse(problem.contains("topsecret"), problem);
+        assertTrue(problem.contains("'<credentials hidden>@cache/x'"), problem);
+    }
+
+    @Test
+    void redisTuningWithoutARedisUrlIsAMistake() {
+        assertEquals(List.of("bulwark.redis.timeout (system property) is set but bulwark.redis.url is not: expected "
+                + "both, or neither"), problems(null, props("bulwark.redis.timeout", "1s"), Map.of()));
+    }
+
+    @Test
+    void theAlgorithmIsChosenGloballyAndPerPolicy() {
+        Settings s = ConfigLoader.load(null, props("bulwark.ratelimit.algorithm", "sliding-window",
+                "bulwark.ratelimit.search.algorithm", "gcra"), Map.of());
+        assertEquals(Algorithm.SLIDING_WINDOW, s.algorithm());
+        assertEquals(Algorithm.GCRA, s.override("search").orElseThrow().algorithm());
+        assertEquals(List.of("bulwark.ratelimit.algorithm (system property) has value 'leaky': expected gcra or "
+                + "sliding-window"), problems(null, props("bulwark.ratelimit.algorithm", "leaky"), Map.of()));
     }
 
     @Test

@@ -90,9 +90,9 @@ class InMemoryRateLimiterTest extends RateLimiterContract {
     @Test
     void aFullTableAdmitsUncountedWhenThePolicyFailsOpenButNeverForLockouts() {
         InMemoryRateLimiter memory = new InMemoryRateLimiter(clock, SMALL_TABLE, false);
-        RateLimiter.Limit open = memory.limit(Policies.withStoreFailure(calls("open", 1, "1h"), StoreFailure.OPEN));
-        RateLimiter.Limit lockout = memory.limit(Policies.withStoreFailure(
-                failures("login", 1, "1h", "1h", false), StoreFailure.OPEN));
+        RateLimiter.Limit open = memory.limit(calls("open", 1, "1h").withStoreFailure(StoreFailure.OPEN));
+        RateLimiter.Limit lockout = memory.limit(failures("login", 1, "1h", "1h", false)
+                .withStoreFailure(StoreFailure.OPEN));
         for (int i = 0; i < SMALL_TABLE; i++) {
             call(memory, open, "user" + i);
         }

@@ -16,4 +16,10 @@ public final class ManualClock implements MicroClock {
     public void advance(Duration d) {
         now.addAndGet(d.toNanos() / 1_000);
     }
+
+    /** Moves to the next instant that is a whole multiple of {@code window}: the start of a fixed window. */
+    public void alignTo(Duration window) {
+        long w = window.toNanos() / 1_000;
+        now.updateAndGet(t -> t % w == 0 ? t : t - t % w + w);
+    }
 }

@@ -14,18 +14,17 @@ public final class Policies {
 
     public static RateLimitPolicy calls(String name, int limit, String window) {
         return new RateLimitPolicy(name, limit, Durations.parse(window), "", Count.CALLS, Duration.ZERO, Set.of(),
-                false, StoreFailure.CLOSED);
+                false, StoreFailure.CLOSED, Algorithm.GCRA);
     }
 
     public static RateLimitPolicy failures(String name, int limit, String window, String lockout,
             boolean resetOnSuccess, String... failureOn) {
         return new RateLimitPolicy(name, limit, Durations.parse(window), "", Count.FAILURES,
                 lockout.isEmpty() ? Duration.ZERO : Durations.parse(lockout), Set.of(failureOn), resetOnSuccess,
-                StoreFailure.CLOSED);
+                StoreFailure.CLOSED, Algorithm.GCRA);
     }
 
-    public static RateLimitPolicy withStoreFailure(RateLimitPolicy p, StoreFailure onStoreFailure) {
-        return new RateLimitPolicy(p.name(), p.limit(), p.window(), p.key(), p.count(), p.lockout(), p.failureOn(),
-                p.resetOnSuccess(), onStoreFailure);
+    public static RateLimitPolicy window(String name, int limit, String window) {
+        return calls(name, limit, window).withAlgorithm(Algorithm.SLIDING_WINDOW);
     }
 }

@@ -50,8 +50,7 @@ public abstract class RateLimiterContract {
     }
 
     private RateLimiter.Limit limit(RateLimitPolicy p) {
-        return limiter.limit(new RateLimitPolicy(prefix + p.name(), p.limit(), p.window(), p.key(), p.count(),
-                p.lockout(), p.failureOn(), p.resetOnSuccess(), p.onStoreFailure()));
+        return limiter.limit(p.withName(prefix + p.name()));
     }
 
     private Object call(RateLimiter.Limit limit, String key) {
@@ -121,6 +120,63 @@ public abstract class RateLimiterContract {
             call(odd, "k");
         }
         assertThrows(RateLimitedException.class, () -> call(odd, "k"));
+    }
+
+    @Test
+    void slidingWindowAdmitsTheLimitThenWaitsForThePreviousWindowToSlideOut() {
+        RateLimiter.Limit api = limit(Policies.window("api", 5, "1m"));
+        clock.alignTo(Duration.ofMinutes(1));
+        for (int i = 0; i < 5; i++) {
+            call(api, "alice");
+        }
+        RateLimitedException refused = assertThrows(RateLimitedException.class, () -> call(api, "alice"));
+        // Into the next window far enough that 5 * (1 - elapsed / 60 s) + 1 <= 5: elapsed >= 12 s.
+        assertEquals(Duration.ofSeconds(72), refused.retryAfter());
+        assertEquals(Duration.ofMinutes(2), refused.resetAfter());
+        clock.advance(Duration.ofSeconds(72).minusNanos(1_000));
+        assertThrows(RateLimitedException.class, () -> call(api, "alice"));
+        clock.advance(Duration.ofNanos(1_000));
+        call(api, "alice");
+        assertThrows(RateLimitedException.class, () -> call(api, "alice"));
+        call(api, "bob");
+    }
+
+    @Test
+    void slidingWindowWeighsThePreviousWindowByItsOverlap() {
+        RateLimiter.Limit api = limit(Policies.window("api", 4, "10s"));
+        clock.alignTo(Duration.ofSeconds(10));
+        clock.advance(Duration.ofSeconds(5));
+        for (int i = 0; i < 4; i++) {
+            call(api, "k");
+        }
+        // Next window, halfway: the previous 4 weigh 2, so two more fit.
+        clock.advance(Duration.ofSeconds(10));
+        call(api, "k");
+        call(api, "k");
+        RateLimitedException refused = assertThrows(RateLimitedException.class, () -> call(api, "k"));
+        // Wait for 4 * (1 - e / 10 s) + 2 + 1 <= 4, i.e. e >= 7.5 s: 2.5 s from now.
+        assertEquals(Duration.ofMillis(2_500), refused.retryAfter());
+        clock.advance(Duration.ofMillis(2_500));
+        call(api, "k");
+    }
+
+    @Test
+    void slidingWindowForgetsAWindowThatIsTwoWindowsOld() {
+        RateLimiter.Limit api = limit(Policies.window("api", 2, "10s"));
+        clock.alignTo(Duration.ofSeconds(10));
+        call(api, "k");
+        call(api, "k");
+        clock.advance(Duration.ofSeconds(20));
+        call(api, "k");
+        call(api, "k");
+        assertThrows(RateLimitedException.class, () -> call(api, "k"));
+    }
+
+    @Test
+    void sixtyFourThreadsNeverGetMoreThanTheLimitFromASlidingWindow() throws Exception {
+        RateLimiter.Limit api = limit(Policies.window("api", 100, "1h"));
+        clock.alignTo(Duration.ofHours(1));
+        assertEquals(100, hammer(64, 20, () -> call(api, "hot")));
     }
 
     @Test

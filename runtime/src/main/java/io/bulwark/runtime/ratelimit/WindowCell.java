@@ -1,0 +1,52 @@
+package io.bulwark.runtime.ratelimit;
+
+import io.bulwark.RateLimitedException;
+
+/** {@link Algorithm#SLIDING_WINDOW} for {@code count = CALLS}: two counters per key. */
+final class WindowCell extends Cell {
+
+    private long start = Long.MIN_VALUE;
+    private long current;
+    private long previous;
+
+    WindowCell(long id, MemoryLimit limit) {
+        super(id, limit);
+    }
+
+    /** Moves the counters to the window holding {@code now}. */
+    private void roll(long now) {
+        long window = limit.windowMicros;
+        long nowStart = SlidingWindow.start(now, window);
+        if (nowStart != start) {
+            previous = nowStart - window == start ? current : 0;
+            current = 0;
+            start = nowStart;
+        }
+    }
+
+    @Override
+    long waitMicros(long now) {
+        roll(now);
+        return SlidingWindow.wait(now, start, current, previous, limit.policy.limit(), limit.windowMicros);
+    }
+
+    @Override
+    void admit(long now) {
+        roll(now);
+        current++;
+    }
+
+    @Override
+    RateLimitedException refusal(long now) {
+        RateLimitPolicy p = limit.policy;
+        long wait = waitMicros(now);
+        return new RateLimitedException(p.name(), p.limit(), 0, p.window(), RateLimitPolicy.fromMicros(wait),
+                RateLimitPolicy.fromMicros(SlidingWindow.resetAfter(now, start, current, previous, limit.windowMicros)));
+    }
+
+    @Override
+    boolean idle(long now) {
+        roll(now);
+        return current == 0 && previous == 0;
+    }
+}

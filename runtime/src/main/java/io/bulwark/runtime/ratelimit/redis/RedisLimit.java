@@ -1,0 +1,71 @@
+package io.bulwark.runtime.ratelimit.redis;
+
+import io.bulwark.Count;
+import io.bulwark.LockedOutException;
+import io.bulwark.RateLimitedException;
+import io.bulwark.runtime.ratelimit.RateLimitPolicy;
+import io.bulwark.runtime.ratelimit.RateLimiter;
+import java.time.Duration;
+
+/**
+ * One policy on Redis: its script arguments, computed once, and its twin in memory for
+ * {@code onStoreFailure = LOCAL}.
+ */
+final class RedisLimit implements RateLimiter.Limit {
+
+    /** How long a reservation outlives a call that never settles (its JVM died): it then frees its slot. */
+    static final long RESERVATION_TTL_MICROS = 60_000_000L;
+
+    final RateLimitPolicy policy;
+    final RateLimiter.Limit local;
+    /** The six script arguments of an acquire. */
+    final String[] acquireArgs;
+
+    RedisLimit(RateLimitPolicy policy, RateLimiter.Limit local) {
+        this.policy = policy;
+        this.local = local;
+        long window = policy.windowMicros();
+        long emission = window / policy.limit();
+        this.acquireArgs = switch (RedisKeys.kind(policy)) {
+            case 'f' -> args("f", policy.limit(), window, policy.lockoutMicros(), RESERVATION_TTL_MICROS, 0);
+            case 'w' -> args("w", policy.limit(), window, 0, 0, 0);
+            // Capacity is limit * emission, not the window: see MemoryLimit.
+            default -> args("g", emission, emission * policy.limit(), 0, 0, 0);
+        };
+    }
+
+    private static String[] args(String kind, long a, long b, long c, long d, long e) {
+        return new String[] {kind, Long.toString(a), Long.toString(b), Long.toString(c), Long.toString(d),
+            Long.toString(e)};
+    }
+
+    @Override
+    public RateLimitPolicy policy() {
+        return policy;
+    }
+
+    boolean countsFailures() {
+        return policy.count() == Count.FAILURES;
+    }
+
+    /** The six script arguments that settle reservation {@code id}. */
+    String[] settleArgs(long id, Throwable thrown) {
+        String outcome;
+        if (thrown != null) {
+            outcome = policy.countsAsFailure(thrown) ? "f" : "n";
+        } else {
+            outcome = policy.resetOnSuccess() ? "r" : "n";
+        }
+        return new String[] {"f", Integer.toString(policy.limit()), Long.toString(policy.windowMicros()),
+            Long.toString(policy.lockoutMicros()), Long.toString(id), outcome};
+    }
+
+    RateLimitedException refusal(long waitMicros, long resetMicros, boolean locked) {
+        Duration wait = Duration.ofNanos(waitMicros * 1_000);
+        if (locked) {
+            return new LockedOutException(policy.name(), policy.limit(), policy.window(), policy.lockout(), wait);
+        }
+        return new RateLimitedException(policy.name(), policy.limit(), 0, policy.window(), wait,
+                Duration.ofNanos(Math.max(0, resetMicros) * 1_000));
+    }
+}

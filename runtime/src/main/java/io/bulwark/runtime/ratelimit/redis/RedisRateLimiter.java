@@ -1,0 +1,193 @@
+package io.bulwark.runtime.ratelimit.redis;
+
+import io.bulwark.Count;
+import io.bulwark.GuardUnavailableException;
+import io.bulwark.StoreFailure;
+import io.bulwark.runtime.config.RedisSettings;
+import io.bulwark.runtime.log.Log;
+import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
+import io.bulwark.runtime.ratelimit.MicroClock;
+import io.bulwark.runtime.ratelimit.RateLimitPolicy;
+import io.bulwark.runtime.ratelimit.RateLimiter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Rate limits shared by every instance of a service, in Redis. Per check: at most one round trip (one
+ * {@code EVALSHA} covering all of the method's limits, time from Redis's own clock), none at all when the
+ * key was refused moments ago ({@link DenyCache}), and shared with concurrent checks under load
+ * ({@link Batcher}). When Redis cannot answer, each policy follows its {@code onStoreFailure}; lockouts and
+ * failure counts always refuse ({@link StoreHealth} stops trying until a probe succeeds).
+ */
+public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
+
+    private final RedisStore store;
+    private final InMemoryRateLimiter local;
+    private final MicroClock clock;
+    private final boolean clockToRedis;
+    private final Batcher batcher;
+    private final StoreHealth health;
+    private final DenyCache denials = new DenyCache();
+
+    /** Production: Redis's clock decides; {@code local} takes over quotas that say LOCAL while Redis is away. */
+    public RedisRateLimiter(RedisSettings settings, InMemoryRateLimiter local) {
+        this(settings, local, MicroClock.monotonic(), false);
+    }
+
+    /** For tests: the script computes with {@code clock} instead of Redis's {@code TIME}. */
+    public static RedisRateLimiter withClock(RedisSettings settings, InMemoryRateLimiter local, MicroClock clock) {
+        return new RedisRateLimiter(settings, local, clock, true);
+    }
+
+    private RedisRateLimiter(RedisSettings settings, InMemoryRateLimiter local, MicroClock clock, boolean clockToRedis) {
+        this.store = new RedisStore(settings);
+        this.local = local;
+        this.clock = clock;
+        this.clockToRedis = clockToRedis;
+        // A caller may wait for a batch already on the wire, then for its own: twice the timeout at most.
+        this.batcher = new Batcher(store, settings.poolSize(), 2 * settings.timeout().toNanos());
+        this.health = new StoreHealth(settings.display());
+    }
+
+    @Override
+    public Limit limit(RateLimitPolicy policy) {
+        return new RedisLimit(policy, local.limit(policy));
+    }
+
+    @Override
+    public String describe() {
+        return "in Redis at " + store.settings().display() + " (shared by every instance)";
+    }
+
+    @Override
+    public Object acquire(Limit[] limits, String[] keys) {
+        int n = limits.length;
+        RedisLimit[] redisLimits = new RedisLimit[n];
+        List<String> redisKeys = new ArrayList<>(n);
+        long now = clock.micros();
+        DenyCache.Denial refused = null;
+        for (int i = 0; i < n; i++) {
+            redisLimits[i] = (RedisLimit) limits[i];
+            String key = RedisKeys.key(redisLimits[i].policy, keys[i]);
+            redisKeys.add(key);
+            DenyCache.Denial denial = denials.find(key, now);
+            if (denial != null && (refused == null || denial.retryUntil() > refused.retryUntil())) {
+                refused = denial;
+            }
+        }
+        if (refused != null) {
+            throw refused.limit().refusal(refused.retryUntil() - now, refused.resetUntil() - now, refused.locked());
+        }
+        if (!health.permits()) {
+            return fallback(redisLimits, keys);
+        }
+        List<String> args = new ArrayList<>(3 + 6 * n);
+        args.add("a");
+        args.add(clockToRedis ? Long.toString(now) : "");
+        args.add(Integer.toString(n));
+        for (RedisLimit limit : redisLimits) {
+            args.addAll(Arrays.asList(limit.acquireArgs));
+        }
+        Reply reply;
+        try {
+            reply = Reply.of(batcher.call(new RedisStore.Call(redisKeys, args)), n);
+        } catch (StoreException e) {
+            health.failed(e.getMessage());
+            return fallback(redisLimits, keys);
+        }
+        health.succeeded();
+        if (!reply.admitted()) {
+            RedisLimit limit = redisLimits[reply.index()];
+            if (reply.cacheable()) {
+                denials.remember(redisKeys.get(reply.index()), new DenyCache.Denial(limit, 0, now + reply.waitMicros(),
+                        now + reply.resetMicros(), reply.locked()), now);
+            }
+            throw limit.refusal(reply.waitMicros(), reply.resetMicros(), reply.locked());
+        }
+        return permit(redisLimits, redisKeys, reply);
+    }
+
+    private static RedisPermit permit(RedisLimit[] limits, List<String> keys, Reply reply) {
+        int failures = 0;
+        for (RedisLimit limit : limits) {
+            if (limit.countsFailures()) {
+                failures++;
+            }
+        }
+        if (failures == 0) {
+            return null;
+        }
+        RedisLimit[] settling = new RedisLimit[failures];
+        List<String> settlingKeys = new ArrayList<>(failures);
+        long[] ids = new long[failures];
+        int j = 0;
+        for (int i = 0; i < limits.length; i++) {
+            if (limits[i].countsFailures()) {
+                settling[j] = limits[i];
+                settlingKeys.add(keys.get(i));
+                ids[j++] = reply.reservation(i);
+            }
+        }
+        return new RedisPermit(settling, settlingKeys, ids);
+    }
+
+    /** Redis cannot answer: each policy's failure policy decides, all-or-nothing as ever. */
+    private Object fallback(RedisLimit[] limits, String[] keys) {
+        List<Limit> locals = new ArrayList<>();
+        List<String> localKeys = new ArrayList<>();
+        for (int i = 0; i < limits.length; i++) {
+            RateLimitPolicy p = limits[i].policy;
+            if (p.count() == Count.FAILURES || p.onStoreFailure() == StoreFailure.CLOSED) {
+                throw new GuardUnavailableException(p.name(), "the rate-limit store is unavailable");
+            }
+            if (p.onStoreFailure() == StoreFailure.LOCAL) {
+                locals.add(limits[i].local);
+                localKeys.add(keys[i]);
+            }
+        }
+        return locals.isEmpty() ? null
+                : local.acquire(locals.toArray(Limit[]::new), localKeys.toArray(String[]::new));
+    }
+
+    @Override
+    public void settle(Object token, Throwable thrown) {
+        if (!(token instanceof RedisPermit permit)) {
+            local.settle(token, thrown);
+            return;
+        }
+        int n = permit.limits().length;
+        List<String> args = new ArrayList<>(3 + 6 * n);
+        args.add("s");
+        args.add(clockToRedis ? Long.toString(clock.micros()) : "");
+        args.add(Integer.toString(n));
+        for (int i = 0; i < n; i++) {
+            args.addAll(Arrays.asList(permit.limits()[i].settleArgs(permit.ids()[i], thrown)));
+        }
+        try {
+            Reply.settled(batcher.call(new RedisStore.Call(permit.keys(), args)));
+            health.succeeded();
+        } catch (StoreException e) {
+            // The reservation expires by itself; meanwhile lockouts refuse, so nothing slips through.
+            health.failed(e.getMessage());
+            Log.debug("settling a rate-limit reservation failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean reset(String policy, String renderedKey) {
+        List<String> keys = RedisKeys.allKinds(policy, renderedKey);
+        keys.forEach(denials::forget);
+        boolean found = local.reset(policy, renderedKey);
+        try {
+            return store.delete(keys) > 0 || found;
+        } catch (StoreException e) {
+            throw new GuardUnavailableException(policy, "the rate-limit store is unavailable: nothing was reset");
+        }
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

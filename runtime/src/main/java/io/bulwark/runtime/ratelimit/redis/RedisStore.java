@@ -1,0 +1,164 @@
+package io.bulwark.runtime.ratelimit.redis;
+
+import io.bulwark.runtime.config.RedisSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.ClientSetInfoConfig;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * Bulwark's connection to Redis: a small pool of its own, opened on first use (never in premain), and the
+ * rate-limit script sent by SHA-1, with the source loaded again on {@code NOSCRIPT} (after a restart or a
+ * {@code SCRIPT FLUSH}).
+ */
+final class RedisStore implements AutoCloseable {
+
+    /** One script call: its keys and arguments. */
+    record Call(List<String> keys, List<String> args) {
+    }
+
+    private final RedisSettings settings;
+    private volatile RedisClient client;
+    private volatile boolean closed;
+
+    RedisStore(RedisSettings settings) {
+        this.settings = settings;
+    }
+
+    RedisSettings settings() {
+        return settings;
+    }
+
+    /** Runs {@code calls} in one pipeline: one round trip for all of them. */
+    List<Object> run(List<Call> calls) throws StoreException {
+        RedisClient redis = client();
+        Object[] replies = new Object[calls.size()];
+        List<Integer> unknownScript = pipeline(redis, calls, all(calls.size()), replies);
+        if (!unknownScript.isEmpty()) {
+            try {
+                redis.scriptLoad(RedisScript.RATE_LIMITS.source);
+            } catch (JedisException e) {
+                throw new StoreException("loading the script failed: " + e.getMessage(), e);
+            }
+            if (!pipeline(redis, calls, unknownScript, replies).isEmpty()) {
+                throw new StoreException("Redis does not keep the script (NOSCRIPT right after SCRIPT LOAD)");
+            }
+        }
+        return Arrays.asList(replies);
+    }
+
+    /** Sends the calls at {@code indexes}; returns the indexes Redis had no script for. */
+    private static List<Integer> pipeline(RedisClient redis, List<Call> calls, List<Integer> indexes, Object[] replies)
+            throws StoreException {
+        List<Response<Object>> responses = new ArrayList<>(indexes.size());
+        try (AbstractPipeline pipe = redis.pipelined()) {
+            for (int i : indexes) {
+                Call call = calls.get(i);
+                responses.add(pipe.evalsha(RedisScript.RATE_LIMITS.sha1, call.keys(), call.args()));
+            }
+            pipe.sync();
+        } catch (JedisException | IllegalStateException e) {
+            throw new StoreException(describe(e), e);
+        }
+        List<Integer> unknownScript = new ArrayList<>();
+        for (int j = 0; j < indexes.size(); j++) {
+            try {
+                replies[indexes.get(j)] = responses.get(j).get();
+            } catch (JedisNoScriptException e) {
+                unknownScript.add(indexes.get(j));
+            } catch (JedisException e) {
+                throw new StoreException("Redis refused the script: " + e.getMessage(), e);
+            }
+        }
+        return unknownScript;
+    }
+
+    /** Deletes {@code keys}; returns how many existed. */
+    long delete(List<String> keys) throws StoreException {
+        try {
+            return client().del(keys.toArray(String[]::new));
+        } catch (JedisException e) {
+            throw new StoreException(describe(e), e);
+        }
+    }
+
+    private static List<Integer> all(int n) {
+        List<Integer> indexes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            indexes.add(i);
+        }
+        return indexes;
+    }
+
+    private static String describe(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return root == e ? what : what + " (" + root.getClass().getSimpleName() + ")";
+    }
+
+    private RedisClient client() throws StoreException {
+        RedisClient c = client;
+        if (c != null) {
+            return c;
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new StoreException("the Redis store is closed");
+            }
+            if (client == null) {
+                try {
+                    client = connect(settings);
+                } catch (JedisException | IllegalArgumentException e) {
+                    throw new StoreException(describe(e), e);
+                }
+            }
+            return client;
+        }
+    }
+
+    private static RedisClient connect(RedisSettings settings) {
+        int millis = (int) Math.max(1, settings.timeout().toMillis());
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(millis)
+                .socketTimeoutMillis(millis)
+                .database(settings.database())
+                .ssl(settings.tls())
+                .clientName("bulwark")
+                // CLIENT SETINFO is one more command per connection and unknown before Redis 7.2.
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
+        if (settings.password() != null) {
+            config.user(settings.user()).password(settings.password());
+        }
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(settings.poolSize());
+        pool.setMaxIdle(settings.poolSize());
+        pool.setMinIdle(0);
+        // Waiting for a free connection is part of the same budget: never longer than the timeout.
+        pool.setMaxWait(Duration.ofMillis(millis));
+        pool.setBlockWhenExhausted(true);
+        // No MBeans: registering them would start the platform MBean server inside the application.
+        pool.setJmxEnabled(false);
+        return RedisClient.builder().hostAndPort(settings.host(), settings.port()).clientConfig(config.build())
+                .poolConfig(pool).build();
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+    }
+}
