@@ -135,6 +135,9 @@ final class RedisStore implements AutoCloseable {
                 .database(settings.database())
                 .ssl(settings.tls())
                 .clientName("bulwark")
+                // The server's default protocol (RESP2 on every Redis and look-alike): Jedis would otherwise open
+                // each connection with HELLO, unknown before Redis 6, for nothing integer arrays need.
+                .serverDefaultProtocol()
                 // CLIENT SETINFO is one more command per connection and unknown before Redis 7.2.
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
         if (settings.password() != null) {
