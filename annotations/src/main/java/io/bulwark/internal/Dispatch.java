@@ -39,6 +39,14 @@ public final class Dispatch {
         return guards.enter(guard, args);
     }
 
+    public static boolean reset(String policy, String renderedKey) {
+        GuardRuntime guards = runtime;
+        if (guards == null) {
+            throw new IllegalStateException("the Bulwark agent is not running in this JVM: there is no state to reset");
+        }
+        return guards.reset(policy, renderedKey);
+    }
+
     public static void exit(int guard, Object token, Throwable thrown) {
         GuardRuntime guards = runtime;
         if (guards != null) {

@@ -21,4 +21,7 @@ public interface GuardRuntime {
      * @param thrown what the body threw, or {@code null} when it returned
      */
     void exit(int guard, Object token, Throwable thrown);
+
+    /** See {@link io.bulwark.RateLimits#reset}; {@code renderedKey} is already framed. */
+    boolean reset(String policy, String renderedKey);
 }

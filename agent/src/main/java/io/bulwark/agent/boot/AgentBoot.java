@@ -1,10 +1,8 @@
 package io.bulwark.agent.boot;
 
 import java.io.File;
-import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
-import java.net.URISyntaxException;
 import java.net.URL;
 import java.util.jar.JarFile;
 
@@ -25,6 +23,7 @@ public final class AgentBoot {
 
     private static final String INSTALLER = "io.bulwark.agent.internal.AgentInstaller";
     private static final String CONFIG_EXCEPTION = "io.bulwark.runtime.config.ConfigException";
+    private static final String CLI = "io.bulwark.agent.internal.cli.Cli";
 
     private AgentBoot() {
     }
@@ -34,7 +33,7 @@ public final class AgentBoot {
             URL location = AgentBoot.class.getProtectionDomain().getCodeSource().getLocation();
             JarFile jar = new JarFile(new File(location.toURI()));
             instrumentation.appendToBootstrapClassLoaderSearch(jar);
-            ClassLoader isolated = new IsolatedClassLoader(jar, location);
+            ClassLoader isolated = new IsolatedClassLoader(jar, location, ClassLoader.getPlatformClassLoader());
             Class.forName(INSTALLER, true, isolated)
                     .getMethod("install", String.class, Instrumentation.class)
                     .invoke(null, argument, instrumentation);
@@ -62,18 +61,14 @@ public final class AgentBoot {
         Runtime.getRuntime().halt(EXIT_SOFTWARE);
     }
 
-    /** {@code java -jar bulwark-agent.jar}: how to use it. */
-    public static void main(String[] args) throws URISyntaxException {
-        PrintStream out = System.out;
-        String version = AgentBoot.class.getPackage().getImplementationVersion();
-        out.println("Bulwark agent " + (version == null ? "(development build)" : version));
-        out.println();
-        out.println("Start an application with it:");
-        out.println("  java -javaagent:" + new File(AgentBoot.class.getProtectionDomain().getCodeSource().getLocation()
-                .toURI()).getName() + "[=config=bulwark.properties] -jar app.jar");
-        if (args.length > 0) {
-            System.err.println("unknown command: " + String.join(" ", args) + " (this version has no commands)");
-            System.exit(64);
-        }
+    /** {@code java -jar bulwark-agent.jar <command>}: operations from a shell, run in the isolated loader. */
+    public static void main(String[] args) throws Exception {
+        URL location = AgentBoot.class.getProtectionDomain().getCodeSource().getLocation();
+        // No application to isolate from here: the API classes at the jar's root come from the system loader.
+        ClassLoader isolated = new IsolatedClassLoader(new JarFile(new File(location.toURI())), location,
+                ClassLoader.getSystemClassLoader());
+        Object status = Class.forName(CLI, true, isolated).getMethod("run", String[].class).invoke(null,
+                (Object) args);
+        System.exit((Integer) status);
     }
 }

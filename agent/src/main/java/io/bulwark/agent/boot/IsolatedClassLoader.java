@@ -20,9 +20,10 @@ import java.util.jar.Manifest;
  * stored as {@code .classdata} so that neither the system nor the bootstrap class loader can see them: the
  * application cannot load them by accident and they cannot clash with its own copies.
  *
- * <p>Parent is the platform loader (for {@code java.sql} and friends), which delegates to the bootstrap
- * loader, where the public API lives: the runtime and the application share the one copy of
- * {@code io.bulwark.*}.
+ * <p>As an agent, its parent is the platform loader (for {@code java.sql} and friends), which delegates to the
+ * bootstrap loader, where the public API lives: the runtime and the application share the one copy of
+ * {@code io.bulwark.*}. From the command line, its parent is the system loader, which has the API from the
+ * jar's root.
  */
 final class IsolatedClassLoader extends ClassLoader {
 
@@ -39,8 +40,8 @@ final class IsolatedClassLoader extends ClassLoader {
     private final String title;
     private final String version;
 
-    IsolatedClassLoader(JarFile jar, URL jarLocation) throws IOException {
-        super("bulwark", ClassLoader.getPlatformClassLoader());
+    IsolatedClassLoader(JarFile jar, URL jarLocation, ClassLoader parent) throws IOException {
+        super("bulwark", parent);
         this.jar = jar;
         this.jarUrl = jarLocation.toExternalForm();
         this.domain = new ProtectionDomain(new CodeSource(jarLocation, (Certificate[]) null), null, this, null);

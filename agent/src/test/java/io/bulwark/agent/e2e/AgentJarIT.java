@@ -48,7 +48,7 @@ class AgentJarIT {
                     if (!name.startsWith("inst/io/bulwark/")) {
                         misplaced.add(name);
                     }
-                } else if (!name.startsWith("inst/META-INF/")) {
+                } else if (!name.startsWith("inst/META-INF/") && !name.startsWith("inst/io/bulwark/")) {
                     misplaced.add(name);
                 }
             }
@@ -66,6 +66,9 @@ class AgentJarIT {
         try (JarFile jar = new JarFile(ForkedJvm.AGENT_JAR.toFile())) {
             assertTrue(jar.getEntry("inst/io/bulwark/shaded/net/bytebuddy/ByteBuddy.classdata") != null);
             assertTrue(jar.getEntry("inst/io/bulwark/runtime/BulwarkRuntime.classdata") != null);
+            assertTrue(jar.getEntry("inst/io/bulwark/shaded/redis/clients/jedis/RedisClient.classdata") != null);
+            assertTrue(jar.getEntry("inst/META-INF/services/io.bulwark.shaded.org.slf4j.spi.SLF4JServiceProvider")
+                    != null, "Bulwark's SLF4J provider is registered under the relocated name");
         }
     }
 }

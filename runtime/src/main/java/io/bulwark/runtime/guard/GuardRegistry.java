@@ -114,6 +114,13 @@ public final class GuardRegistry implements GuardRuntime {
     }
 
     @Override
+    public boolean reset(String policy, String renderedKey) {
+        boolean reset = limiter.reset(policy, renderedKey);
+        Log.info("rate-limit state of policy '" + policy + "' reset for one key" + (reset ? "" : " (there was none)"));
+        return reset;
+    }
+
+    @Override
     public void exit(int guard, Object token, Throwable thrown) {
         try {
             guards[guard].exit(token, thrown);

@@ -1,11 +1,12 @@
 package io.bulwark.runtime.key;
 
 import io.bulwark.Bulwark;
+import io.bulwark.internal.KeyFraming;
 
 /**
- * A compiled key template: the values its references name, each framed as {@code <length>:<text>} ({@code -}
- * for null). The framing makes keys unambiguous, so {@code {caller.org}:{email}} cannot be made to collide
- * by putting a colon in one part; literal text adds nothing to the identity of a key and is left out.
+ * A compiled key template: the values its references name, framed by {@link KeyFraming} so that
+ * {@code {caller.org}:{email}} cannot be made to collide by putting a colon in one part. Literal text adds
+ * nothing to the identity of a key and is left out.
  */
 final class CompiledKey implements KeyExtractor {
 
@@ -47,12 +48,7 @@ final class CompiledKey implements KeyExtractor {
         StringBuilder key = new StringBuilder(32);
         for (Source source : sources) {
             Object value = source.value(args);
-            if (value == null) {
-                key.append('-');
-            } else {
-                String text = text(value);
-                key.append(text.length()).append(':').append(text);
-            }
+            KeyFraming.append(key, value == null ? null : text(value));
         }
         return key.toString();
     }
