@@ -5,52 +5,57 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
- * Coalesces concurrent script calls into pipelined batches, without a thread of its own: a caller queues its
- * call, then, while a connection is free, takes everything queued and sends it as one pipeline. Alone, a
- * caller sends its own call at once (no added latency); under load, one round trip carries many calls, and
- * Redis spends its time on scripts rather than on reading sockets.
+ * Coalesces concurrent checks into one script run, without a thread of its own: a caller queues its check, then,
+ * while a sender slot is free, takes everything queued and sends it as one {@code EVALSHA}. Alone, a caller sends
+ * its own check at once (no added latency); under load, one round trip and one script run carry many checks, so
+ * Redis spends its time deciding rather than reading sockets and dispatching commands.
  *
- * <p>Nothing is merged: every call is still its own atomic script run, so batching cannot weaken a limit.
+ * <p>The script decides the checks of a run one after the other, each as if it had come alone: batching never
+ * weakens a limit.
  */
 final class Batcher {
 
-    /** Calls per pipeline at most: keeps one slow batch from holding many callers. */
+    /** Checks per script run at most: keeps one run short, so that it delays nobody noticeably. */
     static final int MAX_BATCH = 64;
 
     private final RedisStore store;
+    private final Supplier<String> now;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final Semaphore senders;
     private final long waitNanos;
 
     /**
-     * @param senders at most this many batches in flight: the pool's connections
+     * @param now       the script's first argument: {@code ""} for Redis's clock, or a test's clock
+     * @param senders   script runs in flight at most
      * @param waitNanos how long a caller waits for its answer, whoever sends it
      */
-    Batcher(RedisStore store, int senders, long waitNanos) {
+    Batcher(RedisStore store, Supplier<String> now, int senders, long waitNanos) {
         this.store = store;
+        this.now = now;
         this.senders = new Semaphore(senders);
         this.waitNanos = waitNanos;
     }
 
     private static final class Pending {
-        final RedisStore.Call call;
+        final Check check;
         final Thread waiter;
         volatile boolean done;
         volatile boolean abandoned;
-        Object reply;
+        Object answer;
         StoreException failure;
 
-        Pending(RedisStore.Call call, Thread waiter) {
-            this.call = call;
+        Pending(Check check, Thread waiter) {
+            this.check = check;
             this.waiter = waiter;
         }
     }
 
-    /** The script's reply to {@code call}; throws when Redis fails or does not answer in time. */
-    Object call(RedisStore.Call call) throws StoreException {
-        Pending pending = new Pending(call, Thread.currentThread());
+    /** The script's answer to {@code check}; throws when Redis fails or does not answer in time. */
+    Object call(Check check) throws StoreException {
+        Pending pending = new Pending(check, Thread.currentThread());
         queue.add(pending);
         flush();
         long deadline = System.nanoTime() + waitNanos;
@@ -66,12 +71,12 @@ final class Batcher {
         if (pending.failure != null) {
             throw pending.failure;
         }
-        return pending.reply;
+        return pending.answer;
     }
 
     private void flush() {
-        // Re-checked after each release: a call queued while every sender was busy is picked up by whichever
-        // sender finishes first, or by its own caller, who finds a permit free.
+        // Re-checked after each release: a check queued while every sender was busy is picked up by whichever
+        // sender finishes first, or by its own caller, who then finds a slot free.
         while (!queue.isEmpty() && senders.tryAcquire()) {
             try {
                 List<Pending> batch = new ArrayList<>();
@@ -90,14 +95,21 @@ final class Batcher {
     }
 
     private void send(List<Pending> batch) {
-        List<RedisStore.Call> calls = new ArrayList<>(batch.size());
+        List<String> keys = new ArrayList<>();
+        List<String> args = new ArrayList<>();
+        args.add(now.get());
+        args.add(Integer.toString(batch.size()));
         for (Pending p : batch) {
-            calls.add(p.call);
+            keys.addAll(p.check.keys());
+            args.addAll(p.check.body());
         }
         try {
-            List<Object> replies = store.run(calls);
+            Object reply = store.run(List.of(new RedisStore.Call(keys, args))).get(0);
+            if (!(reply instanceof List<?> answers) || answers.size() != batch.size()) {
+                throw new StoreException("unexpected reply from the rate-limit script: " + Reply.shown(reply));
+            }
             for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).reply = replies.get(i);
+                batch.get(i).answer = answers.get(i);
             }
         } catch (StoreException | RuntimeException e) {
             StoreException failure = e instanceof StoreException se ? se

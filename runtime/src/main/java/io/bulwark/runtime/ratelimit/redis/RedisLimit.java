@@ -18,7 +18,7 @@ final class RedisLimit implements RateLimiter.Limit {
 
     final RateLimitPolicy policy;
     final RateLimiter.Limit local;
-    /** The six script arguments of an acquire. */
+    /** The script arguments of an acquire: the kind, then only the values that kind needs. */
     final String[] acquireArgs;
 
     RedisLimit(RateLimitPolicy policy, RateLimiter.Limit local) {
@@ -27,16 +27,20 @@ final class RedisLimit implements RateLimiter.Limit {
         long window = policy.windowMicros();
         long emission = window / policy.limit();
         this.acquireArgs = switch (RedisKeys.kind(policy)) {
-            case 'f' -> args("f", policy.limit(), window, policy.lockoutMicros(), RESERVATION_TTL_MICROS, 0);
-            case 'w' -> args("w", policy.limit(), window, 0, 0, 0);
+            case 'f' -> args("f", policy.limit(), window, policy.lockoutMicros(), RESERVATION_TTL_MICROS);
+            case 'w' -> args("w", policy.limit(), window);
             // Capacity is limit * emission, not the window: see MemoryLimit.
-            default -> args("g", emission, emission * policy.limit(), 0, 0, 0);
+            default -> args("g", emission, emission * policy.limit());
         };
     }
 
-    private static String[] args(String kind, long a, long b, long c, long d, long e) {
-        return new String[] {kind, Long.toString(a), Long.toString(b), Long.toString(c), Long.toString(d),
-            Long.toString(e)};
+    private static String[] args(String kind, long... values) {
+        String[] args = new String[1 + values.length];
+        args[0] = kind;
+        for (int i = 0; i < values.length; i++) {
+            args[i + 1] = Long.toString(values[i]);
+        }
+        return args;
     }
 
     @Override
@@ -48,7 +52,7 @@ final class RedisLimit implements RateLimiter.Limit {
         return policy.count() == Count.FAILURES;
     }
 
-    /** The six script arguments that settle reservation {@code id}. */
+    /** The script arguments that settle reservation {@code id}: the kind and five values. */
     String[] settleArgs(long id, Throwable thrown) {
         String outcome;
         if (thrown != null) {

@@ -55,8 +55,12 @@ record Reply(boolean admitted, int index, long waitMicros, long resetMicros, int
     }
 
     private static StoreException garbage(Object reply) {
+        return new StoreException("unexpected reply from the rate-limit script: " + shown(reply));
+    }
+
+    /** A reply as a log may show it: bounded. */
+    static String shown(Object reply) {
         String shown = String.valueOf(reply);
-        return new StoreException("unexpected reply from the rate-limit script: "
-                + (shown.length() > 80 ? shown.substring(0, 80) + "..." : shown));
+        return shown.length() > 80 ? shown.substring(0, 80) + "..." : shown;
     }
 }

@@ -1,31 +1,32 @@
--- Bulwark rate limits: every limit of one call checked, and committed, in one atomic step.
+-- Bulwark rate limits: every limit of one call checked, and committed, in one atomic step; several calls'
+-- checks may share one script run (coalesced under load), each still decided on its own, in order.
 -- Mirrors GcraCell, WindowCell and FailureCell of the in-memory engine; times are microseconds, kept in
 -- doubles that stay exact below 2^53 (285 years).
 --
--- ARGV[1]  'a' to acquire, 's' to settle
--- ARGV[2]  now, or '' to read Redis's own clock (TIME) so that every instance shares one clock
--- ARGV[3]  n, the number of limits; KEYS[1..n] are their keys
--- then six values per limit i, from ARGV[3 + 6 * (i - 1) + 1]:
+-- ARGV[1]  now, or '' to read Redis's own clock (TIME) so that every instance shares one clock
+-- ARGV[2]  the number of checks
+-- then, per check: its operation ('a' acquire, 's' settle), its number of limits n, and per limit its kind and
+-- the values of that kind (only those: every argument costs Redis a string to make);
+-- KEYS holds the checks' keys one after the other, one per limit.
 --   acquire  'g', emission, capacity                         (GCRA)
 --            'w', limit, window                              (sliding-window counter)
 --            'f', limit, window, lockout, reservation ttl    (failures, with an attempt reserved)
 --   settle   'f', limit, window, lockout, reservation id, outcome ('f' failed, 'r' reset, 'n' neither)
 --
--- Acquire answers {1, remaining, id_1 .. id_n} when every limit admits (id_i: the reservation of a failures
--- limit, else 0), or {0, i, wait, reset, reason} for the limit that frees up last. Reasons: 1 rate,
--- 2 locked out, 3 failures fill the window, 4 attempts in flight (transient: not to be cached).
--- Settle answers {1}.
+-- The reply holds one answer per check. Acquire: {1, remaining, id_1 .. id_n} when every limit admits (id_i:
+-- the reservation of a failures limit, else 0), or {0, i, wait, reset, reason} for the limit that frees up
+-- last. Reasons: 1 rate, 2 locked out, 3 failures fill the window, 4 attempts in flight (transient: not to be
+-- cached). Settle: {1}.
 
 local IN_FLIGHT_WAIT = 1000000
 
 local now
-if ARGV[2] ~= '' then
-    now = tonumber(ARGV[2])
+if ARGV[1] ~= '' then
+    now = tonumber(ARGV[1])
 else
     local t = redis.call('TIME')
     now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 end
-local n = tonumber(ARGV[3])
 
 local function num(x)
     return string.format('%.0f', x)
@@ -80,11 +81,33 @@ local function saveFailures(key, now, window, lockedUntil, fails, reservations)
     redis.call('PEXPIRE', key, ms(expiry - now))
 end
 
-local function gcra(key, emission, capacity)
-    local tat = tonumber(redis.call('GET', key)) or now
-    if tat < now then
-        tat = now
+-- GCRA state of this run, by key: read with one MGET before the checks, written back once per key after them.
+-- A hot key that comes back in one run costs one read and one write, not one of each per check, and every
+-- redis.call saved is a marshalling saved. Decisions are the same as one check after another.
+local tats = {}
+local changed = {}
+
+local function tatOf(key)
+    local tat = tats[key]
+    if tat == nil then
+        tat = tonumber(redis.call('GET', key)) or 0
+        tats[key] = tat
     end
+    if tat < now then
+        return now
+    end
+    return tat
+end
+
+local ARITY = {g = 2, w = 2}
+
+-- The number of values after the kind of a limit of operation op.
+local function arity(op, kind)
+    return ARITY[kind] or (op == 's' and 5 or 4)
+end
+
+local function gcra(key, emission, capacity)
+    local tat = tatOf(key)
     local new = tat + emission
     local over = new - now - capacity
     if over > 0 then
@@ -92,7 +115,8 @@ local function gcra(key, emission, capacity)
     end
     return {wait = 0, id = 0, remaining = math.floor((capacity - (new - now)) / emission),
         commit = function()
-            redis.call('SET', key, num(new), 'PX', ms(new - now))
+            tats[key] = new
+            changed[key] = true
         end}
 end
 
@@ -148,14 +172,12 @@ local function failures(key, limit, window, lockout, ttl)
     return result
 end
 
-local function arg(i, j)
-    return ARGV[3 + 6 * (i - 1) + j]
-end
-
-if ARGV[1] == 's' then
+local function settle(k, a, n)
     for i = 1, n do
-        local key, limit, window, lockout = KEYS[i], tonumber(arg(i, 2)), tonumber(arg(i, 3)), tonumber(arg(i, 4))
-        local id, outcome = arg(i, 5), arg(i, 6)
+        local key, limit, window, lockout = KEYS[k + i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]),
+            tonumber(ARGV[a + 3])
+        local id, outcome = ARGV[a + 4], ARGV[a + 5]
+        a = a + 6
         local lockedUntil, fails, reservations = failureState(key, now, window)
         for j, r in ipairs(reservations) do
             if string.sub(r, 1, #id + 1) == id .. ':' then
@@ -177,36 +199,105 @@ if ARGV[1] == 's' then
     return {1}
 end
 
-local results = {}
-local worst = 0
-for i = 1, n do
-    local kind = arg(i, 1)
-    local r
-    if kind == 'g' then
-        r = gcra(KEYS[i], tonumber(arg(i, 2)), tonumber(arg(i, 3)))
-    elseif kind == 'w' then
-        r = slidingWindow(KEYS[i], tonumber(arg(i, 2)), tonumber(arg(i, 3)))
-    elseif kind == 'f' then
-        r = failures(KEYS[i], tonumber(arg(i, 2)), tonumber(arg(i, 3)), tonumber(arg(i, 4)), tonumber(arg(i, 5)))
+local function acquire(k, a, n)
+    if n == 1 and ARGV[a] == 'g' then
+        -- The common case, one GCRA limit, without the tables and closures of the general path below.
+        local key, emission, capacity = KEYS[k + 1], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+        local tat = tatOf(key)
+        local new = tat + emission
+        local over = new - now - capacity
+        if over > 0 then
+            return {0, 1, over, tat - now, 1}
+        end
+        tats[key] = new
+        changed[key] = true
+        return {1, math.floor((capacity - (new - now)) / emission), 0}
+    end
+    local results = {}
+    local worst = 0
+    for i = 1, n do
+        local kind = ARGV[a]
+        local r
+        if kind == 'g' then
+            r = gcra(KEYS[k + i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]))
+        elseif kind == 'w' then
+            r = slidingWindow(KEYS[k + i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]))
+        elseif kind == 'f' then
+            r = failures(KEYS[k + i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]),
+                tonumber(ARGV[a + 4]))
+        else
+            return nil
+        end
+        a = a + 1 + arity('a', kind)
+        results[i] = r
+        if r.wait > 0 and (worst == 0 or r.wait > results[worst].wait) then
+            worst = i
+        end
+    end
+    if worst > 0 then
+        local r = results[worst]
+        return {0, worst, r.wait, r.reset, r.reason}
+    end
+    local out = {1, 0}
+    for i = 1, n do
+        local r = results[i]
+        r.commit()
+        out[i + 2] = r.id
+        if i == 1 or r.remaining < out[2] then
+            out[2] = r.remaining
+        end
+    end
+    return out
+end
+
+-- First pass: where each check starts, and every GCRA key, fetched at once.
+local checks = tonumber(ARGV[2])
+local starts = {}
+local gcraKeys = {}
+local k, a = 0, 3
+for c = 1, checks do
+    local op, n = ARGV[a], tonumber(ARGV[a + 1])
+    if n == nil or (op ~= 'a' and op ~= 's') then
+        return redis.error_reply('bulwark: malformed check ' .. c)
+    end
+    starts[c] = a
+    a = a + 2
+    for i = 1, n do
+        local kind = ARGV[a]
+        if kind == 'g' and op == 'a' and tats[KEYS[k + i]] == nil then
+            gcraKeys[#gcraKeys + 1] = KEYS[k + i]
+            tats[KEYS[k + i]] = 0
+        end
+        a = a + 1 + arity(op, kind)
+    end
+    k = k + n
+end
+if #gcraKeys > 0 then
+    local values = redis.call('MGET', unpack(gcraKeys))
+    for i, key in ipairs(gcraKeys) do
+        tats[key] = tonumber(values[i]) or 0
+    end
+end
+
+local answers = {}
+k = 0
+for c = 1, checks do
+    local a = starts[c]
+    local op, n = ARGV[a], tonumber(ARGV[a + 1])
+    local answer
+    if op == 'a' then
+        answer = acquire(k, a + 2, n)
     else
-        return redis.error_reply('bulwark: unknown limit kind ' .. tostring(kind))
+        answer = settle(k, a + 2, n)
     end
-    results[i] = r
-    if r.wait > 0 and (worst == 0 or r.wait > results[worst].wait) then
-        worst = i
+    if answer == nil then
+        return redis.error_reply('bulwark: malformed check ' .. c)
     end
+    answers[c] = answer
+    k = k + n
 end
-if worst > 0 then
-    local r = results[worst]
-    return {0, worst, r.wait, r.reset, r.reason}
+for key in pairs(changed) do
+    local tat = tats[key]
+    redis.call('SET', key, num(tat), 'PX', ms(tat - now))
 end
-local out = {1, 0}
-for i = 1, n do
-    local r = results[i]
-    r.commit()
-    out[i + 2] = r.id
-    if i == 1 or r.remaining < out[2] then
-        out[2] = r.remaining
-    end
-end
-return out
+return answers
