@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -28,11 +30,13 @@ public final class RedisServer implements AutoCloseable {
 
     private final Path binary;
     private final int port;
+    private final List<String> options;
     private Process process;
 
-    private RedisServer(Path binary, int port) {
+    private RedisServer(Path binary, int port, List<String> options) {
         this.binary = binary;
         this.port = port;
+        this.options = options;
     }
 
     /** The Redis every test may share: never stopped by a test. Keys must not collide (name policies uniquely). */
@@ -52,9 +56,9 @@ public final class RedisServer implements AutoCloseable {
         return shared;
     }
 
-    /** A Redis of the caller's own, on a free port. */
-    public static RedisServer startPrivate() {
-        RedisServer server = new RedisServer(binary(), freePort());
+    /** A Redis of the caller's own, on a free port, with extra server options ({@code "--requirepass", "s"}). */
+    public static RedisServer startPrivate(String... options) {
+        RedisServer server = new RedisServer(binary(), freePort(), List.of(options));
         server.start();
         return server;
     }
@@ -71,10 +75,12 @@ public final class RedisServer implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port), "--bind",
+                "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"));
+        command.addAll(options);
         try {
-            process = new ProcessBuilder(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--daemonize", "no")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary, e);
         }
@@ -108,7 +114,7 @@ public final class RedisServer implements AutoCloseable {
         stop();
     }
 
-    /** Whether something on host:port answers PING like Redis. */
+    /** Whether something on host:port answers PING like Redis (or asks for a password first, as Redis does). */
     static boolean answers(String host, int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), 200);
@@ -119,7 +125,8 @@ public final class RedisServer implements AutoCloseable {
             byte[] reply = new byte[7];
             InputStream in = socket.getInputStream();
             int n = in.readNBytes(reply, 0, 7);
-            return new String(reply, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+            String answer = new String(reply, 0, n, StandardCharsets.US_ASCII);
+            return answer.startsWith("+PONG") || answer.startsWith("-NOAUTH");
         } catch (IOException e) {
             return false;
         }

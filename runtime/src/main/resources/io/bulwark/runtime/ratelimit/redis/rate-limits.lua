@@ -3,7 +3,7 @@
 -- Mirrors GcraCell, WindowCell and FailureCell of the in-memory engine; times are microseconds, kept in
 -- doubles that stay exact below 2^53 (285 years).
 --
--- ARGV[1]  now, or '' to read Redis's own clock (TIME) so that every instance shares one clock
+-- ARGV[1]  now, or '' to read Redis's own clock (TIME) so that every instance shares one clock (production)
 -- ARGV[2]  the number of checks
 -- then, per check: its operation ('a' acquire, 's' settle), its number of limits n, and per limit its kind and
 -- the values of that kind (only those: every argument costs Redis a string to make);
@@ -21,8 +21,12 @@
 local IN_FLIGHT_WAIT = 1000000
 
 local now
+-- A clock the caller supplies (tests) need not run at Redis's pace, while keys expire in Redis's real time: with
+-- it, keys live at least an hour, so that a pause in a test never drops state its clock says is still there.
+local minimumTtl = 1
 if ARGV[1] ~= '' then
     now = tonumber(ARGV[1])
+    minimumTtl = 3600000
 else
     local t = redis.call('TIME')
     now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -33,52 +37,7 @@ local function num(x)
 end
 
 local function ms(micros)
-    return math.max(1, math.ceil(micros / 1000))
-end
-
-local function split(csv)
-    local out = {}
-    if csv then
-        for v in string.gmatch(csv, '[^,]+') do
-            out[#out + 1] = v
-        end
-    end
-    return out
-end
-
--- Failures inside the window and reservations not yet expired, oldest first.
-local function failureState(key, now, window)
-    local v = redis.call('HMGET', key, 'l', 'f', 'r')
-    local fails = {}
-    for _, t in ipairs(split(v[2])) do
-        if tonumber(t) > now - window then
-            fails[#fails + 1] = t
-        end
-    end
-    local reservations = {}
-    for _, r in ipairs(split(v[3])) do
-        local sep = string.find(r, ':', 1, true)
-        if tonumber(string.sub(r, sep + 1)) > now then
-            reservations[#reservations + 1] = r
-        end
-    end
-    return tonumber(v[1]) or 0, fails, reservations
-end
-
-local function saveFailures(key, now, window, lockedUntil, fails, reservations)
-    local expiry = lockedUntil
-    if #fails > 0 then
-        expiry = math.max(expiry, tonumber(fails[#fails]) + window)
-    end
-    for _, r in ipairs(reservations) do
-        expiry = math.max(expiry, tonumber(string.sub(r, string.find(r, ':', 1, true) + 1)))
-    end
-    if expiry <= now then
-        redis.call('DEL', key)
-        return
-    end
-    redis.call('HSET', key, 'l', num(lockedUntil), 'f', table.concat(fails, ','), 'r', table.concat(reservations, ','))
-    redis.call('PEXPIRE', key, ms(expiry - now))
+    return math.max(minimumTtl, math.ceil(micros / 1000))
 end
 
 -- GCRA state of this run, by key: read with one MGET before the checks, written back once per key after them.
@@ -87,167 +46,201 @@ end
 local tats = {}
 local changed = {}
 
-local function tatOf(key)
-    local tat = tats[key]
-    if tat == nil then
-        tat = tonumber(redis.call('GET', key)) or 0
-        tats[key] = tat
-    end
-    if tat < now then
-        return now
-    end
-    return tat
-end
-
-local ARITY = {g = 2, w = 2}
-
 -- The number of values after the kind of a limit of operation op.
 local function arity(op, kind)
-    return ARITY[kind] or (op == 's' and 5 or 4)
+    if kind == 'g' or kind == 'w' then
+        return 2
+    end
+    return op == 's' and 5 or 4
 end
 
-local function gcra(key, emission, capacity)
-    local tat = tatOf(key)
-    local new = tat + emission
-    local over = new - now - capacity
-    if over > 0 then
-        return {wait = over, reset = tat - now, reason = 1}
+-- Everything but a run's single-GCRA acquires, made on first use: closures cost Redis time on every run that
+-- creates them, and most runs need none of these.
+local lib
+local function library()
+    if lib then
+        return lib
     end
-    return {wait = 0, id = 0, remaining = math.floor((capacity - (new - now)) / emission),
-        commit = function()
-            tats[key] = new
-            changed[key] = true
-        end}
-end
+    lib = {}
 
-local function slidingWindow(key, limit, window)
-    local v = redis.call('HMGET', key, 's', 'c', 'p')
-    local start = now - math.fmod(now, window)
-    local s, c, p = tonumber(v[1]), tonumber(v[2]) or 0, tonumber(v[3]) or 0
-    if s ~= start then
-        if s == start - window then p = c else p = 0 end
-        c = 0
-    end
-    local elapsed = now - start
-    local estimate = p * (window - elapsed) / window + c
-    if estimate + 1 > limit then
-        local wait
-        if c + 1 > limit then
-            wait = window - elapsed + math.max(0, math.ceil(window * (1 - (limit - 1) / c)))
-        else
-            wait = math.max(1, math.ceil(window * (1 - (limit - 1 - c) / p)) - elapsed)
-        end
-        local reset = 0
-        if c > 0 then reset = start + 2 * window - now elseif p > 0 then reset = start + window - now end
-        return {wait = wait, reset = reset, reason = 1}
-    end
-    return {wait = 0, id = 0, remaining = math.floor(limit - estimate - 1),
-        commit = function()
-            redis.call('HSET', key, 's', num(start), 'c', num(c + 1), 'p', num(p))
-            redis.call('PEXPIRE', key, ms(start + 2 * window - now))
-        end}
-end
-
-local function failures(key, limit, window, lockout, ttl)
-    local lockedUntil, fails, reservations = failureState(key, now, window)
-    if lockedUntil > now then
-        return {wait = lockedUntil - now, reset = lockedUntil - now, reason = 2}
-    end
-    if #fails + #reservations >= limit then
-        local wait, reason = IN_FLIGHT_WAIT, 4
-        if #fails >= limit then
-            wait, reason = tonumber(fails[1]) + window - now, 3
-        end
-        local reset = wait
-        if #fails > 0 then reset = tonumber(fails[#fails]) + window - now end
-        return {wait = wait, reset = reset, reason = reason}
-    end
-    local result = {wait = 0, remaining = limit - #fails - #reservations - 1}
-    result.commit = function()
-        local id = redis.call('HINCRBY', key, 'q', 1)
-        reservations[#reservations + 1] = id .. ':' .. num(now + ttl)
-        saveFailures(key, now, window, lockedUntil, fails, reservations)
-        result.id = id
-    end
-    return result
-end
-
-local function settle(k, a, n)
-    for i = 1, n do
-        local key, limit, window, lockout = KEYS[k + i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]),
-            tonumber(ARGV[a + 3])
-        local id, outcome = ARGV[a + 4], ARGV[a + 5]
-        a = a + 6
-        local lockedUntil, fails, reservations = failureState(key, now, window)
-        for j, r in ipairs(reservations) do
-            if string.sub(r, 1, #id + 1) == id .. ':' then
-                table.remove(reservations, j)
-                break
+    local function split(csv)
+        local out = {}
+        if csv then
+            for v in string.gmatch(csv, '[^,]+') do
+                out[#out + 1] = v
             end
         end
-        if outcome == 'f' then
-            fails[#fails + 1] = num(now)
-            if #fails >= limit and lockout > 0 then
-                lockedUntil = now + lockout
-                fails = {}
-            end
-        elseif outcome == 'r' then
-            fails = {}
-        end
-        saveFailures(key, now, window, lockedUntil, fails, reservations)
+        return out
     end
-    return {1}
-end
 
-local function acquire(k, a, n)
-    if n == 1 and ARGV[a] == 'g' then
-        -- The common case, one GCRA limit, without the tables and closures of the general path below.
-        local key, emission, capacity = KEYS[k + 1], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
-        local tat = tatOf(key)
+    -- Failures inside the window and reservations not yet expired, oldest first.
+    local function failureState(key, window)
+        local v = redis.call('HMGET', key, 'l', 'f', 'r')
+        local fails = {}
+        for _, t in ipairs(split(v[2])) do
+            if tonumber(t) > now - window then
+                fails[#fails + 1] = t
+            end
+        end
+        local reservations = {}
+        for _, r in ipairs(split(v[3])) do
+            local sep = string.find(r, ':', 1, true)
+            if tonumber(string.sub(r, sep + 1)) > now then
+                reservations[#reservations + 1] = r
+            end
+        end
+        return tonumber(v[1]) or 0, fails, reservations
+    end
+
+    local function saveFailures(key, window, lockedUntil, fails, reservations)
+        local expiry = lockedUntil
+        if #fails > 0 then
+            expiry = math.max(expiry, tonumber(fails[#fails]) + window)
+        end
+        for _, r in ipairs(reservations) do
+            expiry = math.max(expiry, tonumber(string.sub(r, string.find(r, ':', 1, true) + 1)))
+        end
+        if expiry <= now then
+            redis.call('DEL', key)
+            return
+        end
+        redis.call('HSET', key, 'l', num(lockedUntil), 'f', table.concat(fails, ','), 'r',
+            table.concat(reservations, ','))
+        redis.call('PEXPIRE', key, ms(expiry - now))
+    end
+
+    local function gcra(key, emission, capacity)
+        local tat = math.max(tats[key], now)
         local new = tat + emission
         local over = new - now - capacity
         if over > 0 then
-            return {0, 1, over, tat - now, 1}
+            return {wait = over, reset = tat - now, reason = 1}
         end
-        tats[key] = new
-        changed[key] = true
-        return {1, math.floor((capacity - (new - now)) / emission), 0}
+        return {wait = 0, id = 0, remaining = math.floor((capacity - (new - now)) / emission),
+            commit = function()
+                tats[key] = new
+                changed[key] = true
+            end}
     end
-    local results = {}
-    local worst = 0
-    for i = 1, n do
-        local kind = ARGV[a]
-        local r
-        if kind == 'g' then
-            r = gcra(KEYS[k + i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]))
-        elseif kind == 'w' then
-            r = slidingWindow(KEYS[k + i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]))
-        elseif kind == 'f' then
-            r = failures(KEYS[k + i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]),
-                tonumber(ARGV[a + 4]))
-        else
-            return nil
+
+    local function slidingWindow(key, limit, window)
+        local v = redis.call('HMGET', key, 's', 'c', 'p')
+        local start = now - math.fmod(now, window)
+        local s, c, p = tonumber(v[1]), tonumber(v[2]) or 0, tonumber(v[3]) or 0
+        if s ~= start then
+            if s == start - window then p = c else p = 0 end
+            c = 0
         end
-        a = a + 1 + arity('a', kind)
-        results[i] = r
-        if r.wait > 0 and (worst == 0 or r.wait > results[worst].wait) then
-            worst = i
+        local elapsed = now - start
+        local estimate = p * (window - elapsed) / window + c
+        if estimate + 1 > limit then
+            local wait
+            if c + 1 > limit then
+                wait = window - elapsed + math.max(0, math.ceil(window * (1 - (limit - 1) / c)))
+            else
+                wait = math.max(1, math.ceil(window * (1 - (limit - 1 - c) / p)) - elapsed)
+            end
+            local reset = 0
+            if c > 0 then reset = start + 2 * window - now elseif p > 0 then reset = start + window - now end
+            return {wait = wait, reset = reset, reason = 1}
         end
+        return {wait = 0, id = 0, remaining = math.floor(limit - estimate - 1),
+            commit = function()
+                redis.call('HSET', key, 's', num(start), 'c', num(c + 1), 'p', num(p))
+                redis.call('PEXPIRE', key, ms(start + 2 * window - now))
+            end}
     end
-    if worst > 0 then
-        local r = results[worst]
-        return {0, worst, r.wait, r.reset, r.reason}
-    end
-    local out = {1, 0}
-    for i = 1, n do
-        local r = results[i]
-        r.commit()
-        out[i + 2] = r.id
-        if i == 1 or r.remaining < out[2] then
-            out[2] = r.remaining
+
+    local function failures(key, limit, window, lockout, ttl)
+        local lockedUntil, fails, reservations = failureState(key, window)
+        if lockedUntil > now then
+            return {wait = lockedUntil - now, reset = lockedUntil - now, reason = 2}
         end
+        if #fails + #reservations >= limit then
+            local wait, reason = IN_FLIGHT_WAIT, 4
+            if #fails >= limit then
+                wait, reason = tonumber(fails[1]) + window - now, 3
+            end
+            local reset = wait
+            if #fails > 0 then reset = tonumber(fails[#fails]) + window - now end
+            return {wait = wait, reset = reset, reason = reason}
+        end
+        local result = {wait = 0, remaining = limit - #fails - #reservations - 1}
+        result.commit = function()
+            local id = redis.call('HINCRBY', key, 'q', 1)
+            reservations[#reservations + 1] = id .. ':' .. num(now + ttl)
+            saveFailures(key, window, lockedUntil, fails, reservations)
+            result.id = id
+        end
+        return result
     end
-    return out
+
+    function lib.settle(k, a, n)
+        for i = 1, n do
+            local key, limit, window, lockout = KEYS[k + i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]),
+                tonumber(ARGV[a + 3])
+            local id, outcome = ARGV[a + 4], ARGV[a + 5]
+            a = a + 6
+            local lockedUntil, fails, reservations = failureState(key, window)
+            for j, r in ipairs(reservations) do
+                if string.sub(r, 1, #id + 1) == id .. ':' then
+                    table.remove(reservations, j)
+                    break
+                end
+            end
+            if outcome == 'f' then
+                fails[#fails + 1] = num(now)
+                if #fails >= limit and lockout > 0 then
+                    lockedUntil = now + lockout
+                    fails = {}
+                end
+            elseif outcome == 'r' then
+                fails = {}
+            end
+            saveFailures(key, window, lockedUntil, fails, reservations)
+        end
+        return {1}
+    end
+
+    function lib.acquire(k, a, n)
+        local results = {}
+        local worst = 0
+        for i = 1, n do
+            local kind = ARGV[a]
+            local r
+            if kind == 'g' then
+                r = gcra(KEYS[k + i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]))
+            elseif kind == 'w' then
+                r = slidingWindow(KEYS[k + i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]))
+            elseif kind == 'f' then
+                r = failures(KEYS[k + i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]),
+                    tonumber(ARGV[a + 4]))
+            else
+                return nil
+            end
+            a = a + 1 + arity('a', kind)
+            results[i] = r
+            if r.wait > 0 and (worst == 0 or r.wait > results[worst].wait) then
+                worst = i
+            end
+        end
+        if worst > 0 then
+            local r = results[worst]
+            return {0, worst, r.wait, r.reset, r.reason}
+        end
+        local out = {1, 0}
+        for i = 1, n do
+            local r = results[i]
+            r.commit()
+            out[i + 2] = r.id
+            if i == 1 or r.remaining < out[2] then
+                out[2] = r.remaining
+            end
+        end
+        return out
+    end
+
+    return lib
 end
 
 -- First pass: where each check starts, and every GCRA key, fetched at once.
@@ -264,9 +257,10 @@ for c = 1, checks do
     a = a + 2
     for i = 1, n do
         local kind = ARGV[a]
-        if kind == 'g' and op == 'a' and tats[KEYS[k + i]] == nil then
-            gcraKeys[#gcraKeys + 1] = KEYS[k + i]
-            tats[KEYS[k + i]] = 0
+        local key = KEYS[k + i]
+        if kind == 'g' and op == 'a' and tats[key] == nil then
+            gcraKeys[#gcraKeys + 1] = key
+            tats[key] = 0
         end
         a = a + 1 + arity(op, kind)
     end
@@ -285,10 +279,26 @@ for c = 1, checks do
     local a = starts[c]
     local op, n = ARGV[a], tonumber(ARGV[a + 1])
     local answer
-    if op == 'a' then
-        answer = acquire(k, a + 2, n)
+    if op == 'a' and n == 1 and ARGV[a + 2] == 'g' then
+        -- The common case, one GCRA limit, inline: no closure, no table but the answer.
+        local key, emission, capacity = KEYS[k + 1], tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
+        local tat = tats[key]
+        if tat < now then
+            tat = now
+        end
+        local new = tat + emission
+        local over = new - now - capacity
+        if over > 0 then
+            answer = {0, 1, over, tat - now, 1}
+        else
+            tats[key] = new
+            changed[key] = true
+            answer = {1, math.floor((capacity - (new - now)) / emission), 0}
+        end
+    elseif op == 'a' then
+        answer = library().acquire(k, a + 2, n)
     else
-        answer = settle(k, a + 2, n)
+        answer = library().settle(k, a + 2, n)
     end
     if answer == nil then
         return redis.error_reply('bulwark: malformed check ' .. c)

@@ -26,10 +26,14 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -193,6 +197,70 @@ class RedisRateLimiterTest {
     }
 
     @Test
+    void anOutageUnderLoadIsRefusedOrCountedLocallyAndNoCallWaitsPastItsBudget() throws Exception {
+        try (RedisRateLimiter engine = engine(server.url())) {
+            RateLimiter.Limit login = limit(engine, failures("load-login", 1_000, "1h", "", false));
+            RateLimiter.Limit quota = limit(engine, calls("load-quota", 1_000_000, "1s"));
+            AtomicLong slowestNanos = new AtomicLong();
+            AtomicInteger admittedWhileDown = new AtomicInteger();
+            AtomicInteger refusedWhileDown = new AtomicInteger();
+            AtomicInteger admittedAfter = new AtomicInteger();
+            List<Throwable> unexpected = new CopyOnWriteArrayList<>();
+            AtomicInteger phase = new AtomicInteger();
+            Runnable worker = () -> {
+                while (phase.get() < 3) {
+                    int seen = phase.get();
+                    long start = System.nanoTime();
+                    try {
+                        engine.settle(call(engine, login, "alice"), null);
+                        call(engine, quota, "k");
+                        if (seen == 1) {
+                            admittedWhileDown.incrementAndGet();
+                        } else if (seen == 2) {
+                            admittedAfter.incrementAndGet();
+                        }
+                    } catch (GuardUnavailableException refused) {
+                        if (seen == 1) {
+                            refusedWhileDown.incrementAndGet();
+                        }
+                    } catch (Throwable t) {
+                        unexpected.add(t);
+                    }
+                    slowestNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
+                }
+            };
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Thread t = new Thread(worker);
+                t.start();
+                threads.add(t);
+            }
+            Thread.sleep(300);
+            server.stop();
+            phase.set(1);
+            Thread.sleep(1_000);
+            // Phase 1 spans only time when Redis is certainly down: it ends before the server starts again.
+            phase.set(2);
+            server.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (admittedAfter.get() < 100 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            phase.set(3);
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertEquals(List.of(), unexpected);
+            assertTrue(refusedWhileDown.get() > 0, "the lockout policy refused while Redis was down");
+            assertEquals(0, admittedWhileDown.get(), "a lockout policy admitted a call while Redis was down");
+            assertTrue(admittedAfter.get() >= 100, "service resumed: " + admittedAfter.get());
+            // Budget: twice the 200 ms timeout per check, two checks per loop, plus scheduling on a busy machine.
+            assertTrue(slowestNanos.get() < Duration.ofSeconds(3).toNanos(),
+                    "slowest loop " + slowestNanos.get() / 1_000_000 + " ms");
+        }
+    }
+
+    @Test
     void aReplyThatIsNotTheScriptsAnswerIsAStoreFailureNotADecision() throws Exception {
         try (FakeRedis fake = new FakeRedis(command -> command.get(0).equalsIgnoreCase("evalsha")
                 ? "*3\r\n:1\r\n:2\r\n$4\r\nnope\r\n" : "+OK\r\n");
@@ -289,6 +357,29 @@ class RedisRateLimiterTest {
             assertTrue(engine.reset(login.policy().name(), "5:alice"));
             engine.settle(call(engine, login, "5:alice"), null);
             assertFalse(engine.reset(login.policy().name(), "7:nobody"));
+        }
+    }
+
+    @Test
+    void credentialsComeFromTheUrlAndNeverReachTheLog() throws Exception {
+        try (RedisServer guarded = RedisServer.startPrivate("--requirepass", "s3cr3t-pw")) {
+            URI right = URI.create("redis://:s3cr3t-pw@127.0.0.1:" + guarded.port());
+            URI wrong = URI.create("redis://:wr0ng-pw@127.0.0.1:" + guarded.port());
+            try (RedisRateLimiter engine = engine(right)) {
+                RateLimiter.Limit api = limit(engine, calls("auth", 1, "1m"));
+                call(engine, api, "k");
+                assertThrows(RateLimitedException.class, () -> call(engine, api, "k"));
+            }
+            try (RedisRateLimiter engine = engine(wrong)) {
+                RateLimiter.Limit api = limit(engine, calls("auth", 1, "1m").withStoreFailure(StoreFailure.CLOSED));
+                for (int i = 0; i < 3; i++) {
+                    assertThrows(GuardUnavailableException.class, () -> call(engine, api, "k"));
+                }
+                assertTrue(engine.describe().contains("(with credentials)") && !engine.describe().contains("pw"));
+            }
+            String logged = log.toString(StandardCharsets.UTF_8);
+            assertTrue(logged.contains("is unavailable"), logged);
+            assertFalse(logged.contains("s3cr3t") || logged.contains("wr0ng"), "a password reached the log:\n" + logged);
         }
     }
 
