@@ -17,8 +17,9 @@ final class StoreHealth {
     static final long MAX_BACKOFF_NANOS = 5_000_000_000L;
 
     private final String store;
-    private State state = State.UP;
-    private int consecutiveFailures;
+    /** Read without the lock on every check: while Redis is healthy, no check contends for anything here. */
+    private volatile State state = State.UP;
+    private volatile int consecutiveFailures;
     private long backoffNanos = FIRST_BACKOFF_NANOS;
     private long retryAtNanos;
 
@@ -27,7 +28,11 @@ final class StoreHealth {
     }
 
     /** Whether this check may go to the store: always while up; once per back-off (the probe) while down. */
-    synchronized boolean permits() {
+    boolean permits() {
+        return state == State.UP || probe();
+    }
+
+    private synchronized boolean probe() {
         if (state == State.UP) {
             return true;
         }
@@ -38,7 +43,14 @@ final class StoreHealth {
         return false;
     }
 
-    synchronized void succeeded() {
+    void succeeded() {
+        if (state == State.UP && consecutiveFailures == 0) {
+            return;
+        }
+        recovered();
+    }
+
+    private synchronized void recovered() {
         consecutiveFailures = 0;
         if (state != State.UP) {
             state = State.UP;
@@ -60,7 +72,7 @@ final class StoreHealth {
         }
     }
 
-    synchronized State state() {
+    State state() {
         return state;
     }
 }
