@@ -119,7 +119,8 @@ class RedisRateLimiterTest {
             Map<String, Long> calls = commandCalls();
             assertEquals(100, calls.get("evalsha"), calls.toString());
             for (String command : calls.keySet()) {
-                assertTrue(command.equals("evalsha") || command.equals("config|resetstat") || command.equals("info")
+                // "config|resetstat" on Redis 7, "config" on 6 (no subcommand stats yet)
+                assertTrue(command.equals("evalsha") || command.startsWith("config") || command.equals("info")
                         || SCRIPT_COMMANDS.contains(command), "a client sent " + command + ": " + calls);
             }
         }
