@@ -56,6 +56,16 @@ public final class RedisServer implements AutoCloseable {
         return shared;
     }
 
+    /**
+     * A Redis of the caller's own that also serves TLS on {@code tlsPort} with a self-signed certificate for
+     * 127.0.0.1 and localhost (made with the JDK's keytool); clients trust {@code material.trustStore()}.
+     */
+    public static RedisServer startPrivateTls(TlsMaterial material, int tlsPort) {
+        return startPrivate("--tls-port", Integer.toString(tlsPort), "--tls-cert-file", material.certificate().toString(),
+                "--tls-key-file", material.privateKey().toString(), "--tls-ca-cert-file",
+                material.certificate().toString(), "--tls-auth-clients", "no");
+    }
+
     /** A Redis of the caller's own, on a free port, with extra server options ({@code "--requirepass", "s"}). */
     public static RedisServer startPrivate(String... options) {
         RedisServer server = new RedisServer(binary(), freePort(), List.of(options));
@@ -166,7 +176,7 @@ public final class RedisServer implements AutoCloseable {
         return arm ? "redis-server-6.2.7-linux-arm64" : "redis-server-6.2.6-v5-linux-amd64";
     }
 
-    private static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
