@@ -32,16 +32,19 @@ else
     now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 end
 
+-- GCRA, the rule of GcraCell: from the stored theoretical arrival time, the new one and by how much it would
+-- overshoot the capacity (refused when positive), and the current one (now at the earliest).
+local function gcraStep(stored, emission, capacity)
+    local tat = math.max(stored, now)
+    local new = tat + emission
+    return new, new - now - capacity, tat
+end
+
 -- A lone check against one GCRA limit, the whole run when a caller is alone: answered before anything else is
 -- set up, since every closure and table a run creates is Redis time on the caller's round trip.
 if ARGV[2] == '1' and ARGV[3] == 'a' and ARGV[4] == '1' and ARGV[5] == 'g' then
     local key, emission, capacity = KEYS[1], tonumber(ARGV[6]), tonumber(ARGV[7])
-    local tat = tonumber(redis.call('GET', key)) or 0
-    if tat < now then
-        tat = now
-    end
-    local new = tat + emission
-    local over = new - now - capacity
+    local new, over, tat = gcraStep(tonumber(redis.call('GET', key)) or 0, emission, capacity)
     if over > 0 then
         return {{0, 1, over, tat - now, 1}}
     end
@@ -127,9 +130,7 @@ local function library()
     end
 
     local function gcra(key, emission, capacity)
-        local tat = math.max(tats[key], now)
-        local new = tat + emission
-        local over = new - now - capacity
+        local new, over, tat = gcraStep(tats[key], emission, capacity)
         if over > 0 then
             return {wait = over, reset = tat - now, reason = 1}
         end
@@ -299,12 +300,7 @@ for c = 1, checks do
     if op == 'a' and n == 1 and ARGV[a + 2] == 'g' then
         -- The common case, one GCRA limit, inline: no closure, no table but the answer.
         local key, emission, capacity = KEYS[k + 1], tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
-        local tat = tats[key]
-        if tat < now then
-            tat = now
-        end
-        local new = tat + emission
-        local over = new - now - capacity
+        local new, over, tat = gcraStep(tats[key], emission, capacity)
         if over > 0 then
             answer = {0, 1, over, tat - now, 1}
         else
