@@ -1,11 +1,12 @@
 package io.bulwark.runtime.guard;
 
 import io.bulwark.internal.GuardRuntime;
+import io.bulwark.internal.Message;
+import io.bulwark.internal.key.TypeModel;
 import io.bulwark.runtime.InvalidGuardException;
 import io.bulwark.runtime.config.Settings;
 import io.bulwark.runtime.key.KeyCompiler;
 import io.bulwark.runtime.key.KeyExtractor;
-import io.bulwark.runtime.key.TypeModel;
 import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.ratelimit.RateLimitPolicy;
 import io.bulwark.runtime.ratelimit.RateLimiter;
@@ -82,8 +83,7 @@ public final class GuardRegistry implements GuardRuntime {
             RateLimitSpec spec = method.rateLimits().get(i);
             RateLimitPolicy policy = PolicyFactory.create(spec, method, settings);
             if (!names.add(policy.name())) {
-                throw new InvalidGuardException("policy '" + policy.name() + "' is declared twice on the method: "
-                        + "name each @RateLimited differently");
+                throw new InvalidGuardException(Message.POLICY_TWICE_ON_METHOD.format(policy.name()));
             }
             keys[i] = KeyCompiler.compile(spec.key(), policy.name(), method.parameters(), types, loader);
             limits[i] = shared(policy, method);
@@ -100,10 +100,8 @@ public final class GuardRegistry implements GuardRuntime {
             return limit;
         }
         if (!existing.limit().policy().equals(policy)) {
-            throw new InvalidGuardException("policy '" + policy.name() + "' is already declared differently by "
-                    + existing.declaredBy() + " (" + existing.limit().policy().describe() + ", key '"
-                    + existing.limit().policy().key() + "'): methods sharing a policy name share its counters and "
-                    + "must declare it alike");
+            throw new InvalidGuardException(Message.POLICY_DECLARED_DIFFERENTLY.format(policy.name(),
+                    existing.declaredBy(), PolicyFactory.describe(existing.limit().policy())));
         }
         return existing.limit();
     }

@@ -1,6 +1,6 @@
 package io.bulwark.runtime.guard;
 
-import io.bulwark.runtime.key.Parameter;
+import io.bulwark.internal.key.Parameter;
 import java.util.List;
 import java.util.stream.Collectors;
 

@@ -7,6 +7,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
+import io.bulwark.internal.key.TypeModel;
 import java.util.List;
 
 /**

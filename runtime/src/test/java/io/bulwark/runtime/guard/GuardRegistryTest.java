@@ -12,7 +12,7 @@ import io.bulwark.RateLimitedException;
 import io.bulwark.StoreFailure;
 import io.bulwark.runtime.config.ConfigLoader;
 import io.bulwark.runtime.config.Settings;
-import io.bulwark.runtime.key.Parameter;
+import io.bulwark.internal.key.Parameter;
 import io.bulwark.runtime.key.ReflectiveTypeModel;
 import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;

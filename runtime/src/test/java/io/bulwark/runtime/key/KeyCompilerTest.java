@@ -10,6 +10,8 @@ import io.bulwark.Bulwark;
 import io.bulwark.Caller;
 import io.bulwark.GuardUnavailableException;
 import io.bulwark.internal.Template;
+import io.bulwark.internal.key.Parameter;
+import io.bulwark.internal.key.TypeModel;
 import io.bulwark.runtime.InvalidGuardException;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.bulwark.runtime.key;
 
+import io.bulwark.internal.key.TypeModel;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;

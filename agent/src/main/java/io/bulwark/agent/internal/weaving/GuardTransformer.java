@@ -6,7 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import io.bulwark.runtime.guard.GuardRegistry;
 import io.bulwark.runtime.guard.MethodSpec;
 import io.bulwark.runtime.guard.Registration;
-import io.bulwark.runtime.key.Parameter;
+import io.bulwark.internal.key.Parameter;
 import io.bulwark.runtime.log.Log;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.bulwark.agent.internal.weaving;
 
-import io.bulwark.runtime.key.TypeModel;
+import io.bulwark.internal.key.TypeModel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

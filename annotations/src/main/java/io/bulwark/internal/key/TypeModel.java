@@ -1,12 +1,12 @@
-package io.bulwark.runtime.key;
+package io.bulwark.internal.key;
 
 import java.util.List;
 
 /**
- * What the runtime needs to know about the application's types to compile a key template, answered without
- * loading them: the agent implements it over class files (Byte Buddy's type pool). It only lists facts;
- * {@link Properties} decides which method reads which property. Type names are binary names
- * ({@code com.acme.Outer$Inner}, {@code int}).
+ * What {@link KeyPlanner} needs to know about the application's types, answered without loading them: the agent
+ * implements it over class files (Byte Buddy's type pool), the processor over {@code javax.lang.model}. It only
+ * lists facts; {@link Properties} decides which method reads which property. Type names are binary names
+ * ({@code com.acme.Outer$Inner}, {@code int}). Not API.
  */
 public interface TypeModel {
 

@@ -1,7 +1,7 @@
-package io.bulwark.runtime.key;
+package io.bulwark.internal.key;
 
 /**
- * A parameter of a guarded method as the class file describes it.
+ * A parameter of a guarded method as the class file (or the source) describes it. Not API.
  *
  * @param name its name, or {@code null} when the class file does not record it (compiled without
  *             {@code -parameters} or {@code -g})

@@ -1,4 +1,4 @@
-package io.bulwark.runtime.key;
+package io.bulwark.internal.key;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,15 +7,15 @@ import java.util.TreeSet;
 
 /**
  * Which method reads property {@code x}: a method named {@code x()} (a record component or a fluent accessor),
- * else {@code getX()}, else {@code isX()} returning a boolean. The one place this rule lives.
+ * else {@code getX()}, else {@code isX()} returning a boolean. The one place this rule lives. Not API.
  */
-final class Properties {
+public final class Properties {
 
     private Properties() {
     }
 
     /** The accessor reading {@code property} of {@code type}, or {@code null}. */
-    static TypeModel.Accessor find(TypeModel types, String type, String property) {
+    public static TypeModel.Accessor find(TypeModel types, String type, String property) {
         List<TypeModel.Accessor> accessors = types.accessors(type);
         String suffix = Character.toUpperCase(property.charAt(0)) + property.substring(1);
         for (String candidate : List.of(property, "get" + suffix, "is" + suffix)) {
@@ -30,7 +30,7 @@ final class Properties {
     }
 
     /** The properties {@code type} offers, sorted, for "did you mean" and examples. */
-    static List<String> names(TypeModel types, String type) {
+    public static List<String> names(TypeModel types, String type) {
         Set<String> names = new TreeSet<>();
         for (TypeModel.Accessor accessor : types.accessors(type)) {
             String name = accessor.name();

@@ -1,0 +1,51 @@
+package io.bulwark.internal.key;
+
+import java.util.List;
+
+/**
+ * A key template resolved against a method: where each of its values comes from. The runtime turns it into
+ * method handles, the processor into Java code; both render the values with {@link io.bulwark.internal.KeyFraming}.
+ * Literal text is not part of the plan: it adds nothing to the identity of a key. Not API.
+ */
+public record KeyPlan(String template, List<Source> sources) {
+
+    public KeyPlan {
+        sources = List.copyOf(sources);
+    }
+
+    /** Where one value comes from. */
+    public sealed interface Source permits Caller, Argument {
+    }
+
+    /** A field of the bound caller: {@code user}, {@code email}, {@code ip}, {@code org} or {@code session}. */
+    public record Caller(String field) implements Source {
+    }
+
+    /**
+     * Argument {@code index}, of declared type {@code type}, then each accessor in turn; the last value is of type
+     * {@code valueType}, a String, primitive, box, UUID, BigInteger, BigDecimal or enum.
+     *
+     * @param path the template's text for it, {@code request.user.id}
+     */
+    public record Argument(int index, String type, List<TypeModel.Accessor> accessors, String valueType, String path)
+            implements Source {
+        public Argument {
+            accessors = List.copyOf(accessors);
+        }
+    }
+
+    /** Whether the key reads the method's arguments (else the woven code need not pass them). */
+    public boolean readsArguments() {
+        for (Source source : sources) {
+            if (source instanceof Argument) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One counter for everybody: the template reads nothing. */
+    public boolean global() {
+        return sources.isEmpty();
+    }
+}

@@ -1,0 +1,97 @@
+package io.bulwark.internal.key;
+
+import io.bulwark.internal.Message;
+import io.bulwark.internal.Suggestions;
+import io.bulwark.internal.Template;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Resolves a key template against a method's parameters: every reference to an argument index and a chain of
+ * accessors, or a caller field, ending in a value with a stable text form. A template that names nothing real is
+ * an {@link InvalidTemplateException}, never a silent global key. Not API.
+ *
+ * <p>A parameter named {@code caller} is shadowed: {@code {caller.x}} always means the bound caller.
+ */
+public final class KeyPlanner {
+
+    /** Types whose text form is stable and meaningful as a key; enums count too (by name). */
+    public static final Set<String> SCALARS = Set.of("java.lang.String", "java.lang.CharSequence", "boolean", "byte",
+            "short", "char", "int", "long", "float", "double", "java.lang.Boolean", "java.lang.Byte",
+            "java.lang.Short", "java.lang.Character", "java.lang.Integer", "java.lang.Long", "java.lang.Float",
+            "java.lang.Double", "java.util.UUID", "java.math.BigInteger", "java.math.BigDecimal");
+
+    private KeyPlanner() {
+    }
+
+    /** A template that cannot be resolved; the message says why, in {@link Message}'s words. */
+    public static final class InvalidTemplateException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidTemplateException(String message) {
+            super(message);
+        }
+    }
+
+    public static KeyPlan plan(String template, List<Parameter> parameters, TypeModel types) {
+        List<Template.Part> parts;
+        try {
+            parts = Template.parse(template);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTemplateException(Message.TEMPLATE_SYNTAX.format(template, e.getMessage()));
+        }
+        List<KeyPlan.Source> sources = new ArrayList<>();
+        for (Template.Part part : parts) {
+            if (part instanceof Template.Ref ref) {
+                sources.add(source(template, ref, parameters, types));
+            }
+        }
+        return new KeyPlan(template, sources);
+    }
+
+    private static KeyPlan.Source source(String template, Template.Ref ref, List<Parameter> parameters,
+            TypeModel types) {
+        if (ref.isCaller()) {
+            return new KeyPlan.Caller(ref.path().get(1));
+        }
+        String name = ref.path().get(0);
+        int index = -1;
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            String parameterName = parameters.get(i).name();
+            if (parameterName == null) {
+                throw new InvalidTemplateException(Message.TEMPLATE_NO_PARAMETER_NAMES.format(template, name));
+            }
+            names.add(parameterName);
+            if (parameterName.equals(name)) {
+                index = i;
+            }
+        }
+        if (index < 0) {
+            throw new InvalidTemplateException(Message.TEMPLATE_UNKNOWN_PARAMETER.format(template, ref.text(),
+                    names.isEmpty() ? "(none: the method takes no parameters)" : String.join(", ", names),
+                    Suggestions.didYouMean(name, names)));
+        }
+        String declared = parameters.get(index).type();
+        String type = declared;
+        List<TypeModel.Accessor> steps = new ArrayList<>();
+        for (String property : ref.path().subList(1, ref.path().size())) {
+            TypeModel.Accessor step = Properties.find(types, type, property);
+            if (step == null) {
+                String capitalized = Character.toUpperCase(property.charAt(0)) + property.substring(1);
+                throw new InvalidTemplateException(Message.TEMPLATE_UNKNOWN_PROPERTY.format(template, type, property,
+                        capitalized, capitalized, property,
+                        Suggestions.didYouMean(property, Properties.names(types, type))));
+            }
+            steps.add(step);
+            type = step.returnType();
+        }
+        if (!SCALARS.contains(type) && !types.isEnum(type)) {
+            List<String> known = Properties.names(types, type);
+            throw new InvalidTemplateException(Message.TEMPLATE_NO_TEXT_FORM.format(template, ref.text(), type,
+                    known.isEmpty() ? "" : " such as {" + ref.text() + "." + known.get(0) + "}"));
+        }
+        return new KeyPlan.Argument(index, declared, steps, type, ref.text());
+    }
+}
