@@ -7,6 +7,7 @@ import redis.clients.jedis.JedisPoolConfig;
 import redis.clients.jedis.RedisClient;
 
 /** The Redis every benchmark of one run uses: {@code -Dbench.redis=redis://host:port}, default localhost. */
+@SuppressWarnings("deprecation") // JedisPool, which Bucket4j's Jedis back end takes
 final class BenchRedis {
 
     /** Connections for the peers: one per benchmark thread at 64 threads, so that none of them waits for one. */

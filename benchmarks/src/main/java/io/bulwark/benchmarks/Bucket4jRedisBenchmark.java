@@ -17,6 +17,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import redis.clients.jedis.JedisPool;
 
 /** The peer: Bucket4j's Jedis back end (compare-and-swap), the same limit, the same Redis. */
+// JedisPool is what Bucket4j's Jedis back end takes, and the classic client style a PING loop uses.
+@SuppressWarnings("deprecation")
 @State(Scope.Benchmark)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class Bucket4jRedisBenchmark {

@@ -15,6 +15,8 @@ import redis.clients.jedis.RedisClient;
  * The floor: a bare Jedis PING, one round trip that does nothing, through both of Jedis's client styles (the
  * report takes the faster as the floor).
  */
+// JedisPool is what Bucket4j's Jedis back end takes, and the classic client style a PING loop uses.
+@SuppressWarnings("deprecation")
 @State(Scope.Benchmark)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class PingBenchmark {

@@ -29,7 +29,6 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Protocol;
 
 /**
  * Runs the Redis benchmarks at 1, 8 and 64 threads, in throughput and in sample-time mode, and prints the
@@ -154,7 +153,7 @@ public final class Report {
             RateLimiter.Limit[] limit = {engine.limit(new RateLimitPolicy("stats" + System.nanoTime(), 10, Durations
                     .parse("1m"), "", Count.CALLS, Duration.ZERO, Set.of(), false, StoreFailure.CLOSED, Algorithm.GCRA))};
             engine.acquire(limit, new String[] {"warm-up"});
-            admin.sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
+            admin.configResetStat();
             int checks = 10_000;
             for (int i = 0; i < checks; i++) {
                 engine.acquire(limit, new String[] {"k" + i});

@@ -28,8 +28,12 @@ public final class AgentInstaller {
             throw new IllegalStateException("another Bulwark runtime is already installed in this JVM");
         }
         Weaver.install(instrumentation, settings, runtime.guards());
-        Log.info("agent " + version() + " active: " + runtime.describe() + "; guarded classes found by annotation scan"
-                + (settings.scanPackages().isEmpty() ? "" : " of " + String.join(", ", settings.scanPackages())));
+        Log.info("agent " + version() + " active: " + runtime.describe() + "; guarded classes found by "
+                + (settings.scanAnnotations() ? "the processor's index and an annotation scan"
+                        + (settings.scanPackages().isEmpty() ? "" : " of " + String.join(", ", settings.scanPackages()))
+                        : "the processor's index (classes compiled without bulwark-processor are not guarded unless "
+                        + "bulwark.scan=annotations)")
+                + (settings.requireWoven() ? "; methods that cannot be woven are refused" : ""));
     }
 
     private static String version() {

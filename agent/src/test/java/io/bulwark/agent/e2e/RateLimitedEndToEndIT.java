@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.agent.e2e.apps.BridgeApp;
 import io.bulwark.agent.e2e.apps.LoginApp;
-import io.bulwark.agent.e2e.apps.MisdeclaredApp;
 import io.bulwark.agent.e2e.apps.PreloadAgent;
 import io.bulwark.agent.e2e.apps.PreloadedApp;
 import io.bulwark.agent.e2e.apps.QuotaApp;
@@ -19,8 +18,6 @@ import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,9 +73,17 @@ class RateLimitedEndToEndIT {
         assertEquals("OK", r.value("transfer-u2.1"));
     }
 
+    /**
+     * Compiled without the processor (which would reject it at compile time) and found by the annotation scan: what
+     * happens when such a declaration reaches the agent anyway.
+     */
     @Test
     void declarationsThatCannotBeEnforcedRefuseEveryCallAndSayWhyAtStartup() throws Exception {
-        ForkedJvm.Result r = new ForkedJvm().run(MisdeclaredApp.class).assertExit(0);
+        Path classes = Javac.compile(dir, List.of("-parameters"), "io/bulwark/agent/e2e/apps/MisdeclaredApp.java",
+                Javac.resource("MisdeclaredApp.java"));
+        ForkedJvm.Result r = new ForkedJvm().option("-Dbulwark.scan=annotations")
+                .onlyClasspath(classes, ForkedJvm.TEST_CLASSES, ForkedJvm.ANNOTATIONS_JAR)
+                .runMain("io.bulwark.agent.e2e.apps.MisdeclaredApp").assertExit(0);
         String refused = "GuardUnavailableException status=503 message=guard '%s' refused the call: its guard "
                 + "declaration is invalid (the Bulwark log says why)";
         assertEquals(String.format(refused, "io.bulwark.agent.e2e.apps.MisdeclaredApp.typo(String)"), r.value("typo.1"));
@@ -130,31 +135,25 @@ class RateLimitedEndToEndIT {
             }
             """;
 
-    /** Compiles {@link #NO_NAMES_APP} with the given debug option and no -parameters. */
+    /** Compiles {@link #NO_NAMES_APP} with the given debug option and no -parameters, and no processor. */
     private Path compileWithout(String debugOption) throws IOException {
-        String folder = debugOption.replaceAll("[^a-z]", "");
-        Path src = dir.resolve(folder + "/src/nonames/App.java");
-        Files.createDirectories(src.getParent());
-        Files.writeString(src, NO_NAMES_APP);
-        Path classes = dir.resolve(folder + "/classes");
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        assertEquals(0, javac.run(null, null, null, debugOption, "--release", "17", "-cp",
-                ForkedJvm.ANNOTATIONS_JAR.toString(), "-d", classes.toString(), src.toString()));
-        return classes;
+        return Javac.compile(dir.resolve(debugOption.replaceAll("[^a-z]", "")), List.of(debugOption),
+                "nonames/App.java", NO_NAMES_APP);
     }
 
     @Test
     void parameterNamesAreReadFromDebugInfoWhenCompiledWithGButNotParameters() throws Exception {
-        ForkedJvm.Result app = new ForkedJvm().onlyClasspath(compileWithout("-g"), ForkedJvm.ANNOTATIONS_JAR)
-                .runMain("nonames.App").assertExit(0);
+        ForkedJvm.Result app = new ForkedJvm().option("-Dbulwark.scan=annotations")
+                .onlyClasspath(compileWithout("-g"), ForkedJvm.ANNOTATIONS_JAR).runMain("nonames.App").assertExit(0);
         assertEquals(List.of("login.alice=ran", "login.alice=rate limit 'login' exceeded (1 per 1m); retry after 1m",
                 "login.bob=ran"), app.lines());
     }
 
     @Test
     void withoutParameterNamesInTheClassFileAKeyNamingAParameterRefusesAndSaysHowToFixIt() throws Exception {
-        ForkedJvm.Result app = new ForkedJvm().onlyClasspath(compileWithout("-g:none"), ForkedJvm.ANNOTATIONS_JAR)
-                .runMain("nonames.App").assertExit(0);
+        ForkedJvm.Result app = new ForkedJvm().option("-Dbulwark.scan=annotations")
+                .onlyClasspath(compileWithout("-g:none"), ForkedJvm.ANNOTATIONS_JAR).runMain("nonames.App")
+                .assertExit(0);
         assertTrue(app.value("login.alice").contains("its guard declaration is invalid"), app.toString());
         assertTrue(app.value("login.bob").contains("its guard declaration is invalid"), app.toString());
         assertTrue(app.stderr().contains("the class file does not record parameter names, so {email} cannot be "

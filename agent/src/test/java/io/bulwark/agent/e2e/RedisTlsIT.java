@@ -33,6 +33,20 @@ class RedisTlsIT {
     }
 
     @Test
+    void aTrustedCertificateForAnotherHostIsRefused() throws Exception {
+        TlsMaterial elsewhere = TlsMaterial.create(dir, "dns:cache.example.com");
+        int tlsPort = RedisServer.freePort();
+        try (RedisServer server = RedisServer.startPrivateTls(elsewhere, tlsPort)) {
+            ForkedJvm.Result r = new ForkedJvm()
+                    .option("-Dbulwark.redis.url=rediss://127.0.0.1:" + tlsPort,
+                            "-Djavax.net.ssl.trustStore=" + elsewhere.trustStore(),
+                            "-Djavax.net.ssl.trustStorePassword=" + elsewhere.password())
+                    .run(SharedQuotaApp.class, "wrong-host-" + UUID.randomUUID()).assertExit(0);
+            assertTrue(r.stderr().contains("is unavailable"), "the hostname is verified:\n" + r.stderr());
+        }
+    }
+
+    @Test
     void aServerTheJvmDoesNotTrustIsAStoreFailureNotASilentPlainConnection() throws Exception {
         TlsMaterial tls = TlsMaterial.create(dir);
         int tlsPort = RedisServer.freePort();

@@ -35,13 +35,15 @@ public final class ConfigLoader {
     static final String ENABLED = "bulwark.enabled";
     static final String SCAN = "bulwark.scan";
     static final String SCAN_PACKAGES = "bulwark.scan.packages";
+    static final String REQUIRE_WOVEN = "bulwark.require-woven";
     static final String LOG_LEVEL = "bulwark.log.level";
     static final String MAX_KEYS = "bulwark.ratelimit.max-keys";
     static final String ALGORITHM = "bulwark.ratelimit.algorithm";
     static final String REDIS_URL = "bulwark.redis.url";
     static final String REDIS_TIMEOUT = "bulwark.redis.timeout";
     static final String REDIS_POOL_SIZE = "bulwark.redis.pool-size";
-    static final List<String> KNOWN_KEYS = List.of(ENABLED, SCAN, SCAN_PACKAGES, LOG_LEVEL, MAX_KEYS, ALGORITHM,
+    static final List<String> KNOWN_KEYS = List.of(ENABLED, SCAN, SCAN_PACKAGES, REQUIRE_WOVEN, LOG_LEVEL, MAX_KEYS,
+            ALGORITHM,
             REDIS_URL, REDIS_TIMEOUT, REDIS_POOL_SIZE, "bulwark.ratelimit.<name>.limit",
             "bulwark.ratelimit.<name>.window", "bulwark.ratelimit.<name>.lockout", "bulwark.ratelimit.<name>.algorithm");
 
@@ -209,6 +211,8 @@ public final class ConfigLoader {
 
     private Settings interpret(Map<String, ConfigEntry> entries) {
         boolean enabled = true;
+        boolean scanAnnotations = false;
+        boolean requireWoven = false;
         List<String> scanPackages = List.of();
         Log.Level level = Log.Level.INFO;
         int maxKeys = Settings.DEFAULT_MAX_KEYS;
@@ -222,9 +226,14 @@ public final class ConfigLoader {
             if (key.equals(ConfigEntry.normalize(ENABLED))) {
                 enabled = bool(entry);
             } else if (key.equals(ConfigEntry.normalize(SCAN))) {
-                if (!entry.value().equals("annotations")) {
-                    problems.add(entry.problem("'annotations' (the only scan mode of this version)"));
+                if (entry.value().equals("annotations")) {
+                    scanAnnotations = true;
+                } else if (!entry.value().equals("index")) {
+                    problems.add(entry.problem("index (the processor's index only, the default) or annotations (also "
+                            + "parse every class, for classes compiled without the processor)"));
                 }
+            } else if (key.equals(ConfigEntry.normalize(REQUIRE_WOVEN))) {
+                requireWoven = bool(entry);
             } else if (key.equals(ConfigEntry.normalize(SCAN_PACKAGES))) {
                 scanPackages = packages(entry);
             } else if (key.equals(ConfigEntry.normalize(LOG_LEVEL))) {
@@ -264,7 +273,7 @@ public final class ConfigLoader {
                 }
             }
         }
-        return new Settings(enabled, scanPackages, level, maxKeys, algorithm, redis, built);
+        return new Settings(enabled, scanAnnotations, requireWoven, scanPackages, level, maxKeys, algorithm, redis, built);
     }
 
     private Algorithm algorithm(ConfigEntry entry) {

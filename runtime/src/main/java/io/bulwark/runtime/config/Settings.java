@@ -12,6 +12,9 @@ import java.util.Optional;
  * and environment. Immutable.
  *
  * @param enabled       {@code bulwark.enabled}: false turns the agent off entirely
+ * @param scanAnnotations {@code bulwark.scan=annotations}: also find guarded classes by parsing every class, for
+ *                      classes compiled without the processor (default: only the processor's index)
+ * @param requireWoven  {@code bulwark.require-woven}: a method the index lists that cannot be woven must not run
  * @param scanPackages  {@code bulwark.scan.packages}: package prefixes the annotation scan looks in; empty for all
  * @param logLevel      {@code bulwark.log.level}
  * @param maxKeys       {@code bulwark.ratelimit.max-keys}: rate-limit keys the in-memory engine holds at most
@@ -19,8 +22,8 @@ import java.util.Optional;
  * @param redis         {@code bulwark.redis.*}, or null to keep limits in this JVM's memory
  * @param overrides     {@code bulwark.ratelimit.<name>.limit|window|lockout|algorithm}, by normalized policy name
  */
-public record Settings(boolean enabled, List<String> scanPackages, Log.Level logLevel, int maxKeys,
-        Algorithm algorithm, RedisSettings redis, Map<String, PolicyOverride> overrides) {
+public record Settings(boolean enabled, boolean scanAnnotations, boolean requireWoven, List<String> scanPackages,
+        Log.Level logLevel, int maxKeys, Algorithm algorithm, RedisSettings redis, Map<String, PolicyOverride> overrides) {
 
     public static final int DEFAULT_MAX_KEYS = 1_000_000;
 
@@ -31,7 +34,8 @@ public record Settings(boolean enabled, List<String> scanPackages, Log.Level log
 
     /** Everything at its default: enabled, scan everything, in-memory limits. */
     public static Settings defaults() {
-        return new Settings(true, List.of(), Log.Level.INFO, DEFAULT_MAX_KEYS, Algorithm.GCRA, null, Map.of());
+        return new Settings(true, false, false, List.of(), Log.Level.INFO, DEFAULT_MAX_KEYS, Algorithm.GCRA, null,
+                Map.of());
     }
 
     /** The override configured for {@code policyName}, whichever spelling the configuration used. */
@@ -41,7 +45,8 @@ public record Settings(boolean enabled, List<String> scanPackages, Log.Level log
 
     /** The same settings with another store: what tests use to point at their Redis. */
     public Settings withRedis(RedisSettings store) {
-        return new Settings(enabled, scanPackages, logLevel, maxKeys, algorithm, store, overrides);
+        return new Settings(enabled, scanAnnotations, requireWoven, scanPackages, logLevel, maxKeys, algorithm, store,
+                overrides);
     }
 
     /**

@@ -85,7 +85,12 @@ public final class GuardRegistry implements GuardRuntime {
             if (!names.add(policy.name())) {
                 throw new InvalidGuardException(Message.POLICY_TWICE_ON_METHOD.format(policy.name()));
             }
-            keys[i] = KeyCompiler.compile(spec.key(), policy.name(), method.parameters(), types, loader);
+            keys[i] = KeyCompiler.compile(spec.key(), policy.name(), method.parameters(), types, loader,
+                    method.keyExtractor(i));
+            if (Log.enabled(Log.Level.DEBUG) && !spec.key().isEmpty()) {
+                Log.debug("policy '" + policy.name() + "': key " + (method.keyExtractor(i) != null
+                        ? "read by " + method.keyExtractor(i) : "compiled by the agent"));
+            }
             limits[i] = shared(policy, method);
         }
         return new RateLimitGuard(limiter, limits, keys);

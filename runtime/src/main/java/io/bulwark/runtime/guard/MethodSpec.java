@@ -1,6 +1,8 @@
 package io.bulwark.runtime.guard;
 
 import io.bulwark.internal.key.Parameter;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -9,13 +11,27 @@ import java.util.stream.Collectors;
  *
  * @param declaringType binary name of the class
  * @param descriptor    JVM method descriptor, {@code (Ljava/lang/String;)V}
+ * @param keyExtractors per {@code @RateLimited}, the generated extractor the processor's index names
+ *                      ({@code com.acme.Auth_BulwarkKeys#key0}), or null to compile the template here
  */
 public record MethodSpec(String declaringType, String name, String descriptor, List<Parameter> parameters,
-        List<RateLimitSpec> rateLimits) {
+        List<RateLimitSpec> rateLimits, List<String> keyExtractors) {
 
     public MethodSpec {
         parameters = List.copyOf(parameters);
         rateLimits = List.copyOf(rateLimits);
+        keyExtractors = Collections.unmodifiableList(new ArrayList<>(keyExtractors));
+    }
+
+    /** A method found without the processor: every template is compiled here. */
+    public MethodSpec(String declaringType, String name, String descriptor, List<Parameter> parameters,
+            List<RateLimitSpec> rateLimits) {
+        this(declaringType, name, descriptor, parameters, rateLimits, Collections.nCopies(rateLimits.size(), null));
+    }
+
+    /** The generated extractor of the {@code i}-th {@code @RateLimited}, or null. */
+    public String keyExtractor(int i) {
+        return i < keyExtractors.size() ? keyExtractors.get(i) : null;
     }
 
     /** {@code com.acme.AuthService.login(String, String)}: how log lines and errors name the method. */

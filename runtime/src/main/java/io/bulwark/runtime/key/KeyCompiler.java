@@ -18,12 +18,20 @@ public final class KeyCompiler {
     private KeyCompiler() {
     }
 
-    /**
-     * @param guard  the policy name, for refusals at run time
-     * @param loader the loader of the guarded class (property accessors are resolved through it on first use)
-     */
+    /** Compiles without a generated extractor: see {@link #compile(String, String, List, TypeModel, ClassLoader, String)}. */
     public static KeyExtractor compile(String template, String guard, List<Parameter> parameters, TypeModel types,
             ClassLoader loader) throws InvalidGuardException {
+        return compile(template, guard, parameters, types, loader, null);
+    }
+
+    /**
+     * @param guard     the policy name, for refusals at run time
+     * @param loader    the loader of the guarded class (accessors and extractors are resolved through it on first use)
+     * @param generated {@code com.acme.Auth_BulwarkKeys#key0}: the processor's typed extractor for this template, used
+     *                  instead of method handles; or null
+     */
+    public static KeyExtractor compile(String template, String guard, List<Parameter> parameters, TypeModel types,
+            ClassLoader loader, String generated) throws InvalidGuardException {
         KeyPlan plan;
         try {
             plan = KeyPlanner.plan(template, parameters, types);
@@ -32,6 +40,11 @@ public final class KeyCompiler {
         }
         if (plan.global()) {
             return KeyExtractor.GLOBAL;
+        }
+        if (generated != null) {
+            int hash = generated.indexOf('#');
+            return new GeneratedKey(guard, generated.substring(0, hash), generated.substring(hash + 1),
+                    plan.readsArguments(), loader);
         }
         List<CompiledKey.Source> sources = new ArrayList<>();
         for (KeyPlan.Source source : plan.sources()) {

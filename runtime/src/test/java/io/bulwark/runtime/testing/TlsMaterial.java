@@ -13,17 +13,24 @@ import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A self-signed certificate for 127.0.0.1 and localhost, made with the JDK's own keytool (a bare machine has a
- * JDK, not necessarily openssl), as PEM files for Redis and a PKCS12 trust store for Java clients.
+ * A self-signed certificate, made with the JDK's own keytool (a bare machine has a JDK, not necessarily openssl),
+ * as PEM files for Redis and a PKCS12 trust store for Java clients.
  */
 public record TlsMaterial(Path certificate, Path privateKey, Path trustStore, String password) {
 
+    /** For 127.0.0.1 and localhost. */
     public static TlsMaterial create(Path dir) throws IOException, InterruptedException, GeneralSecurityException {
+        return create(dir, "ip:127.0.0.1,dns:localhost");
+    }
+
+    /** @param names the subject alternative names, {@code ip:127.0.0.1,dns:localhost} */
+    public static TlsMaterial create(Path dir, String names) throws IOException, InterruptedException,
+            GeneralSecurityException {
         String password = "bulwark-test";
         Path keyStore = dir.resolve("server.p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "redis", "-keyalg", "RSA",
-                "-keysize", "2048", "-validity", "2", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
+                "-keysize", "2048", "-validity", "2", "-dname", "CN=localhost", "-ext", "SAN=" + names,
                 "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", password, "-keypass", password)
                 .redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -5,15 +5,20 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 
 import io.bulwark.runtime.guard.GuardRegistry;
 import io.bulwark.runtime.guard.MethodSpec;
+import io.bulwark.runtime.guard.RateLimitSpec;
 import io.bulwark.runtime.guard.Registration;
 import io.bulwark.internal.key.Parameter;
 import io.bulwark.runtime.log.Log;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.method.MethodList;
 import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
@@ -34,9 +39,11 @@ final class GuardTransformer implements AgentBuilder.Transformer {
     private static final TypeDescription SETTLE = describe(Settle.class);
 
     private final GuardRegistry guards;
+    private final boolean requireWoven;
 
-    GuardTransformer(GuardRegistry guards) {
+    GuardTransformer(GuardRegistry guards, boolean requireWoven) {
         this.guards = guards;
+        this.requireWoven = requireWoven;
     }
 
     private static TypeDescription describe(Class<?> advice) {
@@ -54,6 +61,8 @@ final class GuardTransformer implements AgentBuilder.Transformer {
         TypePool.Resolution resolution = detailed.describe(type.getName());
         TypeDescription described = resolution.isResolved() ? resolution.resolve() : type;
         PoolTypeModel types = new PoolTypeModel(detailed);
+        Map<String, GuardIndex.Entry> index = GuardIndex.read(loader, type.getName());
+        Set<String> woven = new HashSet<>();
         for (MethodDescription.InDefinedShape method : described.getDeclaredMethods().filter(ScanFilter.guarded())) {
             if (method.isBridge() || method.isSynthetic()) {
                 // javac copies annotations onto bridge methods; the bridge calls the real method, which is
@@ -66,8 +75,10 @@ final class GuardTransformer implements AgentBuilder.Transformer {
                 continue;
             }
             Registration registration;
+            woven.add(method.getInternalName() + method.getDescriptor());
+            GuardIndex.Entry entry = index == null ? null : index.get(method.getInternalName() + method.getDescriptor());
             try {
-                registration = guards.register(spec(type, method), types, loader);
+                registration = guards.register(spec(type, method, entry), types, loader);
             } catch (RuntimeException e) {
                 // Whatever went wrong reading the declaration, the method is woven to refuse: an exception
                 // escaping here would leave the class loaded unwoven, its guarded methods unguarded.
@@ -76,6 +87,40 @@ final class GuardTransformer implements AgentBuilder.Transformer {
             }
             builder = builder.visit(advice(registration).on(named(method.getInternalName())
                     .and(hasDescriptor(method.getDescriptor()))));
+        }
+        if (index != null) {
+            builder = listedButNotGuarded(builder, type, described, index, woven);
+        }
+        return builder;
+    }
+
+    /**
+     * Methods the index lists whose class file carries no guard: the class changed after the index was written (a
+     * build that mixes outputs), or someone stripped the annotations. Reported at once; refused with
+     * {@code bulwark.require-woven}, never run as if the listing did not exist.
+     */
+    private DynamicType.Builder<?> listedButNotGuarded(DynamicType.Builder<?> builder, TypeDescription type,
+            TypeDescription described, Map<String, GuardIndex.Entry> index, Set<String> woven) {
+        for (GuardIndex.Entry entry : index.values()) {
+            if (woven.contains(entry.method() + entry.descriptor())) {
+                continue;
+            }
+            String method = type.getName() + "." + entry.method() + entry.descriptor();
+            MethodList<MethodDescription.InDefinedShape> found = described.getDeclaredMethods()
+                    .filter(named(entry.method()).and(hasDescriptor(entry.descriptor())));
+            if (found.isEmpty() || found.getOnly().isAbstract() || found.getOnly().isNative()) {
+                Log.error(method + " is listed in the Bulwark index but the class has no such method with a body: "
+                        + "the index is stale; rebuild with the processor");
+                continue;
+            }
+            if (!requireWoven) {
+                Log.error(method + " is listed in the Bulwark index but carries no guard in its class file: it runs "
+                        + "UNGUARDED (set bulwark.require-woven=true to refuse it instead)");
+                continue;
+            }
+            Registration refusal = guards.refuse(method, "it is listed in the Bulwark index but carries no guard in "
+                    + "its class file, and bulwark.require-woven is set");
+            builder = builder.visit(advice(refusal).on(named(entry.method()).and(hasDescriptor(entry.descriptor()))));
         }
         return builder;
     }
@@ -88,12 +133,20 @@ final class GuardTransformer implements AgentBuilder.Transformer {
                 : mapping.to(enter, AGENT_CLASSES);
     }
 
-    private static MethodSpec spec(TypeDescription type, MethodDescription.InDefinedShape method) {
+    private static MethodSpec spec(TypeDescription type, MethodDescription.InDefinedShape method,
+            GuardIndex.Entry entry) {
         List<Parameter> parameters = new ArrayList<>();
         for (ParameterDescription.InDefinedShape p : method.getParameters()) {
             parameters.add(new Parameter(p.isNamed() ? p.getName() : null, p.getType().asErasure().getName()));
         }
-        return new MethodSpec(type.getName(), method.getName(), method.getDescriptor(), parameters,
-                RateLimitedReader.read(method));
+        List<RateLimitSpec> rateLimits = RateLimitedReader.read(method);
+        List<String> extractors = new ArrayList<>();
+        for (int i = 0; i < rateLimits.size(); i++) {
+            // An index written for other annotations than the class file now has is not trusted for extractors.
+            boolean matches = entry != null && entry.extractors().size() == rateLimits.size();
+            extractors.add(matches ? entry.extractor(i) : null);
+        }
+        return new MethodSpec(type.getName(), method.getName(), method.getDescriptor(), parameters, rateLimits,
+                extractors);
     }
 }

@@ -2,17 +2,23 @@ package io.bulwark.agent.internal.weaving;
 
 import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
+import java.security.ProtectionDomain;
 import java.util.List;
+import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.utility.JavaModule;
 
 /**
- * Which classes the annotation scan looks at. The name filter runs first and costs a few string comparisons;
- * only classes that pass it are parsed to look for {@code @RateLimited}.
+ * Which classes are woven. First, by name only: never the JDK's or Bulwark's own. Then the processor's index, a
+ * resource lookup in the class's loader. Only with {@code bulwark.scan=annotations} is any other class parsed, to
+ * look for {@code @RateLimited} on its methods (classes compiled without the processor).
+ *
+ * <p>Everything before the scan must stay name-based: Byte Buddy describes a class lazily, and asking anything but
+ * its name (its modifiers, say) parses the class file.
  */
 final class ScanFilter {
 
@@ -25,20 +31,25 @@ final class ScanFilter {
             "io.bulwark.internal.");
 
     private final List<String> packages;
+    private final boolean scanAnnotations;
 
-    /** @param packages prefixes ending in '.', from {@code bulwark.scan.packages}; empty to scan everything */
-    ScanFilter(List<String> packages) {
+    /**
+     * @param packages        prefixes ending in '.', from {@code bulwark.scan.packages}; empty for everything
+     * @param scanAnnotations {@code bulwark.scan=annotations}
+     */
+    ScanFilter(List<String> packages, boolean scanAnnotations) {
         this.packages = packages;
+        this.scanAnnotations = scanAnnotations;
     }
 
-    /** Types never to look at: by name, and synthetic ones (lambdas' hidden classes, proxies). */
+    /** Classes never to look at, by name alone. */
     ElementMatcher.Junction<TypeDescription> ignored() {
         return new ElementMatcher.Junction.AbstractBase<TypeDescription>() {
             @Override
             public boolean matches(TypeDescription type) {
                 return ignores(type.getName());
             }
-        }.or(isSynthetic());
+        };
     }
 
     boolean ignores(String name) {
@@ -62,8 +73,12 @@ final class ScanFilter {
         return true;
     }
 
-    static ElementMatcher<TypeDescription> declaresGuardedMethod() {
-        return declaresMethod(guarded());
+    /** The classes to weave: listed in the index, or (scan mode) declaring a guarded method. */
+    AgentBuilder.RawMatcher selected() {
+        ElementMatcher<TypeDescription> scanned = declaresMethod(guarded());
+        return (TypeDescription type, ClassLoader loader, JavaModule module, Class<?> redefined,
+                ProtectionDomain domain) -> GuardIndex.lists(loader, type.getName())
+                || scanAnnotations && !type.isSynthetic() && scanned.matches(type);
     }
 
     static ElementMatcher.Junction<MethodDescription> guarded() {

@@ -17,6 +17,7 @@ final class WeaveListener extends AgentBuilder.Listener.Adapter {
 
     @Override
     public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {
+        RequireWoven.FAILED.set(Boolean.TRUE);
         Log.error("could not examine or weave " + typeName + "; if it declares guarded methods, they run UNGUARDED ("
                 + error + ")");
     }

@@ -24,7 +24,8 @@ public final class Weaver {
         // about on every start (JEP 471/498). Relocation made the property ours: the application's own Byte
         // Buddy, if any, is unaffected.
         System.setProperty(Nexus.PROPERTY, "true");
-        new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+        ScanFilter filter = new ScanFilter(settings.scanPackages(), settings.scanAnnotations());
+        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 // Advice is inlined into existing methods: no field, method or class is added, so the same
                 // transformation serves classes being loaded and classes already loaded (retransformed).
                 .disableClassFormatChanges()
@@ -32,16 +33,21 @@ public final class Weaver {
                 // Decorating visits the class without building its method graph, which we do not need.
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                // Match on class files, also for classes already loaded: describing a loaded class through
-                // reflection would resolve (load) every annotation type on its methods.
-                .with(AgentBuilder.PoolStrategy.Default.FAST)
-                .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
-                .with(new WeaveListener())
+                // Describe classes from their class files, also classes already loaded: describing a loaded class
+                // through reflection would resolve (load) every annotation type on its methods. POOL_ONLY, not
+                // POOL_FIRST: POOL_FIRST asks whether the pool resolves each class, which parses every class loaded.
+                .with(ParseLog.create())
+                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
+                .with(new WeaveListener());
+        if (settings.requireWoven()) {
+            builder = builder.with(new RequireWoven());
+        }
+        builder
                 // The JDK's loaders never define application classes.
                 .ignore(any(), isBootstrapClassLoader().or(isExtensionClassLoader()))
-                .or(new ScanFilter(settings.scanPackages()).ignored())
-                .type(ScanFilter.declaresGuardedMethod())
-                .transform(new GuardTransformer(guards))
+                .or(filter.ignored())
+                .type(filter.selected())
+                .transform(new GuardTransformer(guards, settings.requireWoven()))
                 .installOn(instrumentation);
     }
 }

@@ -11,6 +11,8 @@ import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.SslVerifyMode;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -152,7 +154,6 @@ final class RedisStore implements AutoCloseable {
                 .connectionTimeoutMillis(millis)
                 .socketTimeoutMillis(millis)
                 .database(settings.database())
-                .ssl(settings.tls())
                 .clientName("bulwark")
                 // The server's default protocol (RESP2 on every Redis and look-alike): Jedis would otherwise open
                 // each connection with HELLO, unknown before Redis 6, for nothing integer arrays need.
@@ -161,6 +162,10 @@ final class RedisStore implements AutoCloseable {
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
         if (settings.password() != null) {
             config.user(settings.user()).password(settings.password());
+        }
+        if (settings.tls()) {
+            // FULL: the certificate must chain to the JVM's trust store and name the host connected to.
+            config.sslOptions(SslOptions.builder().sslVerifyMode(SslVerifyMode.FULL).build());
         }
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
         pool.setMaxTotal(settings.poolSize());

@@ -1,0 +1,110 @@
+package io.bulwark.processor;
+
+import com.google.auto.service.AutoService;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+
+/**
+ * Bulwark's annotation processor: checks every guard at compile time with the rules the agent would apply at run
+ * time, reporting each problem at its line and value; then, for every class whose guards are sound, writes its
+ * index entry ({@link IndexWriter}) and its typed key extractors ({@link KeysWriter}).
+ *
+ * <p>It never throws into javac: an unexpected failure becomes one error naming the class being processed.
+ */
+@AutoService(Processor.class)
+public final class BulwarkProcessor extends AbstractProcessor {
+
+    private final PolicyNames policies = new PolicyNames();
+
+    @Override
+    public Set<String> getSupportedAnnotationTypes() {
+        return Set.of(RateLimitedReader.RATE_LIMITED, RateLimitedReader.RATE_LIMITED_LIST);
+    }
+
+    @Override
+    public SourceVersion getSupportedSourceVersion() {
+        return SourceVersion.latestSupported();
+    }
+
+    @Override
+    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+        if (annotations.isEmpty()) {
+            return false;
+        }
+        Map<String, List<ExecutableElement>> byClass = new TreeMap<>();
+        Map<String, TypeElement> classes = new TreeMap<>();
+        for (TypeElement annotation : annotations) {
+            for (Element element : round.getElementsAnnotatedWith(annotation)) {
+                if (element.getKind() == ElementKind.METHOD) {
+                    TypeElement type = (TypeElement) element.getEnclosingElement();
+                    String name = processingEnv.getElementUtils().getBinaryName(type).toString();
+                    classes.put(name, type);
+                    List<ExecutableElement> methods = byClass.computeIfAbsent(name, n -> new ArrayList<>());
+                    if (!methods.contains(element)) {
+                        methods.add((ExecutableElement) element);
+                    }
+                }
+            }
+        }
+        for (Map.Entry<String, List<ExecutableElement>> entry : byClass.entrySet()) {
+            TypeElement type = classes.get(entry.getKey());
+            try {
+                process(type, entry.getValue());
+            } catch (RuntimeException | IOException | LinkageError e) {
+                StringWriter trace = new StringWriter();
+                e.printStackTrace(new PrintWriter(trace));
+                processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "Bulwark's processor failed on "
+                        + entry.getKey() + " (please report this): " + trace, type);
+            }
+        }
+        return false;
+    }
+
+    private void process(TypeElement type, List<ExecutableElement> methods) throws IOException {
+        var elements = processingEnv.getElementUtils();
+        var types = processingEnv.getTypeUtils();
+        ElementTypeModel model = new ElementTypeModel(elements, types);
+        RateLimitedReader reader = new RateLimitedReader(elements, processingEnv.getMessager(), model);
+        Descriptors descriptors = new Descriptors(elements, types);
+        List<GuardedMethod> guarded = new ArrayList<>();
+        boolean sound = true;
+        for (ExecutableElement method : methods) {
+            List<RateLimitedUse> uses = reader.read(method);
+            if (uses == null) {
+                sound = false;
+                continue;
+            }
+            for (RateLimitedUse use : uses) {
+                String conflict = policies.conflict(use, reader.display(method));
+                if (conflict != null) {
+                    reader.error(conflict, method, use.mirror(), "name");
+                    sound = false;
+                }
+            }
+            guarded.add(new GuardedMethod(method, descriptors.of(method), uses));
+        }
+        if (!sound) {
+            return;
+        }
+        guarded.sort(Comparator.comparing(GuardedMethod::name).thenComparing(GuardedMethod::descriptor));
+        KeysWriter keys = new KeysWriter(elements, types, model, processingEnv.getFiler());
+        Map<GuardedMethod, String[]> extractors = keys.write(type, guarded);
+        new IndexWriter(elements, processingEnv.getFiler()).write(type, guarded, extractors, keys.generatedName(type));
+    }
+}
