@@ -18,6 +18,8 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
 import javax.tools.Diagnostic;
 
 /**
@@ -76,6 +78,19 @@ public final class BulwarkProcessor extends AbstractProcessor {
         return false;
     }
 
+    /** Whether every type in the method's signature compiled. */
+    private static boolean compiles(ExecutableElement method) {
+        if (method.getReturnType().getKind() == TypeKind.ERROR) {
+            return false;
+        }
+        for (VariableElement parameter : method.getParameters()) {
+            if (parameter.asType().getKind() == TypeKind.ERROR) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void process(TypeElement type, List<ExecutableElement> methods) throws IOException {
         var elements = processingEnv.getElementUtils();
         var types = processingEnv.getTypeUtils();
@@ -85,6 +100,11 @@ public final class BulwarkProcessor extends AbstractProcessor {
         List<GuardedMethod> guarded = new ArrayList<>();
         boolean sound = true;
         for (ExecutableElement method : methods) {
+            if (!compiles(method)) {
+                // javac reports the missing type; there is nothing sound to index or generate for this class.
+                sound = false;
+                continue;
+            }
             List<RateLimitedUse> uses = reader.read(method);
             if (uses == null) {
                 sound = false;
@@ -103,6 +123,7 @@ public final class BulwarkProcessor extends AbstractProcessor {
             return;
         }
         guarded.sort(Comparator.comparing(GuardedMethod::name).thenComparing(GuardedMethod::descriptor));
+        // Nothing is written for a class with a problem: the build fails, and a half index would mislead.
         KeysWriter keys = new KeysWriter(elements, types, model, processingEnv.getFiler());
         Map<GuardedMethod, String[]> extractors = keys.write(type, guarded);
         new IndexWriter(elements, processingEnv.getFiler()).write(type, guarded, extractors, keys.generatedName(type));

@@ -148,7 +148,12 @@ final class RateLimitedReader {
         throw new IllegalStateException("@RateLimited has no " + name);
     }
 
-    /** Reports at the attribute's value when it is written out, else at the annotation. */
+    /**
+     * Reports at the attribute's value when it is written out, else at the annotation. A repeated annotation is
+     * an exception javac imposes: it wraps repeated annotations in a synthesized container, and what the
+     * {@code javax.lang.model} API can hand back is the container's content, which javac cannot place, so the
+     * diagnostic lands on the method (the message names the policy).
+     */
     void error(String message, ExecutableElement method, AnnotationMirror mirror, String attribute) {
         AnnotationValue at = null;
         if (attribute != null) {

@@ -69,7 +69,10 @@ class IndexIT {
     void aMethodTheIndexListsButItsClassNoLongerGuardsIsReportedAndRefusedWhenRequired() throws Exception {
         Path stale = Javac.compile(dir, List.of("-parameters"), "io/bulwark/agent/e2e/apps/StaleApp.java",
                 Javac.resource("StaleApp.java"));
-        assertTrue(Files.exists(ForkedJvm.TEST_CLASSES.resolve("META-INF/bulwark/index/" + APPS + "StaleApp")));
+        // A rebuild without the processor into the same output leaves the old index entry beside the new class.
+        Path entry = Path.of("META-INF/bulwark/index/" + APPS + "StaleApp");
+        Files.createDirectories(stale.resolve(entry).getParent());
+        Files.copy(ForkedJvm.TEST_CLASSES.resolve(entry), stale.resolve(entry));
         ForkedJvm.Result reported = new ForkedJvm().onlyClasspath(stale, ForkedJvm.TEST_CLASSES,
                 ForkedJvm.ANNOTATIONS_JAR).runMain(APPS + "StaleApp").assertExit(0);
         assertEquals("OK", reported.value("call.2"));

@@ -9,6 +9,16 @@ import java.util.List;
 /** A {@link TypeModel} over loaded classes, for tests that have the classes at hand. */
 public final class ReflectiveTypeModel implements TypeModel {
 
+    private final ClassLoader loader;
+
+    public ReflectiveTypeModel() {
+        this(ReflectiveTypeModel.class.getClassLoader());
+    }
+
+    public ReflectiveTypeModel(ClassLoader loader) {
+        this.loader = loader;
+    }
+
     @Override
     public List<Accessor> accessors(String typeName) {
         Class<?> type = load(typeName);
@@ -31,9 +41,9 @@ public final class ReflectiveTypeModel implements TypeModel {
         return type != null && type.isEnum();
     }
 
-    private static Class<?> load(String name) {
+    private Class<?> load(String name) {
         try {
-            return Class.forName(name, false, ReflectiveTypeModel.class.getClassLoader());
+            return Class.forName(name, false, loader);
         } catch (ClassNotFoundException e) {
             return null;
         }

@@ -9,13 +9,11 @@ import io.bulwark.runtime.guard.RateLimitSpec;
 import io.bulwark.runtime.guard.Registration;
 import io.bulwark.internal.key.Parameter;
 import io.bulwark.runtime.log.Log;
-import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.method.MethodList;
@@ -24,15 +22,14 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.pool.TypePool;
-import net.bytebuddy.utility.JavaModule;
 
 /**
  * Registers each guarded method of a class with the runtime and weaves the advice its guards need: arguments
  * passed only when a key reads them, an exit hook only when something settles after the call.
  */
-final class GuardTransformer implements AgentBuilder.Transformer {
+final class GuardTransformer {
 
-    private static final ClassFileLocator AGENT_CLASSES = ClassFileLocator.ForClassLoader.of(
+    static final ClassFileLocator AGENT_CLASSES = ClassFileLocator.ForClassLoader.of(
             GuardTransformer.class.getClassLoader());
     private static final TypeDescription ENTER_WITH_ARGUMENTS = describe(EnterWithArguments.class);
     private static final TypeDescription ENTER_WITHOUT_ARGUMENTS = describe(EnterWithoutArguments.class);
@@ -50,20 +47,27 @@ final class GuardTransformer implements AgentBuilder.Transformer {
         return TypeDescription.ForLoadedType.of(advice);
     }
 
-    @Override
-    public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
-            JavaModule module, ProtectionDomain domain) {
-        // The scan matched with a pool that skips code and debug info, which is what keeps it cheap for the
-        // thousands of unguarded classes. Only here, for a guarded class, is the class file read again with its
-        // debug info, for parameter names in the local variable table (classes compiled with -g, not -parameters).
-        TypePool detailed = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(),
-                ClassFileLocator.ForClassLoader.of(loader), TypePool.Default.ReaderMode.EXTENDED);
-        TypePool.Resolution resolution = detailed.describe(type.getName());
-        TypeDescription described = resolution.isResolved() ? resolution.resolve() : type;
-        PoolTypeModel types = new PoolTypeModel(detailed);
+    /** Whether {@code type} declares a method {@code @RateLimited} (the annotation scan's question). */
+    static boolean declaresGuards(TypeDescription type) {
+        return !type.getDeclaredMethods().filter(RateLimitedReader.guarded()).isEmpty();
+    }
+
+    /**
+     * Weaves the guards of {@code type}, described from its class file with debug info (parameter names come from
+     * MethodParameters, or failing that the local variable table: classes compiled with -g but not -parameters).
+     *
+     * @param pool the pool {@code type} came from, which also answers questions about parameter types
+     * @return {@code builder} with the guards woven, or null when the class has nothing to weave
+     */
+    DynamicType.Builder<?> weave(DynamicType.Builder<?> builder, TypeDescription type, TypePool pool,
+            ClassLoader loader) {
+        TypeDescription described = type;
+        PoolTypeModel types = new PoolTypeModel(pool);
+        boolean changed = false;
         Map<String, GuardIndex.Entry> index = GuardIndex.read(loader, type.getName());
         Set<String> woven = new HashSet<>();
-        for (MethodDescription.InDefinedShape method : described.getDeclaredMethods().filter(ScanFilter.guarded())) {
+        for (MethodDescription.InDefinedShape method : described.getDeclaredMethods()
+                .filter(RateLimitedReader.guarded())) {
             if (method.isBridge() || method.isSynthetic()) {
                 // javac copies annotations onto bridge methods; the bridge calls the real method, which is
                 // woven, so weaving the bridge too would count every call twice.
@@ -87,11 +91,14 @@ final class GuardTransformer implements AgentBuilder.Transformer {
             }
             builder = builder.visit(advice(registration).on(named(method.getInternalName())
                     .and(hasDescriptor(method.getDescriptor()))));
+            changed = true;
         }
-        if (index != null) {
-            builder = listedButNotGuarded(builder, type, described, index, woven);
+        if (index != null && index.size() > woven.size()) {
+            DynamicType.Builder<?> refusing = listedButNotGuarded(builder, type, described, index, woven);
+            changed |= refusing != builder;
+            builder = refusing;
         }
-        return builder;
+        return changed ? builder : null;
     }
 
     /**
@@ -125,7 +132,7 @@ final class GuardTransformer implements AgentBuilder.Transformer {
         return builder;
     }
 
-    private static Advice advice(Registration registration) {
+    static Advice advice(Registration registration) {
         TypeDescription enter = registration.readsArguments() ? ENTER_WITH_ARGUMENTS : ENTER_WITHOUT_ARGUMENTS;
         Advice.WithCustomMapping mapping = Advice.withCustomMapping().bind(GuardId.class, registration.id());
         return registration.settles()

@@ -1,38 +1,34 @@
 package io.bulwark.agent.internal.weaving;
 
 import io.bulwark.runtime.log.Log;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.AsmClassReader;
 
 /**
- * At debug level, logs every class file the weaver parses ({@code parsed com.acme.X}): what shows that, with the
- * index, unguarded classes are never parsed. Byte Buddy describes a class lazily, and locating its bytes (which it
- * does for every class offered, from memory) is not parsing it; the log sits where parsing happens. At any other
- * level this is Byte Buddy's plain fast pool.
+ * The type pools the weaver describes classes with: lazy (a class is parsed only when asked more than its name)
+ * and, at debug level, logging every class file actually parsed ({@code parsed com.acme.X}), which is what shows
+ * that with the index, unguarded classes never are.
  */
-final class ParseLog implements AgentBuilder.PoolStrategy {
+final class ParseLog {
 
-    static AgentBuilder.PoolStrategy create() {
-        return Log.enabled(Log.Level.DEBUG) ? new ParseLog() : AgentBuilder.PoolStrategy.Default.FAST;
+    private ParseLog() {
     }
 
-    @Override
-    public TypePool typePool(ClassFileLocator locator, ClassLoader loader) {
-        return new Logging(locator);
+    /**
+     * @param debugInfo whether to read local variable tables (parameter names of classes compiled with -g only)
+     */
+    static TypePool pool(ClassFileLocator locator, boolean debugInfo) {
+        TypePool.Default.ReaderMode mode = debugInfo ? TypePool.Default.ReaderMode.EXTENDED
+                : TypePool.Default.ReaderMode.FAST;
+        return Log.enabled(Log.Level.DEBUG) ? new Logging(locator, mode)
+                : new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(), locator, mode);
     }
 
-    @Override
-    public TypePool typePool(ClassFileLocator locator, ClassLoader loader, String name) {
-        return new Logging(locator);
-    }
-
-    /** The fast, lazy pool Byte Buddy's {@code PoolStrategy.Default.FAST} makes, telling what it parses. */
     private static final class Logging extends TypePool.Default.WithLazyResolution {
-        Logging(ClassFileLocator locator) {
-            super(TypePool.CacheProvider.Simple.withObjectType(), locator, TypePool.Default.ReaderMode.FAST);
+        Logging(ClassFileLocator locator, ReaderMode mode) {
+            super(new TypePool.CacheProvider.Simple(), locator, mode);
         }
 
         @Override

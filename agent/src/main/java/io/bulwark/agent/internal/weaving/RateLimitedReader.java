@@ -1,5 +1,8 @@
 package io.bulwark.agent.internal.weaving;
 
+import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+
 import io.bulwark.Count;
 import io.bulwark.StoreFailure;
 import io.bulwark.runtime.guard.RateLimitSpec;
@@ -9,6 +12,7 @@ import net.bytebuddy.description.annotation.AnnotationDescription;
 import net.bytebuddy.description.enumeration.EnumerationDescription;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Reads {@code @RateLimited} (and its repeatable container) from a method's class file description, value by
@@ -16,16 +20,24 @@ import net.bytebuddy.description.type.TypeDescription;
  */
 final class RateLimitedReader {
 
+    static final String RATE_LIMITED = "io.bulwark.RateLimited";
+    static final String RATE_LIMITED_LIST = "io.bulwark.RateLimited$List";
+
     private RateLimitedReader() {
+    }
+
+    /** Methods that carry {@code @RateLimited}, once or repeated. */
+    static ElementMatcher.Junction<MethodDescription> guarded() {
+        return isAnnotatedWith(named(RATE_LIMITED)).or(isAnnotatedWith(named(RATE_LIMITED_LIST)));
     }
 
     static List<RateLimitSpec> read(MethodDescription method) {
         List<RateLimitSpec> specs = new ArrayList<>();
         for (AnnotationDescription annotation : method.getDeclaredAnnotations()) {
             String name = annotation.getAnnotationType().getName();
-            if (name.equals(ScanFilter.RATE_LIMITED)) {
+            if (name.equals(RATE_LIMITED)) {
                 specs.add(spec(annotation));
-            } else if (name.equals(ScanFilter.RATE_LIMITED_LIST)) {
+            } else if (name.equals(RATE_LIMITED_LIST)) {
                 for (AnnotationDescription each : annotation.getValue("value").resolve(AnnotationDescription[].class)) {
                     specs.add(spec(each));
                 }

@@ -1,53 +1,65 @@
 package io.bulwark.agent.internal.weaving;
 
-import static net.bytebuddy.matcher.ElementMatchers.any;
-import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
-import static net.bytebuddy.matcher.ElementMatchers.isExtensionClassLoader;
-
 import io.bulwark.runtime.config.Settings;
 import io.bulwark.runtime.guard.GuardRegistry;
+import io.bulwark.runtime.log.Log;
 import java.lang.instrument.Instrumentation;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.dynamic.Nexus;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Installs the class file transformer that weaves guards into annotated methods. */
+/**
+ * Installs the weaving in two steps: in premain, the {@link Gate} (JDK classes only, a millisecond); on a
+ * background thread, Byte Buddy's weaver, which the gate then delegates to. Guarded classes loaded in between wait
+ * for the weaver. When a class that may carry guards was loaded even before premain (another agent loaded it),
+ * everything is done in premain instead: that class must be retransformed before the application can call it.
+ */
 public final class Weaver {
+
+    /** sysexits.h EX_SOFTWARE, as when premain fails: the JVM does not run with guards that could not be set up. */
+    private static final int EXIT_SOFTWARE = 70;
 
     private Weaver() {
     }
 
     public static void install(Instrumentation instrumentation, Settings settings, GuardRegistry guards) {
-        // Guards are inlined advice and need no Nexus (Byte Buddy's loaded-type initializer hook). Without this,
-        // constructing the AgentBuilder probes class injection through sun.misc.Unsafe, which JDK 24+ warns
-        // about on every start (JEP 471/498). Relocation made the property ours: the application's own Byte
-        // Buddy, if any, is unaffected.
-        System.setProperty(Nexus.PROPERTY, "true");
-        ScanFilter filter = new ScanFilter(settings.scanPackages(), settings.scanAnnotations());
-        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-                // Advice is inlined into existing methods: no field, method or class is added, so the same
-                // transformation serves classes being loaded and classes already loaded (retransformed).
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                // Decorating visits the class without building its method graph, which we do not need.
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                // Describe classes from their class files, also classes already loaded: describing a loaded class
-                // through reflection would resolve (load) every annotation type on its methods. POOL_ONLY, not
-                // POOL_FIRST: POOL_FIRST asks whether the pool resolves each class, which parses every class loaded.
-                .with(ParseLog.create())
-                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
-                .with(new WeaveListener());
-        if (settings.requireWoven()) {
-            builder = builder.with(new RequireWoven());
+        ClassNames names = new ClassNames(settings.scanPackages());
+        List<Class<?>> loadedBefore = candidates(instrumentation, names, settings.scanAnnotations());
+        Gate gate = new Gate(names, settings.scanAnnotations());
+        if (!loadedBefore.isEmpty()) {
+            gate.open(WeaverSetup.build(settings, guards, instrumentation));
+            instrumentation.addTransformer(gate, true);
+            WeaverSetup.retransform(instrumentation, loadedBefore);
+            return;
         }
-        builder
-                // The JDK's loaders never define application classes.
-                .ignore(any(), isBootstrapClassLoader().or(isExtensionClassLoader()))
-                .or(filter.ignored())
-                .type(filter.selected())
-                .transform(new GuardTransformer(guards, settings.requireWoven()))
-                .installOn(instrumentation);
+        instrumentation.addTransformer(gate, true);
+        Thread setup = new Thread(() -> {
+            try {
+                gate.open(WeaverSetup.build(settings, guards, instrumentation));
+            } catch (Throwable t) {
+                gate.fail(t);
+                Log.error("the weaver could not be set up; the JVM will not run unguarded (set bulwark.enabled=false "
+                        + "to run without Bulwark): " + t);
+                t.printStackTrace();
+                Runtime.getRuntime().halt(EXIT_SOFTWARE);
+            }
+        }, "bulwark-weaver-setup");
+        setup.setDaemon(true);
+        setup.start();
+    }
+
+    /** Classes already loaded that may carry guards: listed in the index of their code source, or (scan) any. */
+    private static List<Class<?>> candidates(Instrumentation instrumentation, ClassNames names, boolean scan) {
+        List<Class<?>> candidates = new ArrayList<>();
+        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+            ClassLoader loader = type.getClassLoader();
+            if (loader == null || loader == ClassLoader.getPlatformClassLoader() || type.isArray()
+                    || type.isHidden() || names.ignored(type.getName()) || !instrumentation.isModifiableClass(type)) {
+                continue;
+            }
+            if (scan || GuardIndex.lists(loader, type.getName(), type.getProtectionDomain())) {
+                candidates.add(type);
+            }
+        }
+        return candidates;
     }
 }

@@ -1,0 +1,101 @@
+package io.bulwark.agent.internal.weaving;
+
+import io.bulwark.internal.Dispatch;
+import io.bulwark.runtime.log.Log;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.Map;
+import java.util.Set;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.pool.TypePool;
+
+/**
+ * Weaves one class, handed over by the {@link Gate}: describes it from the bytes being defined, lets the
+ * {@link GuardTransformer} register and visit its guarded methods, and returns the new bytes.
+ *
+ * <p>Byte Buddy's core API rather than its {@code AgentBuilder}: the gate already chooses the classes, and on Java
+ * 9+ the AgentBuilder generates a transformer class at run time on every start, which costs more than the rest of
+ * the set-up together. Only advice is visited into existing methods ({@code decorate}), so the same bytes serve a
+ * class being loaded and one being retransformed.
+ */
+final class AdviceWeaver implements ClassFileTransformer {
+
+    private static final byte[] NOT_A_CLASS = {0};
+
+    private final ByteBuddy byteBuddy = new ByteBuddy().with(TypeValidation.DISABLED);
+    private final GuardTransformer guards;
+    private final Instrumentation instrumentation;
+    private final boolean scanAnnotations;
+    private final boolean requireWoven;
+
+    AdviceWeaver(GuardTransformer guards, Instrumentation instrumentation, boolean scanAnnotations,
+            boolean requireWoven) {
+        this.guards = guards;
+        this.instrumentation = instrumentation;
+        this.scanAnnotations = scanAnnotations;
+        this.requireWoven = requireWoven;
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
+            ProtectionDomain domain, byte[] bytes) {
+        String name = internalName.replace('/', '.');
+        try {
+            ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, bytes),
+                    ClassFileLocator.ForClassLoader.of(loader));
+            if (scanAnnotations && !GuardIndex.lists(loader, name, domain)
+                    && !GuardTransformer.declaresGuards(ParseLog.pool(locator, false).describe(name).resolve())) {
+                return null;
+            }
+            TypePool pool = ParseLog.pool(locator, true);
+            TypeDescription type = pool.describe(name).resolve();
+            DynamicType.Builder<?> woven = guards.weave(byteBuddy.decorate(type, locator), type, pool, loader);
+            if (woven == null) {
+                return null;
+            }
+            byte[] result = woven.make(pool).getBytes();
+            readDispatch(module);
+            Log.debug("woven " + name + (redefined == null ? "" : " (retransformed)"));
+            return result;
+        } catch (Throwable t) {
+            return failed(name, loader, redefined, domain, t);
+        }
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
+            byte[] bytes) {
+        return transform(null, loader, internalName, redefined, domain, bytes);
+    }
+
+    /**
+     * Woven code calls {@link Dispatch}, in the bootstrap loader's unnamed module; a class of a named module reads
+     * only what its module declares, so the read edge is added (what an {@code --add-reads} would do).
+     */
+    private void readDispatch(Module module) {
+        Module bridge = Dispatch.class.getModule();
+        if (module != null && module.isNamed() && !module.canRead(bridge)) {
+            instrumentation.redefineModule(module, Set.of(bridge), Map.of(), Map.of(), Set.of(), Map.of());
+        }
+    }
+
+    /**
+     * The JVM ignores a transformer's exceptions and defines the class as it is. With {@code bulwark.require-woven},
+     * an indexed class that could not be woven is answered with bytes that are no class, so that its definition
+     * fails and none of its guarded methods can run. (A class already loaded cannot be taken back: reported only.)
+     */
+    private byte[] failed(String name, ClassLoader loader, Class<?> redefined, ProtectionDomain domain, Throwable t) {
+        Log.error("could not weave " + name + "; if it declares guarded methods, they run UNGUARDED (" + t + ")");
+        if (requireWoven && redefined == null && GuardIndex.lists(loader, name, domain)) {
+            Log.error(name + " is listed in the Bulwark index but could not be woven, and bulwark.require-woven is "
+                    + "set: the class is refused, so that none of its guarded methods runs unguarded");
+            return NOT_A_CLASS;
+        }
+        return null;
+    }
+}

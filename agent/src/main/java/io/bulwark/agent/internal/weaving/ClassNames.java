@@ -1,0 +1,42 @@
+package io.bulwark.agent.internal.weaving;
+
+import java.util.List;
+
+/**
+ * Which class names never carry guards: the JDK's, Bulwark's own, and (with {@code bulwark.scan.packages}) those
+ * outside the packages scanned. Names only, no Byte Buddy: the start-up gate asks this for every class loaded.
+ */
+final class ClassNames {
+
+    private static final List<String> NEVER = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.",
+            "io.bulwark.agent.boot.", "io.bulwark.agent.internal.", "io.bulwark.runtime.", "io.bulwark.shaded.",
+            "io.bulwark.internal.");
+
+    private final List<String> packages;
+
+    /** @param packages prefixes ending in '.', from {@code bulwark.scan.packages}; empty for everything */
+    ClassNames(List<String> packages) {
+        this.packages = packages;
+    }
+
+    boolean ignored(String name) {
+        for (String prefix : NEVER) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        // The public API itself: io.bulwark.X, io.bulwark.X$Y, but not the application's io.bulwark.samples.*.
+        if (name.startsWith("io.bulwark.") && name.indexOf('.', "io.bulwark.".length()) < 0) {
+            return true;
+        }
+        if (packages.isEmpty()) {
+            return false;
+        }
+        for (String prefix : packages) {
+            if (name.startsWith(prefix)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

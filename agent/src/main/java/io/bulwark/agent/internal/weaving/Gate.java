@@ -1,0 +1,75 @@
+package io.bulwark.agent.internal.weaving;
+
+import io.bulwark.runtime.log.Log;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.IllegalClassFormatException;
+import java.security.ProtectionDomain;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The transformer the JVM calls for every class, registered in premain before anything else. Building Byte Buddy's
+ * weaver takes a few hundred milliseconds (it loads some 800 classes); the gate lets the application start
+ * meanwhile. Until the weaver is ready, a class that cannot carry guards (by name, or by the index of the jar it
+ * comes from) passes untouched, and a class that may carry guards waits for the weaver: it is woven, or not
+ * defined, never defined unguarded. Once the weaver is ready, the gate still answers for the classes it knows are
+ * unguarded: only candidates reach Byte Buddy, whose per-class set-up costs more than the gate's whole check.
+ *
+ * <p>JDK classes and the index only: this code runs before Byte Buddy is loaded, and for classes Byte Buddy itself
+ * loads while it is being built.
+ */
+final class Gate implements ClassFileTransformer {
+
+    private final ClassNames names;
+    private final boolean scanAnnotations;
+    private final CompletableFuture<ClassFileTransformer> ready = new CompletableFuture<>();
+    private volatile ClassFileTransformer weaver;
+
+    Gate(ClassNames names, boolean scanAnnotations) {
+        this.names = names;
+        this.scanAnnotations = scanAnnotations;
+    }
+
+    void open(ClassFileTransformer built) {
+        weaver = built;
+        ready.complete(built);
+    }
+
+    void fail(Throwable cause) {
+        ready.completeExceptionally(cause);
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
+            ProtectionDomain domain, byte[] bytes) throws IllegalClassFormatException {
+        if (internalName == null || loader == null) {
+            return null;
+        }
+        String name = internalName.replace('/', '.');
+        if (names.ignored(name) || !scanAnnotations && !GuardIndex.lists(loader, name, domain)) {
+            return null;
+        }
+        ClassFileTransformer w = weaver;
+        return (w != null ? w : await(name)).transform(module, loader, internalName, redefined, domain, bytes);
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
+            byte[] bytes) throws IllegalClassFormatException {
+        return transform(null, loader, internalName, redefined, domain, bytes);
+    }
+
+    private ClassFileTransformer await(String name) {
+        long start = System.nanoTime();
+        try {
+            ClassFileTransformer w = ready.get();
+            Log.debug(name + " waited " + (System.nanoTime() - start) / 1_000_000 + " ms for the weaver");
+            return w;
+        } catch (InterruptedException | ExecutionException e) {
+            // The setup thread stops the JVM when it fails; this thread must not go on to define the class unwoven.
+            Log.error(name + " may carry guards but the weaver is not available (" + e + "): the JVM stops");
+            Runtime.getRuntime().halt(70);
+            throw new IllegalStateException(e);
+        }
+    }
+}

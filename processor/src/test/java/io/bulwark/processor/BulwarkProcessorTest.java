@@ -1,0 +1,313 @@
+package io.bulwark.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static com.google.testing.compile.Compiler.javac;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import javax.lang.model.SourceVersion;
+import javax.tools.Diagnostic;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardLocation;
+import org.junit.jupiter.api.Test;
+
+/** Every diagnostic of the processor, at its file, line and value; and what a clean compilation writes. */
+class BulwarkProcessorTest {
+
+    private static Compilation compile(JavaFileObject... sources) {
+        return javac().withProcessors(new BulwarkProcessor()).compile(sources);
+    }
+
+    /** {@code com.acme.Auth} with a login method under {@code annotation}. */
+    private static JavaFileObject auth(String... annotation) {
+        String[] lines = new String[annotation.length + 12];
+        int i = 0;
+        lines[i++] = "package com.acme;";
+        lines[i++] = "import io.bulwark.*;";
+        lines[i++] = "public class Auth {";
+        lines[i++] = "    public record User(String id, Plan plan, java.util.List<String> roles) { }";
+        lines[i++] = "    public enum Plan { FREE, PRO }";
+        lines[i++] = "    public record Request(User user, long amount) { }";
+        for (String line : annotation) {
+            lines[i++] = "    " + line;
+        }
+        lines[i++] = "    public String login(String email, String password, Request request) {";
+        lines[i++] = "        return \"session\";";
+        lines[i++] = "    }";
+        lines[i++] = "}";
+        lines[i++] = "";
+        lines[i] = "";
+        return JavaFileObjects.forSourceLines("com.acme.Auth", lines);
+    }
+
+    /** The line number (1-based) of the annotation line {@code n} (0-based) given to {@link #auth}. */
+    private static long annotationLine(int n) {
+        return 7 + n;
+    }
+
+    private static void assertError(Compilation compilation, JavaFileObject file, long line, String message) {
+        assertThat(compilation).failed();
+        assertThat(compilation).hadErrorContaining(message).inFile(file).onLine(line);
+    }
+
+    @Test
+    void aSoundDeclarationCompilesCleanlyAndWritesTheIndexAndTheExtractors() throws IOException {
+        JavaFileObject auth = auth(
+                "@RateLimited(name = \"login\", limit = 5, window = \"5m\", key = \"{email}\", count = Count.FAILURES,",
+                "        lockout = \"15m\", resetOnSuccess = true)",
+                "@RateLimited(name = \"by-user\", limit = 100, window = \"1m\", key = \"{caller.org}:{request.user.id}\")",
+                "@RateLimited(name = \"global\", limit = 1000, window = \"1s\")");
+        Compilation compilation = compile(auth);
+        assertThat(compilation).succeededWithoutWarnings();
+        assertEquals("# bulwark-index 1\n"
+                + "com.acme.Auth login (Ljava/lang/String;Ljava/lang/String;Lcom/acme/Auth$Request;)Ljava/lang/String; "
+                + "RateLimited keys=com.acme.Auth_BulwarkKeys:key0,key1,-\n",
+                compilation.generatedFile(StandardLocation.CLASS_OUTPUT, "", "META-INF/bulwark/index/com.acme.Auth")
+                        .orElseThrow().getCharContent(true).toString());
+        assertThat(compilation).generatedSourceFile("com.acme.Auth_BulwarkKeys").hasSourceEquivalentTo(
+                JavaFileObjects.forSourceLines("com.acme.Auth_BulwarkKeys",
+                        "package com.acme;",
+                        "import io.bulwark.Bulwark;",
+                        "import io.bulwark.internal.KeyFraming;",
+                        "import javax.annotation.processing.Generated;",
+                        "@Generated(\"io.bulwark.processor.BulwarkProcessor\")",
+                        "public final class Auth_BulwarkKeys {",
+                        "  private Auth_BulwarkKeys() {}",
+                        "  public static String key0(Object[] args) {",
+                        "    StringBuilder key = new StringBuilder(32);",
+                        "    String a0 = (String) args[0];",
+                        "    KeyFraming.append(key, a0);",
+                        "    return key.toString();",
+                        "  }",
+                        "  public static String key1(Object[] args) {",
+                        "    StringBuilder key = new StringBuilder(32);",
+                        "    KeyFraming.append(key, Bulwark.caller().org());",
+                        "    Auth.Request a1 = (Auth.Request) args[2];",
+                        "    Auth.User a1_1 = a1 == null ? null : a1.user();",
+                        "    String a1_2 = a1_1 == null ? null : a1_1.id();",
+                        "    KeyFraming.append(key, a1_2);",
+                        "    return key.toString();",
+                        "  }",
+                        "}"));
+    }
+
+    @Test
+    void keysOfEveryKindAreRenderedLikeTheRuntimeRendersThem() {
+        JavaFileObject source = JavaFileObjects.forSourceLines("com.acme.Kinds",
+                "package com.acme;",
+                "import io.bulwark.*;",
+                "public class Kinds {",
+                "    public enum Tier { GOLD }",
+                "    @RateLimited(name = \"kinds\", limit = 5, window = \"1m\", key = \"{id}:{tier}:{ref}:{ok}:{name}\")",
+                "    void call(long id, Tier tier, java.util.UUID ref, boolean ok, CharSequence name) { }",
+                "}");
+        Compilation compilation = compile(source);
+        assertThat(compilation).succeededWithoutWarnings();
+        assertThat(compilation).generatedSourceFile("com.acme.Kinds_BulwarkKeys").contentsAsUtf8String()
+                .contains("KeyFraming.append(key, a1 == null ? null : a1.name());");
+        assertThat(compilation).generatedSourceFile("com.acme.Kinds_BulwarkKeys").contentsAsUtf8String()
+                .contains("Long a0 = (Long) args[0];");
+    }
+
+    @Test
+    void aMistypedParameterFailsAtItsLineWithASuggestion() {
+        JavaFileObject auth = auth("@RateLimited(name = \"login\", limit = 5, window = \"5m\", key = \"{emial}\")");
+        assertError(compile(auth), auth, annotationLine(0), "key '{emial}': {emial} names no parameter: expected one of "
+                + "email, password, request or a caller field such as {caller.ip}; did you mean 'email'?");
+    }
+
+    @Test
+    void theErrorPointsAtTheOffendingValue() {
+        JavaFileObject auth = auth("@RateLimited(name = \"login\", limit = 5, window = \"5m\", key = \"{emial}\")");
+        Compilation compilation = compile(auth);
+        Diagnostic<? extends JavaFileObject> error = compilation.errors().get(0);
+        String line = "    @RateLimited(name = \"login\", limit = 5, window = \"5m\", key = \"{emial}\")";
+        assertEquals(line.indexOf("\"{emial}\"") + 1, error.getColumnNumber(), error.toString());
+    }
+
+    @Test
+    void anUnknownPropertyFailsWithASuggestion() {
+        JavaFileObject auth = auth("@RateLimited(limit = 5, window = \"5m\", key = \"{request.usr.id}\")");
+        assertError(compile(auth), auth, annotationLine(0), "key '{request.usr.id}': com.acme.Auth$Request has no "
+                + "readable property 'usr' (expected a record component, getUsr()/isUsr() or a public usr()); did you "
+                + "mean 'user'?");
+    }
+
+    @Test
+    void aValueWithoutAStableTextFormFails() {
+        JavaFileObject auth = auth("@RateLimited(limit = 5, window = \"5m\", key = \"{request.user.roles}\")");
+        assertError(compile(auth), auth, annotationLine(0), "key '{request.user.roles}': {request.user.roles} is a "
+                + "java.util.List, which has no stable text form");
+    }
+
+    @Test
+    void templateSyntaxAndCallerFieldsAreChecked() {
+        JavaFileObject unclosed = auth("@RateLimited(limit = 5, window = \"5m\", key = \"{email\")");
+        assertError(compile(unclosed), unclosed, annotationLine(0), "key '{email': '{' at column 0 is never closed");
+        JavaFileObject caller = auth("@RateLimited(limit = 5, window = \"5m\", key = \"{caller.emial}\")");
+        assertError(compile(caller), caller, annotationLine(0), "is not a caller field: expected one of {caller.user}, "
+                + "{caller.email}, {caller.ip}, {caller.org}, {caller.session}; did you mean 'email'?");
+    }
+
+    @Test
+    void durationsThatDoNotParseFailAtTheirValue() {
+        JavaFileObject window = auth("@RateLimited(limit = 5, window = \"5 minutes\")");
+        assertError(compile(window), window, annotationLine(0), "window = '5 minutes' is not a duration: expected a "
+                + "duration such as 30s, 5m, 1h, 1d, 1h30m, 500ms or ISO-8601 PT5M, at most 366d");
+        JavaFileObject zero = auth("@RateLimited(limit = 5, window = \"0\")");
+        assertError(compile(zero), zero, annotationLine(0), "window = '0': expected a positive duration");
+        JavaFileObject lockout = auth("@RateLimited(limit = 5, window = \"5m\", count = Count.FAILURES, lockout = \"soon\")");
+        assertError(compile(lockout), lockout, annotationLine(0), "lockout = 'soon' is not a duration");
+    }
+
+    @Test
+    void limitsMustBeAtLeastOneAndAtMostOnePerMicrosecond() {
+        JavaFileObject zero = auth("@RateLimited(limit = 0, window = \"5m\")");
+        assertError(compile(zero), zero, annotationLine(0), "limit = 0: expected at least 1");
+        JavaFileObject fine = auth("@RateLimited(limit = 2000000, window = \"1s\")");
+        assertError(compile(fine), fine, annotationLine(0), "limit = 2000000 per window 1s: expected at most one call "
+                + "per microsecond");
+    }
+
+    @Test
+    void failureSettingsNeedCountFailures() {
+        JavaFileObject lockout = auth("@RateLimited(limit = 5, window = \"5m\", lockout = \"15m\")");
+        assertError(compile(lockout), lockout, annotationLine(0), "lockout = '15m' needs count = FAILURES: with count = "
+                + "CALLS there are no failures to count");
+        JavaFileObject failureOn = auth("@RateLimited(limit = 5, window = \"5m\", failureOn = SecurityException.class)");
+        assertError(compile(failureOn), failureOn, annotationLine(0), "failureOn needs count = FAILURES");
+        JavaFileObject reset = auth("@RateLimited(limit = 5, window = \"5m\", resetOnSuccess = true)");
+        assertError(compile(reset), reset, annotationLine(0), "resetOnSuccess = true needs count = FAILURES");
+        JavaFileObject large = auth("@RateLimited(limit = 5000, window = \"5m\", count = Count.FAILURES)");
+        assertError(compile(large), large, annotationLine(0), "limit = 5000 with count = FAILURES: expected at most 1000");
+    }
+
+    @Test
+    void policyNamesAreChecked() {
+        JavaFileObject bad = auth("@RateLimited(name = \"bad name!\", limit = 5, window = \"5m\")");
+        assertError(compile(bad), bad, annotationLine(0), "name = 'bad name!': expected 1 to 128 letters, digits, "
+                + "'.', '_', '-'");
+        JavaFileObject twice = auth("@RateLimited(name = \"x\", limit = 5, window = \"5m\")",
+                "@RateLimited(name = \"x\", limit = 6, window = \"5m\")");
+        // Repeated annotations sit in a container javac synthesizes: their diagnostics land on the method's line.
+        assertError(compile(twice), twice, annotationLine(2), "policy 'x' is declared twice on the method");
+    }
+
+    @Test
+    void aPolicyNameDeclaredDifferentlyElsewhereInTheCompilationFails() {
+        JavaFileObject first = JavaFileObjects.forSourceLines("com.acme.A", "package com.acme;",
+                "import io.bulwark.*;",
+                "class A { @RateLimited(name = \"api\", limit = 100, window = \"1m\") void a() { } }");
+        JavaFileObject second = JavaFileObjects.forSourceLines("com.acme.B", "package com.acme;",
+                "import io.bulwark.*;",
+                "class B {",
+                "    @RateLimited(name = \"api\", limit = 10, window = \"1m\") void b() { }",
+                "}");
+        assertError(compile(first, second), second, 4, "policy 'api' is already declared differently by "
+                + "com.acme.A.a() (100 per 1m, key ''): methods sharing a policy name share its counters and must "
+                + "declare it alike");
+    }
+
+    @Test
+    void aPolicyDeclaredAlikeOnSeveralMethodsIsOneSharedQuota() {
+        JavaFileObject first = JavaFileObjects.forSourceLines("com.acme.A", "package com.acme;",
+                "import io.bulwark.*;",
+                "class A { @RateLimited(name = \"api\", limit = 100, window = \"1m\") void a() { } }");
+        JavaFileObject second = JavaFileObjects.forSourceLines("com.acme.B", "package com.acme;",
+                "import io.bulwark.*;",
+                "class B { @RateLimited(name = \"api\", limit = 100, window = \"60s\") void b() { } }");
+        assertThat(compile(first, second)).succeededWithoutWarnings();
+    }
+
+    @Test
+    void guardsOnMethodsWithoutABodyFail() {
+        JavaFileObject source = JavaFileObjects.forSourceLines("com.acme.Api", "package com.acme;",
+                "import io.bulwark.*;",
+                "public interface Api {",
+                "    @RateLimited(limit = 5, window = \"5m\")",
+                "    String call();",
+                "    abstract class Base {",
+                "        @RateLimited(limit = 5, window = \"5m\")",
+                "        abstract String call();",
+                "        @RateLimited(limit = 5, window = \"5m\")",
+                "        native String nativeCall();",
+                "    }",
+                "}");
+        Compilation compilation = compile(source);
+        assertError(compilation, source, 4, "@RateLimited on com.acme.Api.call() is not enforced: an abstract method has "
+                + "no body to guard; annotate the implementing method instead");
+        assertError(compilation, source, 7, "@RateLimited on com.acme.Api$Base.call() is not enforced");
+        assertError(compilation, source, 9, "a native method has no body to guard");
+    }
+
+    @Test
+    void aTypeThatDoesNotCompileIsLeftToJavacAndTheProcessorDoesNotFail() {
+        JavaFileObject source = JavaFileObjects.forSourceLines("com.acme.Broken", "package com.acme;",
+                "import io.bulwark.*;",
+                "class Broken { @RateLimited(limit = 5, window = \"5m\", key = \"{r.id}\") void call(Missing r) { } }");
+        Compilation compilation = compile(source);
+        assertThat(compilation).failed();
+        assertThat(compilation).hadErrorContaining("cannot find symbol");
+        assertTrue(compilation.errors().stream().noneMatch(d -> d.getMessage(null).contains("Bulwark's processor failed")),
+                compilation.errors().toString());
+    }
+
+    @Test
+    void aTypeTheGeneratedClassCannotSeeLeavesThatKeyToTheRuntime() throws IOException {
+        JavaFileObject source = JavaFileObjects.forSourceLines("com.acme.Hidden", "package com.acme;",
+                "import io.bulwark.*;",
+                "public class Hidden {",
+                "    private record Secretive(String id) { }",
+                "    @RateLimited(name = \"hidden\", limit = 5, window = \"5m\", key = \"{r.id}\")",
+                "    @RateLimited(name = \"plain\", limit = 5, window = \"5m\", key = \"{caller.user}\")",
+                "    void call(Secretive r) { }",
+                "}");
+        Compilation compilation = compile(source);
+        assertThat(compilation).succeededWithoutWarnings();
+        assertTrue(compilation.generatedFile(StandardLocation.CLASS_OUTPUT, "", "META-INF/bulwark/index/com.acme.Hidden")
+                .orElseThrow().getCharContent(true).toString().contains("keys=com.acme.Hidden_BulwarkKeys:-,key0"));
+    }
+
+    @Test
+    void theOutputIsTheSameEveryTime() throws IOException {
+        String[] annotation = {"@RateLimited(name = \"b\", limit = 5, window = \"5m\", key = \"{email}\")",
+            "@RateLimited(name = \"a\", limit = 5, window = \"5m\", key = \"{password}\")"};
+        Compilation one = compile(auth(annotation));
+        Compilation two = compile(auth(annotation));
+        assertEquals(one.generatedSourceFile("com.acme.Auth_BulwarkKeys").orElseThrow().getCharContent(true).toString(),
+                two.generatedSourceFile("com.acme.Auth_BulwarkKeys").orElseThrow().getCharContent(true).toString());
+        assertEquals(index(one), index(two));
+    }
+
+    private static String index(Compilation c) throws IOException {
+        return c.generatedFile(StandardLocation.CLASS_OUTPUT, "", "META-INF/bulwark/index/com.acme.Auth").orElseThrow()
+                .getCharContent(true).toString();
+    }
+
+    @Test
+    void aClassWithoutGuardsGetsNothing() {
+        Compilation compilation = compile(JavaFileObjects.forSourceLines("com.acme.Plain", "package com.acme;",
+                "class Plain { void call() { } }"));
+        assertThat(compilation).succeededWithoutWarnings();
+        assertFalse(compilation.generatedFile(StandardLocation.CLASS_OUTPUT, "", "META-INF/bulwark/index/com.acme.Plain")
+                .isPresent());
+        assertEquals(List.of(), compilation.generatedSourceFiles());
+    }
+
+    @Test
+    void itSupportsTheLatestSourceVersionAndDeclaresItselfIsolatingForGradle() throws IOException {
+        assertEquals(SourceVersion.latestSupported(), new BulwarkProcessor().getSupportedSourceVersion());
+        try (InputStream in = BulwarkProcessor.class.getClassLoader()
+                .getResourceAsStream("META-INF/gradle/incremental.annotation.processors")) {
+            assertEquals("io.bulwark.processor.BulwarkProcessor,isolating",
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8).strip());
+        }
+    }
+}
