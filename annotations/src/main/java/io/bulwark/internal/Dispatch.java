@@ -47,10 +47,10 @@ public final class Dispatch {
         return guards.reset(policy, renderedKey);
     }
 
-    public static void exit(int guard, Object token, Throwable thrown) {
+    public static void exit(int guard, Object token, Object result, Throwable thrown) {
         GuardRuntime guards = runtime;
         if (guards != null) {
-            guards.exit(guard, token, thrown);
+            guards.exit(guard, token, result, thrown);
         }
     }
 }

@@ -18,9 +18,10 @@ public interface GuardRuntime {
      * Settles the guards of method {@code guard} after its body ran. Never throws: it must not replace the
      * method's own result or exception.
      *
+     * @param result what the body returned, when the guards asked for it; else {@code null}
      * @param thrown what the body threw, or {@code null} when it returned
      */
-    void exit(int guard, Object token, Throwable thrown);
+    void exit(int guard, Object token, Object result, Throwable thrown);
 
     /** See {@link io.bulwark.RateLimits#reset}; {@code renderedKey} is already framed. */
     boolean reset(String policy, String renderedKey);

@@ -8,14 +8,15 @@ import java.util.Locale;
  */
 public enum Message {
 
-    TEMPLATE_SYNTAX("key '%s': %s"),
-    TEMPLATE_UNKNOWN_PARAMETER("key '%s': {%s} names no parameter: expected one of %s or a caller field such as "
+    TEMPLATE_SYNTAX("%s '%s': %s"),
+    TEMPLATE_UNKNOWN_PARAMETER("%s '%s': {%s} names no parameter: expected one of %s or a caller field such as "
             + "{caller.ip}%s"),
-    TEMPLATE_NO_PARAMETER_NAMES("key '%s': the class file does not record parameter names, so {%s} cannot be "
+    TEMPLATE_NO_PARAMETER_NAMES("%s '%s': the class file does not record parameter names, so {%s} cannot be "
             + "resolved: compile with -parameters (or -g), or use the Bulwark processor"),
-    TEMPLATE_UNKNOWN_PROPERTY("key '%s': %s has no readable property '%s' (expected a record component, get%s()/is%s() "
+    TEMPLATE_UNKNOWN_PROPERTY("%s '%s': %s has no readable property '%s' (expected a record component, get%s()/is%s() "
             + "or a public %s())%s"),
-    TEMPLATE_NO_TEXT_FORM("key '%s': {%s} is a %s, which has no stable text form: name one of its properties%s, or a "
+    TEMPLATE_REDACTED("%s '%s': {%s} is @Redact: a redacted value never goes into a key or a resource's id or name"),
+    TEMPLATE_NO_TEXT_FORM("%s '%s': {%s} is a %s, which has no stable text form: name one of its properties%s, or a "
             + "String, number, UUID or enum"),
 
     POLICY_NAME("name = '%s': expected 1 to 128 letters, digits, '.', '_', '-'"),
@@ -30,6 +31,14 @@ public enum Message {
     POLICY_DECLARED_DIFFERENTLY("policy '%s' is already declared differently by %s (%s): methods sharing a policy "
             + "name share its counters and must declare it alike"),
     GUARD_WITHOUT_BODY("@%s on %s is not enforced: %s has no body to guard; annotate the implementing method instead"),
+    ACTION("action = '%s': expected noun.verb such as 'user.login': two or more parts of letters, digits, '_' or "
+            + "'-' joined by '.', at most 128 characters"),
+    RESOURCE_TYPE("resourceType = '%s': expected letters, digits, '.', '_' or '-', at most 64 characters"),
+    UNREDACTED_SECRET("parameter '%s' looks secret and @Audited(capture = %s) would record it: annotate it @Redact, "
+            + "capture less, or suppress with @SuppressWarnings(\"bulwark:unredacted\")"),
+    REDACT_NOT_CAPTURED("@Redact on '%s' has no effect on the audit record: %s; it still keeps the value out of keys"),
+    REDACT_UNAUDITED_METHOD("the method is not @Audited"),
+    REDACT_NOTHING_CAPTURED("@Audited(capture = %s) captures no argument values"),
     CALLER_PARAMETER_SHADOWED("parameter 'caller' of %s is shadowed in key templates: {caller.%s} reads the bound caller");
 
     private final String format;

@@ -1,5 +1,6 @@
 package io.bulwark.processor;
 
+import io.bulwark.Redact;
 import io.bulwark.internal.key.TypeModel;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +11,7 @@ import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
@@ -71,6 +73,27 @@ final class ElementTypeModel implements TypeModel {
             }
         }
         return accessors;
+    }
+
+    @Override
+    public Redact.Mode redaction(String typeName, String field) {
+        TypeMirror type = known.get(typeName);
+        if (type == null || type.getKind() != TypeKind.DECLARED) {
+            return null;
+        }
+        for (TypeMirror t = type; t.getKind() == TypeKind.DECLARED; t = superclass(t)) {
+            for (VariableElement f : ElementFilter.fieldsIn(types.asElement(t).getEnclosedElements())) {
+                Redact redact = f.getAnnotation(Redact.class);
+                if (f.getSimpleName().contentEquals(field) && redact != null) {
+                    return redact.mode();
+                }
+            }
+        }
+        return null;
+    }
+
+    private TypeMirror superclass(TypeMirror type) {
+        return ((TypeElement) types.asElement(type)).getSuperclass();
     }
 
     @Override

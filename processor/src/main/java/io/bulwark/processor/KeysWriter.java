@@ -10,6 +10,7 @@ import com.palantir.javapoet.TypeSpec;
 import io.bulwark.internal.key.KeyPlan;
 import io.bulwark.internal.key.TypeModel;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +106,12 @@ final class KeysWriter {
                 .returns(String.class)
                 .addParameter(Object[].class, "args")
                 .addStatement("$T key = new $T(32)", StringBuilder.class, StringBuilder.class);
-        List<KeyPlan.Source> sources = use.plan().sources();
+        List<KeyPlan.Source> sources = new ArrayList<>();
+        for (KeyPlan.Source source : use.plan().sources()) {
+            if (!(source instanceof KeyPlan.Literal)) {
+                sources.add(source);
+            }
+        }
         for (int s = 0; s < sources.size(); s++) {
             if (sources.get(s) instanceof KeyPlan.Caller caller) {
                 m.addStatement("$T.append(key, $T.caller().$L())", FRAMING, BULWARK, caller.field());

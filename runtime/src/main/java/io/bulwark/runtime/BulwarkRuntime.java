@@ -1,5 +1,6 @@
 package io.bulwark.runtime;
 
+import io.bulwark.runtime.audit.AuditPipeline;
 import io.bulwark.runtime.config.Settings;
 import io.bulwark.runtime.guard.GuardRegistry;
 import io.bulwark.runtime.log.Log;
@@ -15,11 +16,13 @@ import io.bulwark.runtime.ratelimit.redis.RedisRateLimiter;
 public final class BulwarkRuntime {
 
     private final RateLimiter rateLimiter;
+    private final AuditPipeline audit;
     private final GuardRegistry guards;
 
     private BulwarkRuntime(Settings settings, RateLimiter rateLimiter) {
         this.rateLimiter = rateLimiter;
-        this.guards = new GuardRegistry(settings, rateLimiter);
+        this.audit = new AuditPipeline(settings.audit());
+        this.guards = new GuardRegistry(settings, rateLimiter, audit, java.time.Clock.systemUTC());
     }
 
     public static BulwarkRuntime create(Settings settings) {
@@ -33,8 +36,12 @@ public final class BulwarkRuntime {
         return guards;
     }
 
-    /** {@code rate limits in memory (this JVM only)}: the engines in use, for the startup line. */
+    public AuditPipeline audit() {
+        return audit;
+    }
+
+    /** {@code rate limits in memory (this JVM only); audit events to ...}: the engines in use, for the startup line. */
     public String describe() {
-        return "rate limits " + rateLimiter.describe();
+        return "rate limits " + rateLimiter.describe() + "; " + audit.describe();
     }
 }

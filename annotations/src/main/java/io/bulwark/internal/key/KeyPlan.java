@@ -3,9 +3,10 @@ package io.bulwark.internal.key;
 import java.util.List;
 
 /**
- * A key template resolved against a method: where each of its values comes from. The runtime turns it into
- * method handles, the processor into Java code; both render the values with {@link io.bulwark.internal.KeyFraming}.
- * Literal text is not part of the plan: it adds nothing to the identity of a key. Not API.
+ * A template resolved against a method: where each of its values comes from, in order, with the literal text between
+ * them. The runtime turns it into method handles, the processor into Java code. A rate-limit key renders only the
+ * values, with {@link io.bulwark.internal.KeyFraming} (literal text adds nothing to the identity of a key); a
+ * resource id or name renders the text as written. Not API.
  */
 public record KeyPlan(String template, List<Source> sources) {
 
@@ -14,7 +15,11 @@ public record KeyPlan(String template, List<Source> sources) {
     }
 
     /** Where one value comes from. */
-    public sealed interface Source permits Caller, Argument {
+    public sealed interface Source permits Literal, Caller, Argument {
+    }
+
+    /** Text copied as is into a resource id or name; left out of a key. */
+    public record Literal(String text) implements Source {
     }
 
     /** A field of the bound caller: {@code user}, {@code email}, {@code ip}, {@code org} or {@code session}. */
@@ -44,8 +49,13 @@ public record KeyPlan(String template, List<Source> sources) {
         return false;
     }
 
-    /** One counter for everybody: the template reads nothing. */
+    /** The template reads nothing: one counter for everybody, or a constant resource id. */
     public boolean global() {
-        return sources.isEmpty();
+        for (Source source : sources) {
+            if (!(source instanceof Literal)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

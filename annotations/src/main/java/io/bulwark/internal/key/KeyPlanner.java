@@ -34,24 +34,35 @@ public final class KeyPlanner {
         }
     }
 
+    /** Plans a rate-limit key: see {@link #plan(String, String, List, TypeModel)}. */
     public static KeyPlan plan(String template, List<Parameter> parameters, TypeModel types) {
+        return plan("key", template, parameters, types);
+    }
+
+    /**
+     * @param attribute the annotation attribute the template is the value of ({@code key}, {@code resourceId}), for
+     *                  messages
+     */
+    public static KeyPlan plan(String attribute, String template, List<Parameter> parameters, TypeModel types) {
         List<Template.Part> parts;
         try {
             parts = Template.parse(template);
         } catch (IllegalArgumentException e) {
-            throw new InvalidTemplateException(Message.TEMPLATE_SYNTAX.format(template, e.getMessage()));
+            throw new InvalidTemplateException(Message.TEMPLATE_SYNTAX.format(attribute, template, e.getMessage()));
         }
         List<KeyPlan.Source> sources = new ArrayList<>();
         for (Template.Part part : parts) {
             if (part instanceof Template.Ref ref) {
-                sources.add(source(template, ref, parameters, types));
+                sources.add(source(attribute, template, ref, parameters, types));
+            } else if (part instanceof Template.Literal literal) {
+                sources.add(new KeyPlan.Literal(literal.text()));
             }
         }
         return new KeyPlan(template, sources);
     }
 
-    private static KeyPlan.Source source(String template, Template.Ref ref, List<Parameter> parameters,
-            TypeModel types) {
+    private static KeyPlan.Source source(String attribute, String template, Template.Ref ref,
+            List<Parameter> parameters, TypeModel types) {
         if (ref.isCaller()) {
             return new KeyPlan.Caller(ref.path().get(1));
         }
@@ -61,7 +72,8 @@ public final class KeyPlanner {
         for (int i = 0; i < parameters.size(); i++) {
             String parameterName = parameters.get(i).name();
             if (parameterName == null) {
-                throw new InvalidTemplateException(Message.TEMPLATE_NO_PARAMETER_NAMES.format(template, name));
+                throw new InvalidTemplateException(Message.TEMPLATE_NO_PARAMETER_NAMES.format(attribute, template,
+                        name));
             }
             names.add(parameterName);
             if (parameterName.equals(name)) {
@@ -69,9 +81,13 @@ public final class KeyPlanner {
             }
         }
         if (index < 0) {
-            throw new InvalidTemplateException(Message.TEMPLATE_UNKNOWN_PARAMETER.format(template, ref.text(),
+            throw new InvalidTemplateException(Message.TEMPLATE_UNKNOWN_PARAMETER.format(attribute, template,
+                    ref.text(),
                     names.isEmpty() ? "(none: the method takes no parameters)" : String.join(", ", names),
                     Suggestions.didYouMean(name, names)));
+        }
+        if (parameters.get(index).redacted()) {
+            throw new InvalidTemplateException(Message.TEMPLATE_REDACTED.format(attribute, template, ref.text()));
         }
         String declared = parameters.get(index).type();
         String type = declared;
@@ -80,16 +96,21 @@ public final class KeyPlanner {
             TypeModel.Accessor step = Properties.find(types, type, property);
             if (step == null) {
                 String capitalized = Character.toUpperCase(property.charAt(0)) + property.substring(1);
-                throw new InvalidTemplateException(Message.TEMPLATE_UNKNOWN_PROPERTY.format(template, type, property,
+                throw new InvalidTemplateException(Message.TEMPLATE_UNKNOWN_PROPERTY.format(attribute, template, type,
+                        property,
                         capitalized, capitalized, property,
                         Suggestions.didYouMean(property, Properties.names(types, type))));
+            }
+            if (types.redaction(step.declaringType(), property) != null || types.redaction(type, property) != null) {
+                throw new InvalidTemplateException(Message.TEMPLATE_REDACTED.format(attribute, template, ref.text()));
             }
             steps.add(step);
             type = step.returnType();
         }
         if (!SCALARS.contains(type) && !types.isEnum(type)) {
             List<String> known = Properties.names(types, type);
-            throw new InvalidTemplateException(Message.TEMPLATE_NO_TEXT_FORM.format(template, ref.text(), type,
+            throw new InvalidTemplateException(Message.TEMPLATE_NO_TEXT_FORM.format(attribute, template, ref.text(),
+                    type,
                     known.isEmpty() ? "" : " such as {" + ref.text() + "." + known.get(0) + "}"));
         }
         return new KeyPlan.Argument(index, declared, steps, type, ref.text());

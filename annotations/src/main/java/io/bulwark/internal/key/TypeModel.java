@@ -1,5 +1,6 @@
 package io.bulwark.internal.key;
 
+import io.bulwark.Redact;
 import java.util.List;
 
 /**
@@ -19,6 +20,12 @@ public interface TypeModel {
 
     /** Whether {@code typeName} is an enum. */
     boolean isEnum(String typeName);
+
+    /**
+     * The {@code @Redact} mode of the field (a record component's too) named {@code field} that {@code typeName}
+     * declares or inherits, or {@code null} when there is none or it is not redacted.
+     */
+    Redact.Mode redaction(String typeName, String field);
 
     /** A public no-argument method returning {@code returnType}, declared by {@code declaringType}. */
     record Accessor(String declaringType, String name, String returnType) {

@@ -41,7 +41,10 @@ record ConfigEntry(String key, String value, String origin) {
         }
         if (normalizedKey().endsWith("_url") && value.indexOf('@') >= 0) {
             // A URL may carry a password: show where it points, never its credentials.
-            return "'<credentials hidden>" + value.substring(value.lastIndexOf('@')) + "'";
+            return "'<credentials hidden>" + JdbcSettings.hidePassword(value.substring(value.lastIndexOf('@'))) + "'";
+        }
+        if (normalizedKey().endsWith("_url") && value.toLowerCase(Locale.ROOT).contains("password=")) {
+            return "'" + JdbcSettings.hidePassword(value) + "'";
         }
         StringBuilder out = new StringBuilder("'");
         int shown = Math.min(value.length(), SHOWN_VALUE_LENGTH);
@@ -60,9 +63,10 @@ record ConfigEntry(String key, String value, String origin) {
         return out.toString();
     }
 
-    /** Passwords, tokens, secrets and encryption keys ({@code bulwark.totp.key}); not {@code max-keys}. */
+    /** Passwords, tokens, secrets and keys ({@code bulwark.totp.key}, {@code bulwark.audit.hash-key}); not {@code max-keys}. */
     static boolean isSecret(String normalizedKey) {
         return normalizedKey.contains("password") || normalizedKey.contains("secret") || normalizedKey.contains("token")
-                || (normalizedKey.startsWith("bulwark_totp_") && normalizedKey.contains("key"));
+                || (normalizedKey.startsWith("bulwark_totp_") && normalizedKey.contains("key"))
+                || normalizedKey.equals("bulwark_audit_hash_key");
     }
 }

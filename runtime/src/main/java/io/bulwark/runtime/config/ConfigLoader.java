@@ -42,17 +42,26 @@ public final class ConfigLoader {
     static final String REDIS_URL = "bulwark.redis.url";
     static final String REDIS_TIMEOUT = "bulwark.redis.timeout";
     static final String REDIS_POOL_SIZE = "bulwark.redis.pool-size";
+    static final String DATA_DIR = "bulwark.data-dir";
+    static final String JDBC_URL = "bulwark.jdbc.url";
+    static final String JDBC_USER = "bulwark.jdbc.user";
+    static final String JDBC_PASSWORD = "bulwark.jdbc.password";
+    static final String JDBC_POOL_SIZE = "bulwark.jdbc.pool-size";
+    static final String AUDIT_RETENTION = "bulwark.audit.retention";
+    static final String AUDIT_QUEUE = "bulwark.audit.queue";
+    static final String AUDIT_MAX_CAPTURE = "bulwark.audit.max-capture";
+    static final String AUDIT_HASH_KEY = "bulwark.audit.hash-key";
     static final List<String> KNOWN_KEYS = List.of(ENABLED, SCAN, SCAN_PACKAGES, REQUIRE_WOVEN, LOG_LEVEL, MAX_KEYS,
             ALGORITHM,
-            REDIS_URL, REDIS_TIMEOUT, REDIS_POOL_SIZE, "bulwark.ratelimit.<name>.limit",
+            REDIS_URL, REDIS_TIMEOUT, REDIS_POOL_SIZE, DATA_DIR, JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_POOL_SIZE,
+            AUDIT_RETENTION, AUDIT_QUEUE, AUDIT_MAX_CAPTURE, AUDIT_HASH_KEY, "bulwark.ratelimit.<name>.limit",
             "bulwark.ratelimit.<name>.window", "bulwark.ratelimit.<name>.lockout", "bulwark.ratelimit.<name>.algorithm");
 
     /**
      * Keys of the design that this version does not implement yet. Setting one is an error from any source,
-     * the environment included: a user who sets a Redis URL must not get per-JVM limits believing them shared.
+     * the environment included: a user who sets a TOTP key must not believe their secrets encrypted.
      */
-    static final List<String> NOT_YET_SUPPORTED = List.of("bulwark.jdbc.url", "bulwark.jdbc.user",
-            "bulwark.jdbc.password", "bulwark.data-dir", "bulwark.totp.key", "bulwark.audit.retention");
+    static final List<String> NOT_YET_SUPPORTED = List.of("bulwark.totp.key");
 
     private static final String OVERRIDE_PREFIX = "bulwark_ratelimit_";
     private static final List<String> OVERRIDE_ATTRIBUTES = List.of("limit", "window", "lockout", "algorithm");
@@ -220,6 +229,11 @@ public final class ConfigLoader {
         URI redisUrl = null;
         Duration redisTimeout = null;
         Integer redisPoolSize = null;
+        AuditSettings audit = AuditSettings.defaults();
+        String jdbcUrl = null;
+        String jdbcUser = null;
+        String jdbcPassword = null;
+        int jdbcPoolSize = JdbcSettings.DEFAULT_POOL_SIZE;
         Map<String, OverrideBuilder> overrides = new TreeMap<>();
         for (ConfigEntry entry : entries.values()) {
             String key = entry.normalizedKey();
@@ -252,6 +266,27 @@ public final class ConfigLoader {
                 redisTimeout = timeout(entry);
             } else if (key.equals(ConfigEntry.normalize(REDIS_POOL_SIZE))) {
                 redisPoolSize = wholeNumber(entry, 1, 1_024, RedisSettings.DEFAULT_POOL_SIZE);
+            } else if (key.equals(ConfigEntry.normalize(DATA_DIR))) {
+                audit = audit.withDataDir(dataDir(entry));
+            } else if (key.equals(ConfigEntry.normalize(JDBC_URL))) {
+                jdbcUrl = jdbcUrl(entry);
+            } else if (key.equals(ConfigEntry.normalize(JDBC_USER))) {
+                jdbcUser = entry.value();
+            } else if (key.equals(ConfigEntry.normalize(JDBC_PASSWORD))) {
+                jdbcPassword = entry.value();
+            } else if (key.equals(ConfigEntry.normalize(JDBC_POOL_SIZE))) {
+                jdbcPoolSize = wholeNumber(entry, 1, 64, JdbcSettings.DEFAULT_POOL_SIZE);
+            } else if (key.equals(ConfigEntry.normalize(AUDIT_RETENTION))) {
+                audit = audit.withRetention(retention(entry));
+            } else if (key.equals(ConfigEntry.normalize(AUDIT_QUEUE))) {
+                audit = audit.withQueueCapacity(wholeNumber(entry, 1_024, 16_777_216,
+                        AuditSettings.DEFAULT_QUEUE_CAPACITY));
+            } else if (key.equals(ConfigEntry.normalize(AUDIT_MAX_CAPTURE))) {
+                audit = new AuditSettings(audit.dataDir(), audit.jdbc(), audit.retention(), audit.queueCapacity(),
+                        wholeNumber(entry, 256, 1_048_576, AuditSettings.DEFAULT_MAX_CAPTURE), audit.hashKey());
+            } else if (key.equals(ConfigEntry.normalize(AUDIT_HASH_KEY))) {
+                audit = new AuditSettings(audit.dataDir(), audit.jdbc(), audit.retention(), audit.queueCapacity(),
+                        audit.maxCapture(), hashKey(entry));
             } else {
                 String attribute = overrideAttribute(key);
                 String name = key.substring(OVERRIDE_PREFIX.length(), key.length() - attribute.length() - 1);
@@ -273,7 +308,87 @@ public final class ConfigLoader {
                 }
             }
         }
-        return new Settings(enabled, scanAnnotations, requireWoven, scanPackages, level, maxKeys, algorithm, redis, built);
+        if (jdbcUrl != null) {
+            audit = audit.withJdbc(new JdbcSettings(jdbcUrl, jdbcUser, jdbcPassword, jdbcPoolSize));
+        } else {
+            for (String dependent : List.of(JDBC_USER, JDBC_PASSWORD, JDBC_POOL_SIZE)) {
+                ConfigEntry entry = entries.get(ConfigEntry.normalize(dependent));
+                if (entry != null) {
+                    problems.add(entry.key() + " (" + entry.origin() + ") is set but " + JDBC_URL + " is not: expected "
+                            + "both, or neither");
+                }
+            }
+        }
+        return new Settings(enabled, scanAnnotations, requireWoven, scanPackages, level, maxKeys, algorithm, redis, built,
+                audit);
+    }
+
+    private Path dataDir(ConfigEntry entry) {
+        Path dir;
+        try {
+            dir = Path.of(entry.value());
+        } catch (java.nio.file.InvalidPathException e) {
+            problems.add(entry.problem("a directory path"));
+            return AuditSettings.DEFAULT_DATA_DIR;
+        }
+        if (entry.value().isBlank()) {
+            problems.add(entry.problem("a directory path"));
+        } else if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            problems.add(entry.problem("a directory, but it is a file"));
+        } else if (Files.isDirectory(dir) && !Files.isWritable(dir)) {
+            problems.add(entry.problem("a directory this process can write to"));
+        }
+        return dir;
+    }
+
+    private String jdbcUrl(ConfigEntry entry) {
+        String url = entry.value();
+        if (!url.startsWith("jdbc:postgresql:") || org.postgresql.Driver.parseURL(url, null) == null) {
+            problems.add(entry.problem("a PostgreSQL JDBC URL such as jdbc:postgresql://db.internal:5432/app"));
+            return null;
+        }
+        return url;
+    }
+
+    /** {@code 90d}, {@code 7y} (365 days each), any duration Bulwark parses, or {@code forever} (null). */
+    private Duration retention(ConfigEntry entry) {
+        String value = entry.value().strip();
+        if (value.equals("forever")) {
+            return null;
+        }
+        try {
+            if (value.matches("[0-9]{1,3}y")) {
+                return Duration.ofDays(365L * Integer.parseInt(value.substring(0, value.length() - 1)));
+            }
+            if (value.matches("[0-9]{1,5}d")) {
+                long days = Long.parseLong(value.substring(0, value.length() - 1));
+                if (days >= 1) {
+                    return Duration.ofDays(days);
+                }
+            } else {
+                Duration d = Durations.parse(value);
+                if (d.compareTo(Duration.ofDays(1)) >= 0) {
+                    return d;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        problems.add(entry.problem("a retention of at least one day such as 90d, 400d or 7y, or forever"));
+        return AuditSettings.DEFAULT_RETENTION;
+    }
+
+    private byte[] hashKey(ConfigEntry entry) {
+        try {
+            byte[] key = java.util.Base64.getDecoder().decode(entry.value().strip());
+            if (key.length >= 32) {
+                return key;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        problems.add(entry.problem("at least 32 random bytes in Base64 (openssl rand -base64 32)"));
+        return null;
     }
 
     private Algorithm algorithm(ConfigEntry entry) {

@@ -1,16 +1,31 @@
 package io.bulwark.runtime.guard;
 
+import io.bulwark.Capture;
+import io.bulwark.Redact;
+import io.bulwark.internal.AuditRules;
 import io.bulwark.internal.GuardRuntime;
 import io.bulwark.internal.Message;
+import io.bulwark.internal.Problem;
+import io.bulwark.internal.SecretNames;
+import io.bulwark.internal.key.Parameter;
 import io.bulwark.internal.key.TypeModel;
 import io.bulwark.runtime.InvalidGuardException;
+import io.bulwark.runtime.audit.AuditCapture;
+import io.bulwark.runtime.audit.AuditPipeline;
+import io.bulwark.runtime.audit.capture.ArgumentCapture;
+import io.bulwark.runtime.audit.capture.GeneratedArguments;
+import io.bulwark.runtime.audit.capture.MetadataArguments;
+import io.bulwark.runtime.audit.capture.PlannedArguments;
 import io.bulwark.runtime.config.Settings;
 import io.bulwark.runtime.key.KeyCompiler;
 import io.bulwark.runtime.key.KeyExtractor;
 import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.ratelimit.RateLimitPolicy;
 import io.bulwark.runtime.ratelimit.RateLimiter;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -24,6 +39,8 @@ public final class GuardRegistry implements GuardRuntime {
 
     private final Settings settings;
     private final RateLimiter limiter;
+    private final AuditPipeline audit;
+    private final Clock clock;
     /** Replaced, never mutated in place, on registration: readers need no lock. */
     private volatile MethodGuard[] guards = new MethodGuard[16];
     private int size;
@@ -33,9 +50,12 @@ public final class GuardRegistry implements GuardRuntime {
     private record SharedLimit(RateLimiter.Limit limit, String declaredBy) {
     }
 
-    public GuardRegistry(Settings settings, RateLimiter limiter) {
+    /** @param audit where audit events go; its threads start when the first {@code @Audited} method registers */
+    public GuardRegistry(Settings settings, RateLimiter limiter, AuditPipeline audit, Clock clock) {
         this.settings = settings;
         this.limiter = limiter;
+        this.audit = audit;
+        this.clock = clock;
     }
 
     /**
@@ -46,9 +66,17 @@ public final class GuardRegistry implements GuardRuntime {
      * @param loader the class's loader, through which property accessors are resolved on first use
      */
     public synchronized Registration register(MethodSpec method, TypeModel types, ClassLoader loader) {
-        MethodGuard guard;
+        MethodGuard guard = null;
         try {
-            guard = rateLimitGuard(method, types, loader);
+            if (!method.rateLimits().isEmpty()) {
+                guard = rateLimitGuard(method, types, loader);
+            }
+            if (method.audit() != null) {
+                guard = new AuditGuard(auditCapture(method, types, loader), guard);
+            }
+            if (guard == null) {
+                throw new InvalidGuardException("no guard annotation was found on it");
+            }
             Log.debug("guarding " + method.display());
         } catch (InvalidGuardException e) {
             return refuse(method.display(), e.getMessage());
@@ -62,7 +90,7 @@ public final class GuardRegistry implements GuardRuntime {
      * @param method how to name it: {@code com.acme.Auth.login(String, String)}
      */
     public synchronized Registration refuse(String method, String reason) {
-        Log.error("@RateLimited on " + method + ": " + reason + ". Every call to it is refused until this is fixed.");
+        Log.error("the guards of " + method + ": " + reason + ". Every call to it is refused until this is fixed.");
         return add(new RefusingGuard(method));
     }
 
@@ -70,7 +98,7 @@ public final class GuardRegistry implements GuardRuntime {
         MethodGuard[] next = Arrays.copyOf(guards, size == guards.length ? size * 2 : guards.length);
         next[size] = guard;
         guards = next;
-        return new Registration(size++, guard.readsArguments(), guard.settles());
+        return new Registration(size++, guard.readsArguments(), guard.settles(), guard.needsResult());
     }
 
     private MethodGuard rateLimitGuard(MethodSpec method, TypeModel types, ClassLoader loader)
@@ -94,6 +122,48 @@ public final class GuardRegistry implements GuardRuntime {
             limits[i] = shared(policy, method);
         }
         return new RateLimitGuard(limiter, limits, keys);
+    }
+
+    private AuditCapture auditCapture(MethodSpec method, TypeModel types, ClassLoader loader)
+            throws InvalidGuardException {
+        AuditSpec spec = method.audit();
+        List<Problem> problems = AuditRules.check(spec.action(), spec.resourceType());
+        if (!problems.isEmpty()) {
+            throw new InvalidGuardException("@Audited " + problems.get(0).message());
+        }
+        String guardName = spec.action();
+        var resourceId = KeyCompiler.compileText("resourceId", spec.resourceId(), guardName, method.parameters(), types,
+                loader, spec.resourceIdExtractor());
+        var resourceName = KeyCompiler.compileText("resourceName", spec.resourceName(), guardName, method.parameters(),
+                types, loader, spec.resourceNameExtractor());
+        List<Parameter> parameters = method.parameters();
+        String[] names = new String[parameters.size()];
+        Redact.Mode[] redactions = new Redact.Mode[parameters.size()];
+        List<Integer> redacted = new ArrayList<>();
+        boolean captures = spec.capture() == Capture.ARGS || spec.capture() == Capture.ARGS_AND_RESULT;
+        for (int i = 0; i < names.length; i++) {
+            Parameter p = parameters.get(i);
+            names[i] = p.name() != null ? p.name() : "arg" + i;
+            redactions[i] = p.redaction();
+            if (redactions[i] == null && captures && !spec.checked() && SecretNames.looksSecret(p.name())) {
+                redactions[i] = Redact.Mode.MASK;
+                Log.warn("@Audited on " + method.display() + ": parameter '" + p.name() + "' looks secret and is not "
+                        + "@Redact: it is masked in audit records (with the Bulwark processor this is a compile error)");
+            }
+            if (redactions[i] != null) {
+                redacted.add(i);
+            }
+        }
+        ArgumentCapture arguments = switch (spec.capture()) {
+            case NONE -> null;
+            case METADATA -> new MetadataArguments(names, redactions);
+            case ARGS, ARGS_AND_RESULT -> spec.argumentsCapture() != null
+                    ? new GeneratedArguments(method.display(), spec.argumentsCapture(), loader)
+                    : new PlannedArguments(names, redactions);
+        };
+        audit.start();
+        return new AuditCapture(method.display(), spec.action(), spec.resourceType(), resourceId, resourceName,
+                spec.capture(), arguments, redacted.stream().mapToInt(Integer::intValue).toArray(), audit, clock);
     }
 
     /** Methods that name the same policy share its counters, provided they declare it alike. */
@@ -124,9 +194,9 @@ public final class GuardRegistry implements GuardRuntime {
     }
 
     @Override
-    public void exit(int guard, Object token, Throwable thrown) {
+    public void exit(int guard, Object token, Object result, Throwable thrown) {
         try {
-            guards[guard].exit(token, thrown);
+            guards[guard].exit(token, result, thrown);
         } catch (Throwable t) {
             // Never into the application: its own result or exception stands.
             logExitFailure(t);

@@ -6,10 +6,15 @@ interface MethodGuard {
     /** Before the body: returns a token for {@link #exit}, or throws the refusal. */
     Object enter(Object[] args);
 
-    /** After the body; must not throw. */
-    void exit(Object token, Throwable thrown);
+    /** After the body; must not throw. {@code result} is the returned value when a guard asked for it, else null. */
+    void exit(Object token, Object result, Throwable thrown);
 
     boolean readsArguments();
 
     boolean settles();
+
+    /** Whether {@link #exit} wants the returned value. */
+    default boolean needsResult() {
+        return false;
+    }
 }

@@ -13,9 +13,10 @@ import java.util.stream.Collectors;
  * @param descriptor    JVM method descriptor, {@code (Ljava/lang/String;)V}
  * @param keyExtractors per {@code @RateLimited}, the generated extractor the processor's index names
  *                      ({@code com.acme.Auth_BulwarkKeys#key0}), or null to compile the template here
+ * @param audit         its {@code @Audited}, or null
  */
 public record MethodSpec(String declaringType, String name, String descriptor, List<Parameter> parameters,
-        List<RateLimitSpec> rateLimits, List<String> keyExtractors) {
+        List<RateLimitSpec> rateLimits, List<String> keyExtractors, AuditSpec audit) {
 
     public MethodSpec {
         parameters = List.copyOf(parameters);
@@ -23,7 +24,13 @@ public record MethodSpec(String declaringType, String name, String descriptor, L
         keyExtractors = Collections.unmodifiableList(new ArrayList<>(keyExtractors));
     }
 
-    /** A method found without the processor: every template is compiled here. */
+    /** A rate-limited method. */
+    public MethodSpec(String declaringType, String name, String descriptor, List<Parameter> parameters,
+            List<RateLimitSpec> rateLimits, List<String> keyExtractors) {
+        this(declaringType, name, descriptor, parameters, rateLimits, keyExtractors, null);
+    }
+
+    /** A rate-limited method found without the processor: every template is compiled here. */
     public MethodSpec(String declaringType, String name, String descriptor, List<Parameter> parameters,
             List<RateLimitSpec> rateLimits) {
         this(declaringType, name, descriptor, parameters, rateLimits, Collections.nCopies(rateLimits.size(), null));

@@ -37,7 +37,7 @@ final class RateLimitGuard implements MethodGuard {
     }
 
     @Override
-    public void exit(Object token, Throwable thrown) {
+    public void exit(Object token, Object result, Throwable thrown) {
         if (token != null) {
             limiter.settle(token, thrown);
         }

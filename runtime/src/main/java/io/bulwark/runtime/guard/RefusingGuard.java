@@ -20,7 +20,7 @@ final class RefusingGuard implements MethodGuard {
     }
 
     @Override
-    public void exit(Object token, Throwable thrown) {
+    public void exit(Object token, Object result, Throwable thrown) {
     }
 
     @Override

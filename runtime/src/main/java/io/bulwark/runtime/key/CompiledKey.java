@@ -59,7 +59,7 @@ final class CompiledKey implements KeyExtractor {
     }
 
     /** Only types {@link KeyCompiler} accepts get here; their text forms are stable. */
-    private static String text(Object value) {
+    static String text(Object value) {
         if (value instanceof String s) {
             return s;
         }

@@ -48,14 +48,49 @@ public final class KeyCompiler {
         }
         List<CompiledKey.Source> sources = new ArrayList<>();
         for (KeyPlan.Source source : plan.sources()) {
-            if (source instanceof KeyPlan.Caller caller) {
-                sources.add(new CompiledKey.CallerValue(CallerField.of(caller.field())));
-            } else if (source instanceof KeyPlan.Argument argument) {
-                PropertyChain chain = argument.accessors().isEmpty() ? null
-                        : new PropertyChain(guard, argument.path(), argument.accessors(), loader);
-                sources.add(new CompiledKey.Argument(argument.index(), chain));
+            if (!(source instanceof KeyPlan.Literal)) {
+                sources.add(source(source, guard, loader));
             }
         }
         return new CompiledKey(sources.toArray(CompiledKey.Source[]::new));
+    }
+
+    /**
+     * Compiles a resource template ({@code @Audited(resourceId = "order-{id}")}): rendered as text, literals kept,
+     * null when every value it names is null; null itself for the empty template.
+     *
+     * @param attribute {@code resourceId} or {@code resourceName}, for messages
+     */
+    public static KeyExtractor compileText(String attribute, String template, String guard, List<Parameter> parameters,
+            TypeModel types, ClassLoader loader, String generated) throws InvalidGuardException {
+        if (template.isEmpty()) {
+            return null;
+        }
+        KeyPlan plan;
+        try {
+            plan = KeyPlanner.plan(attribute, template, parameters, types);
+        } catch (KeyPlanner.InvalidTemplateException e) {
+            throw new InvalidGuardException(e.getMessage());
+        }
+        if (generated != null) {
+            int hash = generated.indexOf('#');
+            return new GeneratedKey(guard, generated.substring(0, hash), generated.substring(hash + 1),
+                    plan.readsArguments(), loader);
+        }
+        List<Object> parts = new ArrayList<>();
+        for (KeyPlan.Source source : plan.sources()) {
+            parts.add(source instanceof KeyPlan.Literal literal ? literal.text() : source(source, guard, loader));
+        }
+        return new CompiledText(parts.toArray());
+    }
+
+    private static CompiledKey.Source source(KeyPlan.Source source, String guard, ClassLoader loader) {
+        if (source instanceof KeyPlan.Caller caller) {
+            return new CompiledKey.CallerValue(CallerField.of(caller.field()));
+        }
+        KeyPlan.Argument argument = (KeyPlan.Argument) source;
+        PropertyChain chain = argument.accessors().isEmpty() ? null
+                : new PropertyChain(guard, argument.path(), argument.accessors(), loader);
+        return new CompiledKey.Argument(argument.index(), chain);
     }
 }

@@ -11,6 +11,7 @@ import io.bulwark.LockedOutException;
 import io.bulwark.RateLimitedException;
 import io.bulwark.StoreFailure;
 import io.bulwark.runtime.config.ConfigLoader;
+import io.bulwark.runtime.audit.AuditPipeline;
 import io.bulwark.runtime.config.Settings;
 import io.bulwark.internal.key.Parameter;
 import io.bulwark.runtime.key.ReflectiveTypeModel;
@@ -20,6 +21,7 @@ import io.bulwark.runtime.ratelimit.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -47,7 +49,8 @@ class GuardRegistryTest {
     }
 
     private static GuardRegistry registry(Settings settings) {
-        return new GuardRegistry(settings, new InMemoryRateLimiter(new ManualClock(), 1_000, false));
+        return new GuardRegistry(settings, new InMemoryRateLimiter(new ManualClock(), 1_000, false),
+                new AuditPipeline(settings.audit()), Clock.systemUTC());
     }
 
     private static RateLimitSpec calls(String name, int limit, String window, String key) {
@@ -74,10 +77,10 @@ class GuardRegistryTest {
         assertTrue(r.settles());
         Object[] args = {"alice@example.com", "pw"};
         for (int i = 0; i < 2; i++) {
-            registry.exit(r.id(), registry.enter(r.id(), args), new SecurityException());
+            registry.exit(r.id(), registry.enter(r.id(), args), null, new SecurityException());
         }
         assertThrows(LockedOutException.class, () -> registry.enter(r.id(), args));
-        registry.exit(r.id(), registry.enter(r.id(), new Object[] {"bob@example.com", "pw"}), null);
+        registry.exit(r.id(), registry.enter(r.id(), new Object[] {"bob@example.com", "pw"}), null, null);
     }
 
     @Test
@@ -180,7 +183,7 @@ class GuardRegistryTest {
     @Test
     void exitNeverThrowsIntoTheApplication() {
         Registration r = register(registry, "login", lockout("login", 2, "5m", "15m", "{email}"));
-        registry.exit(r.id(), "not a token this engine made", new RuntimeException());
-        registry.exit(r.id(), null, null);
+        registry.exit(r.id(), "not a token this engine made", null, new RuntimeException());
+        registry.exit(r.id(), null, null, null);
     }
 }

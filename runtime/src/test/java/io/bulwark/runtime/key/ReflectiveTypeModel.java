@@ -1,6 +1,8 @@
 package io.bulwark.runtime.key;
 
+import io.bulwark.Redact;
 import io.bulwark.internal.key.TypeModel;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -39,6 +41,18 @@ public final class ReflectiveTypeModel implements TypeModel {
     public boolean isEnum(String typeName) {
         Class<?> type = load(typeName);
         return type != null && type.isEnum();
+    }
+
+    @Override
+    public Redact.Mode redaction(String typeName, String field) {
+        for (Class<?> type = load(typeName); type != null; type = type.getSuperclass()) {
+            for (Field f : type.getDeclaredFields()) {
+                if (f.getName().equals(field) && f.isAnnotationPresent(Redact.class)) {
+                    return f.getAnnotation(Redact.class).mode();
+                }
+            }
+        }
+        return null;
     }
 
     private Class<?> load(String name) {

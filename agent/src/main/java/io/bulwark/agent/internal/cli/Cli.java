@@ -11,10 +11,12 @@ import io.bulwark.runtime.ratelimit.redis.RedisRateLimiter;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code java -jar bulwark-agent.jar <command>}: operations a person runs from a shell. Exit codes follow
- * sysexits.h: 0 done, 64 usage, 69 store unavailable, 78 configuration.
+ * sysexits.h: 0 done, 64 usage, 69 store unavailable, 78 configuration; {@code audit verify} exits 1 when it finds
+ * tampering.
  */
 public final class Cli {
 
@@ -43,6 +45,9 @@ public final class Cli {
         if (args.size() >= 2 && args.get(0).equals("lockout") && args.get(1).equals("reset")) {
             return lockoutReset(args.subList(2, args.size()));
         }
+        if (args.size() >= 2 && args.get(0).equals("audit")) {
+            return audit(args.get(1), args.subList(2, args.size()));
+        }
         err.println("unknown command: " + String.join(" ", args));
         usage(err);
         return USAGE;
@@ -59,6 +64,56 @@ public final class Cli {
         to.println("    instance. Give one --key per value of the policy's key template, in its order (none for a");
         to.println("    policy without a key). Redis comes from bulwark.redis.url in --config FILE, -Dbulwark.*");
         to.println("    or BULWARK_* variables, as for the agent.");
+        to.println();
+        to.println("  audit verify [--config FILE]");
+        to.println("    Checks the audit trail's hash chains, in the local journal and (with bulwark.jdbc.url) in");
+        to.println("    PostgreSQL, and names each writer's first changed, missing, reordered or inserted event.");
+        to.println("    Exit code 0: intact; 1: tampered or damaged.");
+        to.println("  audit tail [-n N] [--config FILE]");
+        to.println("    The newest N audit events (default 20), oldest first, one JSON object a line.");
+        to.println("  audit query [--user ID] [--action NAME] [--since 2h|2026-11-01T00:00:00Z] [--limit N] [--config FILE]");
+        to.println("    The newest matching audit events (default 100), oldest first, one JSON object a line.");
+        to.println("  Audit commands read PostgreSQL when bulwark.jdbc.url is set, else the journal in bulwark.data-dir.");
+    }
+
+    private int audit(String command, List<String> args) {
+        Set<String> allowed = switch (command) {
+            case "verify" -> Set.of("--config");
+            case "tail" -> Set.of("-n", "--config");
+            case "query" -> Set.of("--user", "--action", "--since", "--limit", "--config");
+            default -> null;
+        };
+        if (allowed == null) {
+            err.println("unknown command: audit " + command + ": expected audit verify, audit tail or audit query");
+            return USAGE;
+        }
+        Options options = Options.parse(args, allowed, Set.of());
+        if (options.problem() != null) {
+            err.println(options.problem());
+            return USAGE;
+        }
+        Settings settings = settings(options.get("--config"));
+        if (settings == null) {
+            return CONFIG;
+        }
+        AuditCommands audit = new AuditCommands(out, err);
+        return switch (command) {
+            case "verify" -> audit.verify(settings);
+            case "tail" -> audit.query(settings, options, 20);
+            default -> audit.query(settings, options, 100);
+        };
+    }
+
+    /** The configuration as the agent would read it, or null after printing what is wrong with it. */
+    private Settings settings(String config) {
+        try {
+            return ConfigLoader.load(config == null ? null : "config=" + config, System.getProperties(),
+                    System.getenv());
+        } catch (ConfigException e) {
+            err.println("configuration error:");
+            e.problems().forEach(p -> err.println("  " + p));
+            return null;
+        }
     }
 
     private int lockoutReset(List<String> args) {
@@ -86,13 +141,8 @@ public final class Cli {
             err.println("--policy NAME is required");
             return USAGE;
         }
-        Settings settings;
-        try {
-            settings = ConfigLoader.load(config == null ? null : "config=" + config, System.getProperties(),
-                    System.getenv());
-        } catch (ConfigException e) {
-            err.println("configuration error:");
-            e.problems().forEach(p -> err.println("  " + p));
+        Settings settings = settings(config);
+        if (settings == null) {
             return CONFIG;
         }
         if (settings.redis() == null) {

@@ -42,13 +42,27 @@ final class GuardIndex {
     /** Indexed class names by code source URL; empty when the code source cannot be listed. */
     private static final Map<String, Optional<Set<String>>> BY_LOCATION = new ConcurrentHashMap<>();
 
-    /** One line: a guarded method, and per {@code @RateLimited} its generated key extractor ({@code -} for none). */
-    record Entry(String method, String descriptor, String extractorClass, List<String> extractors) {
+    /**
+     * One line: a guarded method, the guards the processor checked on it ({@code RateLimited,Audited}), per
+     * {@code @RateLimited} its generated key extractor ({@code keys=Gen:key0,-}) and for {@code @Audited} its
+     * generated resource id, resource name and argument capture ({@code audit=Gen:res0,-,args0}); {@code -} for none.
+     */
+    record Entry(String method, String descriptor, Set<String> kinds, String extractorClass, List<String> extractors,
+            String auditClass, List<String> auditExtractors) {
 
         /** {@code com.acme.Auth_BulwarkKeys#key0}, or null. */
         String extractor(int i) {
-            return extractorClass == null || i >= extractors.size() || extractors.get(i).equals("-") ? null
-                    : extractorClass + "#" + extractors.get(i);
+            return named(extractorClass, extractors, i);
+        }
+
+        /** The generated resource id (0), resource name (1) or argument capture (2) of {@code @Audited}, or null. */
+        String auditExtractor(int i) {
+            return named(auditClass, auditExtractors, i);
+        }
+
+        private static String named(String className, List<String> names, int i) {
+            return className == null || i >= names.size() || names.get(i).equals("-") ? null
+                    : className + "#" + names.get(i);
         }
     }
 
@@ -137,14 +151,22 @@ final class GuardIndex {
             }
             String extractorClass = null;
             List<String> extractors = List.of();
+            String auditClass = null;
+            List<String> auditExtractors = List.of();
+            // Attributes this agent does not know are skipped: a newer processor may add some.
             for (int i = 4; i < fields.length; i++) {
                 if (fields[i].startsWith("keys=") && fields[i].indexOf(':') > 0) {
                     String value = fields[i].substring("keys=".length());
                     extractorClass = value.substring(0, value.indexOf(':'));
                     extractors = new ArrayList<>(Arrays.asList(value.substring(value.indexOf(':') + 1).split(",")));
+                } else if (fields[i].startsWith("audit=") && fields[i].indexOf(':') > 0) {
+                    String value = fields[i].substring("audit=".length());
+                    auditClass = value.substring(0, value.indexOf(':'));
+                    auditExtractors = new ArrayList<>(Arrays.asList(value.substring(value.indexOf(':') + 1).split(",")));
                 }
             }
-            entries.put(fields[1] + fields[2], new Entry(fields[1], fields[2], extractorClass, extractors));
+            entries.put(fields[1] + fields[2], new Entry(fields[1], fields[2], Set.of(fields[3].split(",")),
+                    extractorClass, extractors, auditClass, auditExtractors));
         }
         return entries;
     }

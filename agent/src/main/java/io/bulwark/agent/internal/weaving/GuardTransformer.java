@@ -3,6 +3,7 @@ package io.bulwark.agent.internal.weaving;
 import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
+import io.bulwark.runtime.guard.AuditSpec;
 import io.bulwark.runtime.guard.GuardRegistry;
 import io.bulwark.runtime.guard.MethodSpec;
 import io.bulwark.runtime.guard.RateLimitSpec;
@@ -34,6 +35,7 @@ final class GuardTransformer {
     private static final TypeDescription ENTER_WITH_ARGUMENTS = describe(EnterWithArguments.class);
     private static final TypeDescription ENTER_WITHOUT_ARGUMENTS = describe(EnterWithoutArguments.class);
     private static final TypeDescription SETTLE = describe(Settle.class);
+    private static final TypeDescription SETTLE_WITH_RESULT = describe(SettleWithResult.class);
 
     private final GuardRegistry guards;
     private final boolean requireWoven;
@@ -47,7 +49,7 @@ final class GuardTransformer {
         return TypeDescription.ForLoadedType.of(advice);
     }
 
-    /** Whether {@code type} declares a method {@code @RateLimited} (the annotation scan's question). */
+    /** Whether {@code type} declares a guarded method (the annotation scan's question). */
     static boolean declaresGuards(TypeDescription type) {
         return !type.getDeclaredMethods().filter(RateLimitedReader.guarded()).isEmpty();
     }
@@ -74,7 +76,7 @@ final class GuardTransformer {
                 continue;
             }
             if (method.isAbstract() || method.isNative()) {
-                Log.error("@RateLimited on " + type.getName() + "." + method.getName() + " is not enforced: an abstract "
+                Log.error("the guards on " + type.getName() + "." + method.getName() + " are not enforced: an abstract "
                         + "or native method has no body to guard; annotate the implementing method instead");
                 continue;
             }
@@ -135,18 +137,21 @@ final class GuardTransformer {
     static Advice advice(Registration registration) {
         TypeDescription enter = registration.readsArguments() ? ENTER_WITH_ARGUMENTS : ENTER_WITHOUT_ARGUMENTS;
         Advice.WithCustomMapping mapping = Advice.withCustomMapping().bind(GuardId.class, registration.id());
-        return registration.settles()
-                ? mapping.to(enter, SETTLE, AGENT_CLASSES)
-                : mapping.to(enter, AGENT_CLASSES);
+        if (!registration.settles()) {
+            return mapping.to(enter, AGENT_CLASSES);
+        }
+        return mapping.to(enter, registration.needsResult() ? SETTLE_WITH_RESULT : SETTLE, AGENT_CLASSES);
     }
 
     private static MethodSpec spec(TypeDescription type, MethodDescription.InDefinedShape method,
             GuardIndex.Entry entry) {
         List<Parameter> parameters = new ArrayList<>();
         for (ParameterDescription.InDefinedShape p : method.getParameters()) {
-            parameters.add(new Parameter(p.isNamed() ? p.getName() : null, p.getType().asErasure().getName()));
+            parameters.add(new Parameter(p.isNamed() ? p.getName() : null, p.getType().asErasure().getName(),
+                    PoolTypeModel.redaction(p.getDeclaredAnnotations())));
         }
         List<RateLimitSpec> rateLimits = RateLimitedReader.read(method);
+        AuditSpec audit = AuditedReader.read(method, entry);
         List<String> extractors = new ArrayList<>();
         for (int i = 0; i < rateLimits.size(); i++) {
             // An index written for other annotations than the class file now has is not trusted for extractors.
@@ -154,6 +159,6 @@ final class GuardTransformer {
             extractors.add(matches ? entry.extractor(i) : null);
         }
         return new MethodSpec(type.getName(), method.getName(), method.getDescriptor(), parameters, rateLimits,
-                extractors);
+                extractors, audit);
     }
 }

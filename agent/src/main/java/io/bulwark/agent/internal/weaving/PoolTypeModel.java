@@ -1,10 +1,14 @@
 package io.bulwark.agent.internal.weaving;
 
+import io.bulwark.Redact;
 import io.bulwark.internal.key.TypeModel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import net.bytebuddy.description.annotation.AnnotationDescription;
+import net.bytebuddy.description.enumeration.EnumerationDescription;
+import net.bytebuddy.description.field.FieldDescription;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
@@ -49,6 +53,34 @@ final class PoolTypeModel implements TypeModel {
         for (TypeDefinition iface : type.getInterfaces()) {
             collect(iface, into, seen, visited);
         }
+    }
+
+    @Override
+    public Redact.Mode redaction(String typeName, String field) {
+        TypeDefinition type = describe(typeName);
+        Set<String> visited = new HashSet<>();
+        while (type != null && !type.represents(Object.class) && visited.add(type.getTypeName())) {
+            for (FieldDescription.InDefinedShape f : type.asErasure().getDeclaredFields()) {
+                if (f.getName().equals(field)) {
+                    Redact.Mode mode = redaction(f.getDeclaredAnnotations());
+                    if (mode != null) {
+                        return mode;
+                    }
+                }
+            }
+            type = type.getSuperClass();
+        }
+        return null;
+    }
+
+    /** The mode of a {@code @Redact} among {@code annotations}, read from the class file without loading anything. */
+    static Redact.Mode redaction(Iterable<AnnotationDescription> annotations) {
+        for (AnnotationDescription a : annotations) {
+            if (a.getAnnotationType().getName().equals(Redact.class.getName())) {
+                return Redact.Mode.valueOf(a.getValue("mode").resolve(EnumerationDescription.class).getValue());
+            }
+        }
+        return null;
     }
 
     @Override

@@ -27,8 +27,13 @@ final class RateLimitedReader {
     }
 
     /** Methods that carry {@code @RateLimited}, once or repeated. */
-    static ElementMatcher.Junction<MethodDescription> guarded() {
+    static ElementMatcher.Junction<MethodDescription> rateLimited() {
         return isAnnotatedWith(named(RATE_LIMITED)).or(isAnnotatedWith(named(RATE_LIMITED_LIST)));
+    }
+
+    /** Methods that carry any Bulwark guard. */
+    static ElementMatcher.Junction<MethodDescription> guarded() {
+        return rateLimited().or(isAnnotatedWith(named(AuditedReader.AUDITED)));
     }
 
     static List<RateLimitSpec> read(MethodDescription method) {

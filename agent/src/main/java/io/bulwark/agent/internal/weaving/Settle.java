@@ -14,6 +14,6 @@ final class Settle {
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@GuardId int guard, @Advice.Enter Object token, @Advice.Thrown Throwable thrown) {
-        Dispatch.exit(guard, token, thrown);
+        Dispatch.exit(guard, token, null, thrown);
     }
 }

@@ -45,7 +45,7 @@ final class WeaverSetup {
         TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
         TypeDescription type = pool.describe(WarmUp.class.getName()).resolve();
         new ByteBuddy().with(TypeValidation.DISABLED).decorate(type, locator)
-                .visit(GuardTransformer.advice(new Registration(0, true, true)).on(named("run")))
+                .visit(GuardTransformer.advice(new Registration(0, true, true, true)).on(named("run")))
                 .make(pool).getBytes();
     }
 

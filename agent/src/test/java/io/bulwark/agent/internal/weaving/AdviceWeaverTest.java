@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.agent.e2e.apps.QuotaApp;
+import io.bulwark.runtime.audit.AuditPipeline;
 import io.bulwark.runtime.config.Settings;
 import io.bulwark.runtime.guard.GuardRegistry;
 import io.bulwark.runtime.log.Log;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
+import java.time.Clock;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,7 +54,8 @@ class AdviceWeaverTest {
 
     private static AdviceWeaver weaver(boolean requireWoven) {
         GuardRegistry registry = new GuardRegistry(Settings.defaults(),
-                new InMemoryRateLimiter(MicroClock.monotonic(), 1_000, false));
+                new InMemoryRateLimiter(MicroClock.monotonic(), 1_000, false),
+                new AuditPipeline(Settings.defaults().audit()), Clock.systemUTC());
         return new AdviceWeaver(new GuardTransformer(registry, requireWoven), null, false, requireWoven);
     }
 

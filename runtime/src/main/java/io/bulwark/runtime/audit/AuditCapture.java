@@ -1,0 +1,199 @@
+package io.bulwark.runtime.audit;
+
+import io.bulwark.BulwarkException;
+import io.bulwark.Bulwark;
+import io.bulwark.Capture;
+import io.bulwark.GuardUnavailableException;
+import io.bulwark.runtime.audit.capture.ArgumentCapture;
+import io.bulwark.runtime.audit.capture.UuidV7;
+import io.bulwark.runtime.audit.capture.ValueWriter;
+import io.bulwark.runtime.key.KeyExtractor;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * The audit of one method, compiled at weave time: what to capture on the calling thread before the body runs
+ * ({@link #begin}), and how the call ended ({@link #denied}, {@link #end}). Each begun call yields exactly one event.
+ *
+ * <p>Why the caller's work is this shape (the target is 2 µs at p99): an id from {@link UuidV7}, the clock, the bound
+ * caller by reference (it is immutable), the resource templates and the arguments written as JSON once; everything
+ * else (cleaning texts, canonical JSON, hashing, the disk) happens on the journal thread.
+ */
+public final class AuditCapture {
+
+    /** Redacted values shorter than this are not scrubbed from messages: "1234" would maim any message. */
+    private static final int MIN_SCRUBBED = 4;
+    private static final int MAX_SCRUBBED_MESSAGE = 65_536;
+
+    private final String method;
+    private final String action;
+    private final String resourceType;
+    private final KeyExtractor resourceId;
+    private final KeyExtractor resourceName;
+    private final Capture capture;
+    private final ArgumentCapture arguments;
+    private final int[] redactedParameters;
+    private final AuditPipeline pipeline;
+    private final Clock clock;
+    private final boolean readsArguments;
+
+    /**
+     * @param method             how messages name the method
+     * @param resourceId         null when there is none
+     * @param arguments          null with {@code capture = NONE}
+     * @param redactedParameters indices of {@code @Redact} parameters, whose text is scrubbed from exception messages
+     */
+    public AuditCapture(String method, String action, String resourceType, KeyExtractor resourceId,
+            KeyExtractor resourceName, Capture capture, ArgumentCapture arguments, int[] redactedParameters,
+            AuditPipeline pipeline, Clock clock) {
+        this.method = method;
+        this.action = action;
+        this.resourceType = resourceType.isEmpty() ? null : resourceType;
+        this.resourceId = resourceId;
+        this.resourceName = resourceName;
+        this.capture = capture;
+        this.arguments = capture == Capture.NONE ? null : arguments;
+        this.redactedParameters = redactedParameters.clone();
+        this.pipeline = pipeline;
+        this.clock = clock;
+        this.readsArguments = this.arguments != null || redactedParameters.length > 0
+                || resourceId != null && resourceId.readsArguments() || resourceName != null && resourceName.readsArguments();
+    }
+
+    public boolean readsArguments() {
+        return readsArguments;
+    }
+
+    /** Whether the returned value is recorded ({@code capture = ARGS_AND_RESULT}). */
+    public boolean needsResult() {
+        return capture == Capture.ARGS_AND_RESULT;
+    }
+
+    /** What a call carries from {@link #begin} to its end. */
+    public static final class Pending {
+        final Draft draft;
+        final long startNanos;
+        final ValueWriter changes;
+        final Object[] args;
+        /** The token of the guards this one wraps. */
+        public Object inner;
+
+        Pending(Draft draft, long startNanos, ValueWriter changes, Object[] args) {
+            this.draft = draft;
+            this.startNanos = startNanos;
+            this.changes = changes;
+            this.args = args;
+        }
+    }
+
+    /**
+     * Captures the call before anything else runs.
+     *
+     * @throws GuardUnavailableException when no event can be kept (the pipeline is full or its journal unusable):
+     *                                   the call is refused rather than run unaudited
+     */
+    public Pending begin(Object[] args) {
+        long start = System.nanoTime();
+        if (!pipeline.reserve()) {
+            throw new GuardUnavailableException(action, "its audit event cannot be kept: " + pipeline.unavailableReason());
+        }
+        Instant now = clock.instant();
+        long micros = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
+        Draft draft = new Draft(UuidV7.next(now.toEpochMilli()), micros, Bulwark.caller(), action, resourceType);
+        Pending pending = new Pending(draft, start, null, redactedParameters.length > 0 ? args : null);
+        try {
+            draft.resource(resourceId == null ? null : resourceId.extract(args),
+                    resourceName == null ? null : resourceName.extract(args));
+        } catch (BulwarkException e) {
+            denied(pending, e);
+            throw e;
+        }
+        if (arguments == null) {
+            return pending;
+        }
+        return new Pending(draft, start, captureArguments(args), pending.args);
+    }
+
+    private ValueWriter captureArguments(Object[] args) {
+        ValueWriter out = new ValueWriter(pipeline.settings().maxCapture(), pipeline.redactor());
+        out.beginObject();
+        out.member("args");
+        out.beginObject();
+        try {
+            arguments.write(args, out);
+        } catch (RuntimeException | LinkageError e) {
+            // Generated code reads accessors itself; one that throws leaves the capture half-written: start over.
+            out = new ValueWriter(pipeline.settings().maxCapture(), pipeline.redactor());
+            out.beginObject();
+            out.member("args");
+            out.beginObject();
+            out.member("_error");
+            out.value(e.getClass().getName());
+        }
+        out.endObject();
+        return out;
+    }
+
+    /** Another guard refused the call: its event is {@code denied}, with the refusal's (safe) message. */
+    public void denied(Pending pending, BulwarkException refusal) {
+        pending.draft.outcome(Status.DENIED, refusal.getClass().getSimpleName() + ": " + refusal.getMessage(),
+                (System.nanoTime() - pending.startNanos) / 1_000);
+        submit(pending);
+    }
+
+    /**
+     * The body ran: {@code success}, or {@code failure} with the exception's type and message (with every redacted
+     * argument's text cut out of it). {@code result} is recorded with {@code capture = ARGS_AND_RESULT}.
+     */
+    public void end(Pending pending, Object result, Throwable thrown) {
+        long micros = (System.nanoTime() - pending.startNanos) / 1_000;
+        if (thrown == null) {
+            if (capture == Capture.ARGS_AND_RESULT && pending.changes != null) {
+                pending.changes.member("result");
+                pending.changes.value(result);
+            }
+            pending.draft.outcome(Status.SUCCESS, null, micros);
+        } else {
+            pending.draft.outcome(Status.FAILURE, describe(thrown, pending.args), micros);
+        }
+        submit(pending);
+    }
+
+    private void submit(Pending pending) {
+        if (pending.changes != null) {
+            pending.draft.changes(pending.changes.finish());
+        }
+        pipeline.submit(pending.draft);
+    }
+
+    private String describe(Throwable thrown, Object[] args) {
+        String message;
+        try {
+            message = thrown.getMessage();
+        } catch (RuntimeException e) {
+            message = null;
+        }
+        if (message == null) {
+            return thrown.getClass().getName();
+        }
+        if (message.length() > MAX_SCRUBBED_MESSAGE) {
+            message = message.substring(0, MAX_SCRUBBED_MESSAGE);
+        }
+        if (args != null) {
+            for (int index : redactedParameters) {
+                Object arg = args[index];
+                String secret = arg instanceof CharSequence s ? s.toString()
+                        : arg instanceof char[] chars ? new String(chars) : null;
+                if (secret != null && secret.length() >= MIN_SCRUBBED) {
+                    message = message.replace(secret, "[redacted]");
+                }
+            }
+        }
+        return thrown.getClass().getName() + ": " + message;
+    }
+
+    @Override
+    public String toString() {
+        return "AuditCapture[" + method + ", " + action + "]";
+    }
+}

@@ -1,0 +1,125 @@
+package io.bulwark.runtime.audit.journal;
+
+import io.bulwark.runtime.audit.AuditEvent;
+import io.bulwark.runtime.audit.chain.EventCodec;
+import io.bulwark.runtime.audit.chain.SealedEvent;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.zip.CRC32C;
+
+/** Writes and reads one journal frame (see {@link Segments}). */
+final class Frame {
+
+    static final int HEADER = 8;
+    static final int MAX_PAYLOAD = EventCodec.HASH_LENGTH * 2 + (4 << 20);
+
+    private Frame() {
+    }
+
+    /** The frame of {@code sealed}, ready to write. */
+    static ByteBuffer encode(SealedEvent sealed) {
+        byte[] event = EventCodec.encode(sealed.writer(), sealed.seq(), sealed.event());
+        ByteBuffer frame = ByteBuffer.allocate(HEADER + 2 * EventCodec.HASH_LENGTH + event.length);
+        frame.position(HEADER);
+        frame.put(sealed.prevHash()).put(sealed.hash()).put(event);
+        CRC32C crc = new CRC32C();
+        crc.update(frame.array(), HEADER, frame.position() - HEADER);
+        frame.putInt(0, frame.position() - HEADER).putInt(4, (int) crc.getValue());
+        return frame.flip();
+    }
+
+    /** What reading a frame at a position found. */
+    sealed interface Read permits Found, End, Torn, Damaged {
+    }
+
+    /** A whole frame, and where the next one starts. */
+    record Found(SealedEvent sealed, long next) implements Read {
+    }
+
+    /** Nothing more: the file ends here. */
+    record End() implements Read {
+    }
+
+    /** The file ends inside a frame: a write cut short (a crash, a full disk). */
+    record Torn(String why) implements Read {
+    }
+
+    /** A whole frame that does not check out: changed on disk. */
+    record Damaged(String why) implements Read {
+    }
+
+    static Read read(FileChannel channel, long position) throws IOException {
+        long size = channel.size();
+        if (position >= size) {
+            return new End();
+        }
+        if (size - position < HEADER) {
+            return new Torn((size - position) + " bytes where a frame header was expected");
+        }
+        ByteBuffer header = ByteBuffer.allocate(HEADER);
+        readFully(channel, header, position);
+        int length = header.getInt(0);
+        int crc = header.getInt(4);
+        if (length == 0 && crc == 0 && allZero(channel, position, size)) {
+            // A file system may leave zeros after a crash where the last write did not land.
+            return new Torn("zero-filled tail");
+        }
+        if (length < 2 * EventCodec.HASH_LENGTH || length > MAX_PAYLOAD) {
+            return position + HEADER + Math.max(length, 0) > size || length <= 0
+                    ? new Torn("a frame length of " + length) : new Damaged("a frame length of " + length);
+        }
+        if (position + HEADER + length > size) {
+            return new Torn("a frame of " + length + " bytes with " + (size - position - HEADER) + " left in the file");
+        }
+        ByteBuffer payload = ByteBuffer.allocate(length);
+        readFully(channel, payload, position + HEADER);
+        CRC32C check = new CRC32C();
+        check.update(payload.array());
+        boolean last = position + HEADER + length == size;
+        if ((int) check.getValue() != crc) {
+            return last ? new Torn("a checksum mismatch in the last frame") : new Damaged("a checksum mismatch");
+        }
+        byte[] bytes = payload.array();
+        byte[] prev = Arrays.copyOfRange(bytes, 0, EventCodec.HASH_LENGTH);
+        byte[] hash = Arrays.copyOfRange(bytes, EventCodec.HASH_LENGTH, 2 * EventCodec.HASH_LENGTH);
+        EventCodec.Decoded decoded;
+        try {
+            decoded = EventCodec.decode(Arrays.copyOfRange(bytes, 2 * EventCodec.HASH_LENGTH, bytes.length));
+        } catch (IllegalArgumentException e) {
+            return new Damaged("an event that does not decode (" + e.getMessage() + ")");
+        }
+        UUID writer = decoded.writer();
+        AuditEvent event = decoded.event();
+        return new Found(new SealedEvent(writer, decoded.seq(), prev, hash, event), position + HEADER + length);
+    }
+
+    private static boolean allZero(FileChannel channel, long from, long size) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(8192);
+        for (long at = from; at < size; at += chunk.capacity()) {
+            chunk.clear();
+            chunk.limit((int) Math.min(chunk.capacity(), size - at));
+            readFully(channel, chunk, at);
+            for (int i = 0; i < chunk.limit(); i++) {
+                if (chunk.get(i) != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    static void readFully(FileChannel channel, ByteBuffer into, long position) throws IOException {
+        long at = position;
+        while (into.hasRemaining()) {
+            int n = channel.read(into, at);
+            if (n < 0) {
+                throw new EOFException("journal file ended early");
+            }
+            at += n;
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package io.bulwark.runtime.audit.journal;
+
+import io.bulwark.runtime.audit.AuditEvent;
+import io.bulwark.runtime.audit.chain.EventCodec;
+import io.bulwark.runtime.audit.chain.SealedEvent;
+import io.bulwark.runtime.log.Log;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Appends sealed events to one writer's journal: numbers them, chains their hashes, writes their frames, rotates
+ * segments and makes them durable with {@link #sync()}. Used by one thread.
+ *
+ * <p>Opening recovers from a crash: a last frame cut short (the process or machine died mid-write) is cut off, since
+ * it was never durable; a frame that is whole but does not check out is damage, and the journal refuses to append
+ * after it ({@link JournalDamagedException}) rather than bury it under new events.
+ */
+public final class JournalWriter implements Closeable {
+
+    private final WriterDirectory directory;
+    private final long rotateAt;
+    private FileChannel segment;
+    private Path segmentFile;
+    private long size;
+    private long lastSeq;
+    private byte[] lastHash;
+    private volatile Mark durable = new Mark(0, null, 0);
+
+    /**
+     * How far the journal is durable: through event {@code seq}, which ends at byte {@code size} of {@code segment}.
+     * A reader beside the writer reads no further, so it never meets a frame being written.
+     */
+    public record Mark(long seq, Path segment, long size) {
+    }
+
+    private JournalWriter(WriterDirectory directory, long rotateAt) {
+        this.directory = directory;
+        this.rotateAt = rotateAt;
+    }
+
+    /** Opens a writer's journal under {@code auditDir}, taking a directory nobody holds (see {@link WriterDirectory}). */
+    public static JournalWriter open(Path auditDir) throws IOException {
+        return open(auditDir, Segments.ROTATE_AT);
+    }
+
+    /** As {@link #open(Path)}, starting a new segment once one reaches {@code rotateAt} bytes. */
+    public static JournalWriter open(Path auditDir, long rotateAt) throws IOException {
+        WriterDirectory directory = WriterDirectory.acquire(auditDir);
+        JournalWriter journal = new JournalWriter(directory, rotateAt);
+        try {
+            journal.recover();
+        } catch (IOException | RuntimeException e) {
+            journal.close();
+            throw e;
+        }
+        return journal;
+    }
+
+    public UUID writer() {
+        return directory.writer();
+    }
+
+    public Path directory() {
+        return directory.path();
+    }
+
+    /** The last sequence number written (0 for an empty journal). */
+    public long lastSeq() {
+        return lastSeq;
+    }
+
+    /** The last sequence number made durable by {@link #sync()}: what may be shipped. Any thread. */
+    public long durableSeq() {
+        return durable.seq();
+    }
+
+    /** See {@link Mark}. Any thread. */
+    public Mark durable() {
+        return durable;
+    }
+
+    /**
+     * Seals and writes {@code events} in order. On failure nothing is taken as written: the segment is cut back to
+     * where it was, and the same events may be appended again.
+     */
+    public List<SealedEvent> append(List<AuditEvent> events) throws IOException {
+        if (size >= rotateAt) {
+            rotate();
+        }
+        List<SealedEvent> sealed = new ArrayList<>(events.size());
+        ByteBuffer[] frames = new ByteBuffer[events.size()];
+        long seq = lastSeq;
+        byte[] prev = lastHash;
+        long total = 0;
+        for (int i = 0; i < frames.length; i++) {
+            SealedEvent s = EventCodec.seal(directory.writer(), ++seq, prev, events.get(i));
+            prev = s.hash();
+            sealed.add(s);
+            frames[i] = Frame.encode(s);
+            total += frames[i].remaining();
+        }
+        try {
+            segment.position(size);
+            long written = 0;
+            while (written < total) {
+                written += segment.write(frames);
+            }
+        } catch (IOException e) {
+            try {
+                segment.truncate(size);
+            } catch (IOException ignored) {
+                // A torn tail is cut off when the journal is opened again.
+            }
+            throw e;
+        }
+        size += total;
+        lastSeq = seq;
+        lastHash = prev;
+        return sealed;
+    }
+
+    /** Makes everything appended so far durable (one fsync for however many events: the batching). */
+    public void sync() throws IOException {
+        segment.force(false);
+        durable = new Mark(lastSeq, segmentFile, size);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            if (segment != null) {
+                segment.force(false);
+                segment.close();
+            }
+        } finally {
+            directory.close();
+        }
+    }
+
+    private void recover() throws IOException {
+        List<Path> segments = Segments.list(directory.path());
+        lastSeq = 0;
+        lastHash = EventCodec.genesis();
+        if (segments.isEmpty()) {
+            start(1);
+            return;
+        }
+        // The chain goes on from the newest event on disk: scan back to the newest segment that holds one.
+        for (int i = segments.size() - 1; i >= 0; i--) {
+            Path file = segments.get(i);
+            boolean newest = i == segments.size() - 1;
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                if (!Segments.hasHeader(channel)) {
+                    if (!newest || channel.size() > Segments.HEADER.length) {
+                        throw new JournalDamagedException("journal segment " + file + " does not start with a journal "
+                                + "header");
+                    }
+                    Segments.writeHeader(channel);
+                    continue;
+                }
+                long position = Segments.HEADER.length;
+                SealedEvent last = null;
+                while (true) {
+                    Frame.Read read = Frame.read(channel, position);
+                    if (read instanceof Frame.Found found) {
+                        last = found.sealed();
+                        position = found.next();
+                    } else if (read instanceof Frame.Torn torn && newest) {
+                        Log.warn("audit journal " + file + ": its last write was cut short (" + torn.why() + "); the "
+                                + (channel.size() - position) + " bytes of it, never made durable, are dropped");
+                        channel.truncate(position);
+                        channel.force(true);
+                        break;
+                    } else if (read instanceof Frame.End) {
+                        break;
+                    } else {
+                        throw new JournalDamagedException("journal segment " + file + " is damaged at byte " + position
+                                + " (" + describe(read) + "): run 'audit verify'; move the writer directory "
+                                + directory.path() + " aside to start a new chain");
+                    }
+                }
+                if (last != null) {
+                    lastSeq = last.seq();
+                    lastHash = last.hash();
+                    break;
+                }
+            }
+        }
+        Path newestFile = segments.get(segments.size() - 1);
+        long first = Segments.firstSeq(newestFile);
+        if (lastSeq > 0 && first > lastSeq + 1) {
+            throw new JournalDamagedException("journal segment " + newestFile + " starts at event " + first
+                    + " but the events before it end at " + lastSeq);
+        }
+        segment = FileChannel.open(newestFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        segmentFile = newestFile;
+        size = segment.size();
+        durable = new Mark(lastSeq, segmentFile, size);
+    }
+
+    private static String describe(Frame.Read read) {
+        if (read instanceof Frame.Damaged d) {
+            return d.why();
+        }
+        if (read instanceof Frame.Torn t) {
+            return t.why();
+        }
+        return read.toString();
+    }
+
+    private void rotate() throws IOException {
+        segment.force(false);
+        segment.close();
+        start(lastSeq + 1);
+    }
+
+    private void start(long firstSeq) throws IOException {
+        Path file = Segments.file(directory.path(), firstSeq);
+        segment = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        segmentFile = file;
+        Segments.writeHeader(segment);
+        segment.force(true);
+        size = segment.size();
+        syncDirectory(directory.path());
+    }
+
+    /** A new file is only durable once its directory entry is: fsync the directory, where the platform allows it. */
+    static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not every file system lets a directory be opened for this; the data itself is synced regardless.
+        }
+    }
+
+    /** Deletes the segments other than the newest whose events all have sequence numbers at most {@code seq}. */
+    public static int deleteThrough(Path writerDir, long seq) throws IOException {
+        List<Path> segments = Segments.list(writerDir);
+        int deleted = 0;
+        for (int i = 0; i + 1 < segments.size(); i++) {
+            if (Segments.firstSeq(segments.get(i + 1)) <= seq + 1) {
+                Files.deleteIfExists(segments.get(i));
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+}

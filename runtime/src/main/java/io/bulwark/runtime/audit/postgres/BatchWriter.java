@@ -1,0 +1,100 @@
+package io.bulwark.runtime.audit.postgres;
+
+import io.bulwark.runtime.audit.chain.EventCodec;
+import io.bulwark.runtime.audit.chain.SealedEvent;
+import io.bulwark.runtime.audit.capture.Text;
+import io.bulwark.runtime.log.Log;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Writes a batch so that one bad row cannot hold up the rest: when PostgreSQL refuses the batch over its data, the
+ * batch is halved until the refused rows stand alone, and each of those is set aside in {@code audit_rejects} with
+ * PostgreSQL's reason and the whole sealed record (so the chain still verifies across it). A row whose month has no
+ * partition gets one. Anything else (the server down, a timeout) is thrown: the batch is retried later, unchanged.
+ */
+final class BatchWriter {
+
+    private static final String REJECT = """
+            INSERT INTO audit_rejects (writer_id, seq, id, record, reason) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT DO NOTHING""";
+
+    void write(Connection c, List<SealedEvent> batch) throws SQLException {
+        boolean partitioned = false;
+        while (true) {
+            try {
+                RowInserter.insert(c, batch);
+                c.commit();
+                return;
+            } catch (SQLException e) {
+                c.rollback();
+                if (!partitioned && missingPartition(e)) {
+                    Partitions.ensure(c, months(batch));
+                    partitioned = true;
+                    continue;
+                }
+                if (!dataError(e)) {
+                    throw e;
+                }
+                if (batch.size() == 1) {
+                    reject(c, batch.get(0), e);
+                    return;
+                }
+                int half = batch.size() / 2;
+                write(c, new ArrayList<>(batch.subList(0, half)));
+                write(c, new ArrayList<>(batch.subList(half, batch.size())));
+                return;
+            }
+        }
+    }
+
+    private static void reject(Connection c, SealedEvent sealed, SQLException e) throws SQLException {
+        String reason = Text.clean("[" + e.getSQLState() + "] " + e.getMessage(), 1_000);
+        byte[] encoded = EventCodec.encode(sealed.writer(), sealed.seq(), sealed.event());
+        byte[] record = new byte[2 * EventCodec.HASH_LENGTH + encoded.length];
+        System.arraycopy(sealed.prevHash(), 0, record, 0, EventCodec.HASH_LENGTH);
+        System.arraycopy(sealed.hash(), 0, record, EventCodec.HASH_LENGTH, EventCodec.HASH_LENGTH);
+        System.arraycopy(encoded, 0, record, 2 * EventCodec.HASH_LENGTH, encoded.length);
+        try (PreparedStatement p = c.prepareStatement(REJECT)) {
+            p.setObject(1, sealed.writer());
+            p.setLong(2, sealed.seq());
+            p.setObject(3, sealed.event().id());
+            p.setBytes(4, record);
+            p.setString(5, reason);
+            p.executeUpdate();
+        }
+        RowInserter.head(c, sealed);
+        c.commit();
+        Log.error("audit event " + sealed.event().id() + " (writer " + sealed.writer() + ", #" + sealed.seq()
+                + ") was refused by PostgreSQL and set aside in audit_rejects: " + reason);
+    }
+
+    /** SQLSTATE 23514 "no partition of relation ... found for row". */
+    static boolean missingPartition(SQLException e) {
+        return "23514".equals(e.getSQLState()) && e.getMessage() != null
+                && e.getMessage().contains("no partition");
+    }
+
+    /** Refused over what the rows hold (classes 22 data exception, 23 integrity, 54 program limit), not over trouble. */
+    static boolean dataError(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
+    }
+
+    private static List<YearMonth> months(List<SealedEvent> batch) {
+        TreeSet<YearMonth> months = new TreeSet<>();
+        for (SealedEvent s : batch) {
+            long micros = s.event().occurredAtMicros();
+            Instant at = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L));
+            months.add(YearMonth.from(at.atZone(ZoneOffset.UTC)));
+        }
+        return new ArrayList<>(months);
+    }
+}

@@ -1,0 +1,194 @@
+package io.bulwark.runtime.audit.postgres;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.bulwark.runtime.audit.chain.SealedEvent;
+import io.bulwark.runtime.audit.journal.JournalDamagedException;
+import io.bulwark.runtime.audit.journal.JournalReader;
+import io.bulwark.runtime.audit.journal.JournalWriter;
+import io.bulwark.runtime.config.AuditSettings;
+import io.bulwark.runtime.log.Log;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Ships the journal to PostgreSQL on its own thread: reads what the journal has made durable, inserts it in batches,
+ * commits, then records how far it got. The journal stays the source of truth until then, so PostgreSQL being down,
+ * slow or restarted costs nothing but delay; the caller never waits for it. Each change of state is logged once.
+ */
+public final class Shipper implements AutoCloseable {
+
+    static final int BATCH = 2_000;
+    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long MAINTENANCE_NANOS = TimeUnit.HOURS.toNanos(1);
+
+    private final AuditSettings settings;
+    private final JournalWriter journal;
+    private final Path writerDir;
+    private final HikariDataSource pool;
+    private final BatchWriter writer;
+    private volatile Thread thread;
+    private volatile boolean sleeping;
+    private volatile boolean stopping;
+    private volatile long shipped;
+    private boolean ready;
+    private boolean down;
+    private long nextMaintenance;
+
+    public Shipper(AuditSettings settings, JournalWriter journal) {
+        this.settings = settings;
+        this.journal = journal;
+        this.writerDir = journal.directory();
+        this.pool = Database.pool(settings.jdbc(), "bulwark-audit");
+        this.writer = new BatchWriter();
+    }
+
+    public synchronized void start() {
+        if (thread != null) {
+            return;
+        }
+        Thread t = new Thread(this::run, "bulwark-audit-shipper");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    /** New events are durable: ship them now rather than at the next poll. */
+    public void wake() {
+        if (sleeping) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** The last sequence number PostgreSQL has committed for this JVM's writer. */
+    public long shipped() {
+        return shipped;
+    }
+
+    private void run() {
+        JournalReader reader = new JournalReader(writerDir);
+        long backoff = TimeUnit.MILLISECONDS.toNanos(100);
+        List<SealedEvent> batch = null;
+        try {
+            shipped = ShipCursor.read(writerDir);
+            while (!stopping) {
+                try {
+                    if (!ready) {
+                        prepare();
+                    }
+                    if (batch == null) {
+                        batch = reader.next(shipped, journal.durable(), BATCH);
+                    }
+                    if (batch.isEmpty()) {
+                        batch = null;
+                        maintain();
+                        idle();
+                        continue;
+                    }
+                    try (Connection c = pool.getConnection()) {
+                        writer.write(c, batch);
+                    }
+                    long last = batch.get(batch.size() - 1).seq();
+                    batch = null;
+                    shipped = last;
+                    ShipCursor.write(writerDir, last);
+                    JournalWriter.deleteThrough(writerDir, last);
+                    up();
+                    backoff = TimeUnit.MILLISECONDS.toNanos(100);
+                } catch (SQLException | RuntimeException e) {
+                    down(e);
+                    LockSupport.parkNanos(this, backoff);
+                    backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+                }
+            }
+        } catch (JournalDamagedException e) {
+            Log.error("audit shipping to PostgreSQL stopped: " + e.getMessage());
+        } catch (IOException e) {
+            Log.error("audit shipping to PostgreSQL stopped: the journal cannot be read (" + e.getMessage() + ")");
+        } finally {
+            try {
+                reader.close();
+            } catch (IOException ignored) {
+                // read-only
+            }
+        }
+    }
+
+    private void prepare() throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            Schema.migrate(c);
+            Partitions.ensureAhead(c, Instant.now());
+        }
+        ready = true;
+        nextMaintenance = System.nanoTime() + MAINTENANCE_NANOS;
+        if (settings.retention() != null) {
+            nextMaintenance = System.nanoTime();
+        }
+    }
+
+    /** Hourly: partitions ahead, and old ones dropped past the retention. */
+    private void maintain() throws SQLException {
+        if (System.nanoTime() - nextMaintenance < 0) {
+            return;
+        }
+        nextMaintenance = System.nanoTime() + MAINTENANCE_NANOS;
+        try (Connection c = pool.getConnection()) {
+            Partitions.ensureAhead(c, Instant.now());
+            if (settings.retention() != null) {
+                Partitions.expire(c, Instant.now(), settings.retention());
+            }
+        }
+    }
+
+    private void idle() {
+        sleeping = true;
+        if (journal.durableSeq() <= shipped && !stopping) {
+            LockSupport.parkNanos(this, IDLE_NANOS);
+        }
+        sleeping = false;
+    }
+
+    private void up() {
+        if (down) {
+            down = false;
+            Log.info("PostgreSQL is reachable again: audit events are being shipped (" + (journal.durableSeq() - shipped)
+                    + " still waiting in the journal)");
+        }
+    }
+
+    private void down(Exception e) {
+        ready = false;
+        if (!down) {
+            down = true;
+            Log.warn("PostgreSQL at " + settings.jdbc().safeUrl() + " cannot take audit events ("
+                    + describe(e) + "): they are kept in the local journal and shipped once it can");
+        }
+    }
+
+    private static String describe(Exception e) {
+        String state = e instanceof SQLException s && s.getSQLState() != null ? " [" + s.getSQLState() + "]" : "";
+        return e.getClass().getSimpleName() + state + ": " + e.getMessage();
+    }
+
+    /** Stops shipping (what is not shipped stays in the journal for the next start) and closes the pool. */
+    @Override
+    public void close() {
+        stopping = true;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        pool.close();
+    }
+}

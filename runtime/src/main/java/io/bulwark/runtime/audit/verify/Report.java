@@ -1,0 +1,23 @@
+package io.bulwark.runtime.audit.verify;
+
+import java.util.List;
+
+/**
+ * What verifying an audit store found.
+ *
+ * @param events   events checked
+ * @param writers  writers (chains) checked
+ * @param findings every problem, in the order found (each writer's first is the one to look at)
+ * @param notes    what is worth knowing but not wrong: a chain that starts after events were expired
+ */
+public record Report(String store, long events, int writers, List<Finding> findings, List<String> notes) {
+
+    public Report {
+        findings = List.copyOf(findings);
+        notes = List.copyOf(notes);
+    }
+
+    public boolean intact() {
+        return findings.isEmpty();
+    }
+}

@@ -1,0 +1,66 @@
+package io.bulwark.runtime.guard;
+
+import io.bulwark.BulwarkException;
+import io.bulwark.runtime.audit.AuditCapture;
+
+/**
+ * {@code @Audited} around the method's other guards (DESIGN §3): the call is captured first, then the other guards
+ * decide; a refusal among them is recorded as {@code denied} and rethrown, and after the body the others settle
+ * before the event is completed. Exactly one event per call that got past {@link AuditCapture#begin}.
+ */
+final class AuditGuard implements MethodGuard {
+
+    private final AuditCapture audit;
+    private final MethodGuard inner;
+
+    /** @param inner the method's other guards, or null */
+    AuditGuard(AuditCapture audit, MethodGuard inner) {
+        this.audit = audit;
+        this.inner = inner;
+    }
+
+    @Override
+    public Object enter(Object[] args) {
+        AuditCapture.Pending pending = audit.begin(args);
+        if (inner != null) {
+            try {
+                pending.inner = inner.enter(args);
+            } catch (BulwarkException refusal) {
+                audit.denied(pending, refusal);
+                throw refusal;
+            } catch (RuntimeException | Error e) {
+                // Not a refusal but a fault inside a guard: the call does not run, and the event says it failed.
+                audit.end(pending, null, e);
+                throw e;
+            }
+        }
+        return pending;
+    }
+
+    @Override
+    public void exit(Object token, Object result, Throwable thrown) {
+        AuditCapture.Pending pending = (AuditCapture.Pending) token;
+        try {
+            if (inner != null) {
+                inner.exit(pending.inner, result, thrown);
+            }
+        } finally {
+            audit.end(pending, result, thrown);
+        }
+    }
+
+    @Override
+    public boolean readsArguments() {
+        return audit.readsArguments() || inner != null && inner.readsArguments();
+    }
+
+    @Override
+    public boolean settles() {
+        return true;
+    }
+
+    @Override
+    public boolean needsResult() {
+        return audit.needsResult();
+    }
+}
