@@ -67,30 +67,33 @@ public final class GuardRegistry implements GuardRuntime {
      */
     public synchronized Registration register(MethodSpec method, TypeModel types, ClassLoader loader) {
         MethodGuard guard = null;
+        String annotation = "@RateLimited";
         try {
             if (!method.rateLimits().isEmpty()) {
                 guard = rateLimitGuard(method, types, loader);
             }
+            annotation = "@Audited";
             if (method.audit() != null) {
                 guard = new AuditGuard(auditCapture(method, types, loader), guard);
             }
             if (guard == null) {
-                throw new InvalidGuardException("no guard annotation was found on it");
+                return refuse("Bulwark", method.display(), "no guard annotation was found on it");
             }
             Log.debug("guarding " + method.display());
         } catch (InvalidGuardException e) {
-            return refuse(method.display(), e.getMessage());
+            return refuse(annotation, method.display(), e.getMessage());
         }
         return add(guard);
     }
 
     /**
-     * Registers a method whose guards could not even be read: it will refuse every call.
+     * Registers a method whose guards cannot be applied: it will refuse every call.
      *
+     * @param what   the guard at fault, {@code @RateLimited}, or what was found wanting ({@code Bulwark index})
      * @param method how to name it: {@code com.acme.Auth.login(String, String)}
      */
-    public synchronized Registration refuse(String method, String reason) {
-        Log.error("the guards of " + method + ": " + reason + ". Every call to it is refused until this is fixed.");
+    public synchronized Registration refuse(String what, String method, String reason) {
+        Log.error(what + " on " + method + ": " + reason + ". Every call to it is refused until this is fixed.");
         return add(new RefusingGuard(method));
     }
 
@@ -129,7 +132,7 @@ public final class GuardRegistry implements GuardRuntime {
         AuditSpec spec = method.audit();
         List<Problem> problems = AuditRules.check(spec.action(), spec.resourceType());
         if (!problems.isEmpty()) {
-            throw new InvalidGuardException("@Audited " + problems.get(0).message());
+            throw new InvalidGuardException(problems.get(0).message());
         }
         String guardName = spec.action();
         var resourceId = KeyCompiler.compileText("resourceId", spec.resourceId(), guardName, method.parameters(), types,

@@ -100,8 +100,8 @@ class ConfigLoaderTest {
 
     @Test
     void keysOfFeaturesNotBuiltYetAreErrorsEvenFromTheEnvironment() {
-        List<String> problems = problems(null, new Properties(), Map.of("BULWARK_JDBC_PASSWORD", "hunter2"));
-        assertEquals(List.of("BULWARK_JDBC_PASSWORD (environment variable) is not supported by this version of Bulwark "
+        List<String> problems = problems(null, new Properties(), Map.of("BULWARK_TOTP_KEY", "hunter2"));
+        assertEquals(List.of("BULWARK_TOTP_KEY (environment variable) is not supported by this version of Bulwark "
                 + "yet: remove it"), problems);
     }
 
@@ -191,5 +191,68 @@ class ConfigLoaderTest {
         assertFalse(ConfigLoader.enabled(null, props("bulwark.enabled", "false", "bulwark.nonsense", "1"), Map.of()));
         assertTrue(ConfigLoader.enabled(null, new Properties(), Map.of()));
         assertThrows(ConfigException.class, () -> ConfigLoader.enabled(null, props("bulwark.enabled", "off"), Map.of()));
+    }
+
+    @Test
+    void aJdbcUrlSendsAuditEventsOnToPostgresWithItsOwnCredentials() {
+        Settings s = ConfigLoader.load(null, props("bulwark.jdbc.url", "jdbc:postgresql://db.internal:5432/app",
+                "bulwark.jdbc.user", "bulwark", "bulwark.jdbc.password", "hunter2", "bulwark.jdbc.pool-size", "3",
+                "bulwark.data-dir", dir.toString(), "bulwark.audit.retention", "400d"), Map.of());
+        JdbcSettings jdbc = s.audit().jdbc();
+        assertEquals("jdbc:postgresql://db.internal:5432/app", jdbc.url());
+        assertEquals("bulwark", jdbc.user());
+        assertEquals("hunter2", jdbc.password());
+        assertEquals(3, jdbc.poolSize());
+        assertEquals(dir, s.audit().dataDir());
+        assertEquals(Duration.ofDays(400), s.audit().retention());
+        assertFalse(jdbc.toString().contains("hunter2"));
+        assertFalse(s.toString().contains("hunter2"));
+    }
+
+    @Test
+    void withoutAJdbcUrlEventsStayInTheJournalForNinetyDays() {
+        AuditSettings audit = ConfigLoader.load(null, new Properties(), Map.of()).audit();
+        assertEquals(null, audit.jdbc());
+        assertEquals(Path.of("bulwark-data"), audit.dataDir());
+        assertEquals(Duration.ofDays(90), audit.retention());
+    }
+
+    @Test
+    void retentionTakesDaysYearsOrForever() {
+        assertEquals(Duration.ofDays(7 * 365), ConfigLoader.load(null, props("bulwark.audit.retention", "7y"), Map.of())
+                .audit().retention());
+        assertEquals(null, ConfigLoader.load(null, props("bulwark.audit.retention", "forever"), Map.of()).audit()
+                .retention());
+        assertEquals(List.of("bulwark.audit.retention (system property) has value '1h': expected a retention of at least "
+                + "one day such as 90d, 400d or 7y, or forever"), problems(null, props("bulwark.audit.retention", "1h"),
+                Map.of()));
+    }
+
+    @Test
+    void aJdbcUrlThatIsNotPostgresIsRefusedWithoutShowingItsPassword() {
+        List<String> problems = problems(null, props("bulwark.jdbc.url", "jdbc:mysql://db/app?user=a&password=hunter2"),
+                Map.of());
+        assertEquals(List.of("bulwark.jdbc.url (system property) has value 'jdbc:mysql://db/app?user=a&password=<hidden>'"
+                + ": expected a PostgreSQL JDBC URL such as jdbc:postgresql://db.internal:5432/app"), problems);
+    }
+
+    @Test
+    void jdbcCredentialsWithoutAUrlAreAnError() {
+        assertEquals(List.of("bulwark.jdbc.user (system property) is set but bulwark.jdbc.url is not: expected both, or "
+                + "neither"), problems(null, props("bulwark.jdbc.user", "app"), Map.of()));
+    }
+
+    @Test
+    void aDataDirThatIsAFileIsAnError() throws IOException {
+        Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+        assertEquals(List.of("bulwark.data-dir (system property) has value '" + file + "': expected a directory, but it "
+                + "is a file"), problems(null, props("bulwark.data-dir", file.toString()), Map.of()));
+    }
+
+    @Test
+    void aShortHashKeyIsRefusedAndNotShown() {
+        assertEquals(List.of("bulwark.audit.hash-key (system property) has value <hidden, 8 characters>: expected at "
+                + "least 32 random bytes in Base64 (openssl rand -base64 32)"), problems(null,
+                props("bulwark.audit.hash-key", "c2VjcmV0"), Map.of()));
     }
 }

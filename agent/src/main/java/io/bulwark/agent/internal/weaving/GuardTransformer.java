@@ -88,7 +88,8 @@ final class GuardTransformer {
             } catch (RuntimeException e) {
                 // Whatever went wrong reading the declaration, the method is woven to refuse: an exception
                 // escaping here would leave the class loaded unwoven, its guarded methods unguarded.
-                registration = guards.refuse(type.getName() + "." + method.getName() + method.getDescriptor(),
+                registration = guards.refuse("Bulwark's guards", type.getName() + "." + method.getName()
+                        + method.getDescriptor(),
                         "its declaration could not be read (" + e + ")");
             }
             builder = builder.visit(advice(registration).on(named(method.getInternalName())
@@ -127,7 +128,7 @@ final class GuardTransformer {
                         + "UNGUARDED (set bulwark.require-woven=true to refuse it instead)");
                 continue;
             }
-            Registration refusal = guards.refuse(method, "it is listed in the Bulwark index but carries no guard in "
+            Registration refusal = guards.refuse("The Bulwark index", method, "it is listed in the Bulwark index but carries no guard in "
                     + "its class file, and bulwark.require-woven is set");
             builder = builder.visit(advice(refusal).on(named(entry.method()).and(hasDescriptor(entry.descriptor()))));
         }

@@ -3,11 +3,8 @@ package io.bulwark.runtime.audit.chain;
 import io.bulwark.runtime.audit.AuditEvent;
 import io.bulwark.runtime.audit.Status;
 import io.bulwark.runtime.audit.capture.IpAddresses;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -36,44 +33,115 @@ public final class EventCodec {
     }
 
     public static byte[] encode(UUID writer, long seq, AuditEvent e) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
-            uuid(out, writer);
-            out.writeLong(seq);
-            uuid(out, e.id());
-            out.writeLong(e.occurredAtMicros());
-            text(out, e.orgId());
-            text(out, e.userId());
-            text(out, e.userEmail());
-            out.writeInt(e.roles().size());
-            for (String role : e.roles()) {
-                text(out, role);
-            }
-            text(out, e.action());
-            text(out, e.resourceType());
-            text(out, e.resourceId());
-            text(out, e.resourceName());
-            text(out, e.changes());
-            byte[] ip = e.ipAddress() == null ? null : IpAddresses.parse(e.ipAddress());
-            out.writeByte(ip == null ? 0 : ip.length);
-            if (ip != null) {
-                out.write(ip);
-            }
-            text(out, e.userAgent());
-            text(out, e.requestId());
-            out.writeByte(e.status().ordinal());
-            text(out, e.errorMessage());
-            out.writeLong(e.durationMicros());
-        } catch (IOException impossible) {
-            throw new UncheckedIOException(impossible);
+        // A plain growing array rather than DataOutputStream: this runs once per event on the journal thread, and
+        // the stream's synchronized writes and per-string copies were most of its cost.
+        Out out = new Out();
+        out.b(VERSION);
+        out.uuid(writer);
+        out.l(seq);
+        out.uuid(e.id());
+        out.l(e.occurredAtMicros());
+        out.text(e.orgId());
+        out.text(e.userId());
+        out.text(e.userEmail());
+        out.i(e.roles().size());
+        for (String role : e.roles()) {
+            out.text(role);
         }
-        return bytes.toByteArray();
+        out.text(e.action());
+        out.text(e.resourceType());
+        out.text(e.resourceId());
+        out.text(e.resourceName());
+        out.text(e.changes());
+        byte[] ip = e.ipAddress() == null ? null : IpAddresses.parse(e.ipAddress());
+        out.b(ip == null ? 0 : ip.length);
+        if (ip != null) {
+            out.bytes(ip);
+        }
+        out.text(e.userAgent());
+        out.text(e.requestId());
+        out.b(e.status().ordinal());
+        out.text(e.errorMessage());
+        out.l(e.durationMicros());
+        return out.toArray();
+    }
+
+    /** Big-endian, as {@link DataInputStream} reads it back; texts as UTF-8 with an int length, -1 for null. */
+    private static final class Out {
+        private byte[] buf = new byte[256];
+        private int n;
+
+        private void room(int k) {
+            if (n + k > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, n + k));
+            }
+        }
+
+        void b(int v) {
+            room(1);
+            buf[n++] = (byte) v;
+        }
+
+        void i(int v) {
+            room(4);
+            buf[n++] = (byte) (v >>> 24);
+            buf[n++] = (byte) (v >>> 16);
+            buf[n++] = (byte) (v >>> 8);
+            buf[n++] = (byte) v;
+        }
+
+        void l(long v) {
+            i((int) (v >>> 32));
+            i((int) v);
+        }
+
+        void uuid(UUID id) {
+            l(id.getMostSignificantBits());
+            l(id.getLeastSignificantBits());
+        }
+
+        void bytes(byte[] b) {
+            room(b.length);
+            System.arraycopy(b, 0, buf, n, b.length);
+            n += b.length;
+        }
+
+        void text(String s) {
+            if (s == null) {
+                i(-1);
+                return;
+            }
+            int length = s.length();
+            boolean ascii = true;
+            for (int k = 0; k < length && ascii; k++) {
+                ascii = s.charAt(k) < 0x80;
+            }
+            if (!ascii) {
+                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+                i(utf8.length);
+                bytes(utf8);
+                return;
+            }
+            i(length);
+            room(length);
+            for (int k = 0; k < length; k++) {
+                buf[n++] = (byte) s.charAt(k);
+            }
+        }
+
+        byte[] toArray() {
+            return java.util.Arrays.copyOf(buf, n);
+        }
     }
 
     /** {@code SHA-256(prevHash || encoded)}. */
     public static byte[] hash(byte[] prevHash, byte[] encoded) {
-        MessageDigest sha = sha256();
+        return hash(sha256(), prevHash, encoded);
+    }
+
+    /** As {@link #hash(byte[], byte[])} with a digest the caller keeps (looking one up costs more than hashing). */
+    public static byte[] hash(MessageDigest sha, byte[] prevHash, byte[] encoded) {
+        sha.reset();
         sha.update(prevHash);
         return sha.digest(encoded);
     }
@@ -149,23 +217,8 @@ public final class EventCodec {
     public record Decoded(UUID writer, long seq, AuditEvent event) {
     }
 
-    private static void uuid(DataOutputStream out, UUID id) throws IOException {
-        out.writeLong(id.getMostSignificantBits());
-        out.writeLong(id.getLeastSignificantBits());
-    }
-
     private static UUID uuid(DataInputStream in) throws IOException {
         return new UUID(in.readLong(), in.readLong());
-    }
-
-    private static void text(DataOutputStream out, String s) throws IOException {
-        if (s == null) {
-            out.writeInt(-1);
-            return;
-        }
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(utf8.length);
-        out.write(utf8);
     }
 
     private static String text(DataInputStream in) throws IOException {
@@ -181,7 +234,7 @@ public final class EventCodec {
         return new String(utf8, StandardCharsets.UTF_8);
     }
 
-    private static MessageDigest sha256() {
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

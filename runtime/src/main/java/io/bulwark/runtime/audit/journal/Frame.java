@@ -22,7 +22,11 @@ final class Frame {
 
     /** The frame of {@code sealed}, ready to write. */
     static ByteBuffer encode(SealedEvent sealed) {
-        byte[] event = EventCodec.encode(sealed.writer(), sealed.seq(), sealed.event());
+        return encode(sealed, EventCodec.encode(sealed.writer(), sealed.seq(), sealed.event()));
+    }
+
+    /** The frame of {@code sealed}, whose encoding the caller already has. */
+    static ByteBuffer encode(SealedEvent sealed, byte[] event) {
         ByteBuffer frame = ByteBuffer.allocate(HEADER + 2 * EventCodec.HASH_LENGTH + event.length);
         frame.position(HEADER);
         frame.put(sealed.prevHash()).put(sealed.hash()).put(event);

@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -27,6 +28,8 @@ public final class JournalWriter implements Closeable {
 
     private final WriterDirectory directory;
     private final long rotateAt;
+    private final MessageDigest sha = EventCodec.sha256();
+    private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
     private FileChannel segment;
     private Path segmentFile;
     private long size;
@@ -99,19 +102,28 @@ public final class JournalWriter implements Closeable {
         ByteBuffer[] frames = new ByteBuffer[events.size()];
         long seq = lastSeq;
         byte[] prev = lastHash;
-        long total = 0;
+        int total = 0;
         for (int i = 0; i < frames.length; i++) {
-            SealedEvent s = EventCodec.seal(directory.writer(), ++seq, prev, events.get(i));
-            prev = s.hash();
+            // Encoded once: the same bytes are hashed and written.
+            byte[] encoded = EventCodec.encode(directory.writer(), ++seq, events.get(i));
+            byte[] hash = EventCodec.hash(sha, prev, encoded);
+            SealedEvent s = new SealedEvent(directory.writer(), seq, prev, hash, events.get(i));
+            prev = hash;
             sealed.add(s);
-            frames[i] = Frame.encode(s);
+            frames[i] = Frame.encode(s, encoded);
             total += frames[i].remaining();
         }
+        // One buffer, one write: a gathering write of thousands of heap buffers copies each into a temporary
+        // direct buffer, a few at a time, which cost more than everything else here together.
+        ByteBuffer batch = buffer(total);
+        for (ByteBuffer frame : frames) {
+            batch.put(frame);
+        }
+        batch.flip();
         try {
-            segment.position(size);
-            long written = 0;
-            while (written < total) {
-                written += segment.write(frames);
+            long at = size;
+            while (batch.hasRemaining()) {
+                at += segment.write(batch, at);
             }
         } catch (IOException e) {
             try {
@@ -125,6 +137,14 @@ public final class JournalWriter implements Closeable {
         lastSeq = seq;
         lastHash = prev;
         return sealed;
+    }
+
+    private ByteBuffer buffer(int capacity) {
+        if (buffer.capacity() < capacity) {
+            buffer = ByteBuffer.allocateDirect(Math.max(capacity, buffer.capacity() * 2));
+        }
+        buffer.clear();
+        return buffer;
     }
 
     /** Makes everything appended so far durable (one fsync for however many events: the batching). */

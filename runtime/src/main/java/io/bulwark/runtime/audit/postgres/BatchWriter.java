@@ -35,10 +35,19 @@ final class BatchWriter {
                 return;
             } catch (SQLException e) {
                 c.rollback();
-                if (!partitioned && missingPartition(e)) {
-                    Partitions.ensure(c, months(batch));
+                List<YearMonth> months = months(batch);
+                if (!partitioned && missingPartition(e) && !months.isEmpty()) {
                     partitioned = true;
-                    continue;
+                    try {
+                        Partitions.ensure(c, months);
+                        continue;
+                    } catch (SQLException partitionRefused) {
+                        // A month PostgreSQL cannot even make a partition for: the rows are what is wrong.
+                        c.rollback();
+                        if (!dataError(partitionRefused)) {
+                            throw partitionRefused;
+                        }
+                    }
                 }
                 if (!dataError(e)) {
                     throw e;
@@ -88,12 +97,14 @@ final class BatchWriter {
         return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
     }
 
+    /** The months of the batch's events that a partition can be made for (years 1 to 9999). */
     private static List<YearMonth> months(List<SealedEvent> batch) {
         TreeSet<YearMonth> months = new TreeSet<>();
         for (SealedEvent s : batch) {
-            long micros = s.event().occurredAtMicros();
-            Instant at = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L));
-            months.add(YearMonth.from(at.atZone(ZoneOffset.UTC)));
+            long seconds = Math.floorDiv(s.event().occurredAtMicros(), 1_000_000L);
+            if (seconds >= Partitions.FIRST_SECOND && seconds < Partitions.END_SECOND) {
+                months.add(YearMonth.from(Instant.ofEpochSecond(seconds).atZone(ZoneOffset.UTC)));
+            }
         }
         return new ArrayList<>(months);
     }

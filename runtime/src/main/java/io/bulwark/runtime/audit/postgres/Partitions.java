@@ -22,6 +22,9 @@ import java.util.regex.Pattern;
 final class Partitions {
 
     static final int MONTHS_AHEAD = 2;
+    /** Partitions are named by four-digit year: events outside years 1 to 9999 get none (and are refused). */
+    static final long FIRST_SECOND = Instant.parse("0001-01-01T00:00:00Z").getEpochSecond();
+    static final long END_SECOND = Instant.parse("+10000-01-01T00:00:00Z").getEpochSecond();
     private static final Pattern NAME = Pattern.compile("audit_logs_y(\\d{4})m(\\d{2})");
 
     private Partitions() {

@@ -43,15 +43,16 @@ public final class AuditQuery {
     }
 
     public static List<AuditEvent> fromJournal(Path auditDir, Filter filter) throws IOException {
-        Comparator<AuditEvent> byTime = Comparator.comparingLong(AuditEvent::occurredAtMicros)
-                .thenComparing(AuditEvent::id);
-        PriorityQueue<AuditEvent> newest = new PriorityQueue<>(byTime);
+        // Events of one instant (a coarse clock) keep the order their writer numbered them in.
+        Comparator<SealedEvent> byTime = Comparator.<SealedEvent>comparingLong(s -> s.event().occurredAtMicros())
+                .thenComparing(SealedEvent::writer).thenComparingLong(SealedEvent::seq);
+        PriorityQueue<SealedEvent> newest = new PriorityQueue<>(byTime);
         for (Path dir : WriterDirectory.list(auditDir)) {
             JournalScan.scan(dir, new JournalScan.Visitor() {
                 @Override
                 public void event(SealedEvent sealed) {
                     if (filter.matches(sealed.event())) {
-                        newest.add(sealed.event());
+                        newest.add(sealed);
                         if (newest.size() > filter.limit()) {
                             newest.poll();
                         }
@@ -69,8 +70,10 @@ public final class AuditQuery {
                 }
             });
         }
-        List<AuditEvent> events = new ArrayList<>(newest);
-        events.sort(byTime);
+        List<SealedEvent> sorted = new ArrayList<>(newest);
+        sorted.sort(byTime);
+        List<AuditEvent> events = new ArrayList<>(sorted.size());
+        sorted.forEach(s -> events.add(s.event()));
         return events;
     }
 
@@ -91,7 +94,7 @@ public final class AuditQuery {
             sql.append(" AND occurred_at >= ?");
             parameters.add(Timestamp.from(filter.since()));
         }
-        sql.append(" ORDER BY occurred_at DESC, id DESC LIMIT ?");
+        sql.append(" ORDER BY occurred_at DESC, writer_id DESC, seq DESC LIMIT ?");
         parameters.add(filter.limit());
         List<AuditEvent> events = new ArrayList<>();
         try (PreparedStatement p = c.prepareStatement(sql.toString())) {
