@@ -1,6 +1,9 @@
 package io.bulwark.processor;
 
 import com.google.auto.service.AutoService;
+import io.bulwark.Audited;
+import io.bulwark.Capture;
+import io.bulwark.internal.Message;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,6 +17,7 @@ import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -36,7 +40,8 @@ public final class BulwarkProcessor extends AbstractProcessor {
 
     @Override
     public Set<String> getSupportedAnnotationTypes() {
-        return Set.of(RateLimitedReader.RATE_LIMITED, RateLimitedReader.RATE_LIMITED_LIST);
+        return Set.of(RateLimitedReader.RATE_LIMITED, RateLimitedReader.RATE_LIMITED_LIST, AuditedReader.AUDITED,
+                AuditedReader.REDACT);
     }
 
     @Override
@@ -52,6 +57,12 @@ public final class BulwarkProcessor extends AbstractProcessor {
         Map<String, List<ExecutableElement>> byClass = new TreeMap<>();
         Map<String, TypeElement> classes = new TreeMap<>();
         for (TypeElement annotation : annotations) {
+            if (annotation.getQualifiedName().contentEquals(AuditedReader.REDACT)) {
+                for (Element element : round.getElementsAnnotatedWith(annotation)) {
+                    redactWithoutCapture(element);
+                }
+                continue;
+            }
             for (Element element : round.getElementsAnnotatedWith(annotation)) {
                 if (element.getKind() == ElementKind.METHOD) {
                     TypeElement type = (TypeElement) element.getEnclosingElement();
@@ -78,6 +89,26 @@ public final class BulwarkProcessor extends AbstractProcessor {
         return false;
     }
 
+    /**
+     * A warning for {@code @Redact} on a parameter whose method records no argument values: it still keeps the value
+     * out of keys and resource names, but the user probably meant it for an audit that does not happen.
+     */
+    private void redactWithoutCapture(Element element) {
+        // A record component's @Redact also lands on the canonical constructor's parameters: only methods count.
+        if (element.getKind() != ElementKind.PARAMETER || element.getEnclosingElement().getKind() != ElementKind.METHOD
+                || Suppressions.suppressed(element, Suppressions.REDACT)) {
+            return;
+        }
+        ExecutableElement method = (ExecutableElement) element.getEnclosingElement();
+        Audited audited = method.getAnnotation(Audited.class);
+        String why = audited == null ? Message.REDACT_UNAUDITED_METHOD.format()
+                : audited.capture() == Capture.NONE ? Message.REDACT_NOTHING_CAPTURED.format(audited.capture()) : null;
+        if (why != null) {
+            processingEnv.getMessager().printMessage(Diagnostic.Kind.WARNING,
+                    Message.REDACT_NOT_CAPTURED.format(element.getSimpleName(), why), element);
+        }
+    }
+
     /** Whether every type in the method's signature compiled. */
     private static boolean compiles(ExecutableElement method) {
         if (method.getReturnType().getKind() == TypeKind.ERROR) {
@@ -96,6 +127,7 @@ public final class BulwarkProcessor extends AbstractProcessor {
         var types = processingEnv.getTypeUtils();
         ElementTypeModel model = new ElementTypeModel(elements, types);
         RateLimitedReader reader = new RateLimitedReader(elements, processingEnv.getMessager(), model);
+        AuditedReader audited = new AuditedReader(elements, processingEnv.getMessager(), model, reader);
         Descriptors descriptors = new Descriptors(elements, types);
         List<GuardedMethod> guarded = new ArrayList<>();
         boolean sound = true;
@@ -106,7 +138,9 @@ public final class BulwarkProcessor extends AbstractProcessor {
                 continue;
             }
             List<RateLimitedUse> uses = reader.read(method);
-            if (uses == null) {
+            AnnotationMirror auditMirror = AuditedReader.mirror(method);
+            AuditedUse audit = auditMirror == null ? null : audited.read(method, auditMirror, uses == null);
+            if (uses == null || auditMirror != null && audit == null) {
                 sound = false;
                 continue;
             }
@@ -117,15 +151,14 @@ public final class BulwarkProcessor extends AbstractProcessor {
                     sound = false;
                 }
             }
-            guarded.add(new GuardedMethod(method, descriptors.of(method), uses));
+            guarded.add(new GuardedMethod(method, descriptors.of(method), uses, audit));
         }
         if (!sound) {
             return;
         }
         guarded.sort(Comparator.comparing(GuardedMethod::name).thenComparing(GuardedMethod::descriptor));
         // Nothing is written for a class with a problem: the build fails, and a half index would mislead.
-        KeysWriter keys = new KeysWriter(elements, types, model, processingEnv.getFiler());
-        Map<GuardedMethod, String[]> extractors = keys.write(type, guarded);
-        new IndexWriter(elements, processingEnv.getFiler()).write(type, guarded, extractors, keys.generatedName(type));
+        ExtractorsWriter extractors = new ExtractorsWriter(elements, types, model, processingEnv.getFiler());
+        new IndexWriter(elements, processingEnv.getFiler()).write(type, guarded, extractors.write(type, guarded));
     }
 }

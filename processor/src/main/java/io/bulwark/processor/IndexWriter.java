@@ -20,7 +20,12 @@ import javax.tools.StandardLocation;
  * <pre>
  * # bulwark-index 1
  * com.acme.Auth login (Ljava/lang/String;Ljava/lang/String;)Ljava/lang/String; RateLimited keys=com.acme.Auth_BulwarkKeys:key0,-
+ * com.acme.Bank transfer (Lcom/acme/Transfer;)V RateLimited,Audited keys=com.acme.Bank_BulwarkKeys:key1 audit=com.acme.Bank_BulwarkKeys:res0,-,args0
  * </pre>
+ *
+ * <p>After the descriptor: the guards the processor checked, then, where it generated extractors, {@code keys=} (one
+ * per {@code @RateLimited}, in order) and {@code audit=} (resource id, resource name, argument capture); {@code -}
+ * where the runtime's own is used. A reader skips attributes it does not know.
  *
  * <p>One file per class, not one per compilation: an isolating processor (Gradle's incremental compilation) may
  * only write files that come from one class, and per-class files merge into any jar without a collision. The agent
@@ -39,23 +44,31 @@ final class IndexWriter {
         this.filer = filer;
     }
 
-    void write(TypeElement type, List<GuardedMethod> methods, Map<GuardedMethod, String[]> extractors,
-            String generatedClass) throws IOException {
+    /** {@code  keys=com.acme.Auth_BulwarkKeys:key0,-}, when any of {@code names} was generated. */
+    private static void attribute(StringBuilder line, String attribute, String className, String[] names) {
+        if (names == null) {
+            return;
+        }
+        boolean any = false;
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < names.length; i++) {
+            list.append(i == 0 ? "" : ",").append(names[i] == null ? "-" : names[i]);
+            any |= names[i] != null;
+        }
+        if (any) {
+            line.append(' ').append(attribute).append('=').append(className).append(':').append(list);
+        }
+    }
+
+    void write(TypeElement type, List<GuardedMethod> methods, ExtractorsWriter.Generated generated)
+            throws IOException {
         String binary = elements.getBinaryName(type).toString();
         List<String> lines = new ArrayList<>();
         for (GuardedMethod method : methods) {
             StringBuilder line = new StringBuilder(binary).append(' ').append(method.name()).append(' ')
-                    .append(method.descriptor()).append(" RateLimited");
-            String[] keys = extractors.get(method);
-            boolean any = false;
-            StringBuilder names = new StringBuilder();
-            for (int i = 0; i < keys.length; i++) {
-                names.append(i == 0 ? "" : ",").append(keys[i] == null ? "-" : keys[i]);
-                any |= keys[i] != null;
-            }
-            if (any) {
-                line.append(" keys=").append(generatedClass).append(':').append(names);
-            }
+                    .append(method.descriptor()).append(' ').append(method.kinds());
+            attribute(line, "keys", generated.className(), generated.keys().get(method));
+            attribute(line, "audit", generated.className(), generated.audit().get(method));
             lines.add(line.toString());
         }
         lines.sort(null);

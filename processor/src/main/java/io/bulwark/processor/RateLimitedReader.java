@@ -1,6 +1,7 @@
 package io.bulwark.processor;
 
 import io.bulwark.Count;
+import io.bulwark.Redact;
 import io.bulwark.RateLimited;
 import io.bulwark.StoreFailure;
 import io.bulwark.internal.Message;
@@ -48,6 +49,9 @@ final class RateLimitedReader {
     /** The method's uses of {@code @RateLimited}, in source order; null when any of them has a problem. */
     List<RateLimitedUse> read(ExecutableElement method) {
         List<AnnotationMirror> mirrors = mirrors(method);
+        if (mirrors.isEmpty()) {
+            return List.of();
+        }
         if (method.getModifiers().contains(Modifier.ABSTRACT) || method.getModifiers().contains(Modifier.NATIVE)) {
             String what = method.getModifiers().contains(Modifier.NATIVE) ? "a native method" : "an abstract method";
             error(Message.GUARD_WITHOUT_BODY.format("RateLimited", display(method), what), method, mirrors.get(0), null);
@@ -108,14 +112,19 @@ final class RateLimitedReader {
                 onStoreFailure, plan) : null;
     }
 
-    /** The parameters with their names and types, or null when a type does not compile (javac says so already). */
-    private List<Parameter> parameters(ExecutableElement method) {
+    /**
+     * The parameters with their names, types and redaction, or null when a type does not compile (javac says so
+     * already).
+     */
+    List<Parameter> parameters(ExecutableElement method) {
         List<Parameter> parameters = new ArrayList<>();
         for (VariableElement p : method.getParameters()) {
             if (p.asType().getKind() == TypeKind.ERROR) {
                 return null;
             }
-            parameters.add(new Parameter(p.getSimpleName().toString(), types.name(p.asType())));
+            Redact redact = p.getAnnotation(Redact.class);
+            parameters.add(new Parameter(p.getSimpleName().toString(), types.name(p.asType()),
+                    redact == null ? null : redact.mode()));
         }
         return parameters;
     }

@@ -310,4 +310,194 @@ class BulwarkProcessorTest {
                     new String(in.readAllBytes(), StandardCharsets.UTF_8).strip());
         }
     }
+
+    /** {@code com.acme.Bank}: records to capture, and {@code lines} inside the class from line 8 on. */
+    private static JavaFileObject bank(String... lines) {
+        List<String> source = new java.util.ArrayList<>(List.of(
+                "package com.acme;",
+                "import io.bulwark.*;",
+                "public class Bank {",
+                "    public record Card(String holder, @Redact(mode = Redact.Mode.HASH) String number, @Redact String cvc) { }",
+                "    public record Transfer(String from, String to, long cents, Card card) { }",
+                "    public enum Channel { WEB, APP }",
+                "    private record Hidden(String id) { }"));
+        source.addAll(List.of(lines));
+        source.add("}");
+        return JavaFileObjects.forSourceLines("com.acme.Bank", source.toArray(String[]::new));
+    }
+
+    @Test
+    void anAuditedMethodCompilesCleanlyWithItsIndexLineAndGeneratedCapture() throws IOException {
+        JavaFileObject bank = bank(
+                "    @RateLimited(name = \"transfer\", limit = 10, window = \"1m\", key = \"{caller.user}\")",
+                "    @Audited(action = \"transfer.create\", resourceType = \"account\", resourceId = \"acct-{t.from}\",",
+                "            resourceName = \"{caller.org}/{t.to}\", capture = Capture.ARGS_AND_RESULT)",
+                "    public long transfer(Transfer t, Channel channel, @Redact(mode = Redact.Mode.DROP) String pin,",
+                "            @Redact String password) { return 1; }",
+                "    @Audited(action = \"user.logout\", capture = Capture.NONE)",
+                "    public void logout() { }");
+        Compilation compilation = compile(bank);
+        assertThat(compilation).succeededWithoutWarnings();
+        assertEquals("# bulwark-index 1\n"
+                + "com.acme.Bank logout ()V Audited\n"
+                + "com.acme.Bank transfer (Lcom/acme/Bank$Transfer;Lcom/acme/Bank$Channel;Ljava/lang/String;"
+                + "Ljava/lang/String;)J RateLimited,Audited keys=com.acme.Bank_BulwarkKeys:key0 "
+                + "audit=com.acme.Bank_BulwarkKeys:res0,res1,args0\n",
+                compilation.generatedFile(StandardLocation.CLASS_OUTPUT, "", "META-INF/bulwark/index/com.acme.Bank")
+                        .orElseThrow().getCharContent(true).toString());
+        assertThat(compilation).generatedSourceFile("com.acme.Bank_BulwarkKeys").hasSourceEquivalentTo(
+                JavaFileObjects.forSourceLines("com.acme.Bank_BulwarkKeys",
+                        "package com.acme;",
+                        "import io.bulwark.Bulwark;",
+                        "import io.bulwark.Redact;",
+                        "import io.bulwark.internal.AuditSink;",
+                        "import io.bulwark.internal.KeyFraming;",
+                        "import javax.annotation.processing.Generated;",
+                        "@Generated(\"io.bulwark.processor.BulwarkProcessor\")",
+                        "public final class Bank_BulwarkKeys {",
+                        "    private Bank_BulwarkKeys() { }",
+                        "    public static String key0(Object[] args) {",
+                        "        StringBuilder key = new StringBuilder(32);",
+                        "        KeyFraming.append(key, Bulwark.caller().user());",
+                        "        return key.toString();",
+                        "    }",
+                        "    public static String res0(Object[] args) {",
+                        "        StringBuilder text = new StringBuilder(32);",
+                        "        boolean any = false;",
+                        "        text.append(\"acct-\");",
+                        "        Bank.Transfer a1 = (Bank.Transfer) args[0];",
+                        "        String a1_1 = a1 == null ? null : a1.from();",
+                        "        String v1 = a1_1;",
+                        "        if (v1 != null) { any = true; text.append(v1); }",
+                        "        return any ? text.toString() : null;",
+                        "    }",
+                        "    public static String res1(Object[] args) {",
+                        "        StringBuilder text = new StringBuilder(32);",
+                        "        boolean any = false;",
+                        "        String v0 = Bulwark.caller().org();",
+                        "        if (v0 != null) { any = true; text.append(v0); }",
+                        "        text.append(\"/\");",
+                        "        Bank.Transfer a2 = (Bank.Transfer) args[0];",
+                        "        String a2_1 = a2 == null ? null : a2.to();",
+                        "        String v2 = a2_1;",
+                        "        if (v2 != null) { any = true; text.append(v2); }",
+                        "        return any ? text.toString() : null;",
+                        "    }",
+                        "    public static void args0(Object[] args, AuditSink sink) {",
+                        "        sink.member(\"t\");",
+                        "        Bank.Transfer a0 = (Bank.Transfer) args[0];",
+                        "        if (a0 == null) { sink.value(null); } else {",
+                        "            sink.beginObject();",
+                        "            sink.member(\"from\"); sink.value(a0.from());",
+                        "            sink.member(\"to\"); sink.value(a0.to());",
+                        "            sink.member(\"cents\"); sink.value(a0.cents());",
+                        "            sink.member(\"card\");",
+                        "            Bank.Card a0_card = a0.card();",
+                        "            if (a0_card == null) { sink.value(null); } else {",
+                        "                sink.beginObject();",
+                        "                sink.member(\"holder\"); sink.value(a0_card.holder());",
+                        "                sink.member(\"number\"); sink.redacted(Redact.Mode.HASH, a0_card.number());",
+                        "                sink.member(\"cvc\"); sink.redacted(Redact.Mode.MASK, null);",
+                        "                sink.endObject();",
+                        "            }",
+                        "            sink.endObject();",
+                        "        }",
+                        "        sink.member(\"channel\"); sink.value(args[1]);",
+                        "        sink.member(\"password\"); sink.redacted(Redact.Mode.MASK, null);",
+                        "    }",
+                        "}"));
+    }
+
+    @Test
+    void anUnredactedPasswordFailsAtItsParameter() {
+        JavaFileObject bank = bank(
+                "    @Audited(action = \"user.login\", resourceType = \"user\", resourceId = \"{email}\")",
+                "    public void login(String email,",
+                "            String password) { }");
+        Compilation compilation = compile(bank);
+        assertError(compilation, bank, 10, "parameter 'password' looks secret and @Audited(capture = ARGS) would "
+                + "record it: annotate it @Redact, capture less, or suppress with "
+                + "@SuppressWarnings(\"bulwark:unredacted\")");
+    }
+
+    @Test
+    void secretLookingParametersAreFineWhenRedactedNotCapturedOrSuppressed() {
+        assertThat(compile(bank(
+                "    @Audited(action = \"user.login\") public void a(String email, @Redact String newPassword) { }",
+                "    @Audited(action = \"user.login\", capture = Capture.METADATA) public void b(String apiKey) { }",
+                "    @Audited(action = \"user.login\") @SuppressWarnings(\"bulwark:unredacted\")",
+                "    public void c(String tokenCount) { }",
+                "    @Audited(action = \"user.login\") public void d(@SuppressWarnings(\"bulwark:unredacted\") String otp) { }",
+                "    @Audited(action = \"user.login\") public void e(String opinion, String spinner) { }")))
+                .succeededWithoutWarnings();
+    }
+
+    @Test
+    void resourceTemplatesAreCheckedLikeKeys() {
+        JavaFileObject bank = bank(
+                "    @Audited(action = \"transfer.create\", resourceId = \"{t.form}\")",
+                "    public void transfer(Transfer t) { }");
+        assertError(compile(bank), bank, 8, "resourceId '{t.form}': com.acme.Bank$Transfer has no readable property "
+                + "'form' (expected a record component, getForm()/isForm() or a public form()); did you mean 'from'?");
+    }
+
+    @Test
+    void aTemplateNamingARedactedValueFails() {
+        JavaFileObject bank = bank(
+                "    @Audited(action = \"card.use\", resourceId = \"{card.number}\")",
+                "    public void use(Card card) { }",
+                "    @RateLimited(limit = 5, window = \"1m\", key = \"{password}\")",
+                "    public void login(@Redact String password) { }");
+        Compilation compilation = compile(bank);
+        assertError(compilation, bank, 8, "resourceId '{card.number}': {card.number} is @Redact: a redacted value never "
+                + "goes into a key or a resource's id or name");
+        assertError(compilation, bank, 10, "key '{password}': {password} is @Redact");
+    }
+
+    @Test
+    void actionsAndResourceTypesAreChecked() {
+        JavaFileObject bank = bank(
+                "    @Audited(action = \"login\", resourceType = \"user account\")",
+                "    public void login() { }");
+        Compilation compilation = compile(bank);
+        assertError(compilation, bank, 8, "action = 'login': expected noun.verb such as 'user.login'");
+        assertError(compilation, bank, 8, "resourceType = 'user account': expected letters, digits, '.', '_' or '-'");
+    }
+
+    @Test
+    void redactWhereNothingIsCapturedIsAWarning() {
+        JavaFileObject bank = bank(
+                "    @RateLimited(limit = 5, window = \"1m\") public void a(@Redact String password) { }",
+                "    @Audited(action = \"a.b\", capture = Capture.NONE) public void b(@Redact String password) { }",
+                "    @Audited(action = \"a.b\") public void c(@Redact String password) { }");
+        Compilation compilation = compile(bank);
+        assertThat(compilation).succeeded();
+        assertThat(compilation).hadWarningContaining("@Redact on 'password' has no effect on the audit record: the "
+                + "method is not @Audited; it still keeps the value out of keys").inFile(bank).onLine(8);
+        assertThat(compilation).hadWarningContaining("@Audited(capture = NONE) captures no argument values")
+                .inFile(bank).onLine(9);
+        assertEquals(2, compilation.warnings().size(), compilation.warnings().toString());
+    }
+
+    @Test
+    void anAuditedAbstractMethodFails() {
+        JavaFileObject source = JavaFileObjects.forSourceLines("com.acme.Api", "package com.acme;",
+                "import io.bulwark.*;",
+                "public interface Api {",
+                "    @Audited(action = \"a.b\")",
+                "    void call();",
+                "}");
+        assertError(compile(source), source, 4, "@Audited on com.acme.Api.call() is not enforced: an abstract method "
+                + "has no body to guard");
+    }
+
+    @Test
+    void aRecordTheGeneratedClassCannotSeeIsLeftToTheRuntimesCapture() throws IOException {
+        Compilation compilation = compile(bank(
+                "    @Audited(action = \"a.b\") void call(Hidden h) { }"));
+        assertThat(compilation).succeededWithoutWarnings();
+        String generated = compilation.generatedSourceFile("com.acme.Bank_BulwarkKeys").orElseThrow()
+                .getCharContent(true).toString();
+        assertTrue(generated.contains("sink.value(args[0]);"), generated);
+    }
 }

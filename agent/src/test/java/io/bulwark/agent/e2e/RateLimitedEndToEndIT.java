@@ -94,7 +94,7 @@ class RateLimitedEndToEndIT {
                 + "{caller.ip}; did you mean 'email'?"), r.toString());
         assertTrue(r.stderr().contains("window = '5 minutes' is not a duration"), r.toString());
         assertTrue(r.stderr().contains("ERROR @RateLimited on io.bulwark.agent.e2e.apps.MisdeclaredApp$Api.call is not "
-                + "enforced: an abstract or native method has no body to guard"), r.toString());
+                + "enforced: an abstract method has no body to guard"), r.toString());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.bulwark.agent.internal.weaving;
 import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
+import io.bulwark.internal.Message;
 import io.bulwark.runtime.guard.AuditSpec;
 import io.bulwark.runtime.guard.GuardRegistry;
 import io.bulwark.runtime.guard.MethodSpec;
@@ -76,8 +77,8 @@ final class GuardTransformer {
                 continue;
             }
             if (method.isAbstract() || method.isNative()) {
-                Log.error("the guards on " + type.getName() + "." + method.getName() + " are not enforced: an abstract "
-                        + "or native method has no body to guard; annotate the implementing method instead");
+                Log.error(Message.GUARD_WITHOUT_BODY.format(guardNames(method), type.getName() + "." + method.getName(),
+                        method.isAbstract() ? "an abstract method" : "a native method"));
                 continue;
             }
             Registration registration;
@@ -133,6 +134,13 @@ final class GuardTransformer {
             builder = builder.visit(advice(refusal).on(named(entry.method()).and(hasDescriptor(entry.descriptor()))));
         }
         return builder;
+    }
+
+    /** {@code RateLimited}, {@code Audited} or {@code RateLimited and @Audited}: for messages. */
+    private static String guardNames(MethodDescription method) {
+        boolean limited = RateLimitedReader.rateLimited().matches(method);
+        boolean audited = AuditedReader.read(method, null) != null;
+        return limited && audited ? "RateLimited and @Audited" : audited ? "Audited" : "RateLimited";
     }
 
     static Advice advice(Registration registration) {
