@@ -80,6 +80,13 @@ final class ForkedJvm {
     }
 
     Result runMain(String mainClass, String... args) throws IOException, InterruptedException {
+        try (Running running = start(mainClass, args)) {
+            return running.await(TIMEOUT);
+        }
+    }
+
+    /** Starts {@code mainClass} and returns at once: for tests that act on a JVM while it runs (kill it, say). */
+    Running start(String mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.add("-Xshare:auto");
@@ -93,20 +100,72 @@ final class ForkedJvm {
         command.addAll(Arrays.asList(args));
         Path out = Files.createTempFile("bulwark-e2e", ".out");
         Path err = Files.createTempFile("bulwark-e2e", ".err");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-            // The forked JVM sees only what a test gives it, not the BULWARK_* of whoever runs the build.
-            builder.environment().keySet().removeIf(name -> name.startsWith("BULWARK_") || name.startsWith("JAVA_TOOL"));
-            builder.environment().putAll(environment);
-            Process process = builder.start();
-            if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-                throw new AssertionError("forked JVM did not finish within " + TIMEOUT + ": " + command
-                        + "\nstdout:\n" + Files.readString(out) + "\nstderr:\n" + Files.readString(err));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        // The forked JVM sees only what a test gives it, not the BULWARK_* of whoever runs the build.
+        builder.environment().keySet().removeIf(name -> name.startsWith("BULWARK_") || name.startsWith("JAVA_TOOL"));
+        builder.environment().putAll(environment);
+        return new Running(command, builder.start(), out, err);
+    }
+
+    /** A forked JVM still running. Closing it kills it (if need be) and deletes its output files. */
+    static final class Running implements AutoCloseable {
+        private final List<String> command;
+        private final Process process;
+        private final Path out;
+        private final Path err;
+
+        Running(List<String> command, Process process, Path out, Path err) {
+            this.command = command;
+            this.process = process;
+            this.out = out;
+            this.err = err;
+        }
+
+        /** What it has printed so far. */
+        String stdout() throws IOException {
+            return Files.readString(out, StandardCharsets.UTF_8);
+        }
+
+        /** Waits until it has printed a line starting with {@code prefix}; fails with its output if it never does. */
+        String awaitLine(String prefix, Duration timeout) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (String line : stdout().lines().toList()) {
+                    if (line.startsWith(prefix)) {
+                        return line;
+                    }
+                }
+                if (!process.isAlive()) {
+                    break;
+                }
+                Thread.sleep(20);
             }
-            return new Result(command, process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            throw new AssertionError("no line '" + prefix + "...' within " + timeout + "\n" + result(-1));
+        }
+
+        /** SIGKILL: the JVM gets no chance to run a shutdown hook or flush anything. */
+        void killHard() throws InterruptedException {
+            process.destroyForcibly().waitFor();
+        }
+
+        Result await(Duration timeout) throws IOException, InterruptedException {
+            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError("forked JVM did not finish within " + timeout + ": " + result(-1));
+            }
+            return result(process.exitValue());
+        }
+
+        private Result result(int exit) throws IOException {
+            return new Result(command, exit, Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            if (process.isAlive()) {
+                process.destroyForcibly().waitFor();
+            }
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }

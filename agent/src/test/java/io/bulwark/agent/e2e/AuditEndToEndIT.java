@@ -1,0 +1,254 @@
+package io.bulwark.agent.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bulwark.agent.e2e.apps.AuditApp;
+import io.bulwark.runtime.audit.AuditEvent;
+import io.bulwark.runtime.audit.Status;
+import io.bulwark.runtime.audit.query.AuditQuery;
+import io.bulwark.runtime.audit.verify.AuditVerifier;
+import io.bulwark.runtime.audit.verify.Report;
+import io.bulwark.runtime.testing.PostgresServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code @Audited} in a JVM started with the agent: into the journal, on to a real PostgreSQL, through a kill -9. */
+class AuditEndToEndIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dataDir;
+
+    private ForkedJvm jvm(String jdbcUrl) {
+        ForkedJvm jvm = new ForkedJvm().option("-Dbulwark.data-dir=" + dataDir);
+        if (jdbcUrl != null) {
+            jvm.option("-Dbulwark.jdbc.url=" + jdbcUrl);
+        }
+        return jvm;
+    }
+
+    private static long count(String jdbcUrl, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private static void awaitRows(String jdbcUrl, long rows) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        long seen = -1;
+        while (System.nanoTime() < deadline) {
+            try {
+                seen = count(jdbcUrl, "SELECT count(*) FROM audit_logs");
+                if (seen >= rows) {
+                    break;
+                }
+            } catch (SQLException notYetCreated) {
+                // the shipper creates the table on its first connection
+            }
+            Thread.sleep(50);
+        }
+        assertEquals(rows, seen, "rows in audit_logs");
+    }
+
+    private List<AuditEvent> journal() throws IOException {
+        return AuditQuery.fromJournal(dataDir.resolve("audit"), new AuditQuery.Filter(null, null, null, 10_000_000));
+    }
+
+    private List<AuditEvent> database(String jdbcUrl) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+            c.setAutoCommit(false);
+            return AuditQuery.fromDatabase(c, new AuditQuery.Filter(null, null, null, 10_000_000));
+        }
+    }
+
+    private static Report verify(String jdbcUrl) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+            c.setAutoCommit(false);
+            return AuditVerifier.verifyDatabase(c);
+        }
+    }
+
+    @Test
+    void eachCallLeavesOneCompleteRowInPostgresAndNothingRedactedAnywhere() throws Exception {
+        PostgresServer.Schema schema = PostgresServer.freshSchema("audit_e2e");
+        try (ForkedJvm.Running app = jvm(schema.jdbcUrl()).start(AuditApp.class.getName(), "scenario")) {
+            app.awaitLine("done", WAIT);
+            awaitRows(schema.jdbcUrl(), 5);
+            String stdout = app.stdout();
+            assertTrue(stdout.contains("locked.1=LockedOutException"), stdout);
+            List<AuditEvent> rows = database(schema.jdbcUrl());
+            assertEquals(List.of(Status.SUCCESS, Status.FAILURE, Status.FAILURE, Status.DENIED, Status.SUCCESS),
+                    rows.stream().map(AuditEvent::status).toList());
+            for (AuditEvent e : rows) {
+                assertEquals(7, e.id().version());
+                assertEquals("acme", e.orgId());
+                assertEquals("u-42", e.userId());
+                assertEquals("ann@example.com", e.userEmail());
+                assertEquals(List.of("admin", "ops"), e.roles());
+                assertEquals("203.0.113.9", e.ipAddress());
+                assertEquals("curl/8.4", e.userAgent());
+                assertEquals("req-7", e.requestId());
+                assertTrue(e.durationMicros() >= 0);
+            }
+            AuditEvent login = rows.get(0);
+            assertEquals("user.login", login.action());
+            assertEquals("user", login.resourceType());
+            assertEquals("ann@example.com", login.resourceId());
+            assertNull(login.resourceName());
+            assertEquals("{\"args\":{\"email\":\"ann@example.com\",\"password\":\"[redacted]\"}}", login.changes());
+            assertNull(login.errorMessage());
+            assertEquals(AuditApp.BadCredentials.class.getName() + ": wrong password '[redacted]' for ann@example.com",
+                    rows.get(1).errorMessage());
+            assertTrue(rows.get(3).errorMessage().startsWith("LockedOutException: "), rows.get(3).errorMessage());
+            AuditEvent transfer = rows.get(4);
+            assertEquals("transfer.create", transfer.action());
+            assertEquals("DE01", transfer.resourceId());
+            assertEquals("acme:FR02", transfer.resourceName());
+            assertTrue(transfer.changes().matches("\\{\"args\":\\{\"request\":\\{\"to\":\"FR02\",\"card\":\\{\"holder\":"
+                    + "\"Ann\",\"number\":\"hmac:[A-Za-z0-9_-]{22}\"},\"from\":\"DE01\",\"cents\":1234}},"
+                    + "\"result\":1234}"), transfer.changes());
+            assertTrue(verify(schema.jdbcUrl()).intact());
+
+            // The password, and the card number, are nowhere: not in the table, the journal, or the log.
+            try (Connection c = DriverManager.getConnection(schema.jdbcUrl()); Statement s = c.createStatement();
+                    ResultSet r = s.executeQuery("SELECT string_agg(row_to_json(a)::text, '') FROM audit_logs a")) {
+                r.next();
+                String table = r.getString(1);
+                assertFalse(table.contains(AuditApp.PASSWORD) || table.contains("4111111111111111"), table);
+            }
+            try (Stream<Path> files = Files.walk(dataDir)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    String bytes = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                    assertFalse(bytes.contains(AuditApp.PASSWORD) || bytes.contains("4111111111111111"), file.toString());
+                }
+            }
+            app.killHard();
+            assertFalse(stdout.contains(AuditApp.PASSWORD));
+        }
+    }
+
+    @Test
+    void aJvmKilledWithSigkillLosesNothingThatReachedTheJournal() throws Exception {
+        try (ForkedJvm.Running app = jvm(null).start(AuditApp.class.getName(), "burst", "500")) {
+            app.awaitLine("called 500", WAIT);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (journal().size() < 500 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(500, journal().size());
+            app.killHard();
+        }
+        PostgresServer.Schema schema = PostgresServer.freshSchema("audit_kill");
+        try (ForkedJvm.Running restarted = jvm(schema.jdbcUrl()).start(AuditApp.class.getName(), "idle")) {
+            awaitRows(schema.jdbcUrl(), 500);
+        }
+        assertEquals(500, count(schema.jdbcUrl(), "SELECT count(DISTINCT id) FROM audit_logs"));
+        assertTrue(verify(schema.jdbcUrl()).intact());
+    }
+
+    @Test
+    void aJvmKilledMidStreamShipsExactlyWhatItsJournalHoldsAfterARestart() throws Exception {
+        PostgresServer.Schema schema = PostgresServer.freshSchema("audit_midkill");
+        try (ForkedJvm.Running app = jvm(schema.jdbcUrl()).start(AuditApp.class.getName(), "forever")) {
+            app.awaitLine("called 20000", WAIT);
+            // Killed while it writes: whatever is in the journal by now must arrive, a torn last write aside.
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (AuditVerifier.verifyJournal(dataDir.resolve("audit")).events() < 20_000
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            app.killHard();
+        }
+        Report journal = AuditVerifier.verifyJournal(dataDir.resolve("audit"));
+        assertTrue(journal.intact(), journal.findings().toString());
+        long journaled = journal.events();
+        assertTrue(journaled >= 20_000, "journaled " + journaled);
+        try (ForkedJvm.Running restarted = jvm(schema.jdbcUrl()).start(AuditApp.class.getName(), "idle")) {
+            awaitRows(schema.jdbcUrl(), journaled);
+        }
+        assertEquals(journaled, count(schema.jdbcUrl(), "SELECT count(DISTINCT id) FROM audit_logs"));
+        Report database = verify(schema.jdbcUrl());
+        assertTrue(database.intact(), database.findings().toString());
+    }
+
+    private ForkedJvm.Result command(String jdbcUrl, String... args) throws Exception {
+        ForkedJvm cli = new ForkedJvm().withoutAgent().onlyClasspath(ForkedJvm.AGENT_JAR)
+                .option("-Dbulwark.data-dir=" + dataDir);
+        if (jdbcUrl != null) {
+            cli.option("-Dbulwark.jdbc.url=" + jdbcUrl);
+        }
+        return cli.runMain("io.bulwark.agent.boot.AgentBoot", args);
+    }
+
+    @Test
+    void theCommandsTailQueryAndVerifyAndFindATamperedRow() throws Exception {
+        PostgresServer.Schema schema = PostgresServer.freshSchema("audit_cli");
+        try (ForkedJvm.Running app = jvm(schema.jdbcUrl()).start(AuditApp.class.getName(), "scenario")) {
+            app.awaitLine("done", WAIT);
+            awaitRows(schema.jdbcUrl(), 5);
+        }
+        ForkedJvm.Result tail = command(schema.jdbcUrl(), "audit", "tail", "-n", "2").assertExit(0);
+        assertEquals(2, tail.lines().size(), tail.toString());
+        assertTrue(tail.lines().get(1).contains("\"action\":\"transfer.create\""), tail.toString());
+        ForkedJvm.Result query = command(null, "audit", "query", "--action", "user.login", "--user", "u-42",
+                "--since", "1h").assertExit(0);
+        assertEquals(4, query.lines().size(), "from the journal: " + query);
+
+        ForkedJvm.Result intact = command(schema.jdbcUrl(), "audit", "verify").assertExit(0);
+        assertTrue(intact.stdout().contains("PostgreSQL: 5 events from 1 writer(s) checked"), intact.toString());
+        assertTrue(intact.stdout().contains("journal " + dataDir.resolve("audit") + ": 5 events"), intact.toString());
+
+        try (Connection c = DriverManager.getConnection(schema.jdbcUrl()); Statement s = c.createStatement()) {
+            s.execute("UPDATE audit_logs SET status = 'success' WHERE status = 'denied'");
+        }
+        ForkedJvm.Result tampered = command(schema.jdbcUrl(), "audit", "verify").assertExit(1);
+        assertTrue(tampered.stdout().contains("FIRST PROBLEM CHANGED writer "), tampered.toString());
+        assertTrue(tampered.stdout().contains(" #4: its contents do not hash to its stored hash"), tampered.toString());
+    }
+
+    @Test
+    void withoutTheProcessorAnAuditedMethodIsFoundByTheScanAndASecretLookingParameterIsMasked() throws Exception {
+        Path classes = Javac.compile(dataDir.resolve("build"), List.of("-parameters"), "com/acme/Plain.java", """
+                package com.acme;
+                import io.bulwark.*;
+                public class Plain {
+                    @Audited(action = "user.login", resourceId = "{email}")
+                    static void login(String email, String password) { }
+                    public static void main(String[] args) throws Exception {
+                        login("ann@example.com", "hunter2hunter2");
+                        System.out.println("done");
+                        Thread.sleep(60_000);
+                    }
+                }
+                """);
+        try (ForkedJvm.Running app = jvm(null).option("-Dbulwark.scan=annotations")
+                .onlyClasspath(classes, ForkedJvm.ANNOTATIONS_JAR).start("com.acme.Plain")) {
+            app.awaitLine("done", WAIT);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (journal().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+        List<AuditEvent> events = journal();
+        assertEquals(1, events.size());
+        assertEquals("{\"args\":{\"email\":\"ann@example.com\",\"password\":\"[redacted]\"}}", events.get(0).changes());
+    }
+}
