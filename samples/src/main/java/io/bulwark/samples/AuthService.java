@@ -1,7 +1,9 @@
 package io.bulwark.samples;
 
+import io.bulwark.Audited;
 import io.bulwark.Count;
 import io.bulwark.RateLimited;
+import io.bulwark.Redact;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
@@ -10,7 +12,7 @@ import java.util.UUID;
 /**
  * Login under the limits users of the field expect: 5 failures in 5 minutes lock the account's email for 15
  * minutes (a success clears earlier failures), and one IP address gets 20 failures in 5 minutes whatever
- * emails it tries.
+ * emails it tries. Every attempt is audited, the password redacted; a refused one as {@code denied}.
  */
 public class AuthService {
 
@@ -31,7 +33,8 @@ public class AuthService {
             resetOnSuccess = true, failureOn = InvalidCredentials.class)
     @RateLimited(name = "login-ip", limit = 20, window = "5m", key = "{caller.ip}", count = Count.FAILURES,
             failureOn = InvalidCredentials.class)
-    public String login(String email, String password) {
+    @Audited(action = "user.login", resourceType = "user", resourceId = "{email}")
+    public String login(String email, @Redact String password) {
         String expected = passwords.get(email);
         if (expected == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                 password.getBytes(StandardCharsets.UTF_8))) {

@@ -3,11 +3,21 @@ package io.bulwark.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bulwark.runtime.testing.PostgresServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,10 +28,12 @@ class SampleServerIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private static SampleProcess sample;
+    private static Path dataDir;
 
     @BeforeAll
     static void start() throws Exception {
-        sample = SampleProcess.start(true);
+        dataDir = Files.createTempDirectory("bulwark-sample");
+        sample = SampleProcess.start(true, "-Dbulwark.data-dir=" + dataDir);
     }
 
     @AfterAll
@@ -44,9 +56,91 @@ class SampleServerIT {
     }
 
     @Test
-    void startupSaysTheAgentIsActiveWithTheInMemoryEngine() {
-        assertTrue(sample.startupOutput().contains("agent 0.1.0-SNAPSHOT active: rate limits in memory"),
-                sample.startupOutput());
+    void startupSaysTheAgentIsActiveWithTheEmbeddedEngines() {
+        assertTrue(sample.startupOutput().contains("agent 0.1.0-SNAPSHOT active: rate limits in memory (this JVM only); "
+                + "audit events to the journal in " + dataDir.resolve("audit")), sample.startupOutput());
+    }
+
+    /** {@code java -jar bulwark-agent.jar <args>}, as a person would run it, reading the sample's data directory. */
+    private static List<String> command(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Dbulwark.data-dir=" + dataDir));
+        command.addAll(List.of("-jar", System.getProperty("bulwark.agent.jar")));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("BULWARK_"));
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), output);
+        return output.lines().toList();
+    }
+
+    @Test
+    void theSampleAuditsItsLoginAndApiIntoTheJournal() throws Exception {
+        assertEquals(401, login("carol@example.com", "not-her-password").statusCode());
+        assertEquals(200, items("journal-user").statusCode());
+        List<String> logins = awaitLines(() -> command("audit", "query", "--action", "user.login"),
+                l -> l.contains("carol@example.com"));
+        assertTrue(logins.stream().anyMatch(l -> l.contains("\"status\":\"failure\"")
+                && l.contains("\"password\":\"[redacted]\"")), logins.toString());
+        assertTrue(logins.stream().noneMatch(l -> l.contains("not-her-password")), logins.toString());
+        List<String> lists = awaitLines(() -> command("audit", "query", "--action", "catalog.list", "--user",
+                "journal-user"), l -> l.contains("journal-user"));
+        assertTrue(lists.get(0).contains("\"changes\":{\"args\":{}}"), lists.toString());
+        assertTrue(String.join("\n", command("audit", "verify")).contains("intact"));
+    }
+
+    @Test
+    void configuredWithPostgresTheSampleAuditsIntoIt() throws Exception {
+        PostgresServer.Schema schema = PostgresServer.freshSchema("sample");
+        try (SampleProcess withDatabase = SampleProcess.start(true, "-Dbulwark.data-dir=" + dataDir.resolve("pg"),
+                "-Dbulwark.jdbc.url=" + schema.jdbcUrl())) {
+            assertTrue(withDatabase.startupOutput().contains("and on to PostgreSQL at "), withDatabase.startupOutput());
+            assertEquals(401, send(withDatabase, "/login", "email=dave@example.com&password=nope").statusCode());
+            assertEquals(200, send(withDatabase, "/api/items", null).statusCode());
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            List<String> rows = List.of();
+            while (rows.size() < 2 && System.nanoTime() < deadline) {
+                rows = rows(schema.jdbcUrl());
+                Thread.sleep(50);
+            }
+            assertEquals(List.of("catalog.list success pg-user", "user.login failure dave@example.com"), rows);
+        }
+    }
+
+    private static HttpResponse<String> send(SampleProcess target, String path, String form) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(target.base.resolve(path)).header("X-User", "pg-user");
+        return HTTP.send((form == null ? request.GET() : request.header("Content-Type",
+                "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<String> rows(String jdbcUrl) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT action, status, coalesce(resource_id, user_id) FROM audit_logs "
+                        + "ORDER BY action")) {
+            while (r.next()) {
+                rows.add(r.getString(1) + " " + r.getString(2) + " " + r.getString(3));
+            }
+        } catch (java.sql.SQLException notYet) {
+            // the table appears with the first shipment
+        }
+        return rows;
+    }
+
+    private interface Lines {
+        List<String> get() throws Exception;
+    }
+
+    private static List<String> awaitLines(Lines lines, java.util.function.Predicate<String> wanted) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<String> seen = lines.get();
+        while (seen.stream().noneMatch(wanted) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            seen = lines.get();
+        }
+        return seen;
     }
 
     @Test
