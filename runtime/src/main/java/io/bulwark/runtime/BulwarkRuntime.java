@@ -11,7 +11,7 @@ import io.bulwark.runtime.ratelimit.redis.RedisRateLimiter;
 
 /**
  * The engines for one JVM, chosen from the settings. Creating it opens no connection and starts no thread:
- * that happens on first use, never inside the agent's premain.
+ * that happens on first use or in {@link #connectInBackground}, never inside the agent's premain.
  */
 public final class BulwarkRuntime {
 
@@ -30,6 +30,16 @@ public final class BulwarkRuntime {
         InMemoryRateLimiter memory = new InMemoryRateLimiter(MicroClock.monotonic(), settings.maxKeys(), true);
         RateLimiter limiter = settings.redis() == null ? memory : new RedisRateLimiter(settings.redis(), memory);
         return new BulwarkRuntime(settings, limiter);
+    }
+
+    /**
+     * Opens the engines' connections on a daemon thread of its own, so that neither premain nor the first guarded
+     * call pays for them.
+     */
+    public void connectInBackground() {
+        Thread connect = new Thread(rateLimiter::warmUp, "bulwark-connect");
+        connect.setDaemon(true);
+        connect.start();
     }
 
     public GuardRegistry guards() {

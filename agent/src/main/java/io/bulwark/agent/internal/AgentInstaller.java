@@ -28,6 +28,7 @@ public final class AgentInstaller {
             throw new IllegalStateException("another Bulwark runtime is already installed in this JVM");
         }
         Weaver.install(instrumentation, settings, runtime.guards());
+        runtime.connectInBackground();
         Log.info("agent " + version() + " active: " + runtime.describe() + "; guarded classes found by "
                 + (settings.scanAnnotations() ? "the processor's index and an annotation scan"
                         + (settings.scanPackages().isEmpty() ? "" : " of " + String.join(", ", settings.scanPackages()))

@@ -38,4 +38,12 @@ public interface RateLimiter {
 
     /** {@code in memory}: for the startup line. */
     String describe();
+
+    /**
+     * Opens what the engine connects to ahead of the first check, on the calling (background) thread; trouble is
+     * only logged, the checks then deal with it. A cold JVM's first TLS handshake can take longer than a check may
+     * wait, so a service that starts under load would otherwise meet its first checks with a store "unavailable".
+     */
+    default void warmUp() {
+    }
 }

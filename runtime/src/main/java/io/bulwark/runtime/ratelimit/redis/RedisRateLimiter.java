@@ -193,6 +193,16 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     }
 
     @Override
+    public void warmUp() {
+        try {
+            store.warmUp();
+            Log.debug("connected to the rate-limit store " + store.settings().display());
+        } catch (StoreException e) {
+            Log.debug("could not connect to the rate-limit store ahead of the first check: " + e.getMessage());
+        }
+    }
+
+    @Override
     public void close() {
         store.close();
     }

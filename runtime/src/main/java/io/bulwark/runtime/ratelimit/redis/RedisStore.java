@@ -102,6 +102,15 @@ final class RedisStore implements AutoCloseable {
         return unknownScript;
     }
 
+    /** Opens a connection (its TLS handshake included) and loads the script, so that the first check needs neither. */
+    void warmUp() throws StoreException {
+        try {
+            client().scriptLoad(RedisScript.RATE_LIMITS.source);
+        } catch (JedisException e) {
+            throw new StoreException(describe(e), e);
+        }
+    }
+
     /** Deletes {@code keys}; returns how many existed. */
     long delete(List<String> keys) throws StoreException {
         try {

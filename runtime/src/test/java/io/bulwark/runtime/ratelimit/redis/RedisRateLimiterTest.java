@@ -133,6 +133,30 @@ class RedisRateLimiterTest {
     }
 
     @Test
+    void warmingUpConnectsAndLoadsTheScriptSoTheFirstCheckIsOneEvalsha() {
+        admin.scriptFlush();
+        try (RedisRateLimiter engine = engine(server.url())) {
+            engine.warmUp();
+            assertEquals(List.of(true), admin.scriptExists(List.of(RedisScript.RATE_LIMITS.sha1)), "the script is loaded");
+            resetStats();
+            call(engine, limit(engine, calls("api", 10, "1m")), "first");
+            Map<String, Long> calls = commandCalls();
+            assertEquals(1, calls.get("evalsha"), calls.toString());
+            assertNull(calls.get("script|load"), calls.toString());
+        }
+    }
+
+    @Test
+    void warmingUpAgainstADeadServerOnlyLogs() {
+        try (RedisRateLimiter engine = engine(URI.create("redis://127.0.0.1:" + RedisServer.freePort()))) {
+            engine.warmUp();
+            RateLimiter.Limit api = limit(engine, calls("api", 1, "1m"));
+            assertThrows(GuardUnavailableException.class, () -> call(engine, api, "k"),
+                    "the check then follows its failure policy (CLOSED)");
+        }
+    }
+
+    @Test
     void theScriptIsLoadedAgainAfterRedisForgetsIt() {
         try (RedisRateLimiter engine = engine(server.url())) {
             RateLimiter.Limit api = limit(engine, calls("api", 2, "1m"));
