@@ -23,7 +23,7 @@ import java.util.Set;
  */
 public final class Caller {
 
-    private static final Caller ANONYMOUS = new Caller(null, null, Set.of(), null, null, null, null, null);
+    private static final Caller ANONYMOUS = new Caller(null, null, Set.of(), null, null, null, null, null, null);
 
     private final String user;
     private final String email;
@@ -33,9 +33,10 @@ public final class Caller {
     private final String userAgent;
     private final String requestId;
     private final String session;
+    private final String otp;
 
     private Caller(String user, String email, Set<String> roles, String org, String ip, String userAgent,
-            String requestId, String session) {
+            String requestId, String session, String otp) {
         this.user = user;
         this.email = email;
         this.roles = roles;
@@ -44,6 +45,7 @@ public final class Caller {
         this.userAgent = userAgent;
         this.requestId = requestId;
         this.session = session;
+        this.otp = otp;
     }
 
     /** A caller identified by {@code user} (an id, not a display name); {@code null} for anonymous. */
@@ -57,11 +59,11 @@ public final class Caller {
     }
 
     public Caller user(String user) {
-        return new Caller(user, email, roles, org, ip, userAgent, requestId, session);
+        return new Caller(user, email, roles, org, ip, userAgent, requestId, session, otp);
     }
 
     public Caller email(String email) {
-        return new Caller(user, email, roles, org, ip, userAgent, requestId, session);
+        return new Caller(user, email, roles, org, ip, userAgent, requestId, session, otp);
     }
 
     public Caller roles(String... roles) {
@@ -73,29 +75,38 @@ public final class Caller {
         for (String role : roles) {
             copy.add(Objects.requireNonNull(role, "a role is null"));
         }
-        return new Caller(user, email, Collections.unmodifiableSet(copy), org, ip, userAgent, requestId, session);
+        return new Caller(user, email, Collections.unmodifiableSet(copy), org, ip, userAgent, requestId, session, otp);
     }
 
     public Caller org(String org) {
-        return new Caller(user, email, roles, org, ip, userAgent, requestId, session);
+        return new Caller(user, email, roles, org, ip, userAgent, requestId, session, otp);
     }
 
     /** The client's address as text (IPv4 or IPv6), as the adapter determined it. */
     public Caller ip(String ip) {
-        return new Caller(user, email, roles, org, ip, userAgent, requestId, session);
+        return new Caller(user, email, roles, org, ip, userAgent, requestId, session, otp);
     }
 
     public Caller userAgent(String userAgent) {
-        return new Caller(user, email, roles, org, ip, userAgent, requestId, session);
+        return new Caller(user, email, roles, org, ip, userAgent, requestId, session, otp);
     }
 
     public Caller requestId(String requestId) {
-        return new Caller(user, email, roles, org, ip, userAgent, requestId, session);
+        return new Caller(user, email, roles, org, ip, userAgent, requestId, session, otp);
     }
 
     /** An opaque session identifier (never the session cookie's secret value itself, if you can avoid it). */
     public Caller session(String session) {
-        return new Caller(user, email, roles, org, ip, userAgent, requestId, session);
+        return new Caller(user, email, roles, org, ip, userAgent, requestId, session, otp);
+    }
+
+    /**
+     * A second-factor code the client presented with this request (e.g. from an {@code X-OTP} header): a TOTP code
+     * or a recovery code, verified by a {@link Requires2FA} method when the session needs one. A secret: it is in
+     * no log, key, audit record or {@link #toString()}.
+     */
+    public Caller otp(String code) {
+        return new Caller(user, email, roles, org, ip, userAgent, requestId, session, code);
     }
 
     public String user() {
@@ -131,20 +142,26 @@ public final class Caller {
         return session;
     }
 
+    /** The presented second-factor code, or {@code null}. */
+    public String otp() {
+        return otp;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Caller c
                 && Objects.equals(user, c.user) && Objects.equals(email, c.email) && roles.equals(c.roles)
                 && Objects.equals(org, c.org) && Objects.equals(ip, c.ip) && Objects.equals(userAgent, c.userAgent)
-                && Objects.equals(requestId, c.requestId) && Objects.equals(session, c.session);
+                && Objects.equals(requestId, c.requestId) && Objects.equals(session, c.session)
+                && Objects.equals(otp, c.otp);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(user, email, roles, org, ip, userAgent, requestId, session);
+        return Objects.hash(user, email, roles, org, ip, userAgent, requestId, session, otp);
     }
 
-    /** Names who is calling and from where; the session identifier is left out, as it may grant access. */
+    /** Names who is calling and from where; the session identifier and any code are left out: they grant access. */
     @Override
     public String toString() {
         return "Caller[user=" + user + ", email=" + email + ", roles=" + roles + ", org=" + org + ", ip=" + ip

@@ -47,6 +47,14 @@ public final class Dispatch {
         return guards.reset(policy, renderedKey);
     }
 
+    public static TwoFactorOperations twoFactor() {
+        GuardRuntime guards = runtime;
+        if (guards == null) {
+            throw new IllegalStateException("the Bulwark agent is not running in this JVM: there are no second factors");
+        }
+        return guards.twoFactor();
+    }
+
     public static void exit(int guard, Object token, Object result, Throwable thrown) {
         GuardRuntime guards = runtime;
         if (guards != null) {

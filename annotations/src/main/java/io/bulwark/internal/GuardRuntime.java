@@ -23,6 +23,9 @@ public interface GuardRuntime {
      */
     void exit(int guard, Object token, Object result, Throwable thrown);
 
+    /** What {@link io.bulwark.TwoFactor} calls. */
+    TwoFactorOperations twoFactor();
+
     /** See {@link io.bulwark.RateLimits#reset}; {@code renderedKey} is already framed. */
     boolean reset(String policy, String renderedKey);
 }

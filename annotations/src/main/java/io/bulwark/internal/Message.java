@@ -39,6 +39,7 @@ public enum Message {
     REDACT_NOT_CAPTURED("@Redact on '%s' has no effect on the audit record: %s; it still keeps the value out of keys"),
     REDACT_UNAUDITED_METHOD("the method is not @Audited"),
     REDACT_NOTHING_CAPTURED("@Audited(capture = %s) captures no argument values"),
+    MAX_AGE("maxAge = '%s': expected 0 (a code on every call) or a duration up to 24h such as 30s, 5m or 1h"),
     CALLER_PARAMETER_SHADOWED("parameter 'caller' of %s is shadowed in key templates: {caller.%s} reads the bound caller");
 
     private final String format;

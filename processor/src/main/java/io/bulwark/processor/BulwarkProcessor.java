@@ -41,7 +41,7 @@ public final class BulwarkProcessor extends AbstractProcessor {
     @Override
     public Set<String> getSupportedAnnotationTypes() {
         return Set.of(RateLimitedReader.RATE_LIMITED, RateLimitedReader.RATE_LIMITED_LIST, AuditedReader.AUDITED,
-                AuditedReader.REDACT);
+                AuditedReader.REDACT, Requires2FAReader.REQUIRES_2FA);
     }
 
     @Override
@@ -128,6 +128,7 @@ public final class BulwarkProcessor extends AbstractProcessor {
         ElementTypeModel model = new ElementTypeModel(elements, types);
         RateLimitedReader reader = new RateLimitedReader(elements, processingEnv.getMessager(), model);
         AuditedReader audited = new AuditedReader(elements, processingEnv.getMessager(), model, reader);
+        Requires2FAReader stepUps = new Requires2FAReader(elements, reader);
         Descriptors descriptors = new Descriptors(elements, types);
         List<GuardedMethod> guarded = new ArrayList<>();
         boolean sound = true;
@@ -140,7 +141,10 @@ public final class BulwarkProcessor extends AbstractProcessor {
             List<RateLimitedUse> uses = reader.read(method);
             AnnotationMirror auditMirror = AuditedReader.mirror(method);
             AuditedUse audit = auditMirror == null ? null : audited.read(method, auditMirror, uses == null);
-            if (uses == null || auditMirror != null && audit == null) {
+            AnnotationMirror stepUpMirror = Requires2FAReader.mirror(method);
+            boolean bodyReported = uses == null || !uses.isEmpty() || auditMirror != null;
+            boolean stepUpSound = stepUpMirror == null || stepUps.check(method, stepUpMirror, bodyReported);
+            if (uses == null || auditMirror != null && audit == null || !stepUpSound) {
                 sound = false;
                 continue;
             }
@@ -151,7 +155,7 @@ public final class BulwarkProcessor extends AbstractProcessor {
                     sound = false;
                 }
             }
-            guarded.add(new GuardedMethod(method, descriptors.of(method), uses, audit));
+            guarded.add(new GuardedMethod(method, descriptors.of(method), uses, audit, stepUpMirror != null));
         }
         if (!sound) {
             return;

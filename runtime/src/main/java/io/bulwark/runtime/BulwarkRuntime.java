@@ -8,6 +8,8 @@ import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
 import io.bulwark.runtime.ratelimit.MicroClock;
 import io.bulwark.runtime.ratelimit.RateLimiter;
 import io.bulwark.runtime.ratelimit.redis.RedisRateLimiter;
+import io.bulwark.runtime.twofactor.stepup.TwoFactorEngine;
+import java.time.Clock;
 
 /**
  * The engines for one JVM, chosen from the settings. Creating it opens no connection and starts no thread:
@@ -17,12 +19,14 @@ public final class BulwarkRuntime {
 
     private final RateLimiter rateLimiter;
     private final AuditPipeline audit;
+    private final TwoFactorEngine twoFactor;
     private final GuardRegistry guards;
 
     private BulwarkRuntime(Settings settings, RateLimiter rateLimiter) {
         this.rateLimiter = rateLimiter;
         this.audit = new AuditPipeline(settings.audit());
-        this.guards = new GuardRegistry(settings, rateLimiter, audit, java.time.Clock.systemUTC());
+        this.twoFactor = TwoFactorEngine.create(settings, Clock.systemUTC());
+        this.guards = new GuardRegistry(settings, rateLimiter, audit, twoFactor, Clock.systemUTC());
     }
 
     public static BulwarkRuntime create(Settings settings) {
@@ -52,6 +56,6 @@ public final class BulwarkRuntime {
 
     /** {@code rate limits in memory (this JVM only); audit events to ...}: the engines in use, for the startup line. */
     public String describe() {
-        return "rate limits " + rateLimiter.describe() + "; " + audit.describe();
+        return "rate limits " + rateLimiter.describe() + "; " + audit.describe() + "; " + twoFactor.describe();
     }
 }

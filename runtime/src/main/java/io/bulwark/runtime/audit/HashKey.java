@@ -1,13 +1,8 @@
 package io.bulwark.runtime.audit;
 
 import io.bulwark.runtime.config.AuditSettings;
+import io.bulwark.runtime.keys.LocalKeyFile;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 
 /**
  * The key of {@code @Redact(mode = HASH)}: {@code bulwark.audit.hash-key} when set (instances that must match each
@@ -26,29 +21,6 @@ final class HashKey {
         if (configured != null) {
             return configured;
         }
-        Path dir = settings.dataDir().resolve("audit");
-        Files.createDirectories(dir);
-        Path file = dir.resolve(FILE);
-        if (!Files.exists(file)) {
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
-            try {
-                Files.write(file, key, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                try {
-                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException e) {
-                    // Not a POSIX file system: the directory's own protection is what there is.
-                }
-                return key;
-            } catch (FileAlreadyExistsException raced) {
-                // Another JVM on the same data directory made it first: use theirs.
-            }
-        }
-        byte[] key = Files.readAllBytes(file);
-        if (key.length < 32) {
-            throw new IOException(file + " holds " + key.length + " bytes: expected a key of 32 (delete it to make a "
-                    + "new one; hashes made under the old key then no longer match new ones)");
-        }
-        return key;
+        return LocalKeyFile.loadOrCreate(settings.dataDir().resolve("audit").resolve(FILE), 32);
     }
 }

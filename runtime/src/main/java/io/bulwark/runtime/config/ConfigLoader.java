@@ -4,6 +4,8 @@ import io.bulwark.internal.Durations;
 import io.bulwark.internal.Suggestions;
 import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.ratelimit.Algorithm;
+import io.bulwark.runtime.twofactor.TotpAlgorithm;
+import io.bulwark.runtime.twofactor.TotpParameters;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -51,17 +54,18 @@ public final class ConfigLoader {
     static final String AUDIT_QUEUE = "bulwark.audit.queue";
     static final String AUDIT_MAX_CAPTURE = "bulwark.audit.max-capture";
     static final String AUDIT_HASH_KEY = "bulwark.audit.hash-key";
+    static final String TOTP_KEY = "bulwark.totp.key";
+    static final String TOTP_OLD_KEYS = "bulwark.totp.old-keys";
+    static final String TOTP_ISSUER = "bulwark.totp.issuer";
+    static final String TOTP_ALGORITHM = "bulwark.totp.algorithm";
+    static final String TOTP_DIGITS = "bulwark.totp.digits";
+    static final String TOTP_MAX_FAILURES = "bulwark.totp.max-failures";
     static final List<String> KNOWN_KEYS = List.of(ENABLED, SCAN, SCAN_PACKAGES, REQUIRE_WOVEN, LOG_LEVEL, MAX_KEYS,
             ALGORITHM,
             REDIS_URL, REDIS_TIMEOUT, REDIS_POOL_SIZE, DATA_DIR, JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_POOL_SIZE,
-            AUDIT_RETENTION, AUDIT_QUEUE, AUDIT_MAX_CAPTURE, AUDIT_HASH_KEY, "bulwark.ratelimit.<name>.limit",
+            AUDIT_RETENTION, AUDIT_QUEUE, AUDIT_MAX_CAPTURE, AUDIT_HASH_KEY, TOTP_KEY, TOTP_OLD_KEYS, TOTP_ISSUER,
+            TOTP_ALGORITHM, TOTP_DIGITS, TOTP_MAX_FAILURES, "bulwark.ratelimit.<name>.limit",
             "bulwark.ratelimit.<name>.window", "bulwark.ratelimit.<name>.lockout", "bulwark.ratelimit.<name>.algorithm");
-
-    /**
-     * Keys of the design that this version does not implement yet. Setting one is an error from any source,
-     * the environment included: a user who sets a TOTP key must not believe their secrets encrypted.
-     */
-    static final List<String> NOT_YET_SUPPORTED = List.of("bulwark.totp.key");
 
     private static final String OVERRIDE_PREFIX = "bulwark_ratelimit_";
     private static final List<String> OVERRIDE_ATTRIBUTES = List.of("limit", "window", "lockout", "algorithm");
@@ -187,13 +191,6 @@ public final class ConfigLoader {
         if (overrideAttribute(normalized) != null) {
             return true;
         }
-        for (String key : NOT_YET_SUPPORTED) {
-            if (ConfigEntry.normalize(key).equals(normalized)) {
-                problems.add(entry.key() + " (" + entry.origin() + ") is not supported by this version of Bulwark yet: "
-                        + "remove it");
-                return false;
-            }
-        }
         String message = entry.key() + " (" + entry.origin() + ") is not a Bulwark configuration key: expected one of "
                 + String.join(", ", KNOWN_KEYS) + Suggestions.didYouMean(entry.key(), KNOWN_KEYS);
         if (strict) {
@@ -234,6 +231,7 @@ public final class ConfigLoader {
         String jdbcUser = null;
         String jdbcPassword = null;
         int jdbcPoolSize = JdbcSettings.DEFAULT_POOL_SIZE;
+        TwoFactorSettings twoFactor = TwoFactorSettings.defaults();
         Map<String, OverrideBuilder> overrides = new TreeMap<>();
         for (ConfigEntry entry : entries.values()) {
             String key = entry.normalizedKey();
@@ -287,6 +285,8 @@ public final class ConfigLoader {
             } else if (key.equals(ConfigEntry.normalize(AUDIT_HASH_KEY))) {
                 audit = new AuditSettings(audit.dataDir(), audit.jdbc(), audit.retention(), audit.queueCapacity(),
                         audit.maxCapture(), hashKey(entry));
+            } else if (key.startsWith("bulwark_totp_")) {
+                twoFactor = totp(twoFactor, entry);
             } else {
                 String attribute = overrideAttribute(key);
                 String name = key.substring(OVERRIDE_PREFIX.length(), key.length() - attribute.length() - 1);
@@ -319,8 +319,13 @@ public final class ConfigLoader {
                 }
             }
         }
+        ConfigEntry oldKeys = entries.get(ConfigEntry.normalize(TOTP_OLD_KEYS));
+        if (oldKeys != null && twoFactor.key() == null) {
+            problems.add(oldKeys.key() + " (" + oldKeys.origin() + ") is set but " + TOTP_KEY + " is not: old keys are "
+                    + "only read beside the current one");
+        }
         return new Settings(enabled, scanAnnotations, requireWoven, scanPackages, level, maxKeys, algorithm, redis, built,
-                audit);
+                audit, twoFactor);
     }
 
     private Path dataDir(ConfigEntry entry) {
@@ -388,6 +393,72 @@ public final class ConfigLoader {
             // reported below
         }
         problems.add(entry.problem("at least 32 random bytes in Base64 (openssl rand -base64 32)"));
+        return null;
+    }
+
+    /** One {@code bulwark.totp.*} entry applied to {@code s}. */
+    private TwoFactorSettings totp(TwoFactorSettings s, ConfigEntry entry) {
+        String key = entry.normalizedKey();
+        if (key.equals(ConfigEntry.normalize(TOTP_KEY))) {
+            return s.withKey(aesKey(entry, entry.value()), s.oldKeys());
+        }
+        if (key.equals(ConfigEntry.normalize(TOTP_OLD_KEYS))) {
+            List<byte[]> old = new ArrayList<>();
+            for (String part : entry.value().split(",")) {
+                if (!part.isBlank()) {
+                    old.add(aesKey(entry, part));
+                }
+            }
+            return s.withKey(s.key(), old);
+        }
+        if (key.equals(ConfigEntry.normalize(TOTP_ISSUER))) {
+            String issuer = entry.value();
+            if (issuer.isBlank() || issuer.length() > 64 || issuer.contains(":") || !issuer.strip().equals(issuer)
+                    || issuer.chars().anyMatch(Character::isISOControl)) {
+                problems.add(entry.problem("1 to 64 characters without ':', control characters or surrounding spaces, "
+                        + "such as ACME Bank"));
+                return s;
+            }
+            return new TwoFactorSettings(s.key(), s.oldKeys(), issuer, s.parameters(), s.maxFailures());
+        }
+        if (key.equals(ConfigEntry.normalize(TOTP_ALGORITHM))) {
+            try {
+                TotpAlgorithm algorithm = TotpAlgorithm.fromOtpauthName(entry.value().toUpperCase(Locale.ROOT));
+                return new TwoFactorSettings(s.key(), s.oldKeys(), s.issuer(), new TotpParameters(algorithm,
+                        s.parameters().digits(), s.parameters().periodSeconds()), s.maxFailures());
+            } catch (IllegalArgumentException e) {
+                problems.add(entry.problem("SHA1 (what every authenticator app reads), SHA256 or SHA512"));
+                return s;
+            }
+        }
+        if (key.equals(ConfigEntry.normalize(TOTP_DIGITS))) {
+            if (!entry.value().equals("6") && !entry.value().equals("8")) {
+                problems.add(entry.problem("6 or 8"));
+                return s;
+            }
+            return new TwoFactorSettings(s.key(), s.oldKeys(), s.issuer(), new TotpParameters(
+                    s.parameters().algorithm(), Integer.parseInt(entry.value()), s.parameters().periodSeconds()),
+                    s.maxFailures());
+        }
+        if (!key.equals(ConfigEntry.normalize(TOTP_MAX_FAILURES))) {
+            throw new IllegalStateException("known() let an unknown key through: " + entry.key());
+        }
+        return new TwoFactorSettings(s.key(), s.oldKeys(), s.issuer(), s.parameters(),
+                wholeNumber(entry, 4, 100, TwoFactorSettings.DEFAULT_MAX_FAILURES));
+    }
+
+    /** Exactly 32 bytes in Base64: an AES-256 key. */
+    private byte[] aesKey(ConfigEntry entry, String text) {
+        try {
+            byte[] key = java.util.Base64.getDecoder().decode(text.strip());
+            if (key.length == 32) {
+                return key;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        problems.add(entry.problem("32 random bytes in Base64, such as the output of: openssl rand -base64 32"
+                + (entry.normalizedKey().endsWith("old_keys") ? " (several separated by commas)" : "")));
         return null;
     }
 

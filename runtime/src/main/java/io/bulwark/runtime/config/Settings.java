@@ -22,10 +22,11 @@ import java.util.Optional;
  * @param redis         {@code bulwark.redis.*}, or null to keep limits in this JVM's memory
  * @param overrides     {@code bulwark.ratelimit.<name>.limit|window|lockout|algorithm}, by normalized policy name
  * @param audit         {@code bulwark.data-dir}, {@code bulwark.jdbc.*}, {@code bulwark.audit.*}
+ * @param twoFactor     {@code bulwark.totp.*}
  */
 public record Settings(boolean enabled, boolean scanAnnotations, boolean requireWoven, List<String> scanPackages,
         Log.Level logLevel, int maxKeys, Algorithm algorithm, RedisSettings redis, Map<String, PolicyOverride> overrides,
-        AuditSettings audit) {
+        AuditSettings audit, TwoFactorSettings twoFactor) {
 
     public static final int DEFAULT_MAX_KEYS = 1_000_000;
 
@@ -37,7 +38,7 @@ public record Settings(boolean enabled, boolean scanAnnotations, boolean require
     /** Everything at its default: enabled, scan everything, in-memory limits. */
     public static Settings defaults() {
         return new Settings(true, false, false, List.of(), Log.Level.INFO, DEFAULT_MAX_KEYS, Algorithm.GCRA, null,
-                Map.of(), AuditSettings.defaults());
+                Map.of(), AuditSettings.defaults(), TwoFactorSettings.defaults());
     }
 
     /** The override configured for {@code policyName}, whichever spelling the configuration used. */
@@ -48,13 +49,19 @@ public record Settings(boolean enabled, boolean scanAnnotations, boolean require
     /** The same settings with another store: what tests use to point at their Redis. */
     public Settings withRedis(RedisSettings store) {
         return new Settings(enabled, scanAnnotations, requireWoven, scanPackages, logLevel, maxKeys, algorithm, store,
-                overrides, audit);
+                overrides, audit, twoFactor);
     }
 
     /** The same settings with another audit store: what tests use to point at their data directory and database. */
     public Settings withAudit(AuditSettings store) {
         return new Settings(enabled, scanAnnotations, requireWoven, scanPackages, logLevel, maxKeys, algorithm, redis,
-                overrides, store);
+                overrides, store, twoFactor);
+    }
+
+    /** The same settings with other two-factor settings: what tests use for their keys. */
+    public Settings withTwoFactor(TwoFactorSettings settings) {
+        return new Settings(enabled, scanAnnotations, requireWoven, scanPackages, logLevel, maxKeys, algorithm, redis,
+                overrides, audit, settings);
     }
 
     /**

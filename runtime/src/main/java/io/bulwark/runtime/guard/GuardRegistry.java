@@ -1,12 +1,15 @@
 package io.bulwark.runtime.guard;
 
 import io.bulwark.Capture;
+import io.bulwark.GuardUnavailableException;
 import io.bulwark.Redact;
 import io.bulwark.internal.AuditRules;
 import io.bulwark.internal.GuardRuntime;
 import io.bulwark.internal.Message;
 import io.bulwark.internal.Problem;
 import io.bulwark.internal.SecretNames;
+import io.bulwark.internal.TwoFactorOperations;
+import io.bulwark.internal.TwoFactorRules;
 import io.bulwark.internal.key.Parameter;
 import io.bulwark.internal.key.TypeModel;
 import io.bulwark.runtime.InvalidGuardException;
@@ -22,7 +25,9 @@ import io.bulwark.runtime.key.KeyExtractor;
 import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.ratelimit.RateLimitPolicy;
 import io.bulwark.runtime.ratelimit.RateLimiter;
+import io.bulwark.runtime.twofactor.stepup.TwoFactorEngine;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,6 +45,7 @@ public final class GuardRegistry implements GuardRuntime {
     private final Settings settings;
     private final RateLimiter limiter;
     private final AuditPipeline audit;
+    private final TwoFactorEngine twoFactor;
     private final Clock clock;
     /** Replaced, never mutated in place, on registration: readers need no lock. */
     private volatile MethodGuard[] guards = new MethodGuard[16];
@@ -52,9 +58,16 @@ public final class GuardRegistry implements GuardRuntime {
 
     /** @param audit where audit events go; its threads start when the first {@code @Audited} method registers */
     public GuardRegistry(Settings settings, RateLimiter limiter, AuditPipeline audit, Clock clock) {
+        this(settings, limiter, audit, TwoFactorEngine.create(settings, clock), clock);
+    }
+
+    /** @param twoFactor what {@code @Requires2FA} and {@link io.bulwark.TwoFactor} use */
+    public GuardRegistry(Settings settings, RateLimiter limiter, AuditPipeline audit, TwoFactorEngine twoFactor,
+            Clock clock) {
         this.settings = settings;
         this.limiter = limiter;
         this.audit = audit;
+        this.twoFactor = twoFactor;
         this.clock = clock;
     }
 
@@ -71,6 +84,10 @@ public final class GuardRegistry implements GuardRuntime {
         try {
             if (!method.rateLimits().isEmpty()) {
                 guard = rateLimitGuard(method, types, loader);
+            }
+            annotation = "@Requires2FA";
+            if (method.twoFactor() != null) {
+                guard = stepUpGuard(method.twoFactor(), guard);
             }
             annotation = "@Audited";
             if (method.audit() != null) {
@@ -125,6 +142,19 @@ public final class GuardRegistry implements GuardRuntime {
             limits[i] = shared(policy, method);
         }
         return new RateLimitGuard(limiter, limits, keys);
+    }
+
+    private MethodGuard stepUpGuard(TwoFactorSpec spec, MethodGuard inner) throws InvalidGuardException {
+        Duration maxAge;
+        try {
+            maxAge = TwoFactorRules.maxAge(spec.maxAge());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidGuardException(e.getMessage());
+        }
+        if (twoFactor.problem() != null) {
+            throw new InvalidGuardException(twoFactor.problem());
+        }
+        return new StepUpGuard(twoFactor, maxAge, inner);
     }
 
     private AuditCapture auditCapture(MethodSpec method, TypeModel types, ClassLoader loader)
@@ -187,6 +217,14 @@ public final class GuardRegistry implements GuardRuntime {
     @Override
     public Object enter(int guard, Object[] args) {
         return guards[guard].enter(args);
+    }
+
+    @Override
+    public TwoFactorOperations twoFactor() {
+        if (twoFactor.problem() != null) {
+            throw new GuardUnavailableException("two-factor", twoFactor.problem());
+        }
+        return twoFactor;
     }
 
     @Override

@@ -14,14 +14,21 @@ import java.util.stream.Collectors;
  * @param keyExtractors per {@code @RateLimited}, the generated extractor the processor's index names
  *                      ({@code com.acme.Auth_BulwarkKeys#key0}), or null to compile the template here
  * @param audit         its {@code @Audited}, or null
+ * @param twoFactor     its {@code @Requires2FA}, or null
  */
 public record MethodSpec(String declaringType, String name, String descriptor, List<Parameter> parameters,
-        List<RateLimitSpec> rateLimits, List<String> keyExtractors, AuditSpec audit) {
+        List<RateLimitSpec> rateLimits, List<String> keyExtractors, AuditSpec audit, TwoFactorSpec twoFactor) {
 
     public MethodSpec {
         parameters = List.copyOf(parameters);
         rateLimits = List.copyOf(rateLimits);
         keyExtractors = Collections.unmodifiableList(new ArrayList<>(keyExtractors));
+    }
+
+    /** A method without {@code @Requires2FA}. */
+    public MethodSpec(String declaringType, String name, String descriptor, List<Parameter> parameters,
+            List<RateLimitSpec> rateLimits, List<String> keyExtractors, AuditSpec audit) {
+        this(declaringType, name, descriptor, parameters, rateLimits, keyExtractors, audit, null);
     }
 
     /** A rate-limited method. */

@@ -8,7 +8,10 @@ import io.bulwark.runtime.config.Settings;
 import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
 import io.bulwark.runtime.ratelimit.MicroClock;
 import io.bulwark.runtime.ratelimit.redis.RedisRateLimiter;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -16,7 +19,7 @@ import java.util.Set;
 /**
  * {@code java -jar bulwark-agent.jar <command>}: operations a person runs from a shell. Exit codes follow
  * sysexits.h: 0 done, 64 usage, 69 store unavailable, 78 configuration; {@code audit verify} exits 1 when it finds
- * tampering.
+ * tampering, {@code 2fa} 65 for a wrong code.
  */
 public final class Cli {
 
@@ -27,14 +30,17 @@ public final class Cli {
 
     private final PrintStream out;
     private final PrintStream err;
+    private final BufferedReader in;
 
-    private Cli(PrintStream out, PrintStream err) {
+    private Cli(PrintStream out, PrintStream err, BufferedReader in) {
         this.out = out;
         this.err = err;
+        this.in = in;
     }
 
     public static int run(String[] args) {
-        return new Cli(System.out, System.err).dispatch(List.of(args));
+        return new Cli(System.out, System.err, new BufferedReader(new InputStreamReader(System.in,
+                StandardCharsets.UTF_8))).dispatch(List.of(args));
     }
 
     private int dispatch(List<String> args) {
@@ -47,6 +53,9 @@ public final class Cli {
         }
         if (args.size() >= 2 && args.get(0).equals("audit")) {
             return audit(args.get(1), args.subList(2, args.size()));
+        }
+        if (args.size() >= 2 && args.get(0).equals("2fa")) {
+            return twoFactor(args.get(1), args.subList(2, args.size()));
         }
         err.println("unknown command: " + String.join(" ", args));
         usage(err);
@@ -74,6 +83,40 @@ public final class Cli {
         to.println("  audit query [--user ID] [--action NAME] [--since 2h|2026-11-01T00:00:00Z] [--limit N] [--config FILE]");
         to.println("    The newest matching audit events (default 100), oldest first, one JSON object a line.");
         to.println("  Audit commands read PostgreSQL when bulwark.jdbc.url is set, else the journal in bulwark.data-dir.");
+        to.println();
+        to.println("  2fa enroll USER [--account NAME] [--config FILE]");
+        to.println("    Prints an otpauth URI and its QR code for an authenticator app, reads the first code the app");
+        to.println("    shows from standard input to confirm it, and prints the user's 10 recovery codes.");
+        to.println("  2fa confirm USER [--config FILE]       confirms a pending enrollment with a code read from input");
+        to.println("  2fa recovery-codes USER [--config FILE] prints a new set of recovery codes; the old set stops working");
+        to.println("  2fa disable USER [--config FILE]       removes the user's second factor and recovery codes");
+        to.println("  2fa unlock USER [--config FILE]        lifts the lock and delays wrong codes put on a factor");
+        to.println("  2fa status USER [--config FILE]        NOT_ENROLLED, PENDING, ACTIVE or LOCKED");
+        to.println("  Second factors live in PostgreSQL when bulwark.jdbc.url is set (then bulwark.totp.key is");
+        to.println("  required), else in bulwark.data-dir; exit code 65 for a wrong code.");
+    }
+
+    private int twoFactor(String command, List<String> args) {
+        if (!Set.of("enroll", "confirm", "recovery-codes", "disable", "unlock", "status").contains(command)) {
+            err.println("unknown command: 2fa " + command + ": expected enroll, confirm, recovery-codes, disable, "
+                    + "unlock or status");
+            return USAGE;
+        }
+        if (args.isEmpty() || args.get(0).startsWith("--")) {
+            err.println("2fa " + command + " needs a USER");
+            return USAGE;
+        }
+        Options options = Options.parse(args.subList(1, args.size()),
+                command.equals("enroll") ? Set.of("--account", "--config") : Set.of("--config"), Set.of());
+        if (options.problem() != null) {
+            err.println(options.problem());
+            return USAGE;
+        }
+        Settings settings = settings(options.get("--config"));
+        if (settings == null) {
+            return CONFIG;
+        }
+        return new TwoFactorCommands(out, err, in).run(command, args.get(0), options, settings);
     }
 
     private int audit(String command, List<String> args) {

@@ -89,11 +89,19 @@ final class AdviceWeaver implements ClassFileTransformer {
      * an indexed class that could not be woven is answered with bytes that are no class, so that its definition
      * fails and none of its guarded methods can run. (A class already loaded cannot be taken back: reported only.)
      */
+    /** Whether the index lists a {@code @Requires2FA} method of the class: those are refused unless woven. */
+    private static boolean requiresStepUp(ClassLoader loader, String name) {
+        Map<String, GuardIndex.Entry> entries = GuardIndex.read(loader, name);
+        return entries != null && entries.values().stream().anyMatch(e -> e.kinds().contains("Requires2FA"));
+    }
+
     private byte[] failed(String name, ClassLoader loader, Class<?> redefined, ProtectionDomain domain, Throwable t) {
         Log.error("could not weave " + name + "; if it declares guarded methods, they run UNGUARDED (" + t + ")");
-        if (requireWoven && redefined == null && GuardIndex.lists(loader, name, domain)) {
-            Log.error(name + " is listed in the Bulwark index but could not be woven, and bulwark.require-woven is "
-                    + "set: the class is refused, so that none of its guarded methods runs unguarded");
+        if (redefined == null && GuardIndex.lists(loader, name, domain)
+                && (requireWoven || requiresStepUp(loader, name))) {
+            Log.error(name + " is listed in the Bulwark index but could not be woven, and " + (requireWoven
+                    ? "bulwark.require-woven is set" : "it has methods that require a second factor")
+                    + ": the class is refused, so that none of its guarded methods runs unguarded");
             return NOT_A_CLASS;
         }
         return null;

@@ -124,23 +124,35 @@ final class GuardTransformer {
                         + "the index is stale; rebuild with the processor");
                 continue;
             }
-            if (!requireWoven) {
+            // A step-up is refused whatever the setting (DESIGN §4): running a money transfer without its second
+            // factor is never the lesser evil.
+            boolean stepUp = entry.kinds().contains("Requires2FA");
+            if (!requireWoven && !stepUp) {
                 Log.error(method + " is listed in the Bulwark index but carries no guard in its class file: it runs "
                         + "UNGUARDED (set bulwark.require-woven=true to refuse it instead)");
                 continue;
             }
-            Registration refusal = guards.refuse("The Bulwark index", method, "it is listed in the Bulwark index but carries no guard in "
-                    + "its class file, and bulwark.require-woven is set");
+            Registration refusal = guards.refuse("The Bulwark index", method, "it is listed in the Bulwark index but "
+                    + "carries no guard in its class file, and " + (stepUp ? "the index says it requires a second "
+                    + "factor" : "bulwark.require-woven is set"));
             builder = builder.visit(advice(refusal).on(named(entry.method()).and(hasDescriptor(entry.descriptor()))));
         }
         return builder;
     }
 
-    /** {@code RateLimited}, {@code Audited} or {@code RateLimited and @Audited}: for messages. */
+    /** {@code RateLimited}, {@code Audited}, {@code RateLimited and @Audited}, ...: for messages. */
     private static String guardNames(MethodDescription method) {
-        boolean limited = RateLimitedReader.rateLimited().matches(method);
-        boolean audited = AuditedReader.read(method, null) != null;
-        return limited && audited ? "RateLimited and @Audited" : audited ? "Audited" : "RateLimited";
+        List<String> names = new ArrayList<>();
+        if (RateLimitedReader.rateLimited().matches(method)) {
+            names.add("RateLimited");
+        }
+        if (Requires2FAReader.read(method) != null) {
+            names.add("Requires2FA");
+        }
+        if (AuditedReader.read(method, null) != null) {
+            names.add("Audited");
+        }
+        return String.join(" and @", names);
     }
 
     static Advice advice(Registration registration) {
@@ -168,6 +180,6 @@ final class GuardTransformer {
             extractors.add(matches ? entry.extractor(i) : null);
         }
         return new MethodSpec(type.getName(), method.getName(), method.getDescriptor(), parameters, rateLimits,
-                extractors, audit);
+                extractors, audit, Requires2FAReader.read(method));
     }
 }

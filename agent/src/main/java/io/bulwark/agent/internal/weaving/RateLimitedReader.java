@@ -33,7 +33,8 @@ final class RateLimitedReader {
 
     /** Methods that carry any Bulwark guard. */
     static ElementMatcher.Junction<MethodDescription> guarded() {
-        return rateLimited().or(isAnnotatedWith(named(AuditedReader.AUDITED)));
+        return rateLimited().or(isAnnotatedWith(named(AuditedReader.AUDITED)))
+                .or(isAnnotatedWith(named(Requires2FAReader.REQUIRES_2FA)));
     }
 
     static List<RateLimitSpec> read(MethodDescription method) {

@@ -1,18 +1,13 @@
 package io.bulwark.runtime.ratelimit.redis;
 
 import io.bulwark.runtime.config.RedisSettings;
-import java.time.Duration;
+import io.bulwark.runtime.redis.RedisConnections;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.ClientSetInfoConfig;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.SslOptions;
-import redis.clients.jedis.SslVerifyMode;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -148,45 +143,13 @@ final class RedisStore implements AutoCloseable {
             }
             if (client == null) {
                 try {
-                    client = connect(settings);
+                    client = RedisConnections.open(settings);
                 } catch (JedisException | IllegalArgumentException e) {
                     throw new StoreException(describe(e), e);
                 }
             }
             return client;
         }
-    }
-
-    private static RedisClient connect(RedisSettings settings) {
-        int millis = (int) Math.max(1, settings.timeout().toMillis());
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(millis)
-                .socketTimeoutMillis(millis)
-                .database(settings.database())
-                .clientName("bulwark")
-                // The server's default protocol (RESP2 on every Redis and look-alike): Jedis would otherwise open
-                // each connection with HELLO, unknown before Redis 6, for nothing integer arrays need.
-                .serverDefaultProtocol()
-                // CLIENT SETINFO is one more command per connection and unknown before Redis 7.2.
-                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
-        if (settings.password() != null) {
-            config.user(settings.user()).password(settings.password());
-        }
-        if (settings.tls()) {
-            // FULL: the certificate must chain to the JVM's trust store and name the host connected to.
-            config.sslOptions(SslOptions.builder().sslVerifyMode(SslVerifyMode.FULL).build());
-        }
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(settings.poolSize());
-        pool.setMaxIdle(settings.poolSize());
-        pool.setMinIdle(0);
-        // Waiting for a free connection is part of the same budget: never longer than the timeout.
-        pool.setMaxWait(Duration.ofMillis(millis));
-        pool.setBlockWhenExhausted(true);
-        // No MBeans: registering them would start the platform MBean server inside the application.
-        pool.setJmxEnabled(false);
-        return RedisClient.builder().hostAndPort(settings.host(), settings.port()).clientConfig(config.build())
-                .poolConfig(pool).build();
     }
 
     @Override
