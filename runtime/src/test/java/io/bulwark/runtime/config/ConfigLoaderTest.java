@@ -1,5 +1,6 @@
 package io.bulwark.runtime.config;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -99,10 +100,41 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void keysOfFeaturesNotBuiltYetAreErrorsEvenFromTheEnvironment() {
-        List<String> problems = problems(null, new Properties(), Map.of("BULWARK_TOTP_KEY", "hunter2"));
-        assertEquals(List.of("BULWARK_TOTP_KEY (environment variable) is not supported by this version of Bulwark "
-                + "yet: remove it"), problems);
+    void theTotpKeysAreReadAndOldKeysKeptForRotation() {
+        String a = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        byte[] ones = new byte[32];
+        java.util.Arrays.fill(ones, (byte) 1);
+        String b = java.util.Base64.getEncoder().encodeToString(ones);
+        Settings s = ConfigLoader.load(null, props("bulwark.totp.key", b, "bulwark.totp.old-keys", a + ", " + a,
+                "bulwark.totp.issuer", "ACME Bank", "bulwark.totp.algorithm", "sha256", "bulwark.totp.digits", "8",
+                "bulwark.totp.max-failures", "5"), Map.of());
+        assertArrayEquals(ones, s.twoFactor().key());
+        assertEquals(2, s.twoFactor().oldKeys().size());
+        assertEquals("ACME Bank", s.twoFactor().issuer());
+        assertEquals(new io.bulwark.runtime.twofactor.TotpParameters(io.bulwark.runtime.twofactor.TotpAlgorithm.SHA256,
+                8, 30), s.twoFactor().parameters());
+        assertEquals(5, s.twoFactor().maxFailures());
+        assertFalse(s.twoFactor().toString().contains(b), "the key is never printed");
+    }
+
+    @Test
+    void aBadTotpKeyIsNamedWithoutItsValue() {
+        List<String> problems = problems(null, new Properties(), Map.of("BULWARK_TOTP_KEY", "hunter2hunter2",
+                "BULWARK_TOTP_DIGITS", "7", "BULWARK_TOTP_ISSUER", "Evil:Corp"));
+        assertEquals(3, problems.size(), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("BULWARK_TOTP_KEY (environment variable)")
+                && p.contains("32 random bytes in Base64")), problems.toString());
+        assertTrue(problems.stream().noneMatch(p -> p.contains("hunter2")), "the key's value is not echoed: " + problems);
+        assertTrue(problems.stream().anyMatch(p -> p.contains("BULWARK_TOTP_DIGITS") && p.contains("6 or 8")));
+        assertTrue(problems.stream().anyMatch(p -> p.contains("BULWARK_TOTP_ISSUER") && p.contains("without ':'")));
+    }
+
+    @Test
+    void oldTotpKeysNeedACurrentOne() {
+        String a = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        List<String> problems = problems(null, props("bulwark.totp.old-keys", a), Map.of());
+        assertEquals(List.of("bulwark.totp.old-keys (system property) is set but bulwark.totp.key is not: old keys are "
+                + "only read beside the current one"), problems);
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -44,14 +45,14 @@ final class RedisStepUp implements Freshness, StepLedger {
 
     @Override
     public Instant verifiedAt(String user, String session) throws StepUpStoreException {
+        String micros = call(redis -> redis.get(freshKey(user, session)));
+        if (micros == null) {
+            return null;
+        }
         try {
-            String micros = client().get(freshKey(user, session));
-            if (micros == null) {
-                return null;
-            }
             long value = Long.parseLong(micros);
             return Instant.ofEpochSecond(Math.floorDiv(value, 1_000_000L), Math.floorMod(value, 1_000_000L) * 1_000L);
-        } catch (JedisException | NumberFormatException e) {
+        } catch (NumberFormatException e) {
             throw failed(e);
         }
     }
@@ -59,11 +60,7 @@ final class RedisStepUp implements Freshness, StepLedger {
     @Override
     public void markVerified(String user, String session, Instant at) throws StepUpStoreException {
         long micros = Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000);
-        try {
-            client().psetex(freshKey(user, session), keep.toMillis(), Long.toString(micros));
-        } catch (JedisException e) {
-            throw failed(e);
-        }
+        call(redis -> redis.psetex(freshKey(user, session), keep.toMillis(), Long.toString(micros)));
     }
 
     @Override
@@ -77,10 +74,19 @@ final class RedisStepUp implements Freshness, StepLedger {
     }
 
     private boolean run(String user, long step, String mode) throws StepUpStoreException {
+        Object reply = call(redis -> redis.eval(ADVANCE, List.of(stepKey(user)),
+                List.of(Long.toString(step), Long.toString(LEDGER_TTL.toMillis()), mode)));
+        return Long.valueOf(1).equals(reply);
+    }
+
+    /** A Redis command; once more on a broken connection (a restarted Redis leaves dead ones in the pool). */
+    private <T> T call(java.util.function.Function<RedisClient, T> command) throws StepUpStoreException {
         try {
-            Object reply = client().eval(ADVANCE, List.of(stepKey(user)),
-                    List.of(Long.toString(step), Long.toString(LEDGER_TTL.toMillis()), mode));
-            return Long.valueOf(1).equals(reply);
+            try {
+                return command.apply(client());
+            } catch (JedisConnectionException e) {
+                return command.apply(client());
+            }
         } catch (JedisException e) {
             throw failed(e);
         }

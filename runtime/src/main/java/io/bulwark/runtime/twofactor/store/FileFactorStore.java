@@ -37,17 +37,23 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class FileFactorStore implements FactorStore {
 
-    /** Threads of this JVM take a stripe's lock first: a FileLock is held per JVM, not per thread. */
-    private static final int STRIPES = 64;
+    /**
+     * Threads of this JVM take a stripe's lock first: a FileLock is held by the whole JVM, and a second one on the same
+     * file from another thread (or another store on the same directory) throws instead of waiting. Static for that
+     * reason: every store of this JVM shares the stripes, chosen by the lock file's absolute path.
+     */
+    private static final ReentrantLock[] STRIPES = new ReentrantLock[64];
+
+    static {
+        for (int i = 0; i < STRIPES.length; i++) {
+            STRIPES[i] = new ReentrantLock();
+        }
+    }
 
     private final Path dir;
-    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
 
     public FileFactorStore(Path dataDir) {
-        this.dir = dataDir.resolve("2fa");
-        for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new ReentrantLock();
-        }
+        this.dir = dataDir.resolve("2fa").toAbsolutePath().normalize();
     }
 
     @Override
@@ -62,11 +68,12 @@ public final class FileFactorStore implements FactorStore {
     @Override
     public <T> T update(String user, Change<T> change) throws FactorStoreException {
         String name = name(user);
-        ReentrantLock stripe = stripes[Math.floorMod(name.hashCode(), STRIPES)];
+        Path lockPath = dir.resolve(name + ".lock");
+        ReentrantLock stripe = STRIPES[Math.floorMod(lockPath.hashCode(), STRIPES.length)];
         stripe.lock();
         try {
             createDirectory();
-            try (FileChannel lockFile = FileChannel.open(dir.resolve(name + ".lock"), StandardOpenOption.CREATE,
+            try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
                 Path file = file(name);
                 FactorRecord current = load(user, file);

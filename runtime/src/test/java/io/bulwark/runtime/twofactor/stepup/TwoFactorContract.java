@@ -279,6 +279,41 @@ abstract class TwoFactorContract {
     }
 
     @Test
+    void concurrentGuessesAreDecidedOneAfterTheOtherSoNoneSlipsPastTheDelay() throws Exception {
+        TwoFactorEngine first = engine();
+        TwoFactorEngine second = engine();
+        TotpSecret secret = enrolled(first, alice);
+        clock.advance(Duration.ofMinutes(2));
+        String wrong = wrongCode(secret);
+        int threads = 16;
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Reason>> results = new ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            for (int t = 0; t < threads; t++) {
+                TwoFactorEngine engine = t % 2 == 0 ? first : second;
+                String session = "s" + t;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return refusal(() -> engine.stepUp(caller(alice, session, wrong), FIVE_MINUTES));
+                }));
+            }
+            start.countDown();
+            int invalid = 0;
+            int throttled = 0;
+            for (var result : results) {
+                Reason r = result.get();
+                invalid += r == Reason.INVALID ? 1 : 0;
+                throttled += r == Reason.THROTTLED ? 1 : 0;
+            }
+            assertEquals(AttemptPolicy.FREE, invalid, "exactly the free attempts were checked");
+            assertEquals(threads - AttemptPolicy.FREE, throttled);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aRightCodeClearsTheFailures() {
         TwoFactorEngine engine = engine();
         TotpSecret secret = enrolled(engine, alice);
