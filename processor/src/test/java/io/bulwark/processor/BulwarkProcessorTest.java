@@ -168,6 +168,46 @@ class BulwarkProcessorTest {
     }
 
     @Test
+    void aStepUpIsIndexedWithTheMethodsOtherGuards() throws IOException {
+        JavaFileObject auth = auth("@Requires2FA(maxAge = \"5m\")",
+                "@RateLimited(name = \"login\", limit = 5, window = \"5m\")",
+                "@Audited(action = \"user.login\", capture = Capture.METADATA)");
+        Compilation compilation = compile(auth);
+        assertThat(compilation).succeededWithoutWarnings();
+        assertEquals("# bulwark-index 1\n"
+                + "com.acme.Auth login (Ljava/lang/String;Ljava/lang/String;Lcom/acme/Auth$Request;)Ljava/lang/String; "
+                + "RateLimited,Requires2FA,Audited\n",
+                compilation.generatedFile(StandardLocation.CLASS_OUTPUT, "", "META-INF/bulwark/index/com.acme.Auth")
+                        .orElseThrow().getCharContent(true).toString());
+        JavaFileObject alone = auth("@Requires2FA(maxAge = \"0\")");
+        Compilation aloneCompiled = compile(alone);
+        assertThat(aloneCompiled).succeededWithoutWarnings();
+        assertTrue(aloneCompiled.generatedFile(StandardLocation.CLASS_OUTPUT, "", "META-INF/bulwark/index/com.acme.Auth")
+                .orElseThrow().getCharContent(true).toString().endsWith(" Requires2FA\n"));
+    }
+
+    @Test
+    void aStepUpMaxAgeMustParseAndStayWithinADay() {
+        JavaFileObject words = auth("@Requires2FA(maxAge = \"5 minutes\")");
+        assertError(compile(words), words, annotationLine(0), "maxAge = '5 minutes': expected 0 (a code on every call) "
+                + "or a duration up to 24h such as 30s, 5m or 1h");
+        JavaFileObject week = auth("@Requires2FA(maxAge = \"7d\")");
+        assertError(compile(week), week, annotationLine(0), "maxAge = '7d': expected 0");
+    }
+
+    @Test
+    void aStepUpOnAMethodWithoutABodyFails() {
+        JavaFileObject source = JavaFileObjects.forSourceLines("com.acme.Bank", "package com.acme;",
+                "import io.bulwark.*;",
+                "public interface Bank {",
+                "    @Requires2FA",
+                "    void transfer();",
+                "}");
+        assertError(compile(source), source, 4, "@Requires2FA on com.acme.Bank.transfer() is not enforced: an "
+                + "abstract method has no body to guard");
+    }
+
+    @Test
     void limitsMustBeAtLeastOneAndAtMostOnePerMicrosecond() {
         JavaFileObject zero = auth("@RateLimited(limit = 0, window = \"5m\")");
         assertError(compile(zero), zero, annotationLine(0), "limit = 0: expected at least 1");

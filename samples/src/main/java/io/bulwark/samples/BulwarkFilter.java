@@ -6,6 +6,7 @@ import io.bulwark.Bulwark;
 import io.bulwark.BulwarkException;
 import io.bulwark.Caller;
 import io.bulwark.RateLimitedException;
+import io.bulwark.TwoFactorRequiredException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,9 +14,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Binds the caller of each request (client IP from the socket, user from {@code X-User}, request id from
- * {@code X-Request-Id} or a fresh one, echoed back) and answers any {@link BulwarkException} with its HTTP
- * status, headers and a small JSON body.
+ * Binds the caller of each request (client IP from the socket, user from {@code X-User}, session from
+ * {@code X-Session}, a second-factor code from {@code X-OTP}, request id from {@code X-Request-Id} or a fresh one,
+ * echoed back) and answers any {@link BulwarkException} with its HTTP status, headers and a small JSON body.
  *
  * <p>The IP is the socket's peer: behind a reverse proxy, every client would share the proxy's address.
  * {@code X-Forwarded-For} must only be believed from a trusted proxy (the web adapters' issue does that).
@@ -35,13 +36,19 @@ final class BulwarkFilter extends Filter {
         Caller caller = Caller.of(header(exchange, "X-User"))
                 .ip(exchange.getRemoteAddress().getAddress().getHostAddress())
                 .requestId(requestId)
+                .session(header(exchange, "X-Session"))
+                .otp(header(exchange, "X-OTP"))
                 .userAgent(header(exchange, "User-Agent"));
         try (Bulwark.Scope scope = Bulwark.bind(caller)) {
             chain.doFilter(exchange);
         } catch (BulwarkException refused) {
             refused.httpHeaders().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", refused instanceof RateLimitedException ? "rate_limited" : "unavailable");
+            body.put("error", refused instanceof RateLimitedException ? "rate_limited"
+                    : refused instanceof TwoFactorRequiredException ? "second_factor_required" : "unavailable");
+            if (refused instanceof TwoFactorRequiredException stepUp) {
+                body.put("reason", stepUp.reason().name());
+            }
             body.put("message", refused.getMessage());
             if (refused instanceof RateLimitedException limited) {
                 body.put("retryAfterSeconds", Long.parseLong(limited.httpHeaders().get("Retry-After")));

@@ -1,5 +1,6 @@
 package io.bulwark.samples;
 
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -11,9 +12,20 @@ final class Json {
 
     static String object(Map<String, ?> fields) {
         StringJoiner out = new StringJoiner(",", "{", "}");
-        fields.forEach((k, v) -> out.add(string(k) + ":" + (v instanceof Number || v instanceof Boolean
-                ? v.toString() : v instanceof String s ? string(s) : v.toString())));
+        fields.forEach((k, v) -> out.add(string(k) + ":" + value(v)));
         return out.toString();
+    }
+
+    private static String value(Object v) {
+        if (v instanceof Number || v instanceof Boolean) {
+            return v.toString();
+        }
+        if (v instanceof List<?> list) {
+            StringJoiner out = new StringJoiner(",", "[", "]");
+            list.forEach(e -> out.add(value(e)));
+            return out.toString();
+        }
+        return string(String.valueOf(v));
     }
 
     static String string(String s) {

@@ -4,14 +4,23 @@ import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.bulwark.Bulwark;
+import io.bulwark.TwoFactor;
+import io.bulwark.TwoFactorEnrollment;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A small HTTP service guarded by Bulwark: {@code POST /login} (lockout) and {@code GET /api/items} (quota).
+ * A small HTTP service guarded by Bulwark: {@code POST /login} (lockout), {@code GET /api/items} (quota),
+ * {@code POST /2fa/enroll} and {@code /2fa/confirm} (a second factor) and {@code POST /transfer} (step-up).
+ *
+ * <p>Who is calling comes from an {@code X-User} header, as if an upstream gateway had authenticated them: a demo,
+ * not an authentication scheme.
  *
  * <pre>
  * java -javaagent:agent/target/bulwark-agent.jar -jar samples/target/bulwark-sample.jar [port]
@@ -21,6 +30,7 @@ public final class SampleServer {
 
     private final AuthService auth = new AuthService();
     private final CatalogService catalog = new CatalogService();
+    private final TransferService transfers = new TransferService();
 
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(args.length > 0 ? args[0] : System.getenv().getOrDefault("PORT", "8080"));
@@ -49,6 +59,9 @@ public final class SampleServer {
         server.setExecutor(workers);
         guarded(server.createContext("/login", this::login));
         guarded(server.createContext("/api/items", this::items));
+        guarded(server.createContext("/2fa/enroll", this::enroll));
+        guarded(server.createContext("/2fa/confirm", this::confirm));
+        guarded(server.createContext("/transfer", this::transfer));
         server.start();
         return server;
     }
@@ -90,5 +103,73 @@ public final class SampleServer {
                     .append(",\"name\":").append(Json.string(item.name())).append('}');
         }
         Http.send(exchange, 200, "{\"items\":" + items + "]}");
+    }
+
+    /** Starts an enrollment for the caller; one who already has a factor must disable it first (under step-up). */
+    private void enroll(HttpExchange exchange) throws IOException {
+        String user = signedIn(exchange, "POST");
+        if (user == null) {
+            return;
+        }
+        if (TwoFactor.status(user) == TwoFactor.Status.ACTIVE) {
+            Http.send(exchange, 409, Json.object(Map.of("error", "a second factor is already active")));
+            return;
+        }
+        TwoFactorEnrollment e = TwoFactor.enroll(user, user);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("otpauthUri", e.otpauthUri());
+        body.put("secret", e.secret());
+        body.put("qrPng", Base64.getEncoder().encodeToString(e.qrPng()));
+        body.put("next", "POST /2fa/confirm with code=<the code your app shows>");
+        Http.send(exchange, 200, Json.object(body));
+    }
+
+    private void confirm(HttpExchange exchange) throws IOException {
+        String user = signedIn(exchange, "POST");
+        Map<String, String> form = user == null ? null : Http.form(exchange);
+        if (form == null) {
+            if (user != null) {
+                Http.send(exchange, 413, Json.object(Map.of("error", "form too large")));
+            }
+            return;
+        }
+        List<String> codes = TwoFactor.confirm(user, form.getOrDefault("code", ""));
+        Http.send(exchange, 200, Json.object(Map.of("recoveryCodes", codes)));
+    }
+
+    /** {@code from}, {@code to}, {@code cents}: a transfer, once the caller's session has a fresh second factor. */
+    private void transfer(HttpExchange exchange) throws IOException {
+        String user = signedIn(exchange, "POST");
+        Map<String, String> form = user == null ? null : Http.form(exchange);
+        if (form == null) {
+            if (user != null) {
+                Http.send(exchange, 413, Json.object(Map.of("error", "form too large")));
+            }
+            return;
+        }
+        long cents;
+        try {
+            cents = Long.parseLong(form.getOrDefault("cents", ""));
+        } catch (NumberFormatException e) {
+            Http.send(exchange, 400, Json.object(Map.of("error", "cents must be a whole number")));
+            return;
+        }
+        TransferService.Receipt r = transfers.transfer(form.getOrDefault("from", ""), form.getOrDefault("to", ""),
+                cents);
+        Http.send(exchange, 200, Json.object(Map.of("receipt", r.id(), "from", r.from(), "to", r.to(),
+                "cents", r.cents())));
+    }
+
+    /** The caller's user id, or null after answering 405 or 401. */
+    private static String signedIn(HttpExchange exchange, String method) throws IOException {
+        if (!exchange.getRequestMethod().equals(method)) {
+            Http.send(exchange, 405, Json.object(Map.of("error", "use " + method)));
+            return null;
+        }
+        String user = Bulwark.caller().user();
+        if (user == null) {
+            Http.send(exchange, 401, Json.object(Map.of("error", "send X-User: <your user id>")));
+        }
+        return user;
     }
 }

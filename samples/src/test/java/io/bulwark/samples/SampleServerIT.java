@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.runtime.testing.PostgresServer;
+import io.bulwark.runtime.twofactor.TotpGenerator;
+import io.bulwark.runtime.twofactor.TotpParameters;
+import io.bulwark.runtime.twofactor.TotpSecret;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,8 +21,11 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +33,7 @@ import org.junit.jupiter.api.Test;
 /** The README's promise: the sample, started with the agent, refuses the limit+1st call with 429 and Retry-After. */
 class SampleServerIT {
 
+    private static final TotpGenerator TOTP = new TotpGenerator(TotpParameters.DEFAULT);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private static SampleProcess sample;
@@ -73,6 +82,85 @@ class SampleServerIT {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, process.waitFor(), output);
         return output.lines().toList();
+    }
+
+    /** {@code java -jar bulwark-agent.jar 2fa enroll USER}, answering its prompt as a person with an app would. */
+    private static TotpSecret enrollWithTheCommand(String user) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dbulwark.data-dir=" + dataDir, "-jar", System.getProperty("bulwark.agent.jar"), "2fa", "enroll", user)
+                .redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("BULWARK_"));
+        Process process = builder.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        TotpSecret secret = null;
+        for (String line = out.readLine(); line != null && secret == null; line = out.readLine()) {
+            seen.append(line).append('\n');
+            Matcher m = Pattern.compile("^otpauth://totp/.*[?&]secret=([A-Z2-7]+)").matcher(line);
+            if (m.find()) {
+                secret = TotpSecret.fromBase32(m.group(1));
+            }
+        }
+        assertTrue(secret != null, seen.toString());
+        process.getOutputStream().write((TOTP.codeAt(secret, Instant.now()) + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+        String rest = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), seen + rest);
+        assertTrue(rest.contains("Recovery codes for " + user), rest);
+        return secret;
+    }
+
+    private static HttpResponse<String> transfer(String user, String session, String otp) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(sample.base.resolve("/transfer")).header("X-User", user)
+                .header("X-Session", session).header("Content-Type", "application/x-www-form-urlencoded");
+        if (otp != null) {
+            request.header("X-OTP", otp);
+        }
+        return send(request.POST(HttpRequest.BodyPublishers.ofString("from=acct-1&to=acct-2&cents=500")));
+    }
+
+    @Test
+    void aUserEnrolledWithTheCommandTransfersWithTheAppsCodeOnceAndIsFreshForFiveMinutes() throws Exception {
+        TotpSecret secret = enrollWithTheCommand("erin");
+        HttpResponse<String> refused = transfer("erin", "s1", null);
+        assertEquals(401, refused.statusCode(), refused.body());
+        assertEquals("Bearer error=\"insufficient_user_authentication\", error_description=\"a second factor is "
+                + "required\", max_age=300", refused.headers().firstValue("WWW-Authenticate").orElseThrow());
+        assertTrue(refused.body().contains("\"reason\":\"MISSING\""), refused.body());
+
+        String code = TOTP.codeAt(secret, Instant.now().plusSeconds(30));
+        HttpResponse<String> done = transfer("erin", "s1", code);
+        assertEquals(200, done.statusCode(), done.body());
+        assertTrue(done.body().contains("\"cents\":500"), done.body());
+        assertEquals(200, transfer("erin", "s1", null).statusCode(), "the session is fresh for 5 minutes");
+        HttpResponse<String> replayed = transfer("erin", "s2", code);
+        assertEquals(401, replayed.statusCode());
+        assertTrue(replayed.body().contains("\"reason\":\"INVALID\""), replayed.body());
+    }
+
+    @Test
+    void enrollingOverHttpConfirmsWithAFirstCodeAndGivesRecoveryCodesThatWorkOnce() throws Exception {
+        HttpResponse<String> started = send(HttpRequest.newBuilder(sample.base.resolve("/2fa/enroll"))
+                .header("X-User", "frank").POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(200, started.statusCode(), started.body());
+        Matcher m = Pattern.compile("\"secret\":\"([A-Z2-7]+)\"").matcher(started.body());
+        assertTrue(m.find(), started.body());
+        assertTrue(started.body().contains("\"qrPng\":\"iVBOR"), "a PNG, base64: " + started.body());
+        TotpSecret secret = TotpSecret.fromBase32(m.group(1));
+        HttpResponse<String> confirmed = send(HttpRequest.newBuilder(sample.base.resolve("/2fa/confirm"))
+                .header("X-User", "frank").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("code=" + TOTP.codeAt(secret, Instant.now()))));
+        assertEquals(200, confirmed.statusCode(), confirmed.body());
+        Matcher codes = Pattern.compile("\"([0-9a-z]{5}-[0-9a-z]{5})\"").matcher(confirmed.body());
+        List<String> recovery = new ArrayList<>();
+        while (codes.find()) {
+            recovery.add(codes.group(1));
+        }
+        assertEquals(10, recovery.size(), confirmed.body());
+        assertEquals(200, transfer("frank", "lost-phone", recovery.get(0)).statusCode());
+        assertEquals(401, transfer("frank", "other", recovery.get(0)).statusCode(), "a recovery code works once");
+        assertEquals(409, send(HttpRequest.newBuilder(sample.base.resolve("/2fa/enroll")).header("X-User", "frank")
+                .POST(HttpRequest.BodyPublishers.noBody())).statusCode(), "an active factor is not replaced");
     }
 
     @Test

@@ -143,6 +143,12 @@ final class ForkedJvm {
             throw new AssertionError("no line '" + prefix + "...' within " + timeout + "\n" + result(-1));
         }
 
+        /** Writes {@code line} and a newline to its standard input. */
+        void send(String line) throws IOException {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+
         /** SIGKILL: the JVM gets no chance to run a shutdown hook or flush anything. */
         void killHard() throws InterruptedException {
             process.destroyForcibly().waitFor();
