@@ -85,4 +85,17 @@ class IndexIT {
         assertTrue(refused.value("call.1").startsWith("GuardUnavailableException status=503"), refused.toString());
         assertFalse(refused.stdout().contains("call.1=OK"));
     }
+
+    @Test
+    void anIndexedStepUpThatLostItsGuardIsRefusedEvenWithoutRequireWoven() throws Exception {
+        Path stale = Javac.compile(dir, List.of("-parameters"), "io/bulwark/agent/e2e/apps/StaleStepUpApp.java",
+                Javac.resource("StaleStepUpApp.java"));
+        Path entry = Path.of("META-INF/bulwark/index/" + APPS + "StaleStepUpApp");
+        Files.createDirectories(stale.resolve(entry).getParent());
+        Files.copy(ForkedJvm.TEST_CLASSES.resolve(entry), stale.resolve(entry));
+        ForkedJvm.Result refused = new ForkedJvm().onlyClasspath(stale, ForkedJvm.TEST_CLASSES,
+                ForkedJvm.ANNOTATIONS_JAR).runMain(APPS + "StaleStepUpApp").assertExit(0);
+        assertTrue(refused.value("transfer.1").startsWith("GuardUnavailableException status=503"), refused.toString());
+        assertTrue(refused.stderr().contains("the index says it requires a second factor"), refused.stderr());
+    }
 }
