@@ -23,7 +23,8 @@ class AgentJarIT {
                 if (entry.isDirectory() || name.startsWith("inst/") || name.equals("META-INF/MANIFEST.MF")) {
                     continue;
                 }
-                boolean api = name.matches("io/bulwark/[A-Za-z$-]+\\.class") || name.matches("io/bulwark/internal/([a-z]+/)?[A-Za-z$-]+\\.class");
+                boolean api = name.matches("io/bulwark/[A-Za-z0-9$-]+\\.class")
+                        || name.matches("io/bulwark/internal/([a-z]+/)?[A-Za-z0-9$-]+\\.class");
                 boolean boot = name.matches("io/bulwark/agent/boot/[A-Za-z$-]+\\.class");
                 if (!api && !boot) {
                     misplaced.add(name);

@@ -39,6 +39,8 @@ class TwoFactorEndToEndIT {
     Path dataDir;
 
     private final TotpGenerator totp = new TotpGenerator(TotpParameters.DEFAULT);
+    /** Unique per run: the Redis these tests share keeps sessions for a day. */
+    private final String user = "alice-" + java.util.UUID.randomUUID();
 
     private ForkedJvm withStore(ForkedJvm jvm, List<String> options) {
         jvm.option("-Dbulwark.data-dir=" + dataDir);
@@ -49,7 +51,7 @@ class TwoFactorEndToEndIT {
     /** Enrolls alice with the command, answering its prompt; returns the secret it printed. */
     private TotpSecret enrollWithTheCommand(List<String> options) throws Exception {
         ForkedJvm cli = withStore(new ForkedJvm().withoutAgent().onlyClasspath(ForkedJvm.AGENT_JAR), options);
-        try (ForkedJvm.Running running = cli.start("io.bulwark.agent.boot.AgentBoot", "2fa", "enroll", "alice",
+        try (ForkedJvm.Running running = cli.start("io.bulwark.agent.boot.AgentBoot", "2fa", "enroll", user,
                 "--account", "alice@example.com")) {
             String uri = running.awaitLine("otpauth://", WAIT);
             Matcher m = SECRET.matcher(uri);
@@ -71,7 +73,7 @@ class TwoFactorEndToEndIT {
         TotpSecret secret = enrollWithTheCommand(options);
         // The code of the next step: in the window now, and later than the one the enrollment spent.
         String code = totp.codeAt(secret, Instant.now().plusSeconds(30));
-        ForkedJvm.Result first = withStore(new ForkedJvm(), options).run(StepUpApp.class,
+        ForkedJvm.Result first = withStore(new ForkedJvm(), options).run(StepUpApp.class, user,
                 "s1:", "s1:" + code, "s1:", "s2:" + code, "sleep:3500", "s1:").assertExit(0);
         assertEquals("MISSING", first.value("step0"), "refused without a code");
         assertEquals("ok", first.value("step1"), "accepted with the app's code");
@@ -81,7 +83,7 @@ class TwoFactorEndToEndIT {
         assertEquals("980", first.value("balance"), "the body ran exactly twice");
         assertFalse(first.stderr().contains(code) || first.stdout().contains("secret"), first.toString());
 
-        ForkedJvm.Result second = withStore(new ForkedJvm(), options).run(StepUpApp.class, "s9:" + code)
+        ForkedJvm.Result second = withStore(new ForkedJvm(), options).run(StepUpApp.class, user, "s9:" + code)
                 .assertExit(0);
         assertEquals("INVALID", second.value("step0"), "replayed in another JVM:\n" + second);
     }

@@ -7,9 +7,9 @@ import io.bulwark.Caller;
 import io.bulwark.TwoFactorRequiredException;
 
 /**
- * A money transfer under {@code @Requires2FA(maxAge = "3s")}, compiled with the processor. Each argument is a step:
- * {@code SESSION:CODE} calls as user alice in that session presenting that code (empty for none), {@code sleep:MS}
- * waits. Prints {@code step<i>=ok}, the refusal's reason, or its HTTP status for other refusals.
+ * A money transfer under {@code @Requires2FA(maxAge = "3s")}, compiled with the processor. The first argument is the
+ * user; each other is a step: {@code SESSION:CODE} calls in that session presenting that code (empty for none),
+ * {@code sleep:MS} waits. Prints {@code step<i>=ok}, the refusal's reason, or its HTTP status for other refusals.
  */
 public class StepUpApp {
 
@@ -22,7 +22,8 @@ public class StepUpApp {
     }
 
     public static void main(String[] args) throws Exception {
-        for (int i = 0; i < args.length; i++) {
+        String user = args[0];
+        for (int i = 1; i < args.length; i++) {
             String step = args[i];
             if (step.startsWith("sleep:")) {
                 Thread.sleep(Long.parseLong(step.substring("sleep:".length())));
@@ -30,14 +31,14 @@ public class StepUpApp {
             }
             String session = step.substring(0, step.indexOf(':'));
             String code = step.substring(step.indexOf(':') + 1);
-            Caller caller = Caller.of("alice").session(session).otp(code.isEmpty() ? null : code);
+            Caller caller = Caller.of(user).session(session).otp(code.isEmpty() ? null : code);
             try (Bulwark.Scope scope = Bulwark.bind(caller)) {
                 transfer("acct-1", 10);
-                System.out.println("step" + i + "=ok");
+                System.out.println("step" + (i - 1) + "=ok");
             } catch (TwoFactorRequiredException e) {
-                System.out.println("step" + i + "=" + e.reason());
+                System.out.println("step" + (i - 1) + "=" + e.reason());
             } catch (BulwarkException e) {
-                System.out.println("step" + i + "=" + e.httpStatus());
+                System.out.println("step" + (i - 1) + "=" + e.httpStatus());
             }
         }
         System.out.println("balance=" + balance);
