@@ -50,7 +50,8 @@ public final class Dispatch {
     public static TwoFactorOperations twoFactor() {
         GuardRuntime guards = runtime;
         if (guards == null) {
-            throw new IllegalStateException("the Bulwark agent is not running in this JVM: there are no second factors");
+            throw new IllegalStateException("the Bulwark agent is not running in this JVM: there are no second "
+                    + "factors");
         }
         return guards.twoFactor();
     }

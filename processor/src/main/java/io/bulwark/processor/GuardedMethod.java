@@ -17,7 +17,7 @@ record GuardedMethod(ExecutableElement element, String descriptor, List<RateLimi
         return element.getSimpleName().toString();
     }
 
-    /** {@code RateLimited}, {@code Audited}, {@code RateLimited,Requires2FA,Audited}, ...: the guards the index lists. */
+    /** {@code RateLimited}, {@code Audited}, {@code RateLimited,Requires2FA,Audited}, ...: what the index lists. */
     String kinds() {
         List<String> kinds = new ArrayList<>();
         if (!rateLimits.isEmpty()) {

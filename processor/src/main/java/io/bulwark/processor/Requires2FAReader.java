@@ -40,7 +40,8 @@ final class Requires2FAReader {
     boolean check(ExecutableElement method, AnnotationMirror mirror, boolean bodyReported) {
         if (method.getModifiers().contains(Modifier.ABSTRACT) || method.getModifiers().contains(Modifier.NATIVE)) {
             if (!bodyReported) {
-                String what = method.getModifiers().contains(Modifier.NATIVE) ? "a native method" : "an abstract method";
+                String what = method.getModifiers().contains(Modifier.NATIVE) ? "a native method"
+                        : "an abstract method";
                 reporter.error(Message.GUARD_WITHOUT_BODY.format("Requires2FA", reporter.display(method), what),
                         method, mirror, null);
             }

@@ -125,26 +125,18 @@ public final class SampleServer {
     }
 
     private void confirm(HttpExchange exchange) throws IOException {
-        String user = signedIn(exchange, "POST");
-        Map<String, String> form = user == null ? null : Http.form(exchange);
+        Map<String, String> form = signedInForm(exchange);
         if (form == null) {
-            if (user != null) {
-                Http.send(exchange, 413, Json.object(Map.of("error", "form too large")));
-            }
             return;
         }
-        List<String> codes = TwoFactor.confirm(user, form.getOrDefault("code", ""));
+        List<String> codes = TwoFactor.confirm(Bulwark.caller().user(), form.getOrDefault("code", ""));
         Http.send(exchange, 200, Json.object(Map.of("recoveryCodes", codes)));
     }
 
     /** {@code from}, {@code to}, {@code cents}: a transfer, once the caller's session has a fresh second factor. */
     private void transfer(HttpExchange exchange) throws IOException {
-        String user = signedIn(exchange, "POST");
-        Map<String, String> form = user == null ? null : Http.form(exchange);
+        Map<String, String> form = signedInForm(exchange);
         if (form == null) {
-            if (user != null) {
-                Http.send(exchange, 413, Json.object(Map.of("error", "form too large")));
-            }
             return;
         }
         long cents;
@@ -158,6 +150,19 @@ public final class SampleServer {
                 cents);
         Http.send(exchange, 200, Json.object(Map.of("receipt", r.id(), "from", r.from(), "to", r.to(),
                 "cents", r.cents())));
+    }
+
+    /** The form a signed-in caller POSTed, or null after answering 405, 401 or 413. */
+    private static Map<String, String> signedInForm(HttpExchange exchange) throws IOException {
+        if (signedIn(exchange, "POST") == null) {
+            return null;
+        }
+        Map<String, String> form = Http.form(exchange);
+        if (form == null) {
+            exchange.getResponseHeaders().set("Connection", "close");
+            Http.send(exchange, 413, Json.object(Map.of("error", "form too large")));
+        }
+        return form;
     }
 
     /** The caller's user id, or null after answering 405 or 401. */

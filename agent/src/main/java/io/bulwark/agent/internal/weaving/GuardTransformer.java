@@ -4,12 +4,12 @@ import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
 import io.bulwark.internal.Message;
+import io.bulwark.internal.key.Parameter;
 import io.bulwark.runtime.guard.AuditSpec;
 import io.bulwark.runtime.guard.GuardRegistry;
 import io.bulwark.runtime.guard.MethodSpec;
 import io.bulwark.runtime.guard.RateLimitSpec;
 import io.bulwark.runtime.guard.Registration;
-import io.bulwark.internal.key.Parameter;
 import io.bulwark.runtime.log.Log;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,6 +1,7 @@
 package io.bulwark.runtime.ratelimit.redis;
 
 import io.bulwark.Count;
+import io.bulwark.runtime.keys.Utf16;
 import io.bulwark.runtime.ratelimit.Algorithm;
 import io.bulwark.runtime.ratelimit.RateLimitPolicy;
 import java.security.MessageDigest;
@@ -40,19 +41,6 @@ final class RedisKeys {
         return key(policy.name(), kind(policy), renderedKey);
     }
 
-    /**
-     * The string's UTF-16 code units, two bytes each. Not {@code getBytes(UTF_8)}: that turns every unpaired
-     * surrogate into '?', so that distinct keys would share a counter.
-     */
-    private static byte[] utf16(String s) {
-        byte[] bytes = new byte[s.length() * 2];
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            bytes[2 * i] = (byte) (c >> 8);
-            bytes[2 * i + 1] = (byte) c;
-        }
-        return bytes;
-    }
 
     /** Every key a policy may have used for {@code renderedKey}, whatever its kind: what a reset deletes. */
     static List<String> allKinds(String policy, String renderedKey) {
@@ -62,7 +50,7 @@ final class RedisKeys {
     private static String key(String policy, char kind, String renderedKey) {
         MessageDigest sha = SHA256.get();
         sha.update((byte) kind);
-        byte[] digest = sha.digest(utf16(renderedKey));
+        byte[] digest = sha.digest(Utf16.bytes(renderedKey));
         return "bulwark:{" + policy + ":" + BASE64.encodeToString(Arrays.copyOf(digest, 16)) + "}";
     }
 }

@@ -55,7 +55,8 @@ final class CodeCheck implements FactorStore.Change<Verdict> {
             return new FactorStore.Outcome<>(current, Verdict.LOCKED);
         }
         if (current.nextAttemptAt() != null && now.isBefore(current.nextAttemptAt())) {
-            return new FactorStore.Outcome<>(current, Verdict.throttled(Duration.between(now, current.nextAttemptAt())));
+            Duration wait = Duration.between(now, current.nextAttemptAt());
+            return new FactorStore.Outcome<>(current, Verdict.throttled(wait));
         }
         SecretSealer.Opened opened;
         try {

@@ -1,6 +1,7 @@
 package io.bulwark.runtime.twofactor.stepup;
 
 import io.bulwark.runtime.config.RedisSettings;
+import io.bulwark.runtime.keys.Utf16;
 import io.bulwark.runtime.redis.RedisConnections;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -125,11 +126,7 @@ final class RedisStepUp implements Freshness, StepLedger {
             for (String part : session == null ? new String[] {user} : new String[] {user, session}) {
                 int n = part.length();
                 sha.update(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
-                for (int i = 0; i < n; i++) {
-                    char c = part.charAt(i);
-                    sha.update((byte) (c >> 8));
-                    sha.update((byte) c);
-                }
+                sha.update(Utf16.bytes(part));
             }
             byte[] digest = sha.digest();
             return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));

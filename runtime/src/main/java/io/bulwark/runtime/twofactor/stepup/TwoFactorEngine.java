@@ -4,8 +4,8 @@ import io.bulwark.Caller;
 import io.bulwark.GuardUnavailableException;
 import io.bulwark.TwoFactor;
 import io.bulwark.TwoFactorEnrollment;
-import io.bulwark.TwoFactorRequiredException;
 import io.bulwark.TwoFactorRequiredException.Reason;
+import io.bulwark.TwoFactorRequiredException;
 import io.bulwark.internal.TwoFactorOperations;
 import io.bulwark.internal.TwoFactorRules;
 import io.bulwark.runtime.config.Settings;
@@ -65,8 +65,8 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
     public static TwoFactorEngine create(Settings settings, Clock clock) {
         String problem = null;
         if (settings.twoFactor().key() == null && settings.audit().jdbc() != null) {
-            problem = "bulwark.totp.key is not set: with bulwark.jdbc.url every instance reads the same second factors, "
-                    + "so they must share the key they are encrypted under (openssl rand -base64 32)";
+            problem = "bulwark.totp.key is not set: with bulwark.jdbc.url every instance reads the same second "
+                    + "factors, so they must share the key they are encrypted under (openssl rand -base64 32)";
         }
         return new TwoFactorEngine(settings, clock, problem);
     }

@@ -21,8 +21,8 @@ import java.util.Objects;
  * @param recoveryHashes unused recovery codes, as {@link io.bulwark.runtime.twofactor.crypto.RecoveryHasher} hashes
  */
 public record FactorRecord(String user, SealedSecret active, Instant enrolledAt, SealedSecret pending,
-        Instant pendingSince, long lastStep, int failures, Instant nextAttemptAt, Instant lockedAt, String recoveryKeyId,
-        List<String> recoveryHashes) {
+        Instant pendingSince, long lastStep, int failures, Instant nextAttemptAt, Instant lockedAt,
+        String recoveryKeyId, List<String> recoveryHashes) {
 
     public FactorRecord {
         Objects.requireNonNull(user, "user");

@@ -1,5 +1,6 @@
 package io.bulwark.runtime.twofactor.store;
 
+import io.bulwark.runtime.keys.Utf16;
 import io.bulwark.runtime.twofactor.crypto.SealedSecret;
 import java.io.IOException;
 import java.io.InputStream;
@@ -113,13 +114,7 @@ public final class FileFactorStore implements FactorStore {
     /** 64 hex digits of SHA-256 over the user's UTF-16 code units. */
     static String name(String user) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (int i = 0; i < user.length(); i++) {
-                char c = user.charAt(i);
-                sha.update((byte) (c >> 8));
-                sha.update((byte) c);
-            }
-            return HexFormat.of().formatHex(sha.digest());
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Utf16.bytes(user)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
@@ -167,7 +162,8 @@ public final class FileFactorStore implements FactorStore {
         p.store(text, "Bulwark second factor: secrets are encrypted; do not edit");
         Path temporary = dir.resolve(file.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
                 try {
                     Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
                 } catch (UnsupportedOperationException e) {

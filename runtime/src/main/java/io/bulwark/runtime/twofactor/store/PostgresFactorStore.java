@@ -114,8 +114,8 @@ public final class PostgresFactorStore implements FactorStore {
     }
 
     private FactorStoreException unavailable(SQLException e) {
-        return new FactorStoreException("the second factor store in PostgreSQL at " + jdbc.safeUrl() + " cannot answer: "
-                + "[" + e.getSQLState() + "] " + e.getMessage(), e);
+        return new FactorStoreException("the second factor store in PostgreSQL at " + jdbc.safeUrl()
+                + " cannot answer: [" + e.getSQLState() + "] " + e.getMessage(), e);
     }
 
     private void prepare(Connection c) throws SQLException {

@@ -2,36 +2,23 @@ package io.bulwark.runtime.twofactor.stepup;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 
-import io.bulwark.runtime.config.AuditSettings;
-import io.bulwark.runtime.config.JdbcSettings;
 import io.bulwark.runtime.config.RedisSettings;
 import io.bulwark.runtime.config.Settings;
-import io.bulwark.runtime.testing.PostgresServer;
 import io.bulwark.runtime.testing.RedisServer;
 import io.bulwark.runtime.twofactor.TotpSecret;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A service of several instances: second factors in PostgreSQL, session freshness and the replay ledger in a real
  * Redis, shared by every engine made here.
  */
-class RedisTwoFactorTest extends TwoFactorContract {
-
-    @TempDir
-    Path dataDir;
-
-    final String jdbcUrl = PostgresServer.freshSchema("twofactor").jdbcUrl();
+class RedisTwoFactorTest extends PostgresTwoFactorTest {
 
     @Override
     Settings settings(byte[] key, List<byte[]> oldKeys) {
-        return Settings.defaults()
-                .withAudit(AuditSettings.defaults().withDataDir(dataDir).withJdbc(new JdbcSettings(jdbcUrl, null, null, 2)))
-                .withRedis(new RedisSettings(RedisServer.shared(), Duration.ofSeconds(2), 4))
-                .withTwoFactor(twoFactor(key, oldKeys));
+        return super.settings(key, oldKeys).withRedis(new RedisSettings(RedisServer.shared(), Duration.ofSeconds(2), 4));
     }
 
     @Test
