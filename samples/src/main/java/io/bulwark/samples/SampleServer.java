@@ -115,7 +115,14 @@ public final class SampleServer {
             Http.send(exchange, 409, Json.object(Map.of("error", "a second factor is already active")));
             return;
         }
-        TwoFactorEnrollment e = TwoFactor.enroll(user, user);
+        TwoFactorEnrollment e;
+        try {
+            e = TwoFactor.enroll(user, user);
+        } catch (IllegalArgumentException badName) {
+            // The label an app shows is "issuer:account": a user id with ':' or control characters cannot be one.
+            Http.send(exchange, 400, Json.object(Map.of("error", badName.getMessage())));
+            return;
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("otpauthUri", e.otpauthUri());
         body.put("secret", e.secret());

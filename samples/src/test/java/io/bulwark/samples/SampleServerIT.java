@@ -161,6 +161,8 @@ class SampleServerIT {
         assertEquals(401, transfer("frank", "other", recovery.get(0)).statusCode(), "a recovery code works once");
         assertEquals(409, send(HttpRequest.newBuilder(sample.base.resolve("/2fa/enroll")).header("X-User", "frank")
                 .POST(HttpRequest.BodyPublishers.noBody())).statusCode(), "an active factor is not replaced");
+        assertEquals(400, send(HttpRequest.newBuilder(sample.base.resolve("/2fa/enroll")).header("X-User", "evil:label")
+                .POST(HttpRequest.BodyPublishers.noBody())).statusCode(), "a name no app label can hold");
     }
 
     @Test
