@@ -105,14 +105,18 @@ public final class SampleServer {
         Http.send(exchange, 200, "{\"items\":" + items + "]}");
     }
 
-    /** Starts an enrollment for the caller; one who already has a factor must disable it first (under step-up). */
+    /** Starts an enrollment for the caller; one who already has a factor, even a locked one, cannot start another. */
     private void enroll(HttpExchange exchange) throws IOException {
         String user = signedIn(exchange, "POST");
         if (user == null) {
             return;
         }
-        if (TwoFactor.status(user) == TwoFactor.Status.ACTIVE) {
-            Http.send(exchange, 409, Json.object(Map.of("error", "a second factor is already active")));
+        TwoFactor.Status status = TwoFactor.status(user);
+        if (status == TwoFactor.Status.ACTIVE || status == TwoFactor.Status.LOCKED) {
+            // Confirming a new factor replaces the old one: without this, a password and a few wrong codes would be
+            // enough to swap in an attacker's phone. Replacing one belongs behind @Requires2FA (or an operator).
+            Http.send(exchange, 409, Json.object(Map.of("error", "a second factor is already "
+                    + status.name().toLowerCase(java.util.Locale.ROOT))));
             return;
         }
         TwoFactorEnrollment e;
