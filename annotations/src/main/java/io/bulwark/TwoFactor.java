@@ -18,9 +18,10 @@ import java.util.List;
  * (AES-256-GCM under {@code bulwark.totp.key}) in PostgreSQL's {@code user_security_settings} when
  * {@code bulwark.jdbc.url} is set, else in files under {@code bulwark.data-dir}; recovery codes only as keyed hashes.
  *
- * <p>Replacing an active factor is the application's decision to guard: enrolling again does not disable the
- * active factor until the new one is confirmed, but an endpoint that lets a signed-in user do so should itself be
- * {@code @Requires2FA}, or a stolen password would be enough to swap the factor.
+ * <p>Replacing a factor is the application's decision to guard: enrolling again does not disable the active factor
+ * until the new one is confirmed, but confirming does replace it, and clears a lock. An endpoint that lets a signed-in
+ * user enroll while {@link #status} is {@link Status#ACTIVE} or {@link Status#LOCKED} should itself be
+ * {@code @Requires2FA} (or refuse), or a stolen password would be enough to swap in an attacker's phone.
  *
  * <p>Every method throws {@link GuardUnavailableException} when the store cannot be reached (nothing changed) and
  * {@link IllegalStateException} when the Bulwark agent is not running in this JVM.
