@@ -4,6 +4,8 @@ import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.bulwark.Bulwark;
+import io.bulwark.web.WebSettings;
+import io.bulwark.web.httpserver.BulwarkFilter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -21,6 +23,12 @@ public final class SampleServer {
 
     private final AuthService auth = new AuthService();
     private final CatalogService catalog = new CatalogService();
+    /**
+     * {@code X-User} names the caller, as a gateway that authenticated the request would; {@code bulwark.web.*}
+     * system properties (trusted proxies, say) apply on top.
+     */
+    private final BulwarkFilter filter = new BulwarkFilter(WebSettings.fromSystemProperties(
+            Map.of("bulwark.web.user-header", "X-User"), "SampleServer"));
 
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(args.length > 0 ? args[0] : System.getenv().getOrDefault("PORT", "8080"));
@@ -53,8 +61,8 @@ public final class SampleServer {
         return server;
     }
 
-    private static void guarded(HttpContext context) {
-        context.getFilters().add(new BulwarkFilter());
+    private void guarded(HttpContext context) {
+        context.getFilters().add(filter);
     }
 
     private void login(HttpExchange exchange) throws IOException {
