@@ -44,8 +44,9 @@ public final class CallerResolver {
         if (requestId == null) {
             requestId = UUID.randomUUID().toString();
         }
-        String ip = clientIp.resolve(view.peerAddress(),
-                settings.trustedProxies().isEmpty() ? List.of() : view.headers(settings.forwardedHeader().headerName()));
+        List<String> forwarded = settings.trustedProxies().isEmpty() ? List.of()
+                : view.headers(settings.forwardedHeader().headerName());
+        String ip = clientIp.resolve(view.peerAddress(), forwarded);
         return Caller.of(user(view))
                 .roles(roles(view))
                 .org(org(view))

@@ -82,8 +82,8 @@ public final class TrustedProxies {
             String prefixText = cidr.substring(slash + 1);
             prefix = prefixText.matches("[0-9]{1,3}") ? Integer.parseInt(prefixText) : -1;
             if (prefix < 0 || prefix > bits) {
-                throw new IllegalArgumentException("'" + cidr + "' has prefix length '" + prefixText + "': expected 0 to "
-                        + bits + " for an IPv" + (bits == 32 ? "4" : "6") + " address");
+                throw new IllegalArgumentException("'" + cidr + "' has prefix length '" + prefixText
+                        + "': expected 0 to " + bits + " for an IPv" + (bits == 32 ? "4" : "6") + " address");
             }
         }
         Block block = new Block(address, prefix);

@@ -34,6 +34,7 @@ class BootJarIT {
 
     private static final String APPS = "io/bulwark/agent/e2e/apps/";
     private static final String INDEX = "META-INF/bulwark/index/";
+    private static final String LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
     private static final Pattern LISTED = Pattern.compile("listed (\\d+) Bulwark index entries for (jar:nested:\\S+)");
 
     @TempDir
@@ -57,7 +58,7 @@ class BootJarIT {
     private static ForkedJvm.Result launch(Path jar) throws Exception {
         // The launcher finds its archive from its own code source, as under java -jar.
         return new ForkedJvm().option("-Dbulwark.log.level=debug").onlyClasspath(jar)
-                .runMain("org.springframework.boot.loader.launch.JarLauncher").assertExit(0);
+                .runMain(LAUNCHER).assertExit(0);
     }
 
     private static void assertQuotasHeld(ForkedJvm.Result r) {
@@ -81,7 +82,7 @@ class BootJarIT {
     private Path bootJar(boolean asApplication) throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "org.springframework.boot.loader.launch.JarLauncher");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, LAUNCHER);
         manifest.getMainAttributes().putValue("Start-Class", QuotaApp.class.getName());
         manifest.getMainAttributes().putValue("Spring-Boot-Classes", "BOOT-INF/classes/");
         manifest.getMainAttributes().putValue("Spring-Boot-Lib", "BOOT-INF/lib/");
@@ -125,7 +126,8 @@ class BootJarIT {
     /** The test applications' classes under {@code classPrefix}, their index entries under {@code indexPrefix}. */
     private static void addApps(JarOutputStream out, String classPrefix, String indexPrefix) throws IOException {
         Path classes = ForkedJvm.TEST_CLASSES;
-        try (Stream<Path> files = Stream.concat(Files.walk(classes.resolve(APPS)), Files.walk(classes.resolve(INDEX)))) {
+        try (Stream<Path> files = Stream.concat(Files.walk(classes.resolve(APPS)),
+                Files.walk(classes.resolve(INDEX)))) {
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
                 String name = classes.relativize(file).toString().replace('\\', '/');
                 if (name.startsWith(INDEX) && !name.startsWith(INDEX + "io.bulwark.agent.e2e.apps.")) {

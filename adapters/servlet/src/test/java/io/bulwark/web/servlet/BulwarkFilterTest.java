@@ -58,7 +58,8 @@ class BulwarkFilterTest {
     private static Map<String, String> caller(HttpResponse<String> response) {
         assertEquals(200, response.statusCode(), response.body());
         Map<String, String> fields = new HashMap<>();
-        response.body().lines().forEach(l -> fields.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
+        response.body().lines().forEach(l -> fields.put(l.substring(0, l.indexOf('=')),
+                l.substring(l.indexOf('=') + 1)));
         return fields;
     }
 
@@ -188,7 +189,8 @@ class BulwarkFilterTest {
     @Test
     void malformedHeadersNeverCauseA500() throws Exception {
         // Non-ASCII bytes (UTF-8 "jörg"), repeated identity headers, a huge value, a huge forwarding chain.
-        byte[] nonAscii = head("/direct/whoami", "X-User: j\u00c3\u00b6rg", "X-Org: \u00ff\u00fe", "User-Agent: \u0080");
+        byte[] nonAscii = head("/direct/whoami", "X-User: j\u00c3\u00b6rg", "X-Org: \u00ff\u00fe",
+                "User-Agent: \u0080");
         assertEquals(200, raw("127.0.0.1", nonAscii));
         assertEquals(200, raw("127.0.0.1", head("/direct/whoami", "X-User: a", "X-User: b", "X-Request-Id: 1",
                 "X-Request-Id: 2")));

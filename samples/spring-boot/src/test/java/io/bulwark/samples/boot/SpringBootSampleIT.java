@@ -109,7 +109,8 @@ class SpringBootSampleIT {
     }
 
     private static HttpResponse<String> json(String email) throws Exception {
-        return post(sample.base, "/session", "application/json", "{\"email\":\"" + email + "\",\"password\":\"wrong\"}");
+        return post(sample.base, "/session", "application/json",
+                "{\"email\":\"" + email + "\",\"password\":\"wrong\"}");
     }
 
     private static HttpResponse<String> items(String user) throws Exception {
@@ -172,7 +173,8 @@ class SpringBootSampleIT {
                 "X-Forwarded-For", "203.0.113.9", "X-Request-Id", "w-1"), "the sample trusts no proxy");
 
         // The key as a system property: the agent passes it over, Spring's environment reads it.
-        String trusting = readme.startCommand().replaceFirst("^java ", "java -Dbulwark.web.trusted-proxies=127.0.0.1/32 ");
+        String trusting = readme.startCommand().replaceFirst("^java ",
+                "java -Dbulwark.web.trusted-proxies=127.0.0.1/32 ");
         Path proxiedData = Files.createTempDirectory("bulwark-boot-sample-proxied");
         try (BootSample proxied = BootSample.start(trusting, environment(proxiedData))) {
             assertEquals("{\"user\":\"u-9\",\"ip\":\"203.0.113.9\",\"requestId\":\"w-2\"}", whoami(proxied.base,
