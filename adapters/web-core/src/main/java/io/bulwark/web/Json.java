@@ -1,6 +1,9 @@
 package io.bulwark.web;
 
-/** Just enough JSON for a refusal's body: string escaping. */
+/**
+ * Just enough JSON for a refusal's body: string escaping, to ASCII only, so that the body reads the same whatever
+ * charset the response's writer was opened with before the refusal.
+ */
 final class Json {
 
     private Json() {
@@ -14,8 +17,7 @@ final class Json {
                 case '"' -> out.append("\\\"");
                 case '\\' -> out.append("\\\\");
                 default -> {
-                    // Also escapes U+2028/2029, which end a line in JavaScript and so break JSONP-style consumers.
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                    if (c < 0x20 || c > 0x7e) {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);

@@ -2,6 +2,7 @@ package io.bulwark.web;
 
 import io.bulwark.BulwarkException;
 import io.bulwark.RateLimitedException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +24,7 @@ import java.util.Map;
  * message is the exception's, which by the API's contract names no key value, argument or secret.
  *
  * @param status  the HTTP status ({@code 429}, {@code 503}, ...)
- * @param headers the exception's headers, then {@code Content-Type}
+ * @param headers the exception's headers, then {@code Content-Type}, in that order
  * @param body    the JSON body, one line
  */
 public record Refusal(int status, Map<String, String> headers, String body) {
@@ -31,7 +32,7 @@ public record Refusal(int status, Map<String, String> headers, String body) {
     public static final String CONTENT_TYPE = "application/json;charset=utf-8";
 
     public Refusal {
-        headers = Map.copyOf(headers);
+        headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
     }
 
     /** @param requestId the request's id, repeated in the body so that a client can quote it; null to leave out */

@@ -25,6 +25,14 @@ class RefusalTest {
     }
 
     @Test
+    void theBodyIsAsciiWhateverThePolicyIsCalled() {
+        Refusal r = Refusal.of(new RateLimitedException("anmeldung-\u00fcber-\u2028", 5, 0, Duration.ofMinutes(1),
+                Duration.ofSeconds(1), Duration.ofSeconds(1)), null);
+        assertEquals("{\"error\":\"rate_limited\",\"message\":\"rate limit 'anmeldung-\\u00fcber-\\u2028' exceeded "
+                + "(5 per 1m); retry after 1s\",\"retryAfterSeconds\":1}", r.body());
+    }
+
+    @Test
     void aLockoutIsARateLimitToTheClient() {
         Refusal r = Refusal.of(new LockedOutException("login", 5, Duration.ofMinutes(5), Duration.ofMinutes(15),
                 Duration.ofMinutes(15)),

@@ -103,8 +103,9 @@ public class BulwarkFilter implements Filter {
                 // Part of another answer may be on the wire already: nothing sensible can follow it.
                 throw e;
             }
-            response.reset();
-            response.setHeader(requestIdHeader, caller.requestId());
+            // Only the body goes: headers set before the call stay, CORS ones included, or a browser would hide
+            // the 429 and its Retry-After from the page that asked.
+            response.resetBuffer();
             write(Refusal.of(refused, caller.requestId()), response);
         }
     }
@@ -141,9 +142,14 @@ public class BulwarkFilter implements Filter {
     static void write(Refusal refusal, HttpServletResponse response) throws IOException {
         refusal.headers().forEach(response::setHeader);
         response.setStatus(refusal.status());
-        byte[] body = (refusal.body() + "\n").getBytes(StandardCharsets.UTF_8);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        String body = refusal.body() + "\n";
+        response.setContentLength(body.length());
+        try {
+            response.getOutputStream().write(body.getBytes(StandardCharsets.US_ASCII));
+        } catch (IllegalStateException writerInUse) {
+            // The handler had opened the writer before it was refused; the body is ASCII, so its charset is moot.
+            response.getWriter().write(body);
+        }
         response.flushBuffer();
     }
 }

@@ -84,6 +84,8 @@ final class TomcatServer implements AutoCloseable {
             RateLimitedException limited = new RateLimitedException("api", 100, 0, Duration.ofMinutes(1),
                     Duration.ofSeconds(7), Duration.ofSeconds(60));
             if (path.endsWith("/refuse")) {
+                response.setHeader("Access-Control-Allow-Origin", "https://app.example.com");
+                response.getWriter().write("discarded, as the writer's charset cannot be");
                 throw limited;
             }
             if (path.endsWith("/refuse-wrapped")) {
