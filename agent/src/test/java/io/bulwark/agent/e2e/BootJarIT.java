@@ -24,11 +24,14 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Spring Boot's executable jar, launched by Boot's own launcher: classes come from {@code jar:nested:} code sources,
  * the application's from {@code BOOT-INF/classes} (its index moved to the jar's root, as Boot's repackager does) and
- * libraries' from jars nested in {@code BOOT-INF/lib}. Both are listed once and their guarded classes woven.
+ * libraries' from jars nested in {@code BOOT-INF/lib}. Both are listed once and their guarded classes woven, on
+ * every JDK the tests find.
  */
 class BootJarIT {
 
@@ -40,9 +43,15 @@ class BootJarIT {
     @TempDir
     Path dir;
 
-    @Test
-    void guardedClassesOfANestedLibraryAreListedAndWoven() throws Exception {
-        ForkedJvm.Result r = launch(bootJar(false));
+    static Stream<Path> jdks() throws IOException {
+        return Jdks.all().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void guardedClassesOfANestedLibraryAreListedAndWoven(Path javaHome) throws Exception {
+        ForkedJvm.Result r = launch(bootJar(false), javaHome);
+        assertEquals(String.valueOf(Jdks.feature(javaHome)), r.value("java"));
         assertQuotasHeld(r);
         assertTrue(listed(r).contains("jar:nested:" + dir.resolve("app.jar") + "/!BOOT-INF/lib/apps.jar!/"),
                 r.stderr());
@@ -50,14 +59,14 @@ class BootJarIT {
 
     @Test
     void guardedApplicationClassesAreFoundThroughTheIndexAtTheJarsRoot() throws Exception {
-        ForkedJvm.Result r = launch(bootJar(true));
+        ForkedJvm.Result r = launch(bootJar(true), Path.of(System.getProperty("java.home")));
         assertQuotasHeld(r);
         assertTrue(listed(r).contains("jar:nested:" + dir.resolve("app.jar") + "/!BOOT-INF/classes/!/"), r.stderr());
     }
 
-    private static ForkedJvm.Result launch(Path jar) throws Exception {
+    private static ForkedJvm.Result launch(Path jar, Path javaHome) throws Exception {
         // The launcher finds its archive from its own code source, as under java -jar.
-        return new ForkedJvm().option("-Dbulwark.log.level=debug").onlyClasspath(jar)
+        return new ForkedJvm().java(javaHome).option("-Dbulwark.log.level=debug").onlyClasspath(jar)
                 .runMain(LAUNCHER).assertExit(0);
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -180,6 +181,20 @@ class SpringBootSampleIT {
             assertEquals("{\"user\":\"u-9\",\"ip\":\"203.0.113.9\",\"requestId\":\"w-2\"}", whoami(proxied.base,
                     "X-Forwarded-For", "198.51.100.1, 203.0.113.9", "X-User", "u-9", "X-Request-Id", "w-2"),
                     "behind a trusted proxy the client is the first untrusted hop from the right");
+        }
+    }
+
+    @Test
+    void malformedHeadersNeverCauseA500() throws Exception {
+        String head = "GET /whoami HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                + "X-User: j\u00c3\u00b6rg\r\nX-Request-Id: a\r\nX-Request-Id: b\r\n"
+                + "X-Forwarded-For: " + "203.0.113.9, ".repeat(500) + "\r\nUser-Agent: \u0080\u00ff\r\n\r\n";
+        try (Socket socket = new Socket(sample.base.getHost(), sample.base.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+            assertTrue(answer.contains("{\"user\":null,\"ip\":\"127.0.0.1\",\"requestId\":\""), answer);
         }
     }
 
