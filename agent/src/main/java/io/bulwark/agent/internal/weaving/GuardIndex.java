@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  * listed (a custom URL) falls back to the loader's lookup, so nothing is missed for speed.
  *
  * <p>Spring Boot's executable jars (3.2 and later) load from {@code jar:nested:} code sources, where the loader's
- * lookup costs about a millisecond a class (3,500 classes, 3.3 s, for a small web service). Those are listed too:
+ * lookup costs 0.4-1 ms a class (the Spring Boot sample: 3,566 classes, 1.4 s; listed, 0.1 s). Those are listed too:
  * a library nested in {@code BOOT-INF/lib/} through the connection of its own URL (Boot's handler, already in use
  * to load it), and the application's {@code BOOT-INF/classes/} from the outer jar, together with the outer jar's
  * root, where Boot's repackager moves the application's {@code META-INF} and so its index.
