@@ -6,6 +6,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.bulwark.Bulwark;
 import io.bulwark.TwoFactor;
 import io.bulwark.TwoFactorEnrollment;
+import io.bulwark.web.WebSettings;
+import io.bulwark.web.httpserver.BulwarkFilter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Base64;
@@ -31,6 +33,13 @@ public final class SampleServer {
     private final AuthService auth = new AuthService();
     private final CatalogService catalog = new CatalogService();
     private final TransferService transfers = new TransferService();
+    /**
+     * {@code X-User} names the caller and {@code X-Session} its session, as a gateway that authenticated the request
+     * would; a second-factor code comes in {@code X-OTP}; {@code bulwark.web.*} system properties (trusted proxies,
+     * say) apply on top.
+     */
+    private final BulwarkFilter filter = new BulwarkFilter(WebSettings.fromSystemProperties(
+            Map.of("bulwark.web.user-header", "X-User", "bulwark.web.session-header", "X-Session"), "SampleServer"));
 
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(args.length > 0 ? args[0] : System.getenv().getOrDefault("PORT", "8080"));
@@ -66,8 +75,8 @@ public final class SampleServer {
         return server;
     }
 
-    private static void guarded(HttpContext context) {
-        context.getFilters().add(new BulwarkFilter());
+    private void guarded(HttpContext context) {
+        context.getFilters().add(filter);
     }
 
     private void login(HttpExchange exchange) throws IOException {

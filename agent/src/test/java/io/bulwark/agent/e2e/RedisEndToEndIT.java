@@ -48,14 +48,11 @@ class RedisEndToEndIT {
         assertEquals("THREW BadCredentials", attacker.value("login.3"));
 
         ForkedJvm.Result owner = withRedis().run(RedisLoginApp.class, email, "right", "1").assertExit(0);
-        // The lock began when the attacker's JVM failed the third time; this JVM started a moment later (more than a
-        // second on a busy machine), so what is left of the 900 s is a little less.
-        java.util.regex.Matcher locked = java.util.regex.Pattern.compile(
-                "LockedOutException policy=redis-login limit=3 remaining=0 retryAfter=(\\d+) status=429")
-                .matcher(owner.value("login.1"));
-        assertTrue(locked.matches(), owner.toString());
-        int retryAfter = Integer.parseInt(locked.group(1));
-        assertTrue(retryAfter > 840 && retryAfter <= 900, "retry after " + retryAfter);
+        // The lock's 900 s started when the first JVM failed; the second JVM's start-up has eaten some of it (on a
+        // busy machine, more than a second), so this is about the lock, not about how fast a JVM starts.
+        String locked = owner.value("login.1");
+        assertTrue(locked.matches("LockedOutException policy=redis-login limit=3 remaining=0 "
+                + "retryAfter=(8[4-9][0-9]|900) status=429"), locked);
 
         ForkedJvm.Result reset = new ForkedJvm().withoutAgent().option(REDIS).onlyClasspath(ForkedJvm.AGENT_JAR)
                 .runMain("io.bulwark.agent.boot.AgentBoot", "lockout", "reset", "--policy", "redis-login", "--key", email)

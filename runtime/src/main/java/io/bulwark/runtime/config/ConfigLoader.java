@@ -32,6 +32,10 @@ import java.util.regex.Pattern;
  * that would otherwise be silently ignored); an unknown {@code BULWARK_*} environment variable is only
  * warned about, because environments carry variables meant for others. {@code BULWARK_TEST_*} belongs to
  * Bulwark's own test harness and is ignored.
+ *
+ * <p>{@code bulwark.web.*} belongs to the web adapters, which read and check it themselves from the application's
+ * configuration (the agent starts before any web framework): passed over in system properties and the environment,
+ * where the adapters find it, and an error in the agent's file, where they never would.
  */
 public final class ConfigLoader {
 
@@ -68,6 +72,7 @@ public final class ConfigLoader {
             "bulwark.ratelimit.<name>.window", "bulwark.ratelimit.<name>.lockout", "bulwark.ratelimit.<name>.algorithm");
 
     private static final String OVERRIDE_PREFIX = "bulwark_ratelimit_";
+    private static final String WEB_ADAPTER_PREFIX = "bulwark_web_";
     private static final List<String> OVERRIDE_ATTRIBUTES = List.of("limit", "window", "lockout", "algorithm");
     private static final int MAX_LIMIT = 1_000_000_000;
     private static final Pattern PACKAGE_PREFIX =
@@ -116,7 +121,11 @@ public final class ConfigLoader {
         Path file = configFile(agentArgument);
         if (file != null) {
             for (ConfigEntry entry : readFile(file)) {
-                if (known(entry, true)) {
+                if (entry.normalizedKey().startsWith(WEB_ADAPTER_PREFIX)) {
+                    problems.add(entry.key() + " (" + entry.origin() + ") is read by Bulwark's web adapters, not by "
+                            + "the agent: set it in the application's configuration (application.properties, the "
+                            + "filter's init parameters) or as a system property");
+                } else if (known(entry, true)) {
                     entries.put(entry.normalizedKey(), entry);
                 }
             }
@@ -183,6 +192,9 @@ public final class ConfigLoader {
 
     private boolean known(ConfigEntry entry, boolean strict) {
         String normalized = entry.normalizedKey();
+        if (normalized.startsWith(WEB_ADAPTER_PREFIX)) {
+            return false;
+        }
         for (String key : KNOWN_KEYS) {
             if (!key.contains("<") && ConfigEntry.normalize(key).equals(normalized)) {
                 return true;

@@ -138,6 +138,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void webAdapterKeysArePassedOverInPropertiesAndEnvironmentButRefusedInTheAgentsFile() throws IOException {
+        assertEquals(Settings.defaults(), ConfigLoader.load(null, props("bulwark.web.trusted-proxies", "10.0.0.0/8"),
+                Map.of("BULWARK_WEB_USER_HEADER", "X-User")));
+        List<String> problems = problems("config=" + file("bulwark.web.trusted-proxies=10.0.0.0/8\n"),
+                new Properties(), Map.of());
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("bulwark.web.trusted-proxies (file ") && problems.get(0)
+                .endsWith("is read by Bulwark's web adapters, not by the agent: set it in the application's "
+                        + "configuration (application.properties, the filter's init parameters) or as a system "
+                        + "property"), problems.get(0));
+    }
+
+    @Test
     void aRedisUrlSelectsTheSharedStoreWithItsTimeoutsAndCredentials() {
         Settings s = ConfigLoader.load(null, props("bulwark.redis.url", "rediss://app:s%40cret@cache.internal:6380/2",
                 "bulwark.redis.timeout", "100ms", "bulwark.redis.pool-size", "4"), Map.of());

@@ -3,8 +3,11 @@ package io.bulwark.agent.internal.weaving;
 import io.bulwark.runtime.log.Log;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.JarURLConnection;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,12 +35,20 @@ import java.util.stream.Stream;
  * costs 15-35 µs (parent delegation, a file system probe per directory on the class path), which over 5,000 classes
  * is most of a startup budget. Instead, the class's own code source (the jar or directory it comes from, which the
  * JVM hands the transformer) is listed once, and every class from it is a set lookup. A code source that cannot be
- * listed (a nested jar, a custom URL) falls back to the loader's lookup, so nothing is missed for speed.
+ * listed (a custom URL) falls back to the loader's lookup, so nothing is missed for speed.
+ *
+ * <p>Spring Boot's executable jars (3.2 and later) load from {@code jar:nested:} code sources, where the loader's
+ * lookup costs 0.4-1 ms a class (the Spring Boot sample: 3,566 classes, 1.4 s; listed, 0.1 s). Those are listed too:
+ * a library nested in {@code BOOT-INF/lib/} through the connection of its own URL (Boot's handler, already in use
+ * to load it), and the application's {@code BOOT-INF/classes/} from the outer jar, together with the outer jar's
+ * root, where Boot's repackager moves the application's {@code META-INF} and so its index.
  */
 final class GuardIndex {
 
     static final String DIRECTORY = "META-INF/bulwark/index/";
     static final String VERSION_LINE = "# bulwark-index 1";
+    /** Spring Boot 3.2+: {@code jar:nested:/path/app.jar/!BOOT-INF/lib/lib.jar!/}, {@code ...!BOOT-INF/classes/!/}. */
+    private static final String BOOT_NESTED = "jar:nested:";
 
     /** Indexed class names by code source URL; empty when the code source cannot be listed. */
     private static final Map<String, Optional<Set<String>>> BY_LOCATION = new ConcurrentHashMap<>();
@@ -81,8 +92,66 @@ final class GuardIndex {
             if (listed.isPresent()) {
                 return listed.get().contains(className);
             }
+        } else if (location != null && location.toExternalForm().startsWith(BOOT_NESTED)) {
+            String key = location.toExternalForm();
+            Optional<Set<String>> listed = BY_LOCATION.get(key);
+            if (listed == null) {
+                // Not computeIfAbsent: listing runs Boot's code, whose classes load through this transformer and
+                // may list their own code source, a recursive update that ConcurrentHashMap refuses.
+                listed = listNested(location);
+                BY_LOCATION.putIfAbsent(key, listed);
+            }
+            if (listed.isPresent()) {
+                return listed.get().contains(className);
+            }
         }
         return loader.getResource(DIRECTORY + className) != null;
+    }
+
+    private static Optional<Set<String>> listNested(URL location) {
+        String spec = location.toExternalForm();
+        try {
+            int separator = spec.indexOf("/!");
+            if (separator < 0 || !spec.endsWith("!/")) {
+                return Optional.empty();
+            }
+            // Boot writes the outer path percent-encoded, as a URI path.
+            Path outer = Path.of(URI.create("file:" + spec.substring(BOOT_NESTED.length(), separator)));
+            String entry = spec.substring(separator + 2, spec.length() - 2);
+            Set<String> names = new HashSet<>();
+            if (entry.endsWith("/")) {
+                try (JarFile jar = new JarFile(outer.toFile(), false)) {
+                    collect(jar, entry + DIRECTORY, names);
+                    collect(jar, DIRECTORY, names);
+                }
+            } else {
+                // The code source's own URL carries Boot's handler, which opens nested jars.
+                URLConnection connection = location.openConnection();
+                if (!(connection instanceof JarURLConnection nested)) {
+                    return Optional.empty();
+                }
+                // Uncached: closing a cached jar file would close it under the class loader that reads it.
+                nested.setUseCaches(false);
+                try (JarFile jar = nested.getJarFile()) {
+                    collect(jar, DIRECTORY, names);
+                }
+            }
+            Log.debug("listed " + names.size() + " Bulwark index entries for " + spec);
+            return Optional.of(names);
+        } catch (IOException | RuntimeException e) {
+            Log.debug("cannot list " + spec + " for the Bulwark index (" + e + "); looking classes up one by one");
+            return Optional.empty();
+        }
+    }
+
+    private static void collect(JarFile jar, String directory, Set<String> names) {
+        for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements();) {
+            String name = entries.nextElement().getName();
+            if (name.startsWith(directory) && name.length() > directory.length()
+                    && name.indexOf('/', directory.length()) < 0) {
+                names.add(name.substring(directory.length()));
+            }
+        }
     }
 
     /** The classes a directory or jar indexes, or empty when it cannot be listed. */
@@ -101,12 +170,7 @@ final class GuardIndex {
             }
             if (Files.isRegularFile(path)) {
                 try (JarFile jar = new JarFile(path.toFile(), false)) {
-                    for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements();) {
-                        String name = entries.nextElement().getName();
-                        if (name.startsWith(DIRECTORY) && name.length() > DIRECTORY.length()) {
-                            names.add(name.substring(DIRECTORY.length()));
-                        }
-                    }
+                    collect(jar, DIRECTORY, names);
                 }
                 return Optional.of(names);
             }
