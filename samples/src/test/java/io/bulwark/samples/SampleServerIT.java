@@ -3,12 +3,11 @@ package io.bulwark.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bulwark.runtime.testing.EnrollCommand;
 import io.bulwark.runtime.testing.PostgresServer;
 import io.bulwark.runtime.twofactor.TotpGenerator;
 import io.bulwark.runtime.twofactor.TotpParameters;
 import io.bulwark.runtime.twofactor.TotpSecret;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -86,28 +85,8 @@ class SampleServerIT {
 
     /** {@code java -jar bulwark-agent.jar 2fa enroll USER}, answering its prompt as a person with an app would. */
     private static TotpSecret enrollWithTheCommand(String user) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dbulwark.data-dir=" + dataDir, "-jar", System.getProperty("bulwark.agent.jar"), "2fa", "enroll", user)
-                .redirectErrorStream(true);
-        builder.environment().keySet().removeIf(name -> name.startsWith("BULWARK_"));
-        Process process = builder.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        TotpSecret secret = null;
-        for (String line = out.readLine(); line != null && secret == null; line = out.readLine()) {
-            seen.append(line).append('\n');
-            Matcher m = Pattern.compile("^otpauth://totp/.*[?&]secret=([A-Z2-7]+)").matcher(line);
-            if (m.find()) {
-                secret = TotpSecret.fromBase32(m.group(1));
-            }
-        }
-        assertTrue(secret != null, seen.toString());
-        process.getOutputStream().write((TOTP.codeAt(secret, Instant.now()) + "\n").getBytes(StandardCharsets.UTF_8));
-        process.getOutputStream().flush();
-        String rest = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, process.waitFor(), seen + rest);
-        assertTrue(rest.contains("Recovery codes for " + user), rest);
-        return secret;
+        return EnrollCommand.enroll(Path.of(System.getProperty("bulwark.agent.jar")), user,
+                List.of("-Dbulwark.data-dir=" + dataDir));
     }
 
     private static HttpResponse<String> transfer(String user, String session, String otp) throws Exception {

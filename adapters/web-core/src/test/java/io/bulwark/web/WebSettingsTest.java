@@ -37,7 +37,8 @@ class WebSettingsTest {
                 + "bulwark.web.trusted-proxy (application.properties) = '10.0.0.0/8': not a Bulwark web key: expected "
                 + "one of bulwark.web.trusted-proxies, bulwark.web.forwarded-header, bulwark.web.user-header, "
                 + "bulwark.web.roles-header, bulwark.web.roles, bulwark.web.org-header, bulwark.web.org-attribute, "
-                + "bulwark.web.request-id-header, bulwark.web.enabled, bulwark.web.filter-order; "
+                + "bulwark.web.request-id-header, bulwark.web.otp-header, bulwark.web.session-header, "
+                + "bulwark.web.enabled, bulwark.web.filter-order; "
                 + "bulwark.web.user-header (application.properties) = 'X User': expected an HTTP header name such as "
                 + "X-User", e.getMessage());
     }

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bulwark.runtime.testing.EnrollCommand;
+import io.bulwark.runtime.twofactor.TotpGenerator;
+import io.bulwark.runtime.twofactor.TotpParameters;
+import io.bulwark.runtime.twofactor.TotpSecret;
 import java.io.File;
 import java.net.Socket;
 import java.net.URI;
@@ -14,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,6 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class SpringBootSampleIT {
 
+    private static final TotpGenerator TOTP = new TotpGenerator(TotpParameters.DEFAULT);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private static final Duration JOURNAL_WAIT = Duration.ofSeconds(30);
@@ -121,6 +128,35 @@ class SpringBootSampleIT {
             request.header("X-User", user);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code 2fa enroll USER} on the sample's data directory, answering its prompt as a person with an app would. */
+    private static TotpSecret enrollWithTheCommand(String user) throws Exception {
+        return EnrollCommand.enroll(Path.of(System.getProperty("bulwark.agent.jar")), user,
+                List.of("-Dbulwark.data-dir=" + dataDir));
+    }
+
+    private static HttpResponse<String> transfer(String user, String session, String otp) throws Exception {
+        String[] headers = otp == null ? new String[] {"X-User", user, "X-Session", session}
+                : new String[] {"X-User", user, "X-Session", session, "X-OTP", otp};
+        return post(sample.base, "/api/transfer", "application/x-www-form-urlencoded", "from=a1&to=a2&cents=500",
+                headers);
+    }
+
+    @Test
+    void aTransferNeedsASecondFactorFromTheAppFreshInItsSession() throws Exception {
+        TotpSecret secret = enrollWithTheCommand("grace");
+        HttpResponse<String> refused = transfer("grace", "s1", null);
+        assertEquals(401, refused.statusCode(), refused.body());
+        assertEquals("Bearer error=\"insufficient_user_authentication\", error_description=\"a second factor is "
+                + "required\", max_age=300", refused.headers().firstValue("WWW-Authenticate").orElseThrow());
+        assertTrue(refused.body().contains("\"error\":\"two_factor_required\"")
+                && refused.body().contains("\"reason\":\"MISSING\""), refused.body());
+        String code = TOTP.codeAt(secret, Instant.now().plusSeconds(30));
+        HttpResponse<String> done = transfer("grace", "s1", code);
+        assertEquals(200, done.statusCode(), done.body());
+        assertEquals(200, transfer("grace", "s1", null).statusCode(), "fresh in its session for 5 minutes");
+        assertEquals(401, transfer("grace", "s2", code).statusCode(), "the code is spent");
     }
 
     @Test
