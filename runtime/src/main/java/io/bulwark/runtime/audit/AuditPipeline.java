@@ -41,6 +41,8 @@ public final class AuditPipeline implements AutoCloseable {
     private final AtomicInteger pending = new AtomicInteger();
     private final int capacity;
     private volatile Thread thread;
+    private Thread shutdownHook;
+    private boolean closed;
     private volatile boolean sleeping;
     private volatile boolean stopping;
     /** Why audited calls are refused right now, or null. */
@@ -65,14 +67,15 @@ public final class AuditPipeline implements AutoCloseable {
 
     /** Starts the journal thread, once; the journal is opened there, not on the caller's thread. */
     public synchronized void start() {
-        if (thread != null) {
+        if (thread != null || closed) {
             return;
         }
         Thread t = new Thread(this::run, "bulwark-audit-journal");
         t.setDaemon(true);
         thread = t;
         t.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "bulwark-audit-shutdown"));
+        shutdownHook = new Thread(this::close, "bulwark-audit-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /**
@@ -267,9 +270,22 @@ public final class AuditPipeline implements AutoCloseable {
         }
     }
 
-    /** Writes what was captured, stops the threads. Called on JVM shutdown. */
+    /** Writes what was captured, stops the threads. Called on JVM shutdown; once is enough. */
     @Override
     public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or about to: it finds this pipeline closed
+                }
+            }
+        }
         stopping = true;
         Thread t = thread;
         if (t != null && t != Thread.currentThread()) {

@@ -1,7 +1,7 @@
 package io.bulwark.runtime.audit.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.bulwark.runtime.audit.chain.SealedEvent;
+import io.bulwark.runtime.audit.chain.EncodedEvent;
 import io.bulwark.runtime.audit.journal.JournalDamagedException;
 import io.bulwark.runtime.audit.journal.JournalReader;
 import io.bulwark.runtime.audit.journal.JournalWriter;
@@ -74,7 +74,7 @@ public final class Shipper implements AutoCloseable {
     private void run() {
         JournalReader reader = new JournalReader(writerDir);
         long backoff = TimeUnit.MILLISECONDS.toNanos(100);
-        List<SealedEvent> batch = null;
+        List<EncodedEvent> batch = null;
         try {
             shipped = ShipCursor.read(writerDir);
             while (!stopping) {

@@ -149,6 +149,11 @@ class ShipperTest {
         events.add(new AuditEvent(io.bulwark.runtime.audit.capture.UuidV7.next(1), 1_795_348_800_000_001L, null,
                 null, null, List.of("a \"quoted\" role", "back\\slash", ""), "x.y", null, null, null, null,
                 "2001:db8::1", null, null, Status.DENIED, "RateLimitedException: no", 0));
+        // No roles, text beyond ASCII, a failure: every column kind both ways.
+        events.add(new AuditEvent(io.bulwark.runtime.audit.capture.UuidV7.next(2), 1_795_348_800_000_002L, "örg",
+                "Zoë", "zoë@exämple.com", List.of(), "user.rename", "user", "Zoë", "Zoë 🛡", "{\"args\":{\"to\":"
+                + "\"Zoë 🛡\"}}", "10.0.0.1", "Mozilla/5.0 (ü)", "req-ü", Status.FAILURE,
+                "java.lang.IllegalStateException: nön", Long.MAX_VALUE));
         write(events);
         ship(null);
         try (Connection c = connect()) {
@@ -159,7 +164,7 @@ class ShipperTest {
         }
         Report report = verify();
         assertTrue(report.intact(), report.findings().toString());
-        assertEquals(5001, report.events());
+        assertEquals(5002, report.events());
     }
 
     @Test
