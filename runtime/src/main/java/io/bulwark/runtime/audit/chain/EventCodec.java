@@ -41,9 +41,13 @@ public final class EventCodec {
     }
 
     public static byte[] encode(UUID writer, long seq, AuditEvent e) {
-        // A plain growing array rather than DataOutputStream: this runs once per event on the journal thread, and
-        // the stream's synchronized writes and per-string copies were most of its cost.
-        Out out = new Out();
+        Bytes out = new Bytes(512);
+        encode(writer, seq, e, out);
+        return out.toArray();
+    }
+
+    /** Appends the encoding of {@code e} to {@code out}: how the journal writes it, straight into its frame. */
+    public static void encode(UUID writer, long seq, AuditEvent e, Bytes out) {
         out.b(VERSION);
         out.uuid(writer);
         out.l(seq);
@@ -71,75 +75,6 @@ public final class EventCodec {
         out.b(e.status().ordinal());
         out.text(e.errorMessage());
         out.l(e.durationMicros());
-        return out.toArray();
-    }
-
-    /** Big-endian, as {@link DataInputStream} reads it back; texts as UTF-8 with an int length, -1 for null. */
-    private static final class Out {
-        private byte[] buf = new byte[256];
-        private int n;
-
-        private void room(int k) {
-            if (n + k > buf.length) {
-                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, n + k));
-            }
-        }
-
-        void b(int v) {
-            room(1);
-            buf[n++] = (byte) v;
-        }
-
-        void i(int v) {
-            room(4);
-            buf[n++] = (byte) (v >>> 24);
-            buf[n++] = (byte) (v >>> 16);
-            buf[n++] = (byte) (v >>> 8);
-            buf[n++] = (byte) v;
-        }
-
-        void l(long v) {
-            i((int) (v >>> 32));
-            i((int) v);
-        }
-
-        void uuid(UUID id) {
-            l(id.getMostSignificantBits());
-            l(id.getLeastSignificantBits());
-        }
-
-        void bytes(byte[] b) {
-            room(b.length);
-            System.arraycopy(b, 0, buf, n, b.length);
-            n += b.length;
-        }
-
-        void text(String s) {
-            if (s == null) {
-                i(-1);
-                return;
-            }
-            int length = s.length();
-            boolean ascii = true;
-            for (int k = 0; k < length && ascii; k++) {
-                ascii = s.charAt(k) < 0x80;
-            }
-            if (!ascii) {
-                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-                i(utf8.length);
-                bytes(utf8);
-                return;
-            }
-            i(length);
-            room(length);
-            for (int k = 0; k < length; k++) {
-                buf[n++] = (byte) s.charAt(k);
-            }
-        }
-
-        byte[] toArray() {
-            return java.util.Arrays.copyOf(buf, n);
-        }
     }
 
     /** {@code SHA-256(prevHash || encoded)}. */
@@ -149,9 +84,15 @@ public final class EventCodec {
 
     /** As {@link #hash(byte[], byte[])} with a digest the caller keeps (looking one up costs more than hashing). */
     public static byte[] hash(MessageDigest sha, byte[] prevHash, byte[] encoded) {
+        return hash(sha, prevHash, encoded, 0, encoded.length);
+    }
+
+    /** As {@link #hash(MessageDigest, byte[], byte[])}, of the encoding at {@code bytes[offset, offset + length)}. */
+    public static byte[] hash(MessageDigest sha, byte[] prevHash, byte[] bytes, int offset, int length) {
         sha.reset();
         sha.update(prevHash);
-        return sha.digest(encoded);
+        sha.update(bytes, offset, length);
+        return sha.digest();
     }
 
     public static SealedEvent seal(UUID writer, long seq, byte[] prevHash, AuditEvent event) {

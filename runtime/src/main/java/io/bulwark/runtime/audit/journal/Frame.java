@@ -1,6 +1,7 @@
 package io.bulwark.runtime.audit.journal;
 
 import io.bulwark.runtime.audit.AuditEvent;
+import io.bulwark.runtime.audit.chain.Bytes;
 import io.bulwark.runtime.audit.chain.EncodedEvent;
 import io.bulwark.runtime.audit.chain.EventCodec;
 import io.bulwark.runtime.audit.chain.SealedEvent;
@@ -35,6 +36,20 @@ final class Frame {
         crc.update(frame.array(), HEADER, frame.position() - HEADER);
         frame.putInt(0, frame.position() - HEADER).putInt(4, (int) crc.getValue());
         return frame.flip();
+    }
+
+    /**
+     * Completes the frame that starts at {@code frameAt} in {@code frames} and runs to its end: the frame header and
+     * the two hashes were skipped there, and the event's encoding written after them.
+     */
+    static void seal(Bytes frames, int frameAt, byte[] prevHash, byte[] hash) {
+        int payloadAt = frameAt + HEADER;
+        frames.put(payloadAt, prevHash);
+        frames.put(payloadAt + EventCodec.HASH_LENGTH, hash);
+        CRC32C crc = new CRC32C();
+        crc.update(frames.array(), payloadAt, frames.size() - payloadAt);
+        frames.putInt(frameAt, frames.size() - payloadAt);
+        frames.putInt(frameAt + 4, (int) crc.getValue());
     }
 
     /** What reading a frame at a position found. */
