@@ -89,7 +89,9 @@ class AuditEndToEndIT {
     @Test
     void eachCallLeavesOneCompleteRowInPostgresAndNothingRedactedAnywhere() throws Exception {
         PostgresServer.Schema schema = PostgresServer.freshSchema("audit_e2e");
-        try (ForkedJvm.Running app = jvm(schema.jdbcUrl()).start(AuditApp.class.getName(), "scenario")) {
+        // Logging all it can, so that the log is searched for the secrets at its most talkative.
+        try (ForkedJvm.Running app = jvm(schema.jdbcUrl()).option("-Dbulwark.log.level=debug")
+                .start(AuditApp.class.getName(), "scenario")) {
             app.awaitLine("done", WAIT);
             awaitRows(schema.jdbcUrl(), 5);
             String stdout = app.stdout();
@@ -142,6 +144,9 @@ class AuditEndToEndIT {
             }
             app.killHard();
             assertFalse(stdout.contains(AuditApp.PASSWORD));
+            String log = app.stderr();
+            assertTrue(log.contains("[bulwark]"), log);
+            assertFalse(log.contains(AuditApp.PASSWORD) || log.contains("4111111111111111"), log);
         }
     }
 
