@@ -33,7 +33,9 @@ public final class AuditPipeline implements AutoCloseable {
     private volatile Thread thread;
     private Thread shutdownHook;
     private boolean closed;
-    private Redactor redactor;
+    private volatile Redactor redactor;
+    /** When to try loading the hash key again after it could not be (System.nanoTime()). */
+    private volatile long redactorRetryAt = System.nanoTime();
 
     public AuditPipeline(AuditSettings settings) {
         this.settings = settings;
@@ -98,15 +100,23 @@ public final class AuditPipeline implements AutoCloseable {
         return reason != null ? reason : capacity + " audit events are waiting for the local journal (bulwark.audit.queue)";
     }
 
-    /** The key of {@code @Redact(mode = HASH)}, loaded (or made) on first use; null when it cannot be had. */
-    public synchronized Redactor redactor() {
-        if (redactor == null) {
+    /**
+     * The key of {@code @Redact(mode = HASH)}, loaded (or made) on first use; null when it cannot be had (tried again
+     * a minute later). Every capture asks: a volatile read, not a lock every calling thread would queue on.
+     */
+    public Redactor redactor() {
+        Redactor r = redactor;
+        return r != null || System.nanoTime() - redactorRetryAt < 0 ? r : loadRedactor();
+    }
+
+    private synchronized Redactor loadRedactor() {
+        if (redactor == null && System.nanoTime() - redactorRetryAt >= 0) {
             try {
                 redactor = new Redactor(HashKey.load(settings));
             } catch (IOException | RuntimeException e) {
+                redactorRetryAt = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
                 Log.error("the audit hash key cannot be read or made (" + e.getMessage() + "): values redacted with "
-                        + "mode = HASH are masked instead");
-                return null;
+                        + "mode = HASH are masked instead; trying again in a minute");
             }
         }
         return redactor;
