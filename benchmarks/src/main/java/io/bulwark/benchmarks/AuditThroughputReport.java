@@ -21,7 +21,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -53,6 +52,11 @@ public final class AuditThroughputReport {
 
     private static final String JOURNAL_THREAD = "bulwark-audit-journal";
     private static final String SHIPPER_THREAD = "bulwark-audit-shipper";
+    /** The threads that run the shipper's COPYs. */
+    private static final String COPY_THREADS = "bulwark-audit-copy";
+    /** The shipper's batch size and COPYs in flight (Shipper.BATCH, Shipper.PARALLEL), for the raw COPYs shaped alike. */
+    private static final int SHIPPER_BATCH = 10_000;
+    private static final int SHIPPER_PARALLEL = 2;
     /** The application name of the shipper's connections, as {@code pg_stat_activity} shows it. */
     private static final String SHIPPER_APPLICATION = "bulwark-audit";
 
@@ -84,10 +88,19 @@ public final class AuditThroughputReport {
     }
 
     public static void main(String[] args) throws Exception {
-        List<String> argList = List.of(args);
-        boolean quick = argList.contains("--quick");
-        long events = option(args, "--events", quick ? 200_000 : 1_000_000);
-        int threads = (int) option(args, "--threads", 2);
+        boolean quick = List.of(args).contains("--quick");
+        String report = run(quick, option(args, "--events", quick ? 200_000 : 1_000_000),
+                (int) option(args, "--threads", 2), List.of(args).contains("--keep"));
+        System.out.println(report);
+        System.exit(0);
+    }
+
+    /**
+     * Runs the pipeline and the two COPYs, and returns the tables in markdown.
+     *
+     * @param keep leave the benchmark's schemas in the database (to look at the rows), rather than drop them
+     */
+    static String run(boolean quick, long events, int threads, boolean keep) throws Exception {
         long warmup = quick ? 50_000 : 200_000;
         String load = loadAverage();
         List<String> schemas = new ArrayList<>();
@@ -96,27 +109,20 @@ public final class AuditThroughputReport {
             schemas.add(run.schema());
             Path rows = export(run);
             List<CopyRun> copies = new ArrayList<>();
-            copies.add(copy(rows, run.events(), 0, schemas));
-            copies.add(copy(rows, run.events(), 2_000, schemas));
+            copies.add(copy(rows, run.events(), 0, 1, schemas));
+            copies.add(copy(rows, run.events(), SHIPPER_BATCH, 1, schemas));
+            copies.add(copy(rows, run.events(), SHIPPER_BATCH, SHIPPER_PARALLEL, schemas));
             Files.delete(rows);
-            String report = render(run, copies, threads) + "\n" + environment(load, loadAverage());
-            System.out.println(report);
-            Path out = Path.of("benchmarks", "results", "audit-" + LocalDate.now() + (quick ? "-quick" : "") + ".md");
-            if (Files.isDirectory(Path.of("benchmarks"))) {
-                Files.createDirectories(out.getParent());
-                Files.writeString(out, report);
-                System.out.println("written to " + out);
-            }
+            return render(run, copies, threads) + "\n" + environment(load, loadAverage());
         } finally {
             for (String schema : schemas) {
-                if (argList.contains("--keep")) {
+                if (keep) {
                     System.out.println("kept schema " + schema);
                 } else {
                     BenchPostgres.dropSchema(schema);
                 }
             }
         }
-        System.exit(0);
     }
 
     private static long option(String[] args, String name, long fallback) {
@@ -143,7 +149,7 @@ public final class AuditThroughputReport {
             System.out.println("warm-up: " + warmup + " events shipped");
 
             OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            List<String> names = List.of(JOURNAL_THREAD, SHIPPER_THREAD);
+            List<String> names = List.of(JOURNAL_THREAD, SHIPPER_THREAD, COPY_THREADS);
             try (Connection monitor = DriverManager.getConnection(url)) {
                 Map<Long, Double> backendsBefore = CpuTimes.backends(monitor, SHIPPER_APPLICATION);
                 Map<String, Double> threadsBefore = CpuTimes.threads(names);
@@ -181,7 +187,8 @@ public final class AuditThroughputReport {
                 producers.join();
                 Cpu cpu = new Cpu(jvm, producerCpu.sum(),
                         threadsAfter.get(JOURNAL_THREAD) - threadsBefore.get(JOURNAL_THREAD),
-                        threadsAfter.get(SHIPPER_THREAD) - threadsBefore.get(SHIPPER_THREAD), backend, machine);
+                        threadsAfter.get(SHIPPER_THREAD) - threadsBefore.get(SHIPPER_THREAD)
+                                + threadsAfter.get(COPY_THREADS) - threadsBefore.get(COPY_THREADS), backend, machine);
                 checkRows(url, warmup, events);
                 return new PipelineRun(schema, warmup, events, seconds(start, callsDone),
                         seconds(start, journalDurable), seconds(start, lastCommitted), refusals.get(), cpu);
@@ -266,47 +273,91 @@ public final class AuditThroughputReport {
     }
 
     /**
-     * COPYs the exported rows into {@code audit_logs} of a fresh schema made by the same code as the pipeline's:
-     * all in one COPY and one commit ({@code batch = 0}), or {@code batch} rows per COPY and commit, as a shipper
-     * would.
+     * COPYs the exported rows into {@code audit_logs} of a fresh schema made by the same code as the pipeline's: all
+     * in one COPY and one commit ({@code batch = 0}), or {@code batch} rows per COPY and commit, as a shipper would,
+     * on {@code connections} connections side by side (each commits on its own: a raw COPY keeps no order).
      */
-    private static CopyRun copy(Path rows, long expected, int batch, List<String> schemas) throws Exception {
+    private static CopyRun copy(Path rows, long expected, int batch, int connections, List<String> schemas)
+            throws Exception {
         String schema = BenchPostgres.freshSchema(batch == 0 ? "copy" : "copy_batched");
         schemas.add(schema);
-        try (Connection c = DriverManager.getConnection(BenchPostgres.urlFor(schema))) {
+        String url = BenchPostgres.urlFor(schema);
+        try (Connection c = DriverManager.getConnection(url)) {
             c.setAutoCommit(false);
             AuditTables.prepare(c);
-            CopyManager copy = copyManager(c);
-            String sql = "COPY audit_logs FROM STDIN";
-            List<byte[]> chunks = batch == 0 ? List.of() : chunks(rows, batch);
+        }
+        List<byte[]> chunks = batch == 0 ? List.of() : chunks(rows, batch);
+        List<Connection> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < connections; i++) {
+                Connection c = DriverManager.getConnection(url);
+                c.setAutoCommit(false);
+                open.add(c);
+            }
             OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            long backendPid = backendPid(c);
-            double backendBefore = CpuTimes.process(backendPid);
+            double[] backendBefore = new double[connections];
+            for (int i = 0; i < connections; i++) {
+                backendBefore[i] = CpuTimes.process(backendPid(open.get(i)));
+            }
             double machineBefore = CpuTimes.machineBusy();
             long jvmBefore = os.getProcessCpuTime();
-            double threadBefore = CpuTimes.currentThread();
-            long copied = 0;
+            AtomicLong copied = new AtomicLong();
+            DoubleAdder clientCpu = new DoubleAdder();
+            List<Thread> copiers = new ArrayList<>();
+            List<Exception> failures = new ArrayList<>();
             long start = System.nanoTime();
-            if (batch == 0) {
-                try (InputStream in = new BufferedInputStream(Files.newInputStream(rows), 1 << 20)) {
-                    copied = copy.copyIn(sql, in, 1 << 16);
-                    c.commit();
-                }
-            } else {
-                for (byte[] chunk : chunks) {
-                    copied += copy.copyIn(sql, new ByteArrayInputStream(chunk), 1 << 16);
-                    c.commit();
-                }
+            for (int i = 0; i < connections; i++) {
+                int slot = i;
+                Thread copier = new Thread(() -> {
+                    double before = CpuTimes.currentThread();
+                    try {
+                        Connection c = open.get(slot);
+                        CopyManager copy = copyManager(c);
+                        if (batch == 0) {
+                            try (InputStream in = new BufferedInputStream(Files.newInputStream(rows), 1 << 20)) {
+                                copied.addAndGet(copy.copyIn("COPY audit_logs FROM STDIN", in, 1 << 16));
+                            }
+                            c.commit();
+                        }
+                        for (int k = slot; k < chunks.size(); k += connections) {
+                            copied.addAndGet(copy.copyIn("COPY audit_logs FROM STDIN",
+                                    new ByteArrayInputStream(chunks.get(k)), 1 << 16));
+                            c.commit();
+                        }
+                    } catch (Exception e) {
+                        synchronized (failures) {
+                            failures.add(e);
+                        }
+                    }
+                    clientCpu.add(CpuTimes.currentThread() - before);
+                }, "bench-copy-" + i);
+                copier.start();
+                copiers.add(copier);
+            }
+            for (Thread copier : copiers) {
+                copier.join();
             }
             double seconds = seconds(start, System.nanoTime());
-            Cpu cpu = new Cpu((os.getProcessCpuTime() - jvmBefore) / 1e9, CpuTimes.currentThread() - threadBefore,
-                    0, 0, CpuTimes.process(backendPid) - backendBefore, CpuTimes.machineBusy() - machineBefore);
-            if (copied != expected) {
-                throw new IllegalStateException("COPY wrote " + copied + " rows, expected " + expected);
+            double backend = 0;
+            for (int i = 0; i < connections; i++) {
+                backend += CpuTimes.process(backendPid(open.get(i))) - backendBefore[i];
             }
-            return new CopyRun(batch == 0 ? "raw COPY, one statement, one commit"
-                    : String.format(Locale.ROOT, "raw COPY, %,d rows per statement and commit", batch), copied,
-                    seconds, cpu);
+            Cpu cpu = new Cpu((os.getProcessCpuTime() - jvmBefore) / 1e9, 0, 0, clientCpu.sum(), backend,
+                    CpuTimes.machineBusy() - machineBefore);
+            if (!failures.isEmpty()) {
+                throw failures.get(0);
+            }
+            if (copied.get() != expected) {
+                throw new IllegalStateException("COPY wrote " + copied.get() + " rows, expected " + expected);
+            }
+            String how = batch == 0 ? "raw COPY, one statement, one commit"
+                    : String.format(Locale.ROOT, "raw COPY, %,d rows per statement and commit, %s", batch,
+                    connections == 1 ? "one connection" : connections + " connections side by side");
+            return new CopyRun(how, copied.get(), seconds, cpu);
+        } finally {
+            for (Connection c : open) {
+                c.close();
+            }
         }
     }
 
@@ -362,8 +413,8 @@ public final class AuditThroughputReport {
                 + "committed in PostgreSQL %.2f.%n%n", run.callsDone(), run.refusals(), run.journalDurable(),
                 run.lastCommitted()));
         out.append("Where the CPU went, in µs a row (the machine has 2 cores: 2 × 1,000,000 µs a second):\n\n");
-        out.append("| run | benchmark JVM | of it: callers | journal thread | shipper or COPY thread "
-                + "| PostgreSQL backend | whole machine |\n");
+        out.append("| run | benchmark JVM | of it: callers | journal thread | shipper or COPY threads "
+                + "| PostgreSQL backends | whole machine |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|\n");
         out.append(cpuRow("Bulwark pipeline", run.cpu(), run.events(), false));
         for (CopyRun copy : copies) {
@@ -377,7 +428,7 @@ public final class AuditThroughputReport {
         return String.format(Locale.ROOT, "| %s | %.1f | %s | %s | %.1f | %.1f | %.1f |%n", label, cpu.jvm() * perRow,
                 copy ? "" : String.format(Locale.ROOT, "%.1f", cpu.producers() * perRow),
                 copy ? "" : String.format(Locale.ROOT, "%.1f", cpu.journal() * perRow),
-                (copy ? cpu.producers() : cpu.shipper()) * perRow, cpu.backend() * perRow, cpu.machine() * perRow);
+                cpu.shipper() * perRow, cpu.backend() * perRow, cpu.machine() * perRow);
     }
 
     private static String environment(String loadBefore, String loadAfter) throws Exception {

@@ -23,6 +23,13 @@ final class CopyInserter {
 
     /** Inserts {@code batch} and records its last event as its writer's newest (not committed). */
     void insert(Connection c, List<EncodedEvent> batch) throws SQLException {
+        copy(c, batch);
+        EncodedEvent last = batch.get(batch.size() - 1);
+        RowInserter.head(c, last.writer(), last.seq(), last.hash());
+    }
+
+    /** Inserts {@code batch} (not committed), touching no other row: what may run beside another batch's COPY. */
+    void copy(Connection c, List<EncodedEvent> batch) throws SQLException {
         CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY);
         try {
             rows.clear();
@@ -47,7 +54,5 @@ final class CopyInserter {
                 }
             }
         }
-        EncodedEvent last = batch.get(batch.size() - 1);
-        RowInserter.head(c, last.writer(), last.seq(), last.hash());
     }
 }

@@ -204,6 +204,39 @@ class ShipperTest {
     }
 
     @Test
+    void aRowRefusedInABatchBetweenOthersInFlightIsSetAsideAndTheChainStaysWhole() throws Exception {
+        // Three batches, COPYed side by side; the middle one holds a row PostgreSQL refuses.
+        int count = 2 * Shipper.BATCH + Shipper.BATCH / 2;
+        List<AuditEvent> events = new ArrayList<>(events(count));
+        AuditEvent e = events.get(Shipper.BATCH + 77);
+        events.set(Shipper.BATCH + 77, new AuditEvent(e.id(), -9_000_000_000_000_000_000L, e.orgId(), e.userId(),
+                e.userEmail(), e.roles(), e.action(), e.resourceType(), e.resourceId(), e.resourceName(), e.changes(),
+                e.ipAddress(), e.userAgent(), e.requestId(), e.status(), e.errorMessage(), e.durationMicros()));
+        write(events);
+        ship(null);
+        assertEquals(List.of(String.valueOf(count - 1)), strings("SELECT count(*) FROM audit_logs"));
+        assertEquals(List.of(String.valueOf(Shipper.BATCH + 78)), strings("SELECT seq FROM audit_rejects"));
+        assertEquals(List.of(String.valueOf(count)), strings("SELECT last_seq FROM audit_writers"));
+        Report report = verify();
+        assertTrue(report.intact(), report.findings().toString());
+    }
+
+    @Test
+    void replayingSeveralBatchesStoresEachEventOnce() throws Exception {
+        int count = 2 * Shipper.BATCH + 300;
+        write(events(count));
+        ship(null);
+        shipper.close();
+        // As after a crash with the cursor behind: what was shipped since comes again, batch after batch.
+        ShipCursor.write(journal.directory(), 1_000);
+        shipper = null;
+        write(events(5));
+        ship(null);
+        assertEquals(List.of(String.valueOf(count + 5)), strings("SELECT count(*) FROM audit_logs"));
+        assertTrue(verify().intact());
+    }
+
+    @Test
     void anEventOfAMonthWithoutAPartitionGetsOne() throws Exception {
         write(List.of(Events.login("late", Instant.parse("2031-05-17T08:00:00Z").getEpochSecond() * 1_000_000L)));
         ship(null);
