@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -32,9 +33,13 @@ public final class AuditReport {
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
+        awaitQuiet();
         String loadBefore = AuditThroughputReport.loadAverage();
         String calls = AuditCallerCost.render(quick) + "\n" + callCost(quick);
         String loadBetween = AuditThroughputReport.loadAverage();
+        // The callers' runs raise the load average themselves: let it settle, so the next one starts on a quiet
+        // machine and its recorded load says whether anything else was running.
+        awaitQuiet();
         String throughput = AuditThroughputReport.run(quick, quick ? 200_000 : 1_000_000, 2, false);
         String report = "## Caller cost\n\n" + calls + "\nLoad average (1, 5, 15 min) before: " + loadBefore
                 + "; after: " + loadBetween + ".\n\n## Events a second into PostgreSQL\n\n" + throughput;
@@ -46,6 +51,19 @@ public final class AuditReport {
             System.out.println("written to " + out);
         }
         System.exit(0);
+    }
+
+    /** Waits (at most 5 minutes) for the 1-minute load average to fall below 1: the machine has 2 cores. */
+    private static void awaitQuiet() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            String load = AuditThroughputReport.loadAverage();
+            if (load.equals("unknown") || Double.parseDouble(load.substring(0, load.indexOf(','))) < 1.0) {
+                return;
+            }
+            System.out.println("waiting for a quiet machine: load average " + load);
+            Thread.sleep(10_000);
+        }
     }
 
     private record Row(String label, Statistics stats) {

@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that what PostgreSQL holds of a writer's chain is always a prefix of it, as with one connection.
  *
  * <p>Why side by side: one COPY keeps one PostgreSQL backend busy, a core at most, and it idles while its batch is
- * read, its commit is flushed and the next one starts. Two COPYs took 35-40% more rows a second than one on this
- * project's 2-core machine (benchmarks/README.md); more did not help there, and each holds a connection of Bulwark's
- * small pool.
+ * read, its commit is flushed and the next one starts. Two COPYs took 35-65% more rows a second than one on this
+ * project's 2-core machine, three or four fewer than two (benchmarks/README.md); and each holds a connection of
+ * Bulwark's small pool.
  *
  * <p>Only the plain case runs side by side: a COPY touches nothing but its own new rows, and its batch's head in
  * {@code audit_writers} is written when its turn to commit comes, so a waiting COPY holds no lock another needs.
