@@ -18,8 +18,11 @@ import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
 import io.bulwark.runtime.ratelimit.MicroClock;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * One audited method as the agent registers it, {@code login(String email, @Redact(MASK) String password)} with
@@ -31,12 +34,14 @@ final class AuditFixture implements AutoCloseable {
     static final String PASSWORD = "correct horse battery staple";
 
     final AuditPipeline pipeline;
+    private final Path dataDir;
     final GuardRegistry registry;
     final Registration login;
 
     /** @param jdbc PostgreSQL to ship to, or null for the journal alone (the embedded default) */
     AuditFixture(JdbcSettings jdbc) throws IOException {
-        AuditSettings settings = AuditSettings.defaults().withDataDir(Files.createTempDirectory("bulwark-bench-audit"));
+        dataDir = Files.createTempDirectory("bulwark-bench-audit");
+        AuditSettings settings = AuditSettings.defaults().withDataDir(dataDir);
         pipeline = new AuditPipeline(jdbc == null ? settings : settings.withJdbc(jdbc));
         registry = new GuardRegistry(Settings.defaults(), new InMemoryRateLimiter(MicroClock.monotonic(), 1_000, false),
                 pipeline, Clock.systemUTC());
@@ -60,9 +65,15 @@ final class AuditFixture implements AutoCloseable {
         return token;
     }
 
+    /** Stops the pipeline and deletes its journal: a run of the benchmarks writes gigabytes of it. */
     @Override
-    public void close() {
+    public void close() throws IOException {
         pipeline.close();
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
     }
 
     /** String parameters only: the type model is never asked about properties. */
