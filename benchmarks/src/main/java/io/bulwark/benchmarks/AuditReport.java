@@ -94,7 +94,8 @@ public final class AuditReport {
     }
 
     private static String cost(Statistics audited, Statistics bare, double percentile) {
-        return String.format(Locale.ROOT, "%+,.0f ns", audited.getPercentile(percentile) - bare.getPercentile(percentile));
+        double cost = audited.getPercentile(percentile) - bare.getPercentile(percentile);
+        return String.format(Locale.ROOT, "%+,.0f ns", cost);
     }
 
     private static Collection<RunResult> run(String benchmark, String store, boolean quick) throws Exception {

@@ -54,7 +54,7 @@ public final class AuditThroughputReport {
     private static final String SHIPPER_THREAD = "bulwark-audit-shipper";
     /** The threads that run the shipper's COPYs. */
     private static final String COPY_THREADS = "bulwark-audit-copy";
-    /** The shipper's batch size and COPYs in flight (Shipper.BATCH, Shipper.PARALLEL), for the raw COPYs shaped alike. */
+    /** The shipper's batch and COPYs in flight (Shipper.BATCH, Shipper.PARALLEL), for raw COPYs shaped alike. */
     private static final int SHIPPER_BATCH = 10_000;
     private static final int SHIPPER_PARALLEL = 2;
     /** The application name of the shipper's connections, as {@code pg_stat_activity} shows it. */

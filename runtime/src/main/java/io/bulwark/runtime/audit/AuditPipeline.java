@@ -97,7 +97,8 @@ public final class AuditPipeline implements AutoCloseable {
 
     public String unavailableReason() {
         String reason = journalThread.unavailable();
-        return reason != null ? reason : capacity + " audit events are waiting for the local journal (bulwark.audit.queue)";
+        return reason != null ? reason
+                : capacity + " audit events are waiting for the local journal (bulwark.audit.queue)";
     }
 
     /**

@@ -225,7 +225,7 @@ final class JournalThread implements Runnable {
         }
     }
 
-    /** Reports a failed write (loudly, once a minute) and waits a second; true when it is time to give up (stopping). */
+    /** Reports a failed write (loudly, once a minute) and waits a second; true when it is time to give up. */
     private boolean failed(JournalWriter writer, IOException e) {
         long now = System.nanoTime();
         if (failingSince == 0 || now - lastReport >= REPORT_NANOS) {

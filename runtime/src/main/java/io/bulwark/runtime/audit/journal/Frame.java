@@ -139,7 +139,8 @@ final class Frame {
                     ? new Torn("a frame length of " + length) : new Damaged("a frame length of " + length);
         }
         if (!window.holds(position + HEADER, length, limit)) {
-            return new Torn("a frame of " + length + " bytes with " + (limit - position - HEADER) + " left in the file");
+            return new Torn("a frame of " + length + " bytes with " + (limit - position - HEADER)
+                    + " left in the file");
         }
         if (window.crc32c(position + HEADER, length) != crc) {
             return position + HEADER + length == limit ? new Torn("a checksum mismatch in the last frame")

@@ -8,8 +8,9 @@ import java.util.Arrays;
 
 /**
  * Turns journal encodings into rows of PostgreSQL's binary COPY format, field by field, without decoding them: the
- * encoding already writes each text as a 32-bit length (-1 for null) and UTF-8, which is exactly how binary COPY sends a
- * {@code text}, so most of a row is copied as it lies. The columns are listed in the encoding's order ({@link #COLUMNS}).
+ * encoding already writes each text as a 32-bit length (-1 for null) and UTF-8, which is exactly how binary COPY
+ * sends a {@code text}, so most of a row is copied as it lies. The columns are listed in the encoding's order
+ * ({@link #COLUMNS}).
  * Only the timestamp (from 1970 to PostgreSQL's 2000 epoch), the address ({@code inet}'s header), the roles
  * ({@code text[]}'s header), the captured JSON ({@code jsonb}'s version byte) and the status are rewritten.
  *
