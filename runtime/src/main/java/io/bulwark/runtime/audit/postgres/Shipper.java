@@ -57,7 +57,7 @@ public final class Shipper implements AutoCloseable {
     }
 
     public synchronized void start() {
-        if (thread != null) {
+        if (thread != null || stopping) {
             return;
         }
         Thread t = new Thread(this::run, "bulwark-audit-shipper");
@@ -126,7 +126,8 @@ public final class Shipper implements AutoCloseable {
         } catch (IOException e) {
             Log.error("audit shipping to PostgreSQL stopped: the journal cannot be read (" + e.getMessage() + ")");
         } finally {
-            copies.abandon();
+            // This thread alone touches the COPYs: it rolls back what is in flight and stops their threads.
+            copies.close();
             try {
                 reader.close();
             } catch (IOException ignored) {
@@ -204,7 +205,9 @@ public final class Shipper implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        copies.close();
+        if (t == null) {
+            copies.close();
+        }
         pool.close();
     }
 }
