@@ -40,7 +40,8 @@ public final class AuditPipeline implements AutoCloseable {
     public AuditPipeline(AuditSettings settings) {
         this.settings = settings;
         this.capacity = settings.queueCapacity();
-        this.journalThread = new JournalThread(settings, auditDir(), queue, pending, capacity);
+        // The HASH key is read (or made) on the journal thread as it starts, so the first capture need not touch a file.
+        this.journalThread = new JournalThread(settings, auditDir(), queue, pending, capacity, this::redactor);
     }
 
     /** Where the journal lives: {@code <data-dir>/audit}. */

@@ -45,6 +45,8 @@ final class JournalThread implements Runnable {
     /** Events reserved, queued or written but not yet durable: decremented here once they are. */
     private final AtomicInteger pending;
     private final int capacity;
+    /** Done first on this thread: what a caller should not have to wait for (the HASH key's file). */
+    private final Runnable prepare;
     private volatile Thread runner;
     /** Parked with nothing to make durable: the next event must wake it. */
     private volatile boolean idle;
@@ -55,8 +57,10 @@ final class JournalThread implements Runnable {
     private long failingSince;
     private long lastReport;
 
-    JournalThread(AuditSettings settings, Path auditDir, Queue<Draft> queue, AtomicInteger pending, int capacity) {
+    JournalThread(AuditSettings settings, Path auditDir, Queue<Draft> queue, AtomicInteger pending, int capacity,
+            Runnable prepare) {
         this.settings = settings;
+        this.prepare = prepare;
         this.auditDir = auditDir;
         this.queue = queue;
         this.pending = pending;
@@ -95,6 +99,7 @@ final class JournalThread implements Runnable {
     @Override
     public void run() {
         runner = Thread.currentThread();
+        prepare.run();
         JournalWriter writer = openJournal();
         if (writer == null) {
             return;
