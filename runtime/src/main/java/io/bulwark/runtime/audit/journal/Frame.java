@@ -22,22 +22,6 @@ final class Frame {
     private Frame() {
     }
 
-    /** The frame of {@code sealed}, ready to write. */
-    static ByteBuffer encode(SealedEvent sealed) {
-        return encode(sealed, EventCodec.encode(sealed.writer(), sealed.seq(), sealed.event()));
-    }
-
-    /** The frame of {@code sealed}, whose encoding the caller already has. */
-    static ByteBuffer encode(SealedEvent sealed, byte[] event) {
-        ByteBuffer frame = ByteBuffer.allocate(HEADER + 2 * EventCodec.HASH_LENGTH + event.length);
-        frame.position(HEADER);
-        frame.put(sealed.prevHash()).put(sealed.hash()).put(event);
-        CRC32C crc = new CRC32C();
-        crc.update(frame.array(), HEADER, frame.position() - HEADER);
-        frame.putInt(0, frame.position() - HEADER).putInt(4, (int) crc.getValue());
-        return frame.flip();
-    }
-
     /**
      * Completes the frame that starts at {@code frameAt} in {@code frames} and runs to its end: the frame header and
      * the two hashes were skipped there, and the event's encoding written after them.
