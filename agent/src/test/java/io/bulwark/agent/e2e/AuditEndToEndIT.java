@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code @Audited} in a JVM started with the agent: into the journal, on to a real PostgreSQL, through a kill -9. */
 class AuditEndToEndIT {
@@ -86,10 +88,18 @@ class AuditEndToEndIT {
         }
     }
 
-    @Test
-    void eachCallLeavesOneCompleteRowInPostgresAndNothingRedactedAnywhere() throws Exception {
+    static Stream<Path> jdks() throws IOException {
+        return Jdks.all().stream();
+    }
+
+    /** On every JDK from 17 on (DESIGN §4): the agent's shaded driver, pool and COPY included. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void eachCallLeavesOneCompleteRowInPostgresAndNothingRedactedAnywhere(Path javaHome) throws Exception {
         PostgresServer.Schema schema = PostgresServer.freshSchema("audit_e2e");
-        try (ForkedJvm.Running app = jvm(schema.jdbcUrl()).start(AuditApp.class.getName(), "scenario")) {
+        // Logging all it can, so that the log is searched for the secrets at its most talkative.
+        try (ForkedJvm.Running app = jvm(schema.jdbcUrl()).java(javaHome).option("-Dbulwark.log.level=debug")
+                .start(AuditApp.class.getName(), "scenario")) {
             app.awaitLine("done", WAIT);
             awaitRows(schema.jdbcUrl(), 5);
             String stdout = app.stdout();
@@ -142,6 +152,9 @@ class AuditEndToEndIT {
             }
             app.killHard();
             assertFalse(stdout.contains(AuditApp.PASSWORD));
+            String log = app.stderr();
+            assertTrue(log.contains("[bulwark]"), log);
+            assertFalse(log.contains(AuditApp.PASSWORD) || log.contains("4111111111111111"), log);
         }
     }
 

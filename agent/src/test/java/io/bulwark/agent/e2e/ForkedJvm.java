@@ -126,6 +126,11 @@ final class ForkedJvm {
             return Files.readString(out, StandardCharsets.UTF_8);
         }
 
+        /** What it has printed to standard error so far: Bulwark's log. */
+        String stderr() throws IOException {
+            return Files.readString(err, StandardCharsets.UTF_8);
+        }
+
         /** Waits until it has printed a line starting with {@code prefix}; fails with its output if it never does. */
         String awaitLine(String prefix, Duration timeout) throws IOException, InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();

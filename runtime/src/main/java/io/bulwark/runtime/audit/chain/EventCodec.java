@@ -20,7 +20,15 @@ import java.util.UUID;
 public final class EventCodec {
 
     public static final int HASH_LENGTH = 32;
-    private static final byte VERSION = 1;
+    /** The first byte of every encoding. */
+    public static final byte VERSION = 1;
+    /** Where the fixed fields start in an encoding: its version byte, then these, then the variable fields. */
+    public static final int WRITER_AT = 1;
+    public static final int SEQ_AT = 17;
+    public static final int ID_AT = 25;
+    public static final int OCCURRED_AT = 41;
+    /** The bytes of the fixed fields, the version byte included. */
+    public static final int FIXED_LENGTH = 49;
     /** Longer than any event Bulwark captures; a length past it is damage, not data. */
     static final int MAX_ENCODED = 4 << 20;
 
@@ -33,9 +41,13 @@ public final class EventCodec {
     }
 
     public static byte[] encode(UUID writer, long seq, AuditEvent e) {
-        // A plain growing array rather than DataOutputStream: this runs once per event on the journal thread, and
-        // the stream's synchronized writes and per-string copies were most of its cost.
-        Out out = new Out();
+        Bytes out = new Bytes(512);
+        encode(writer, seq, e, out);
+        return out.toArray();
+    }
+
+    /** Appends the encoding of {@code e} to {@code out}: how the journal writes it, straight into its frame. */
+    public static void encode(UUID writer, long seq, AuditEvent e, Bytes out) {
         out.b(VERSION);
         out.uuid(writer);
         out.l(seq);
@@ -63,75 +75,6 @@ public final class EventCodec {
         out.b(e.status().ordinal());
         out.text(e.errorMessage());
         out.l(e.durationMicros());
-        return out.toArray();
-    }
-
-    /** Big-endian, as {@link DataInputStream} reads it back; texts as UTF-8 with an int length, -1 for null. */
-    private static final class Out {
-        private byte[] buf = new byte[256];
-        private int n;
-
-        private void room(int k) {
-            if (n + k > buf.length) {
-                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, n + k));
-            }
-        }
-
-        void b(int v) {
-            room(1);
-            buf[n++] = (byte) v;
-        }
-
-        void i(int v) {
-            room(4);
-            buf[n++] = (byte) (v >>> 24);
-            buf[n++] = (byte) (v >>> 16);
-            buf[n++] = (byte) (v >>> 8);
-            buf[n++] = (byte) v;
-        }
-
-        void l(long v) {
-            i((int) (v >>> 32));
-            i((int) v);
-        }
-
-        void uuid(UUID id) {
-            l(id.getMostSignificantBits());
-            l(id.getLeastSignificantBits());
-        }
-
-        void bytes(byte[] b) {
-            room(b.length);
-            System.arraycopy(b, 0, buf, n, b.length);
-            n += b.length;
-        }
-
-        void text(String s) {
-            if (s == null) {
-                i(-1);
-                return;
-            }
-            int length = s.length();
-            boolean ascii = true;
-            for (int k = 0; k < length && ascii; k++) {
-                ascii = s.charAt(k) < 0x80;
-            }
-            if (!ascii) {
-                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-                i(utf8.length);
-                bytes(utf8);
-                return;
-            }
-            i(length);
-            room(length);
-            for (int k = 0; k < length; k++) {
-                buf[n++] = (byte) s.charAt(k);
-            }
-        }
-
-        byte[] toArray() {
-            return java.util.Arrays.copyOf(buf, n);
-        }
     }
 
     /** {@code SHA-256(prevHash || encoded)}. */
@@ -141,9 +84,15 @@ public final class EventCodec {
 
     /** As {@link #hash(byte[], byte[])} with a digest the caller keeps (looking one up costs more than hashing). */
     public static byte[] hash(MessageDigest sha, byte[] prevHash, byte[] encoded) {
+        return hash(sha, prevHash, encoded, 0, encoded.length);
+    }
+
+    /** As {@link #hash(MessageDigest, byte[], byte[])}, of the encoding at {@code bytes[offset, offset + length)}. */
+    public static byte[] hash(MessageDigest sha, byte[] prevHash, byte[] bytes, int offset, int length) {
         sha.reset();
         sha.update(prevHash);
-        return sha.digest(encoded);
+        sha.update(bytes, offset, length);
+        return sha.digest();
     }
 
     public static SealedEvent seal(UUID writer, long seq, byte[] prevHash, AuditEvent event) {
@@ -158,7 +107,12 @@ public final class EventCodec {
 
     /** The event, writer and sequence number {@code encoded} holds; hashes are the caller's. */
     public static Decoded decode(byte[] encoded) {
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(encoded))) {
+        return decode(encoded, 0, encoded.length);
+    }
+
+    /** As {@link #decode(byte[])}, of the encoding at {@code bytes[offset, offset + length)}. */
+    public static Decoded decode(byte[] bytes, int offset, int length) {
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes, offset, length))) {
             if (in.readByte() != VERSION) {
                 throw new IllegalArgumentException("unknown event encoding version");
             }
@@ -211,6 +165,70 @@ public final class EventCodec {
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated event encoding", e);
         }
+    }
+
+    /**
+     * Checks that {@code bytes[offset, offset + length)} is a whole encoding of this version, field by field, without
+     * decoding it: what a reader that passes encodings on undecoded relies on.
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public static void check(byte[] bytes, int offset, int length) {
+        int end = offset + length;
+        if (length < FIXED_LENGTH || bytes[offset] != VERSION) {
+            throw new IllegalArgumentException("not an event encoding of version " + VERSION);
+        }
+        int at = offset + FIXED_LENGTH;
+        for (int i = 0; i < 3; i++) {
+            at = skipText(bytes, at, end);
+        }
+        int roles = intAt(bytes, at, end);
+        if (roles < 0 || roles > 10_000) {
+            throw new IllegalArgumentException("bad role count");
+        }
+        at += 4;
+        for (int i = 0; i < roles; i++) {
+            at = skipText(bytes, at, end);
+        }
+        if (at + 4 > end || intAt(bytes, at, end) == -1) {
+            throw new IllegalArgumentException("no action");
+        }
+        for (int i = 0; i < 5; i++) {
+            at = skipText(bytes, at, end);
+        }
+        int ip = at < end ? bytes[at] & 0xFF : -1;
+        if (ip != 0 && ip != 4 && ip != 16) {
+            throw new IllegalArgumentException("bad address length");
+        }
+        at += 1 + ip;
+        at = skipText(bytes, skipText(bytes, at, end), end);
+        if (at >= end || (bytes[at] & 0xFF) >= Status.values().length) {
+            throw new IllegalArgumentException("bad status");
+        }
+        at = skipText(bytes, at + 1, end) + 8;
+        if (at != end) {
+            throw new IllegalArgumentException(at > end ? "truncated event encoding" : "bytes after the event");
+        }
+    }
+
+    /** The position after the text at {@code at}. */
+    private static int skipText(byte[] bytes, int at, int end) {
+        int length = intAt(bytes, at, end);
+        if (length == -1) {
+            return at + 4;
+        }
+        if (length < 0 || length > MAX_ENCODED || at + 4 + length > end) {
+            throw new IllegalArgumentException("bad text length");
+        }
+        return at + 4 + length;
+    }
+
+    private static int intAt(byte[] bytes, int at, int end) {
+        if (at + 4 > end) {
+            throw new IllegalArgumentException("truncated event encoding");
+        }
+        return (bytes[at] & 0xFF) << 24 | (bytes[at + 1] & 0xFF) << 16 | (bytes[at + 2] & 0xFF) << 8
+                | bytes[at + 3] & 0xFF;
     }
 
     /** What an encoding holds. */

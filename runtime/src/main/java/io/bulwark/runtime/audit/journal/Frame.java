@@ -1,6 +1,8 @@
 package io.bulwark.runtime.audit.journal;
 
 import io.bulwark.runtime.audit.AuditEvent;
+import io.bulwark.runtime.audit.chain.Bytes;
+import io.bulwark.runtime.audit.chain.EncodedEvent;
 import io.bulwark.runtime.audit.chain.EventCodec;
 import io.bulwark.runtime.audit.chain.SealedEvent;
 import java.io.EOFException;
@@ -20,28 +22,30 @@ final class Frame {
     private Frame() {
     }
 
-    /** The frame of {@code sealed}, ready to write. */
-    static ByteBuffer encode(SealedEvent sealed) {
-        return encode(sealed, EventCodec.encode(sealed.writer(), sealed.seq(), sealed.event()));
-    }
-
-    /** The frame of {@code sealed}, whose encoding the caller already has. */
-    static ByteBuffer encode(SealedEvent sealed, byte[] event) {
-        ByteBuffer frame = ByteBuffer.allocate(HEADER + 2 * EventCodec.HASH_LENGTH + event.length);
-        frame.position(HEADER);
-        frame.put(sealed.prevHash()).put(sealed.hash()).put(event);
+    /**
+     * Completes the frame that starts at {@code frameAt} in {@code frames} and runs to its end: the frame header and
+     * the two hashes were skipped there, and the event's encoding written after them.
+     */
+    static void seal(Bytes frames, int frameAt, byte[] prevHash, byte[] hash) {
+        int payloadAt = frameAt + HEADER;
+        frames.put(payloadAt, prevHash);
+        frames.put(payloadAt + EventCodec.HASH_LENGTH, hash);
         CRC32C crc = new CRC32C();
-        crc.update(frame.array(), HEADER, frame.position() - HEADER);
-        frame.putInt(0, frame.position() - HEADER).putInt(4, (int) crc.getValue());
-        return frame.flip();
+        crc.update(frames.array(), payloadAt, frames.size() - payloadAt);
+        frames.putInt(frameAt, frames.size() - payloadAt);
+        frames.putInt(frameAt + 4, (int) crc.getValue());
     }
 
     /** What reading a frame at a position found. */
-    sealed interface Read permits Found, End, Torn, Damaged {
+    sealed interface Read permits Found, FoundEncoded, End, Torn, Damaged {
     }
 
     /** A whole frame, and where the next one starts. */
     record Found(SealedEvent sealed, long next) implements Read {
+    }
+
+    /** A whole frame, its event left undecoded ({@link #readEncoded}), and where the next one starts. */
+    record FoundEncoded(EncodedEvent event, long next) implements Read {
     }
 
     /** Nothing more: the file ends here. */
@@ -99,6 +103,39 @@ final class Frame {
         UUID writer = decoded.writer();
         AuditEvent event = decoded.event();
         return new Found(new SealedEvent(writer, decoded.seq(), prev, hash, event), position + HEADER + length);
+    }
+
+    /**
+     * As {@link #read}, through a window and up to {@code limit} (the file ends there as far as this read goes), with
+     * the event checked for form but not decoded. A zero length is a torn tail, as {@link #read} finds it.
+     */
+    static Read readEncoded(SegmentWindow window, long position, long limit) throws IOException {
+        if (position >= limit) {
+            return new End();
+        }
+        if (!window.holds(position, HEADER, limit)) {
+            return new Torn((limit - position) + " bytes where a frame header was expected");
+        }
+        int length = window.intAt(position);
+        int crc = window.intAt(position + 4);
+        if (length < 2 * EventCodec.HASH_LENGTH || length > MAX_PAYLOAD) {
+            return position + HEADER + Math.max(length, 0) > limit || length <= 0
+                    ? new Torn("a frame length of " + length) : new Damaged("a frame length of " + length);
+        }
+        if (!window.holds(position + HEADER, length, limit)) {
+            return new Torn("a frame of " + length + " bytes with " + (limit - position - HEADER)
+                    + " left in the file");
+        }
+        if (window.crc32c(position + HEADER, length) != crc) {
+            return position + HEADER + length == limit ? new Torn("a checksum mismatch in the last frame")
+                    : new Damaged("a checksum mismatch");
+        }
+        try {
+            return new FoundEncoded(new EncodedEvent(window.copy(position + HEADER, length)),
+                    position + HEADER + length);
+        } catch (IllegalArgumentException e) {
+            return new Damaged("an event that does not decode (" + e.getMessage() + ")");
+        }
     }
 
     private static boolean allZero(FileChannel channel, long from, long size) throws IOException {

@@ -1,5 +1,6 @@
 package io.bulwark.runtime.audit.journal;
 
+import io.bulwark.runtime.audit.chain.EncodedEvent;
 import io.bulwark.runtime.audit.chain.SealedEvent;
 import java.io.Closeable;
 import java.io.IOException;
@@ -12,14 +13,17 @@ import java.util.List;
 
 /**
  * Reads one writer's journal forward by sequence number, remembering where it is, so that shipping a long journal
- * reads each frame once. Reads only whole frames: it may run beside the writer, and is only asked for events the
- * writer has made durable.
+ * reads each frame once, through a buffer ({@link SegmentWindow}). Reads only whole frames: it may run beside the
+ * writer, and is only asked for events the writer has made durable.
  */
 public final class JournalReader implements Closeable {
 
     private final Path writerDir;
     private Path file;
     private FileChannel channel;
+    private SegmentWindow window;
+    /** The size of the current segment when last asked (asked again on reaching it, as the writer may have left it). */
+    private long segmentSize;
     private long position;
     /** The sequence number of the last event returned, or -1 when the reader must look for its place. */
     private long lastRead = -1;
@@ -29,18 +33,26 @@ public final class JournalReader implements Closeable {
     }
 
     /**
-     * The events numbered after {@code after} up to {@code upTo}, at most {@code max} of them, in order.
+     * The events numbered after {@code after} up to {@code upTo}, at most {@code max} of them, in order, decoded: for
+     * a journal no writer is appending to.
      *
      * @throws JournalDamagedException when a frame on the way does not check out
      */
     public List<SealedEvent> next(long after, long upTo, int max) throws IOException {
-        return next(after, new JournalWriter.Mark(upTo, null, 0), max);
+        List<SealedEvent> events = new ArrayList<>();
+        for (EncodedEvent e : next(after, new JournalWriter.Mark(upTo, null, 0), max)) {
+            events.add(e.decode());
+        }
+        return events;
     }
 
-    /** As {@link #next(long, long, int)}, up to the writer's durable mark, reading no byte past it. */
-    public List<SealedEvent> next(long after, JournalWriter.Mark durable, int max) throws IOException {
+    /**
+     * As {@link #next(long, long, int)}, up to the writer's durable mark, reading no byte past it; the events are
+     * checked (checksum, form, sequence) but left encoded, as shipping sends them.
+     */
+    public List<EncodedEvent> next(long after, JournalWriter.Mark durable, int max) throws IOException {
         long upTo = durable.seq();
-        List<SealedEvent> events = new ArrayList<>();
+        List<EncodedEvent> events = new ArrayList<>();
         if (upTo <= after) {
             return events;
         }
@@ -48,23 +60,23 @@ public final class JournalReader implements Closeable {
             seek(after);
         }
         while (events.size() < max && channel != null) {
-            boolean atMark = durable.segment() != null && durable.segment().equals(file) && position >= durable.size();
-            Frame.Read read = atMark ? new Frame.End() : Frame.read(channel, position);
-            if (read instanceof Frame.Found found) {
-                SealedEvent sealed = found.sealed();
-                if (sealed.seq() <= after) {
+            Frame.Read read = Frame.readEncoded(window, position, limit(durable));
+            if (read instanceof Frame.FoundEncoded found) {
+                EncodedEvent event = found.event();
+                long seq = event.seq();
+                if (seq <= after) {
                     position = found.next();
                     continue;
                 }
-                if (sealed.seq() > upTo) {
+                if (seq > upTo) {
                     break;
                 }
-                if (sealed.seq() != lastRead + 1 && lastRead >= 0) {
-                    throw new JournalDamagedException("journal " + file + ": event " + sealed.seq() + " follows event "
+                if (seq != lastRead + 1 && lastRead >= 0) {
+                    throw new JournalDamagedException("journal " + file + ": event " + seq + " follows event "
                             + lastRead);
                 }
-                events.add(sealed);
-                lastRead = sealed.seq();
+                events.add(event);
+                lastRead = seq;
                 position = found.next();
             } else if (read instanceof Frame.End || read instanceof Frame.Torn) {
                 if (!nextSegment()) {
@@ -76,6 +88,26 @@ public final class JournalReader implements Closeable {
             }
         }
         return events;
+    }
+
+    /**
+     * Where the current segment ends for this read: at the durable mark in the mark's segment; nowhere in a segment
+     * begun after it (a rotation not yet synced: none of it is durable); at its end in an older one, which is whole.
+     * The window must never hold a byte past the mark, which may still be being written.
+     */
+    private long limit(JournalWriter.Mark durable) throws IOException {
+        int order = durable.segment() == null ? -1 : file.compareTo(durable.segment());
+        if (order == 0) {
+            return durable.size();
+        }
+        if (order > 0) {
+            return position;
+        }
+        if (position >= segmentSize) {
+            // Opened while it was the writer's, it has grown since: ask once more before moving on from it.
+            segmentSize = channel.size();
+        }
+        return segmentSize;
     }
 
     /** Positions the reader at the segment holding event {@code after + 1}. */
@@ -121,6 +153,8 @@ public final class JournalReader implements Closeable {
             return;
         }
         file = segment;
+        segmentSize = channel.size();
+        window = new SegmentWindow(channel);
         position = Segments.HEADER.length;
     }
 
@@ -128,6 +162,7 @@ public final class JournalReader implements Closeable {
         if (channel != null) {
             channel.close();
             channel = null;
+            window = null;
         }
     }
 

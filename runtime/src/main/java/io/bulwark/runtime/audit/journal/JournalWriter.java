@@ -1,6 +1,7 @@
 package io.bulwark.runtime.audit.journal;
 
 import io.bulwark.runtime.audit.AuditEvent;
+import io.bulwark.runtime.audit.chain.Bytes;
 import io.bulwark.runtime.audit.chain.EventCodec;
 import io.bulwark.runtime.audit.chain.SealedEvent;
 import io.bulwark.runtime.log.Log;
@@ -29,6 +30,7 @@ public final class JournalWriter implements Closeable {
     private final WriterDirectory directory;
     private final long rotateAt;
     private final MessageDigest sha = EventCodec.sha256();
+    private final Bytes frames = new Bytes(1 << 20);
     private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
     private FileChannel segment;
     private Path segmentFile;
@@ -99,26 +101,25 @@ public final class JournalWriter implements Closeable {
             rotate();
         }
         List<SealedEvent> sealed = new ArrayList<>(events.size());
-        ByteBuffer[] frames = new ByteBuffer[events.size()];
+        // Each event is encoded straight into its frame in one reused array, hashed and checksummed where it lies:
+        // no array per event for the encoding, the frame or the copy between them.
+        frames.clear();
         long seq = lastSeq;
         byte[] prev = lastHash;
-        int total = 0;
-        for (int i = 0; i < frames.length; i++) {
-            // Encoded once: the same bytes are hashed and written.
-            byte[] encoded = EventCodec.encode(directory.writer(), ++seq, events.get(i));
-            byte[] hash = EventCodec.hash(sha, prev, encoded);
-            SealedEvent s = new SealedEvent(directory.writer(), seq, prev, hash, events.get(i));
+        for (AuditEvent event : events) {
+            int frameAt = frames.size();
+            frames.skip(Frame.HEADER + 2 * EventCodec.HASH_LENGTH);
+            int encodingAt = frames.size();
+            EventCodec.encode(directory.writer(), ++seq, event, frames);
+            byte[] hash = EventCodec.hash(sha, prev, frames.array(), encodingAt, frames.size() - encodingAt);
+            Frame.seal(frames, frameAt, prev, hash);
+            sealed.add(new SealedEvent(directory.writer(), seq, prev, hash, event));
             prev = hash;
-            sealed.add(s);
-            frames[i] = Frame.encode(s, encoded);
-            total += frames[i].remaining();
         }
-        // One buffer, one write: a gathering write of thousands of heap buffers copies each into a temporary
-        // direct buffer, a few at a time, which cost more than everything else here together.
+        int total = frames.size();
+        // One direct buffer, one write: a heap array is copied into a temporary direct buffer by the JDK anyway.
         ByteBuffer batch = buffer(total);
-        for (ByteBuffer frame : frames) {
-            batch.put(frame);
-        }
+        batch.put(frames.array(), 0, total);
         batch.flip();
         try {
             long at = size;

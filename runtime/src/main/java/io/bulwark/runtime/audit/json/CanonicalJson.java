@@ -21,10 +21,15 @@ import java.util.Map;
 public final class CanonicalJson {
 
     private static final int MAX_DEPTH = 64;
-    private static final Comparator<String> JSONB_KEY_ORDER = Comparator
-            .<String>comparingInt(k -> k.getBytes(StandardCharsets.UTF_8).length)
-            .thenComparing((a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8),
-                    b.getBytes(StandardCharsets.UTF_8)));
+    /** Shorter first, then by UTF-8 bytes; for ASCII keys (nearly all) that is length, then char order. */
+    private static final Comparator<String> JSONB_KEY_ORDER = (a, b) -> {
+        if (ascii(a) && ascii(b)) {
+            return a.length() != b.length() ? Integer.compare(a.length(), b.length()) : a.compareTo(b);
+        }
+        byte[] x = a.getBytes(StandardCharsets.UTF_8);
+        byte[] y = b.getBytes(StandardCharsets.UTF_8);
+        return x.length != y.length ? Integer.compare(x.length, y.length) : Arrays.compareUnsigned(x, y);
+    };
 
     private final String text;
     private int at;
@@ -186,8 +191,29 @@ public final class CanonicalJson {
         }
     }
 
+    private static boolean ascii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private String string() {
         at++;
+        // Most strings hold no escape: take them whole, without a builder.
+        for (int end = at; end < text.length(); end++) {
+            char c = text.charAt(end);
+            if (c == '"') {
+                String plain = text.substring(at, end);
+                at = end + 1;
+                return plain;
+            }
+            if (c == '\\' || c < 0x20) {
+                break;
+            }
+        }
         StringBuilder out = new StringBuilder();
         while (true) {
             if (at >= text.length()) {

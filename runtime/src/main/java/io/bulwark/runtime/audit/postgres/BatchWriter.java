@@ -1,8 +1,8 @@
 package io.bulwark.runtime.audit.postgres;
 
-import io.bulwark.runtime.audit.chain.EventCodec;
-import io.bulwark.runtime.audit.chain.SealedEvent;
 import io.bulwark.runtime.audit.capture.Text;
+import io.bulwark.runtime.audit.chain.EncodedEvent;
+import io.bulwark.runtime.audit.chain.SealedEvent;
 import io.bulwark.runtime.log.Log;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,7 +18,9 @@ import java.util.TreeSet;
  * Writes a batch so that one bad row cannot hold up the rest: when PostgreSQL refuses the batch over its data, the
  * batch is halved until the refused rows stand alone, and each of those is set aside in {@code audit_rejects} with
  * PostgreSQL's reason and the whole sealed record (so the chain still verifies across it). A row whose month has no
- * partition gets one. Anything else (the server down, a timeout) is thrown: the batch is retried later, unchanged.
+ * partition gets one. A batch holding events already stored (a replay) is written again with
+ * {@code ON CONFLICT DO NOTHING}. Anything else (the server down, a timeout) is thrown: the batch is retried later,
+ * unchanged.
  */
 final class BatchWriter {
 
@@ -26,15 +28,26 @@ final class BatchWriter {
             INSERT INTO audit_rejects (writer_id, seq, id, record, reason) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT DO NOTHING""";
 
-    void write(Connection c, List<SealedEvent> batch) throws SQLException {
+    private final CopyInserter copy = new CopyInserter();
+
+    void write(Connection c, List<EncodedEvent> batch) throws SQLException {
         boolean partitioned = false;
+        boolean replay = false;
         while (true) {
             try {
-                RowInserter.insert(c, batch);
+                if (replay) {
+                    RowInserter.insert(c, decode(batch));
+                } else {
+                    copy.insert(c, batch);
+                }
                 c.commit();
                 return;
             } catch (SQLException e) {
                 c.rollback();
+                if (!replay && alreadyStored(e)) {
+                    replay = true;
+                    continue;
+                }
                 List<YearMonth> months = months(batch);
                 if (!partitioned && missingPartition(e) && !months.isEmpty()) {
                     partitioned = true;
@@ -64,25 +77,34 @@ final class BatchWriter {
         }
     }
 
-    private static void reject(Connection c, SealedEvent sealed, SQLException e) throws SQLException {
+    private static List<SealedEvent> decode(List<EncodedEvent> batch) {
+        List<SealedEvent> sealed = new ArrayList<>(batch.size());
+        for (EncodedEvent e : batch) {
+            sealed.add(e.decode());
+        }
+        return sealed;
+    }
+
+    private static void reject(Connection c, EncodedEvent event, SQLException e) throws SQLException {
         String reason = Text.clean("[" + e.getSQLState() + "] " + e.getMessage(), 1_000);
-        byte[] encoded = EventCodec.encode(sealed.writer(), sealed.seq(), sealed.event());
-        byte[] record = new byte[2 * EventCodec.HASH_LENGTH + encoded.length];
-        System.arraycopy(sealed.prevHash(), 0, record, 0, EventCodec.HASH_LENGTH);
-        System.arraycopy(sealed.hash(), 0, record, EventCodec.HASH_LENGTH, EventCodec.HASH_LENGTH);
-        System.arraycopy(encoded, 0, record, 2 * EventCodec.HASH_LENGTH, encoded.length);
         try (PreparedStatement p = c.prepareStatement(REJECT)) {
-            p.setObject(1, sealed.writer());
-            p.setLong(2, sealed.seq());
-            p.setObject(3, sealed.event().id());
-            p.setBytes(4, record);
+            p.setObject(1, event.writer());
+            p.setLong(2, event.seq());
+            p.setObject(3, event.id());
+            // prevHash, hash and encoding: the sealed record, as the journal holds it.
+            p.setBytes(4, event.payload());
             p.setString(5, reason);
             p.executeUpdate();
         }
-        RowInserter.head(c, sealed);
+        RowInserter.head(c, event.writer(), event.seq(), event.hash());
         c.commit();
-        Log.error("audit event " + sealed.event().id() + " (writer " + sealed.writer() + ", #" + sealed.seq()
+        Log.error("audit event " + event.id() + " (writer " + event.writer() + ", #" + event.seq()
                 + ") was refused by PostgreSQL and set aside in audit_rejects: " + reason);
+    }
+
+    /** SQLSTATE 23505 on the primary key: the batch holds an event stored before (shipped, then replayed). */
+    static boolean alreadyStored(SQLException e) {
+        return "23505".equals(e.getSQLState());
     }
 
     /** SQLSTATE 23514 "no partition of relation ... found for row". */
@@ -98,10 +120,10 @@ final class BatchWriter {
     }
 
     /** The months of the batch's events that a partition can be made for (years 1 to 9999). */
-    private static List<YearMonth> months(List<SealedEvent> batch) {
+    private static List<YearMonth> months(List<EncodedEvent> batch) {
         TreeSet<YearMonth> months = new TreeSet<>();
-        for (SealedEvent s : batch) {
-            long seconds = Math.floorDiv(s.event().occurredAtMicros(), 1_000_000L);
+        for (EncodedEvent e : batch) {
+            long seconds = Math.floorDiv(e.occurredAtMicros(), 1_000_000L);
             if (seconds >= Partitions.FIRST_SECOND && seconds < Partitions.END_SECOND) {
                 months.add(YearMonth.from(Instant.ofEpochSecond(seconds).atZone(ZoneOffset.UTC)));
             }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.runtime.audit.AuditEvent;
 import io.bulwark.runtime.audit.Events;
+import io.bulwark.runtime.audit.chain.EncodedEvent;
 import io.bulwark.runtime.audit.chain.EventCodec;
 import io.bulwark.runtime.audit.chain.SealedEvent;
 import io.bulwark.runtime.log.Log;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -153,6 +155,31 @@ class JournalWriterTest {
         }
         try (JournalReader reader = new JournalReader(dir)) {
             assertEquals(List.of(15L, 16L), reader.next(14, 16, 10).stream().map(SealedEvent::seq).toList());
+        }
+    }
+
+    @Test
+    void aReaderBesideTheWriterFollowsItThroughTheSegmentItIsInAndTheNextOnes() throws IOException {
+        try (JournalWriter journal = JournalWriter.open(auditDir, 5_000);
+                JournalReader reader = new JournalReader(journal.directory())) {
+            journal.append(events(0, 3));
+            journal.sync();
+            List<Long> read = new ArrayList<>();
+            reader.next(0, journal.durable(), 100).forEach(e -> read.add(e.seq()));
+            // The writer goes on in the segment the reader is in, then rotates, several times.
+            for (int i = 3; i < 60; i++) {
+                journal.append(events(i, 1));
+                journal.sync();
+                if (i % 9 == 0) {
+                    reader.next(read.get(read.size() - 1), journal.durable(), 4).forEach(e -> read.add(e.seq()));
+                }
+            }
+            assertTrue(JournalFiles.segments(journal.directory()).size() > 3);
+            List<EncodedEvent> rest;
+            while (!(rest = reader.next(read.get(read.size() - 1), journal.durable(), 7)).isEmpty()) {
+                rest.forEach(e -> read.add(e.seq()));
+            }
+            assertEquals(LongStream.rangeClosed(1, 60).boxed().toList(), read);
         }
     }
 

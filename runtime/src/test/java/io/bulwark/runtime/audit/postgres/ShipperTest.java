@@ -149,6 +149,11 @@ class ShipperTest {
         events.add(new AuditEvent(io.bulwark.runtime.audit.capture.UuidV7.next(1), 1_795_348_800_000_001L, null,
                 null, null, List.of("a \"quoted\" role", "back\\slash", ""), "x.y", null, null, null, null,
                 "2001:db8::1", null, null, Status.DENIED, "RateLimitedException: no", 0));
+        // No roles, text beyond ASCII, a failure: every column kind both ways.
+        events.add(new AuditEvent(io.bulwark.runtime.audit.capture.UuidV7.next(2), 1_795_348_800_000_002L, "örg",
+                "Zoë", "zoë@exämple.com", List.of(), "user.rename", "user", "Zoë", "Zoë 🛡", "{\"args\":{\"to\":"
+                + "\"Zoë 🛡\"}}", "10.0.0.1", "Mozilla/5.0 (ü)", "req-ü", Status.FAILURE,
+                "java.lang.IllegalStateException: nön", Long.MAX_VALUE));
         write(events);
         ship(null);
         try (Connection c = connect()) {
@@ -159,7 +164,7 @@ class ShipperTest {
         }
         Report report = verify();
         assertTrue(report.intact(), report.findings().toString());
-        assertEquals(5001, report.events());
+        assertEquals(5002, report.events());
     }
 
     @Test
@@ -196,6 +201,39 @@ class ShipperTest {
         assertTrue(report.intact(), report.findings().toString());
         assertTrue(report.notes().stream().anyMatch(n -> n.contains("#52 was refused by PostgreSQL")));
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("set aside in audit_rejects"));
+    }
+
+    @Test
+    void aRowRefusedInABatchBetweenOthersInFlightIsSetAsideAndTheChainStaysWhole() throws Exception {
+        // Three batches, COPYed side by side; the middle one holds a row PostgreSQL refuses.
+        int count = 2 * Shipper.BATCH + Shipper.BATCH / 2;
+        List<AuditEvent> events = new ArrayList<>(events(count));
+        AuditEvent e = events.get(Shipper.BATCH + 77);
+        events.set(Shipper.BATCH + 77, new AuditEvent(e.id(), -9_000_000_000_000_000_000L, e.orgId(), e.userId(),
+                e.userEmail(), e.roles(), e.action(), e.resourceType(), e.resourceId(), e.resourceName(), e.changes(),
+                e.ipAddress(), e.userAgent(), e.requestId(), e.status(), e.errorMessage(), e.durationMicros()));
+        write(events);
+        ship(null);
+        assertEquals(List.of(String.valueOf(count - 1)), strings("SELECT count(*) FROM audit_logs"));
+        assertEquals(List.of(String.valueOf(Shipper.BATCH + 78)), strings("SELECT seq FROM audit_rejects"));
+        assertEquals(List.of(String.valueOf(count)), strings("SELECT last_seq FROM audit_writers"));
+        Report report = verify();
+        assertTrue(report.intact(), report.findings().toString());
+    }
+
+    @Test
+    void replayingSeveralBatchesStoresEachEventOnce() throws Exception {
+        int count = 2 * Shipper.BATCH + 300;
+        write(events(count));
+        ship(null);
+        shipper.close();
+        // As after a crash with the cursor behind: what was shipped since comes again, batch after batch.
+        ShipCursor.write(journal.directory(), 1_000);
+        shipper = null;
+        write(events(5));
+        ship(null);
+        assertEquals(List.of(String.valueOf(count + 5)), strings("SELECT count(*) FROM audit_logs"));
+        assertTrue(verify().intact());
     }
 
     @Test
