@@ -13,6 +13,7 @@ import io.bulwark.runtime.testing.PostgresServer;
 import io.bulwark.runtime.twofactor.TotpGenerator;
 import io.bulwark.runtime.twofactor.TotpParameters;
 import io.bulwark.runtime.twofactor.TotpSecret;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -23,8 +24,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The whole step-up in JVMs started with the agent: a user enrolled with {@code 2fa enroll} (the code typed at its
@@ -42,6 +46,13 @@ class TwoFactorEndToEndIT {
     private final TotpGenerator totp = new TotpGenerator(TotpParameters.DEFAULT);
     /** Unique per run: the Redis these tests share keeps sessions for a day. */
     private final String user = "alice-" + java.util.UUID.randomUUID();
+
+    /** The JDK the application JVMs run on; the command runs on the build's. */
+    private Path javaHome = Path.of(System.getProperty("java.home"));
+
+    static Stream<Path> jdks() throws IOException {
+        return Jdks.all().stream();
+    }
 
     private ForkedJvm withStore(ForkedJvm jvm, List<String> options) {
         jvm.option("-Dbulwark.data-dir=" + dataDir);
@@ -74,7 +85,7 @@ class TwoFactorEndToEndIT {
         TotpSecret secret = enrollWithTheCommand(options);
         // The code of the next step: in the window now, and later than the one the enrollment spent.
         String code = totp.codeAt(secret, Instant.now().plusSeconds(30));
-        ForkedJvm.Result first = withStore(new ForkedJvm(), options).run(StepUpApp.class, user,
+        ForkedJvm.Result first = withStore(new ForkedJvm().java(javaHome), options).run(StepUpApp.class, user,
                 "s1:", "s1:" + code, "s1:", "s2:" + code, "sleep:3500", "s1:").assertExit(0);
         assertEquals("MISSING", first.value("step0"), "refused without a code");
         assertEquals("ok", first.value("step1"), "accepted with the app's code");
@@ -84,13 +95,16 @@ class TwoFactorEndToEndIT {
         assertEquals("980", first.value("balance"), "the body ran exactly twice");
         assertFalse(Leaks.shows(first.stderr(), code) || first.stdout().contains("secret"), first.toString());
 
-        ForkedJvm.Result second = withStore(new ForkedJvm(), options).run(StepUpApp.class, user, "s9:" + code)
+        ForkedJvm.Result second = withStore(new ForkedJvm().java(javaHome), options).run(StepUpApp.class, user,
+                "s9:" + code)
                 .assertExit(0);
         assertEquals("INVALID", second.value("step0"), "replayed in another JVM:\n" + second);
     }
 
-    @Test
-    void enrolledWithTheCommandAStepUpPassesOnceItsCodeIsRightAndExpiresAfterMaxAge() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void enrolledWithTheCommandAStepUpPassesOnceItsCodeIsRightAndExpiresAfterMaxAge(Path jdk) throws Exception {
+        javaHome = jdk;
         stepUpFlow(List.of());
         List<AuditEvent> events = AuditQuery.fromJournal(dataDir.resolve("audit"),
                 new AuditQuery.Filter(null, "transfer.create", null, 100));
