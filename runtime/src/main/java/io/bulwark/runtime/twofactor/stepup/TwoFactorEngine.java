@@ -50,7 +50,6 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
 
     private final Settings settings;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
     private final AttemptPolicy attempts;
     private final String problem;
     private volatile EngineParts parts;
@@ -143,7 +142,7 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
         requireUser(user);
         EngineParts p = parts();
         TwoFactorSettings config = settings.twoFactor();
-        TotpSecret secret = TotpSecret.generate(config.parameters().algorithm(), random);
+        TotpSecret secret = TotpSecret.generate(config.parameters().algorithm(), p.random());
         try {
             OtpAuthUri uri = OtpAuthUri.of(config.issuer(), account, secret, config.parameters());
             EnrollmentQrCode qr = EnrollmentQrCode.of(uri);
@@ -163,7 +162,7 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
         requireUser(user);
         EngineParts p = parts();
         Instant now = now();
-        List<String> codes = RecoveryCodes.generate(random);
+        List<String> codes = RecoveryCodes.generate(p.random());
         List<String> hashes = p.hasher().hash(user, codes.stream()
                 .map(c -> RecoveryCodes.normalize(c).orElseThrow()).toList());
         Reason refusal = update(p, user, current -> {
@@ -195,7 +194,7 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
     public List<String> newRecoveryCodes(String user) {
         requireUser(user);
         EngineParts p = parts();
-        List<String> codes = RecoveryCodes.generate(random);
+        List<String> codes = RecoveryCodes.generate(p.random());
         List<String> hashes = p.hasher().hash(user, codes.stream()
                 .map(c -> RecoveryCodes.normalize(c).orElseThrow()).toList());
         boolean done = update(p, user, current -> current == null || current.active() == null
@@ -343,7 +342,10 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
         } else {
             freshness = new MemoryFreshness(TwoFactorRules.MAX_AGE_LIMIT);
         }
-        return new EngineParts(store, new SecretSealer(keys, random), new RecoveryHasher(keys), freshness, ledger);
+        // Made here, not with the engine: a SecureRandom loads the JCA's providers, which premain should not wait for.
+        SecureRandom random = new SecureRandom();
+        return new EngineParts(store, new SecretSealer(keys, random), new RecoveryHasher(keys), freshness, ledger,
+                random);
     }
 
     @Override
