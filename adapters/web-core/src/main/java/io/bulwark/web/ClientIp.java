@@ -1,5 +1,6 @@
 package io.bulwark.web;
 
+import io.bulwark.internal.IpAddresses;
 import java.util.List;
 
 /**
@@ -27,18 +28,18 @@ final class ClientIp {
      * @return the client's address in canonical form, or null when the peer is not an address (a Unix socket)
      */
     String resolve(String peer, List<String> values) {
-        byte[] address = IpLiteral.parse(peer);
+        byte[] address = IpAddresses.parse(peer);
         if (address == null) {
             return null;
         }
         if (trusted.isEmpty() || !trusted.contains(address) || values.isEmpty()) {
-            return IpLiteral.format(address);
+            return IpAddresses.format(address);
         }
         String chain = values.size() == 1 ? values.get(0) : String.join(",", values);
         int end = chain.length();
         for (int hop = 0; hop < MAX_HOPS && end >= 0; hop++) {
             int comma = chain.lastIndexOf(',', end - 1);
-            byte[] next = IpLiteral.parse(hopAddress(chain.substring(comma + 1, end)));
+            byte[] next = IpAddresses.parse(hopAddress(chain.substring(comma + 1, end)));
             if (next == null) {
                 // "unknown", an obfuscated RFC 7239 name, or garbage: nothing left of it can be placed, and the
                 // trusted hop to its right is the best we know.
@@ -50,7 +51,7 @@ final class ClientIp {
             }
             end = comma;
         }
-        return IpLiteral.format(address);
+        return IpAddresses.format(address);
     }
 
     /** The address part of one hop: {@code 1.2.3.4}, {@code 1.2.3.4:80}, {@code [::1]:80}, or a Forwarded element. */

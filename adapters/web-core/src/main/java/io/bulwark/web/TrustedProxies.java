@@ -1,5 +1,6 @@
 package io.bulwark.web;
 
+import io.bulwark.internal.IpAddresses;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -70,7 +71,7 @@ public final class TrustedProxies {
     private static Block block(String cidr) {
         int slash = cidr.indexOf('/');
         String addressText = slash < 0 ? cidr : cidr.substring(0, slash);
-        byte[] address = addressText.indexOf('%') < 0 ? IpLiteral.parse(addressText) : null;
+        byte[] address = addressText.indexOf('%') < 0 ? IpAddresses.parse(addressText) : null;
         if (address == null) {
             throw new IllegalArgumentException("'" + cidr + "' is not a CIDR block: expected an IPv4 or IPv6 address "
                     + "with an optional prefix length, such as 10.0.0.0/8, 127.0.0.1/32 or fd00::/8 (host names are "
@@ -91,8 +92,8 @@ public final class TrustedProxies {
             if ((address[i / 8] & (0x80 >> (i % 8))) != 0) {
                 // 10.1.2.3/8: a typo for /32, or for 10.0.0.0/8? Either way it should not silently mean the latter.
                 throw new IllegalArgumentException("'" + cidr + "' has bits set past its prefix length: expected the "
-                        + "network address (" + IpLiteral.format(masked(address, prefix)) + "/" + prefix + ") or a "
-                        + "single address (" + IpLiteral.format(address) + "/" + bits + ")");
+                        + "network address (" + IpAddresses.format(masked(address, prefix)) + "/" + prefix + ") or a "
+                        + "single address (" + IpAddresses.format(address) + "/" + bits + ")");
             }
         }
         return block;
@@ -108,7 +109,7 @@ public final class TrustedProxies {
 
     /** Whether {@code address} (IPv4 or IPv6 literal) lies in one of the blocks; false for anything else. */
     public boolean contains(String address) {
-        byte[] bytes = IpLiteral.parse(address);
+        byte[] bytes = IpAddresses.parse(address);
         return bytes != null && contains(bytes);
     }
 

@@ -1,7 +1,7 @@
 package io.bulwark.runtime.audit;
 
 import io.bulwark.Caller;
-import io.bulwark.runtime.audit.capture.IpAddresses;
+import io.bulwark.internal.IpAddresses;
 import io.bulwark.runtime.audit.capture.Text;
 import io.bulwark.runtime.audit.json.CanonicalJson;
 import java.util.ArrayList;

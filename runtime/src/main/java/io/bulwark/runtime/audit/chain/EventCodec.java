@@ -1,8 +1,8 @@
 package io.bulwark.runtime.audit.chain;
 
+import io.bulwark.internal.IpAddresses;
 import io.bulwark.runtime.audit.AuditEvent;
 import io.bulwark.runtime.audit.Status;
-import io.bulwark.runtime.audit.capture.IpAddresses;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package io.bulwark.runtime.audit.verify;
 
+import io.bulwark.internal.IpAddresses;
 import io.bulwark.runtime.audit.AuditEvent;
 import io.bulwark.runtime.audit.Status;
-import io.bulwark.runtime.audit.capture.IpAddresses;
 import io.bulwark.runtime.audit.chain.EventCodec;
 import io.bulwark.runtime.audit.chain.SealedEvent;
 import io.bulwark.runtime.audit.journal.JournalScan;

@@ -1,10 +1,11 @@
-package io.bulwark.runtime.audit.capture;
+package io.bulwark.internal;
 
 /**
- * Parses a client address literal strictly (never a host name: nothing here may cause a DNS lookup) and renders it in
- * one canonical form, so that the address hashed into the audit chain and the one PostgreSQL's {@code inet} gives back
- * compare equal. An IPv4-mapped IPv6 address is the IPv4 client it stands for. Anything else is not an address: the
- * event keeps no {@code ip_address} rather than failing.
+ * Parses a client address literal strictly (never a host name: nothing here may cause a DNS lookup, which
+ * {@code InetAddress.getByName} would do for anything that is not a literal) and renders it in one canonical form, so
+ * that the address hashed into the audit chain and the one PostgreSQL's {@code inet} gives back compare equal, and one
+ * client is one {@code {caller.ip}} key however a proxy spelled its address. An IPv4-mapped IPv6 address is the IPv4
+ * client it stands for. Anything else is not an address. Shared by the runtime and the web adapters. Not API.
  */
 public final class IpAddresses {
 

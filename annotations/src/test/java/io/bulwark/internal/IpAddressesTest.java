@@ -1,4 +1,4 @@
-package io.bulwark.runtime.audit.capture;
+package io.bulwark.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
