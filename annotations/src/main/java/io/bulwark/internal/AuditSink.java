@@ -18,6 +18,12 @@ public interface AuditSink {
     /** The member's value, redacted: {@code value} is read only for {@link Redact.Mode#HASH}. */
     void redacted(Redact.Mode mode, Object value);
 
+    /**
+     * A redacted value (of any mode, {@code DROP} included), never written anywhere: kept only while the call runs,
+     * so that its text can be cut out of the exception message a failed call is recorded with.
+     */
+    void secret(Object value);
+
     /** The member's value is an object whose members follow. */
     void beginObject();
 

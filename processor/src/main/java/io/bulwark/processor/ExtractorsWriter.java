@@ -222,6 +222,9 @@ final class ExtractorsWriter {
         for (int i = 0; i < parameters.size(); i++) {
             VariableElement p = parameters.get(i);
             Redact.Mode redaction = use.redactions().get(i);
+            if (redaction != null) {
+                m.addStatement("sink.secret(args[$L])", i);
+            }
             if (redaction == Redact.Mode.DROP) {
                 continue;
             }
@@ -251,11 +254,14 @@ final class ExtractorsWriter {
         for (RecordComponentElement component : record.getRecordComponents()) {
             String componentName = component.getSimpleName().toString();
             Redact.Mode redaction = redaction(record, component);
+            String read = local + "." + component.getAccessor().getSimpleName() + "()";
+            if (redaction != null) {
+                m.addStatement("sink.secret($L)", read);
+            }
             if (redaction == Redact.Mode.DROP) {
                 continue;
             }
             m.addStatement("sink.member($S)", componentName);
-            String read = local + "." + component.getAccessor().getSimpleName() + "()";
             if (redaction == Redact.Mode.HASH) {
                 m.addStatement("sink.redacted($T.$L, $L)", MODE, redaction, read);
             } else if (redaction != null) {

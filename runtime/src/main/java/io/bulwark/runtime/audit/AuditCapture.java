@@ -1,7 +1,7 @@
 package io.bulwark.runtime.audit;
 
-import io.bulwark.BulwarkException;
 import io.bulwark.Bulwark;
+import io.bulwark.BulwarkException;
 import io.bulwark.Capture;
 import io.bulwark.GuardUnavailableException;
 import io.bulwark.runtime.audit.capture.ArgumentCapture;
@@ -10,6 +10,7 @@ import io.bulwark.runtime.audit.capture.ValueWriter;
 import io.bulwark.runtime.key.KeyExtractor;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The audit of one method, compiled at weave time: what to capture on the calling thread before the body runs
@@ -154,7 +155,8 @@ public final class AuditCapture {
             }
             pending.draft.outcome(Status.SUCCESS, null, micros);
         } else {
-            pending.draft.outcome(Status.FAILURE, describe(thrown, pending.args), micros);
+            pending.draft.outcome(Status.FAILURE, describe(thrown, pending.args,
+                    pending.changes == null ? List.of() : pending.changes.secrets()), micros);
         }
         submit(pending);
     }
@@ -166,7 +168,11 @@ public final class AuditCapture {
         pipeline.submit(pending.draft);
     }
 
-    private String describe(Throwable thrown, Object[] args) {
+    /**
+     * The exception's type and message, with the text of every redacted value the call carried cut out: its
+     * {@code @Redact} parameters and, when arguments are captured, the redacted components inside them.
+     */
+    private String describe(Throwable thrown, Object[] args, List<String> secrets) {
         String message;
         try {
             message = thrown.getMessage();
@@ -187,6 +193,11 @@ public final class AuditCapture {
                 if (secret != null && secret.length() >= MIN_SCRUBBED) {
                     message = message.replace(secret, "[redacted]");
                 }
+            }
+        }
+        for (String secret : secrets) {
+            if (secret.length() >= MIN_SCRUBBED) {
+                message = message.replace(secret, "[redacted]");
             }
         }
         return thrown.getClass().getName() + ": " + message;

@@ -22,6 +22,9 @@ public final class PlannedArguments implements ArgumentCapture {
     public void write(Object[] args, AuditSink sink) {
         for (int i = 0; i < names.length; i++) {
             Redact.Mode redaction = redactions[i];
+            if (redaction != null) {
+                sink.secret(args[i]);
+            }
             if (redaction == Redact.Mode.DROP) {
                 continue;
             }

@@ -42,9 +42,7 @@ final class RecordShape {
             Redact redact = c.getAnnotation(Redact.class);
             redactions[i] = redact != null ? redact.mode()
                     : SecretNames.looksSecret(c.getName()) ? Redact.Mode.MASK : null;
-            if (redactions[i] == Redact.Mode.DROP || redactions[i] == Redact.Mode.MASK) {
-                continue;
-            }
+            // Redacted components are read too: never written, but their text is cut out of a failed call's message.
             try {
                 var accessor = c.getAccessor();
                 accessor.setAccessible(true);

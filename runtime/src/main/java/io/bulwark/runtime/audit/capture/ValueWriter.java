@@ -1,6 +1,8 @@
 package io.bulwark.runtime.audit.capture;
 
 import io.bulwark.Redact;
+import java.util.ArrayList;
+import java.util.List;
 import io.bulwark.internal.AuditSink;
 import io.bulwark.internal.SecretNames;
 import io.bulwark.runtime.audit.json.JsonText;
@@ -49,6 +51,7 @@ public final class ValueWriter implements AuditSink {
     /** A member left out for lack of room: its value (and everything inside it) is not written. */
     private boolean skipping;
     private int skippedDepth;
+    private List<String> secrets;
 
     public ValueWriter(int cap, Redactor redactor) {
         this.cap = cap;
@@ -85,6 +88,24 @@ public final class ValueWriter implements AuditSink {
             return;
         }
         write(value, level);
+    }
+
+    @Override
+    public void secret(Object value) {
+        String text = value instanceof CharSequence cs ? cs.toString()
+                : value instanceof char[] chars ? new String(chars)
+                : value instanceof Number || value instanceof java.util.UUID ? value.toString() : null;
+        if (text != null && !text.isEmpty()) {
+            if (secrets == null) {
+                secrets = new ArrayList<>(2);
+            }
+            secrets.add(text);
+        }
+    }
+
+    /** The texts of the redacted values seen, to cut out of an exception message; empty when there were none. */
+    public List<String> secrets() {
+        return secrets == null ? List.of() : secrets;
     }
 
     @Override
@@ -281,6 +302,9 @@ public final class ValueWriter implements AuditSink {
         open('{');
         for (int i = 0; i < values.length; i++) {
             Redact.Mode redaction = shape.redactions[i];
+            if (redaction != null) {
+                secret(values[i]);
+            }
             if (redaction == Redact.Mode.DROP) {
                 continue;
             }

@@ -105,6 +105,14 @@ class GeneratedCaptureEquivalenceTest {
         return out.finish();
     }
 
+    /** The redacted texts a capture hands over for scrubbing exception messages, sorted. */
+    private static List<String> secrets(ArgumentCapture arguments, Object[] args) {
+        ValueWriter out = new ValueWriter(16_384, REDACTOR);
+        out.beginObject();
+        arguments.write(args, out);
+        return out.secrets().stream().sorted().toList();
+    }
+
     @Test
     void generatedAndRuntimeCapturesRecordTheSame() throws Exception {
         Object card = make("com.acme.Bank$Card", "Ann", "4111111111111111", "123", "s3cr3t", "9876");
@@ -133,11 +141,15 @@ class GeneratedCaptureEquivalenceTest {
                     assertEquals(json, capture(generated, args));
                     assertFalse(json.contains("4111") || json.contains("hunter2") || json.contains("s3cr3t")
                             || json.contains("9876") || json.contains("0000"), json);
+                    assertEquals(secrets(own, args), secrets(generated, args));
                     assertEquals(idOwn.extract(args), idGenerated.extract(args));
                     assertEquals(nameOwn.extract(args), nameGenerated.extract(args));
                 }
             }
         }
+        assertEquals(List.of("0000", "123", "123", "4111111111111111", "4111111111111111", "9876", "9876", "hunter2",
+                "s3cr3t", "s3cr3t"),
+                secrets(generated, calls.get(0)), "every redacted value, parameters and components, nested in lists too");
         assertEquals("acct-A1:1234", idOwn.extract(calls.get(0)));
         assertEquals(null, idOwn.extract(calls.get(2)));
     }
