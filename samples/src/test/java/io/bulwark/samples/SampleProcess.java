@@ -1,16 +1,11 @@
 package io.bulwark.samples;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
+import io.bulwark.runtime.testing.ListeningProcess;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The packaged sample started as the README starts it, on a free port; closed by destroying it. */
@@ -18,13 +13,12 @@ final class SampleProcess implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("Bulwark sample listening on (http://\\S+)");
 
-    private final Process process;
-    private final StringBuffer output = new StringBuffer();
+    private final ListeningProcess process;
     final URI base;
 
-    private SampleProcess(Process process, URI base) {
+    private SampleProcess(ListeningProcess process) {
         this.process = process;
-        this.base = base;
+        this.base = process.base();
     }
 
     static SampleProcess start(boolean withAgent, String... jvmOptions) throws Exception {
@@ -35,47 +29,18 @@ final class SampleProcess implements AutoCloseable {
             command.add("-javaagent:" + System.getProperty("bulwark.agent.jar"));
         }
         command.addAll(List.of("-jar", System.getProperty("bulwark.sample.jar"), "0"));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("BULWARK_"));
-        Process process = builder.start();
-        StringBuffer seen = new StringBuffer();
-        CompletableFuture<URI> listening = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    seen.append(line).append('\n');
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
-                        listening.complete(URI.create(m.group(1)));
-                    }
-                }
-                listening.completeExceptionally(new IllegalStateException("sample exited:\n" + seen));
-            } catch (IOException e) {
-                listening.completeExceptionally(e);
-            }
-        }, "sample-output");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            SampleProcess sample = new SampleProcess(process, listening.get(30, TimeUnit.SECONDS));
-            sample.output.append(seen);
-            return sample;
-        } catch (Exception e) {
-            process.destroyForcibly();
-            throw new AssertionError("the sample did not start:\n" + seen, e);
-        }
+        return new SampleProcess(ListeningProcess.start(builder, LISTENING, Duration.ofSeconds(30)));
     }
 
+    /** What it printed up to and including the line saying where it listens (and whatever came since). */
     String startupOutput() {
-        return output.toString();
+        return process.output();
     }
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+        process.close();
     }
 }
