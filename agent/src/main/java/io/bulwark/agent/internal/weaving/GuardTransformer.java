@@ -1,8 +1,5 @@
 package io.bulwark.agent.internal.weaving;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-
 import io.bulwark.internal.Message;
 import io.bulwark.internal.key.Parameter;
 import io.bulwark.runtime.guard.AuditSpec;
@@ -13,30 +10,18 @@ import io.bulwark.runtime.guard.Registration;
 import io.bulwark.runtime.log.Log;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.method.MethodList;
-import net.bytebuddy.description.method.ParameterDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.pool.TypePool;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
 
 /**
- * Registers each guarded method of a class with the runtime and weaves the advice its guards need: arguments
+ * Registers each guarded method of a class with the runtime and plans the weaving its guards need: arguments
  * passed only when a key reads them, an exit hook only when something settles after the call.
  */
 final class GuardTransformer {
-
-    static final ClassFileLocator AGENT_CLASSES = ClassFileLocator.ForClassLoader.of(
-            GuardTransformer.class.getClassLoader());
-    private static final TypeDescription ENTER_WITH_ARGUMENTS = describe(EnterWithArguments.class);
-    private static final TypeDescription ENTER_WITHOUT_ARGUMENTS = describe(EnterWithoutArguments.class);
-    private static final TypeDescription SETTLE = describe(Settle.class);
-    private static final TypeDescription SETTLE_WITH_RESULT = describe(SettleWithResult.class);
 
     private final GuardRegistry guards;
     private final boolean requireWoven;
@@ -46,63 +31,46 @@ final class GuardTransformer {
         this.requireWoven = requireWoven;
     }
 
-    private static TypeDescription describe(Class<?> advice) {
-        return TypeDescription.ForLoadedType.of(advice);
-    }
-
-    /** Whether {@code type} declares a guarded method (the annotation scan's question). */
-    static boolean declaresGuards(TypeDescription type) {
-        return !type.getDeclaredMethods().filter(RateLimitedReader.guarded()).isEmpty();
-    }
-
     /**
-     * Weaves the guards of {@code type}, described from its class file with debug info (parameter names come from
+     * Weaves the guards of {@code type}, read from its class file with its code (parameter names come from
      * MethodParameters, or failing that the local variable table: classes compiled with -g but not -parameters).
      *
-     * @param pool the pool {@code type} came from, which also answers questions about parameter types
-     * @return {@code builder} with the guards woven, or null when the class has nothing to weave
+     * @return the woven class file, or null when the class has nothing to weave
      */
-    DynamicType.Builder<?> weave(DynamicType.Builder<?> builder, TypeDescription type, TypePool pool,
-            ClassLoader loader) {
-        TypeDescription described = type;
-        PoolTypeModel types = new PoolTypeModel(pool);
-        boolean changed = false;
-        Map<String, GuardIndex.Entry> index = GuardIndex.read(loader, type.getName());
+    byte[] weave(ClassFile type, byte[] bytes, ClassLoader loader) {
+        ClassFileTypeModel types = new ClassFileTypeModel(loader, type);
+        Map<String, GuardIndex.Entry> index = GuardIndex.read(loader, type.name);
+        Map<String, GuardWeaving.Plan> plans = new LinkedHashMap<>();
         Set<String> woven = new HashSet<>();
-        for (MethodDescription.InDefinedShape method : described.getDeclaredMethods()
-                .filter(RateLimitedReader.guarded())) {
-            if (method.isBridge() || method.isSynthetic()) {
+        for (ClassFile.MethodInfo method : type.methods.values()) {
+            if (!method.guarded() || method.is(Opcodes.ACC_BRIDGE) || method.is(Opcodes.ACC_SYNTHETIC)) {
                 // javac copies annotations onto bridge methods; the bridge calls the real method, which is
                 // woven, so weaving the bridge too would count every call twice.
                 continue;
             }
-            if (method.isAbstract() || method.isNative()) {
-                Log.error(Message.GUARD_WITHOUT_BODY.format(guardNames(method), type.getName() + "." + method.getName(),
-                        method.isAbstract() ? "an abstract method" : "a native method"));
+            if (method.is(Opcodes.ACC_ABSTRACT) || method.is(Opcodes.ACC_NATIVE) || method.name.startsWith("<")) {
+                Log.error(Message.GUARD_WITHOUT_BODY.format(guardNames(method.annotations),
+                        type.name + "." + method.name, method.is(Opcodes.ACC_ABSTRACT) ? "an abstract method"
+                        : method.is(Opcodes.ACC_NATIVE) ? "a native method" : "a constructor or initializer"));
                 continue;
             }
+            woven.add(method.key());
+            GuardIndex.Entry entry = index == null ? null : index.get(method.key());
             Registration registration;
-            woven.add(method.getInternalName() + method.getDescriptor());
-            GuardIndex.Entry entry = index == null ? null : index.get(method.getInternalName() + method.getDescriptor());
             try {
                 registration = guards.register(spec(type, method, entry), types, loader);
             } catch (RuntimeException e) {
                 // Whatever went wrong reading the declaration, the method is woven to refuse: an exception
                 // escaping here would leave the class loaded unwoven, its guarded methods unguarded.
-                registration = guards.refuse("Bulwark's guards", type.getName() + "." + method.getName()
-                        + method.getDescriptor(),
+                registration = guards.refuse("Bulwark's guards", type.name + "." + method.name + method.descriptor,
                         "its declaration could not be read (" + e + ")");
             }
-            builder = builder.visit(advice(registration).on(named(method.getInternalName())
-                    .and(hasDescriptor(method.getDescriptor()))));
-            changed = true;
+            plans.put(method.key(), new GuardWeaving.Plan(registration, method.maxLocals));
         }
         if (index != null && index.size() > woven.size()) {
-            DynamicType.Builder<?> refusing = listedButNotGuarded(builder, type, described, index, woven);
-            changed |= refusing != builder;
-            builder = refusing;
+            listedButNotGuarded(type, index, woven, plans);
         }
-        return changed ? builder : null;
+        return plans.isEmpty() ? null : GuardWeaving.weave(bytes, plans);
     }
 
     /**
@@ -110,16 +78,16 @@ final class GuardTransformer {
      * build that mixes outputs), or someone stripped the annotations. Reported at once; refused with
      * {@code bulwark.require-woven}, never run as if the listing did not exist.
      */
-    private DynamicType.Builder<?> listedButNotGuarded(DynamicType.Builder<?> builder, TypeDescription type,
-            TypeDescription described, Map<String, GuardIndex.Entry> index, Set<String> woven) {
+    private void listedButNotGuarded(ClassFile type, Map<String, GuardIndex.Entry> index, Set<String> woven,
+            Map<String, GuardWeaving.Plan> plans) {
         for (GuardIndex.Entry entry : index.values()) {
-            if (woven.contains(entry.method() + entry.descriptor())) {
+            String key = entry.method() + entry.descriptor();
+            if (woven.contains(key)) {
                 continue;
             }
-            String method = type.getName() + "." + entry.method() + entry.descriptor();
-            MethodList<MethodDescription.InDefinedShape> found = described.getDeclaredMethods()
-                    .filter(named(entry.method()).and(hasDescriptor(entry.descriptor())));
-            if (found.isEmpty() || found.getOnly().isAbstract() || found.getOnly().isNative()) {
+            String method = type.name + "." + key;
+            ClassFile.MethodInfo found = type.methods.get(key);
+            if (found == null || found.is(Opcodes.ACC_ABSTRACT) || found.is(Opcodes.ACC_NATIVE)) {
                 Log.error(method + " is listed in the Bulwark index but the class has no such method with a body: "
                         + "the index is stale; rebuild with the processor");
                 continue;
@@ -135,51 +103,41 @@ final class GuardTransformer {
             Registration refusal = guards.refuse("The Bulwark index", method, "it is listed in the Bulwark index but "
                     + "carries no guard in its class file, and " + (stepUp ? "the index says it requires a second "
                     + "factor" : "bulwark.require-woven is set"));
-            builder = builder.visit(advice(refusal).on(named(entry.method()).and(hasDescriptor(entry.descriptor()))));
+            plans.put(key, new GuardWeaving.Plan(refusal, found.maxLocals));
         }
-        return builder;
     }
 
     /** {@code RateLimited}, {@code Audited}, {@code RateLimited and @Audited}, ...: for messages. */
-    private static String guardNames(MethodDescription method) {
+    private static String guardNames(List<Annotation> annotations) {
         List<String> names = new ArrayList<>();
-        if (RateLimitedReader.rateLimited().matches(method)) {
+        if (RateLimitedReader.present(annotations)) {
             names.add("RateLimited");
         }
-        if (Requires2FAReader.read(method) != null) {
+        if (Requires2FAReader.read(annotations) != null) {
             names.add("Requires2FA");
         }
-        if (AuditedReader.read(method, null) != null) {
+        if (AuditedReader.read(annotations, null) != null) {
             names.add("Audited");
         }
         return String.join(" and @", names);
     }
 
-    static Advice advice(Registration registration) {
-        TypeDescription enter = registration.readsArguments() ? ENTER_WITH_ARGUMENTS : ENTER_WITHOUT_ARGUMENTS;
-        Advice.WithCustomMapping mapping = Advice.withCustomMapping().bind(GuardId.class, registration.id());
-        if (!registration.settles()) {
-            return mapping.to(enter, AGENT_CLASSES);
-        }
-        return mapping.to(enter, registration.needsResult() ? SETTLE_WITH_RESULT : SETTLE, AGENT_CLASSES);
-    }
-
-    private static MethodSpec spec(TypeDescription type, MethodDescription.InDefinedShape method,
-            GuardIndex.Entry entry) {
+    private static MethodSpec spec(ClassFile type, ClassFile.MethodInfo method, GuardIndex.Entry entry) {
         List<Parameter> parameters = new ArrayList<>();
-        for (ParameterDescription.InDefinedShape p : method.getParameters()) {
-            parameters.add(new Parameter(p.isNamed() ? p.getName() : null, p.getType().asErasure().getName(),
-                    PoolTypeModel.redaction(p.getDeclaredAnnotations())));
+        Type[] arguments = Type.getArgumentTypes(method.descriptor);
+        for (int i = 0; i < arguments.length; i++) {
+            parameters.add(new Parameter(method.parameterName(i), ClassFile.binaryName(arguments[i]),
+                    ClassFileTypeModel.redaction(method.parameterAnnotations.get(i))));
         }
-        List<RateLimitSpec> rateLimits = RateLimitedReader.read(method);
-        AuditSpec audit = AuditedReader.read(method, entry);
+        List<RateLimitSpec> rateLimits = RateLimitedReader.read(method.annotations);
+        AuditSpec audit = AuditedReader.read(method.annotations, entry);
         List<String> extractors = new ArrayList<>();
         for (int i = 0; i < rateLimits.size(); i++) {
             // An index written for other annotations than the class file now has is not trusted for extractors.
             boolean matches = entry != null && entry.extractors().size() == rateLimits.size();
             extractors.add(matches ? entry.extractor(i) : null);
         }
-        return new MethodSpec(type.getName(), method.getName(), method.getDescriptor(), parameters, rateLimits,
-                extractors, audit, Requires2FAReader.read(method));
+        return new MethodSpec(type.name, method.name, method.descriptor, parameters, rateLimits, extractors, audit,
+                Requires2FAReader.read(method.annotations));
     }
 }

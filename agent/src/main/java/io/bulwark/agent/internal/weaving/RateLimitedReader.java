@@ -1,21 +1,13 @@
 package io.bulwark.agent.internal.weaving;
 
-import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-
 import io.bulwark.Count;
 import io.bulwark.StoreFailure;
 import io.bulwark.runtime.guard.RateLimitSpec;
 import java.util.ArrayList;
 import java.util.List;
-import net.bytebuddy.description.annotation.AnnotationDescription;
-import net.bytebuddy.description.enumeration.EnumerationDescription;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * Reads {@code @RateLimited} (and its repeatable container) from a method's class file description, value by
+ * Reads {@code @RateLimited} (and its repeatable container) from a method's class file annotations, value by
  * value: nothing is loaded, in particular not the {@code failureOn} exception classes.
  */
 final class RateLimitedReader {
@@ -26,46 +18,32 @@ final class RateLimitedReader {
     private RateLimitedReader() {
     }
 
-    /** Methods that carry {@code @RateLimited}, once or repeated. */
-    static ElementMatcher.Junction<MethodDescription> rateLimited() {
-        return isAnnotatedWith(named(RATE_LIMITED)).or(isAnnotatedWith(named(RATE_LIMITED_LIST)));
+    static boolean present(List<Annotation> annotations) {
+        return Annotation.find(annotations, RATE_LIMITED) != null
+                || Annotation.find(annotations, RATE_LIMITED_LIST) != null;
     }
 
-    /** Methods that carry any Bulwark guard. */
-    static ElementMatcher.Junction<MethodDescription> guarded() {
-        return rateLimited().or(isAnnotatedWith(named(AuditedReader.AUDITED)))
-                .or(isAnnotatedWith(named(Requires2FAReader.REQUIRES_2FA)));
-    }
-
-    static List<RateLimitSpec> read(MethodDescription method) {
+    static List<RateLimitSpec> read(List<Annotation> annotations) {
         List<RateLimitSpec> specs = new ArrayList<>();
-        for (AnnotationDescription annotation : method.getDeclaredAnnotations()) {
-            String name = annotation.getAnnotationType().getName();
-            if (name.equals(RATE_LIMITED)) {
+        for (Annotation annotation : annotations) {
+            if (annotation.type().equals(RATE_LIMITED)) {
                 specs.add(spec(annotation));
-            } else if (name.equals(RATE_LIMITED_LIST)) {
-                for (AnnotationDescription each : annotation.getValue("value").resolve(AnnotationDescription[].class)) {
-                    specs.add(spec(each));
+            } else if (annotation.type().equals(RATE_LIMITED_LIST)) {
+                for (Object each : annotation.list("value")) {
+                    specs.add(spec((Annotation) each));
                 }
             }
         }
         return specs;
     }
 
-    private static RateLimitSpec spec(AnnotationDescription a) {
+    private static RateLimitSpec spec(Annotation a) {
         List<String> failureOn = new ArrayList<>();
-        for (TypeDescription type : a.getValue("failureOn").resolve(TypeDescription[].class)) {
-            failureOn.add(type.getName());
+        for (Object type : a.list("failureOn")) {
+            failureOn.add((String) type);
         }
-        return new RateLimitSpec(
-                a.getValue("name").resolve(String.class),
-                a.getValue("limit").resolve(Integer.class),
-                a.getValue("window").resolve(String.class),
-                a.getValue("key").resolve(String.class),
-                Count.valueOf(a.getValue("count").resolve(EnumerationDescription.class).getValue()),
-                a.getValue("lockout").resolve(String.class),
-                failureOn,
-                a.getValue("resetOnSuccess").resolve(Boolean.class),
-                StoreFailure.valueOf(a.getValue("onStoreFailure").resolve(EnumerationDescription.class).getValue()));
+        return new RateLimitSpec(a.string("name"), (Integer) a.get("limit"), a.string("window"), a.string("key"),
+                Count.valueOf(a.string("count")), a.string("lockout"), failureOn, (Boolean) a.get("resetOnSuccess"),
+                StoreFailure.valueOf(a.string("onStoreFailure")));
     }
 }

@@ -1,10 +1,9 @@
 package io.bulwark.agent.internal.weaving;
 
 import io.bulwark.runtime.guard.TwoFactorSpec;
-import net.bytebuddy.description.annotation.AnnotationDescription;
-import net.bytebuddy.description.method.MethodDescription;
+import java.util.List;
 
-/** Reads {@code @Requires2FA} from a method's class file description, loading nothing. */
+/** Reads {@code @Requires2FA} from a method's class file annotations, loading nothing. */
 final class Requires2FAReader {
 
     static final String REQUIRES_2FA = "io.bulwark.Requires2FA";
@@ -13,12 +12,8 @@ final class Requires2FAReader {
     }
 
     /** The method's {@code @Requires2FA}, or null. */
-    static TwoFactorSpec read(MethodDescription method) {
-        for (AnnotationDescription a : method.getDeclaredAnnotations()) {
-            if (a.getAnnotationType().getName().equals(REQUIRES_2FA)) {
-                return new TwoFactorSpec(a.getValue("maxAge").resolve(String.class));
-            }
-        }
-        return null;
+    static TwoFactorSpec read(List<Annotation> annotations) {
+        Annotation a = Annotation.find(annotations, REQUIRES_2FA);
+        return a == null ? null : new TwoFactorSpec(a.string("maxAge"));
     }
 }

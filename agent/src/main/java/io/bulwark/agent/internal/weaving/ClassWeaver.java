@@ -7,33 +7,23 @@ import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.Map;
 import java.util.Set;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.pool.TypePool;
 
 /**
- * Weaves one class, handed over by the {@link Gate}: describes it from the bytes being defined, lets the
- * {@link GuardTransformer} register and visit its guarded methods, and returns the new bytes.
- *
- * <p>Byte Buddy's core API rather than its {@code AgentBuilder}: the gate already chooses the classes, and on Java
- * 9+ the AgentBuilder generates a transformer class at run time on every start, which costs more than the rest of
- * the set-up together. Only advice is visited into existing methods ({@code decorate}), so the same bytes serve a
- * class being loaded and one being retransformed.
+ * Weaves one class, handed over by the {@link Gate}: reads it from the bytes being defined, lets the
+ * {@link GuardTransformer} register its guarded methods and weave them ({@link GuardWeaving}), and returns the new
+ * bytes. Only code is changed, never members, so the same bytes serve a class being loaded and one being
+ * retransformed.
  */
-final class AdviceWeaver implements ClassFileTransformer {
+final class ClassWeaver implements ClassFileTransformer {
 
     private static final byte[] NOT_A_CLASS = {0};
 
-    private final ByteBuddy byteBuddy = new ByteBuddy().with(TypeValidation.DISABLED);
     private final GuardTransformer guards;
     private final Instrumentation instrumentation;
     private final boolean scanAnnotations;
     private final boolean requireWoven;
 
-    AdviceWeaver(GuardTransformer guards, Instrumentation instrumentation, boolean scanAnnotations,
+    ClassWeaver(GuardTransformer guards, Instrumentation instrumentation, boolean scanAnnotations,
             boolean requireWoven) {
         this.guards = guards;
         this.instrumentation = instrumentation;
@@ -46,19 +36,14 @@ final class AdviceWeaver implements ClassFileTransformer {
             ProtectionDomain domain, byte[] bytes) {
         String name = internalName.replace('/', '.');
         try {
-            ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, bytes),
-                    ClassFileLocator.ForClassLoader.of(loader));
             if (scanAnnotations && !GuardIndex.lists(loader, name, domain)
-                    && !GuardTransformer.declaresGuards(ParseLog.pool(locator, false).describe(name).resolve())) {
+                    && !ClassFile.read(name, bytes, false).declaresGuards()) {
                 return null;
             }
-            TypePool pool = ParseLog.pool(locator, true);
-            TypeDescription type = pool.describe(name).resolve();
-            DynamicType.Builder<?> woven = guards.weave(byteBuddy.decorate(type, locator), type, pool, loader);
-            if (woven == null) {
+            byte[] result = guards.weave(ClassFile.read(name, bytes, true), bytes, loader);
+            if (result == null) {
                 return null;
             }
-            byte[] result = woven.make(pool).getBytes();
             readDispatch(module);
             Log.debug("woven " + name + (redefined == null ? "" : " (retransformed)"));
             return result;
@@ -84,17 +69,18 @@ final class AdviceWeaver implements ClassFileTransformer {
         }
     }
 
-    /**
-     * The JVM ignores a transformer's exceptions and defines the class as it is. With {@code bulwark.require-woven},
-     * an indexed class that could not be woven is answered with bytes that are no class, so that its definition
-     * fails and none of its guarded methods can run. (A class already loaded cannot be taken back: reported only.)
-     */
     /** Whether the index lists a {@code @Requires2FA} method of the class: those are refused unless woven. */
     private static boolean requiresStepUp(ClassLoader loader, String name) {
         Map<String, GuardIndex.Entry> entries = GuardIndex.read(loader, name);
         return entries != null && entries.values().stream().anyMatch(e -> e.kinds().contains("Requires2FA"));
     }
 
+    /**
+     * The JVM ignores a transformer's exceptions and defines the class as it is. With {@code bulwark.require-woven},
+     * or when it has a {@code @Requires2FA} method, an indexed class that could not be woven is answered with bytes
+     * that are no class, so that its definition fails and none of its guarded methods can run. (A class already
+     * loaded cannot be taken back: reported only.)
+     */
     private byte[] failed(String name, ClassLoader loader, Class<?> redefined, ProtectionDomain domain, Throwable t) {
         Log.error("could not weave " + name + "; if it declares guarded methods, they run UNGUARDED (" + t + ")");
         if (redefined == null && GuardIndex.lists(loader, name, domain)

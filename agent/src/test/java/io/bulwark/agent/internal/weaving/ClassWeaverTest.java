@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The weaver on its own: what it makes of a guarded class, and of a class it cannot weave. */
-class AdviceWeaverTest {
+class ClassWeaverTest {
 
     private static final byte[] CORRUPT = {(byte) 0xCA, (byte) 0xFE, 1, 2, 3};
 
@@ -52,11 +52,11 @@ class AdviceWeaverTest {
         Log.setOutput(System.err);
     }
 
-    private static AdviceWeaver weaver(boolean requireWoven) {
+    private static ClassWeaver weaver(boolean requireWoven) {
         GuardRegistry registry = new GuardRegistry(Settings.defaults(),
                 new InMemoryRateLimiter(MicroClock.monotonic(), 1_000, false),
                 new AuditPipeline(Settings.defaults().audit()), Clock.systemUTC());
-        return new AdviceWeaver(new GuardTransformer(registry, requireWoven), null, false, requireWoven);
+        return new ClassWeaver(new GuardTransformer(registry, requireWoven), null, false, requireWoven);
     }
 
     /** A class path location whose index lists {@code className}, as a code source. */

@@ -1,0 +1,372 @@
+package io.bulwark.agent.internal.weaving;
+
+import io.bulwark.runtime.guard.Registration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Handle;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+
+/**
+ * Writes the guards into a class's methods, in place, with ASM. A guarded method becomes, in effect:
+ *
+ * <pre>
+ * Object token = Dispatch.enter(ID, new Object[] {args...});   // or null when no guard reads the arguments
+ * try {
+ *     ...the method's own code; at each return:
+ *     Dispatch.exit(ID, token, result, null);                   // result boxed, or null unless it is recorded
+ *     return result;
+ * } catch (Throwable thrown) {
+ *     Dispatch.exit(ID, token, null, thrown);
+ *     throw thrown;
+ * }
+ * </pre>
+ *
+ * and only the first line when nothing settles after the call. A refusal is thrown by {@code enter}, before the
+ * method's code runs; {@code exit} never throws (the runtime catches what goes wrong in it), so the method's own
+ * result or exception always stands.
+ *
+ * <p>Why not Byte Buddy's {@code Advice}, which did this before: setting it up loads some 700 classes, which on 2
+ * cores added a quarter of a second to the start of every application (benchmarks/README.md). This is the same
+ * code, written directly with the ASM that Byte Buddy bundles, and nothing else.
+ *
+ * <p>How it stays valid without recomputing stack map frames (which would need the class hierarchy, that is,
+ * loading classes): the token goes in a new local slot past the method's own ({@code max_locals}), set before
+ * any frame, and every frame of the method is extended with it; the handler's frame declares nothing but the
+ * token; the code added at a return has no branch and so needs no frame; the protected ranges leave out the added
+ * exit code, so that its exceptions are never caught by the handler. No method, field or constant is added, so the
+ * same bytes serve a class being loaded and one being retransformed.
+ */
+final class GuardWeaving {
+
+    private static final String DISPATCH = "io/bulwark/internal/Dispatch";
+    private static final String ENTER = "(I[Ljava/lang/Object;)Ljava/lang/Object;";
+    private static final String EXIT = "(ILjava/lang/Object;Ljava/lang/Object;Ljava/lang/Throwable;)V";
+    private static final String OBJECT = "java/lang/Object";
+    private static final String THROWABLE = "java/lang/Throwable";
+    /** The most the added code ever puts on the operand stack above the method's own. */
+    private static final int EXTRA_STACK = 8;
+    /** Classes from Java 6 on carry stack map frames. */
+    private static final int FIRST_VERSION_WITH_FRAMES = Opcodes.V1_6;
+
+    /** A method to weave: its registration, and the first local slot the method does not use. */
+    record Plan(Registration registration, int freeSlot) {
+    }
+
+    private GuardWeaving() {
+    }
+
+    /** {@code bytes} with the guards of {@code plans} (by method name + descriptor) woven in. */
+    static byte[] weave(byte[] bytes, Map<String, Plan> plans) {
+        ClassReader reader = new ClassReader(bytes);
+        // Given the reader, the writer copies the constant pool and, unchanged, the methods it is not asked to
+        // change. No COMPUTE_ flags: maxima and frames are written here, so no class is ever loaded to compute them.
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            private boolean frames;
+
+            @Override
+            public void visit(int version, int access, String name, String signature, String superName,
+                    String[] interfaces) {
+                frames = (version & 0xFFFF) >= FIRST_VERSION_WITH_FRAMES;
+                super.visit(version, access, name, signature, superName, interfaces);
+            }
+
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                MethodVisitor target = super.visitMethod(access, name, descriptor, signature, exceptions);
+                Plan plan = plans.get(name + descriptor);
+                return plan == null ? target : new GuardedMethod(target, plan, access, descriptor, frames);
+            }
+        }, ClassReader.EXPAND_FRAMES);
+        return writer.toByteArray();
+    }
+
+    private static final class GuardedMethod extends MethodVisitor {
+
+        private final Registration registration;
+        private final boolean isStatic;
+        private final Type[] arguments;
+        private final Type returned;
+        private final boolean frames;
+        /** Where the token lives, and past it a scratch slot for a boxed result or the thrown exception. */
+        private final int token;
+        private final int scratch;
+        /** The protected ranges so far, start and end pairs. */
+        private final List<Label> ranges = new ArrayList<>();
+        private Label rangeStart;
+        private boolean codeInRange;
+
+        GuardedMethod(MethodVisitor target, Plan plan, int access, String descriptor, boolean frames) {
+            super(Opcodes.ASM9, target);
+            this.registration = plan.registration();
+            this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
+            this.arguments = Type.getArgumentTypes(descriptor);
+            this.returned = Type.getReturnType(descriptor);
+            this.frames = frames;
+            this.token = plan.freeSlot();
+            this.scratch = plan.freeSlot() + 1;
+        }
+
+        @Override
+        public void visitCode() {
+            super.visitCode();
+            pushGuardId();
+            if (registration.readsArguments()) {
+                pushArguments();
+            } else {
+                mv.visitInsn(Opcodes.ACONST_NULL);
+            }
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "enter", ENTER, false);
+            if (!registration.settles()) {
+                mv.visitInsn(Opcodes.POP);
+                return;
+            }
+            mv.visitVarInsn(Opcodes.ASTORE, token);
+            openRange();
+        }
+
+        @Override
+        public void visitInsn(int opcode) {
+            if (registration.settles() && opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+                closeRange();
+                if (registration.needsResult()) {
+                    boxCopyOfResult();
+                } else {
+                    mv.visitInsn(Opcodes.ACONST_NULL);
+                }
+                mv.visitVarInsn(Opcodes.ASTORE, scratch);
+                pushGuardId();
+                mv.visitVarInsn(Opcodes.ALOAD, token);
+                mv.visitVarInsn(Opcodes.ALOAD, scratch);
+                mv.visitInsn(Opcodes.ACONST_NULL);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "exit", EXIT, false);
+                mv.visitInsn(opcode);
+                openRange();
+                return;
+            }
+            code();
+            super.visitInsn(opcode);
+        }
+
+        /** Every frame of the method also holds the token, in its slot past the method's own locals. */
+        @Override
+        public void visitFrame(int type, int localCount, Object[] locals, int stackCount, Object[] stack) {
+            if (!registration.settles()) {
+                super.visitFrame(type, localCount, locals, stackCount, stack);
+                return;
+            }
+            if (type != Opcodes.F_NEW) {
+                throw new IllegalStateException("compressed frame in an expanded read");
+            }
+            List<Object> extended = new ArrayList<>();
+            int slots = 0;
+            for (int i = 0; i < localCount; i++) {
+                extended.add(locals[i]);
+                slots += locals[i] == Opcodes.LONG || locals[i] == Opcodes.DOUBLE ? 2 : 1;
+            }
+            super.visitFrame(Opcodes.F_NEW, withToken(extended, slots), extended.toArray(), stackCount, stack);
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            if (!registration.settles()) {
+                super.visitMaxs(maxStack + EXTRA_STACK, maxLocals);
+                return;
+            }
+            closeRange();
+            if (!ranges.isEmpty()) {
+                Label handler = new Label();
+                mv.visitLabel(handler);
+                if (frames) {
+                    List<Object> locals = new ArrayList<>();
+                    int count = withToken(locals, 0);
+                    mv.visitFrame(Opcodes.F_NEW, count, locals.toArray(), 1, new Object[] {THROWABLE});
+                }
+                mv.visitVarInsn(Opcodes.ASTORE, scratch);
+                pushGuardId();
+                mv.visitVarInsn(Opcodes.ALOAD, token);
+                mv.visitInsn(Opcodes.ACONST_NULL);
+                mv.visitVarInsn(Opcodes.ALOAD, scratch);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "exit", EXIT, false);
+                mv.visitVarInsn(Opcodes.ALOAD, scratch);
+                mv.visitInsn(Opcodes.ATHROW);
+                // After the method's own entries: its handlers come first, this one is the outermost.
+                for (int i = 0; i < ranges.size(); i += 2) {
+                    mv.visitTryCatchBlock(ranges.get(i), ranges.get(i + 1), handler, THROWABLE);
+                }
+            }
+            super.visitMaxs(maxStack + EXTRA_STACK, Math.max(maxLocals, scratch + 1));
+        }
+
+        /** Pads {@code locals} (which fill {@code slots} slots) with TOP up to the token's slot, then adds it. */
+        private int withToken(List<Object> locals, int slots) {
+            for (int slot = slots; slot < token; slot++) {
+                locals.add(Opcodes.TOP);
+            }
+            locals.add(OBJECT);
+            return locals.size();
+        }
+
+        private void openRange() {
+            rangeStart = new Label();
+            mv.visitLabel(rangeStart);
+            codeInRange = false;
+        }
+
+        /** Ends the current range; kept only if it covers code (an empty range is not a valid class file entry). */
+        private void closeRange() {
+            Label end = new Label();
+            mv.visitLabel(end);
+            if (codeInRange) {
+                ranges.add(rangeStart);
+                ranges.add(end);
+            }
+            codeInRange = false;
+        }
+
+        private void code() {
+            codeInRange = true;
+        }
+
+        private void pushGuardId() {
+            push(registration.id());
+        }
+
+        private void push(int value) {
+            if (value >= -1 && value <= 5) {
+                mv.visitInsn(Opcodes.ICONST_0 + value);
+            } else if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
+                mv.visitIntInsn(Opcodes.BIPUSH, value);
+            } else if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE) {
+                mv.visitIntInsn(Opcodes.SIPUSH, value);
+            } else {
+                mv.visitLdcInsn(value);
+            }
+        }
+
+        /** {@code new Object[] {a0, a1, ...}}, primitives boxed. */
+        private void pushArguments() {
+            push(arguments.length);
+            mv.visitTypeInsn(Opcodes.ANEWARRAY, OBJECT);
+            int slot = isStatic ? 0 : 1;
+            for (int i = 0; i < arguments.length; i++) {
+                mv.visitInsn(Opcodes.DUP);
+                push(i);
+                mv.visitVarInsn(arguments[i].getOpcode(Opcodes.ILOAD), slot);
+                box(arguments[i]);
+                mv.visitInsn(Opcodes.AASTORE);
+                slot += arguments[i].getSize();
+            }
+        }
+
+        /** Leaves the returned value where it is and a boxed copy above it ({@code null} for void). */
+        private void boxCopyOfResult() {
+            if (returned.getSort() == Type.VOID) {
+                mv.visitInsn(Opcodes.ACONST_NULL);
+                return;
+            }
+            mv.visitInsn(returned.getSize() == 2 ? Opcodes.DUP2 : Opcodes.DUP);
+            box(returned);
+        }
+
+        private void box(Type type) {
+            String wrapper = switch (type.getSort()) {
+                case Type.BOOLEAN -> "java/lang/Boolean";
+                case Type.CHAR -> "java/lang/Character";
+                case Type.BYTE -> "java/lang/Byte";
+                case Type.SHORT -> "java/lang/Short";
+                case Type.INT -> "java/lang/Integer";
+                case Type.FLOAT -> "java/lang/Float";
+                case Type.LONG -> "java/lang/Long";
+                case Type.DOUBLE -> "java/lang/Double";
+                default -> null;
+            };
+            if (wrapper != null) {
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, wrapper, "valueOf",
+                        "(" + type.getDescriptor() + ")L" + wrapper + ";", false);
+            }
+        }
+
+        // Every instruction of the method's own marks its range as not empty.
+
+        @Override
+        public void visitIntInsn(int opcode, int operand) {
+            code();
+            super.visitIntInsn(opcode, operand);
+        }
+
+        @Override
+        public void visitVarInsn(int opcode, int varIndex) {
+            code();
+            super.visitVarInsn(opcode, varIndex);
+        }
+
+        @Override
+        public void visitTypeInsn(int opcode, String type) {
+            code();
+            super.visitTypeInsn(opcode, type);
+        }
+
+        @Override
+        public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+            code();
+            super.visitFieldInsn(opcode, owner, name, descriptor);
+        }
+
+        @Override
+        public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            code();
+            super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+        }
+
+        @Override
+        public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
+            code();
+            super.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
+        }
+
+        @Override
+        public void visitJumpInsn(int opcode, Label label) {
+            code();
+            super.visitJumpInsn(opcode, label);
+        }
+
+        @Override
+        public void visitLdcInsn(Object value) {
+            code();
+            super.visitLdcInsn(value);
+        }
+
+        @Override
+        public void visitIincInsn(int varIndex, int increment) {
+            code();
+            super.visitIincInsn(varIndex, increment);
+        }
+
+        @Override
+        public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
+            code();
+            super.visitTableSwitchInsn(min, max, dflt, labels);
+        }
+
+        @Override
+        public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
+            code();
+            super.visitLookupSwitchInsn(dflt, keys, labels);
+        }
+
+        @Override
+        public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
+            code();
+            super.visitMultiANewArrayInsn(descriptor, numDimensions);
+        }
+    }
+}
