@@ -41,7 +41,13 @@ public final class BulwarkRuntime {
      * call pays for them.
      */
     public void connectInBackground() {
-        Thread connect = new Thread(rateLimiter::warmUp, "bulwark-connect");
+        // A class, not a method reference: this runs in premain (see MicroClock.monotonic()).
+        Thread connect = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                rateLimiter.warmUp();
+            }
+        }, "bulwark-connect");
         connect.setDaemon(true);
         connect.start();
     }

@@ -41,7 +41,13 @@ public final class AuditPipeline implements AutoCloseable {
         this.settings = settings;
         this.capacity = settings.queueCapacity();
         // The HASH key is read (or made) on the journal thread as it starts, so the first capture need not touch a file.
-        this.journalThread = new JournalThread(settings, auditDir(), queue, pending, capacity, this::redactor);
+        // A class, not a method reference: this runs in premain (see MicroClock.monotonic()).
+        this.journalThread = new JournalThread(settings, auditDir(), queue, pending, capacity, new Runnable() {
+            @Override
+            public void run() {
+                redactor();
+            }
+        });
     }
 
     /** Where the journal lives: {@code <data-dir>/audit}. */

@@ -21,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Reads configuration from the agent argument ({@code config=FILE}), then system properties {@code bulwark.*},
@@ -75,9 +74,6 @@ public final class ConfigLoader {
     private static final String WEB_ADAPTER_PREFIX = "bulwark_web_";
     private static final List<String> OVERRIDE_ATTRIBUTES = List.of("limit", "window", "lockout", "algorithm");
     private static final int MAX_LIMIT = 1_000_000_000;
-    private static final Pattern PACKAGE_PREFIX =
-            Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*"
-                    + "(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*\\.?");
 
     private final List<String> problems = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
@@ -96,7 +92,11 @@ public final class ConfigLoader {
         if (!loader.problems.isEmpty()) {
             throw new ConfigException(loader.problems);
         }
-        loader.warnings.forEach(Log::warn);
+        // Here and below, loops rather than lambdas and no regular expressions: this runs in premain, where each
+        // costs the JDK's run-time class spinning (see "Agent startup" in benchmarks/README.md).
+        for (String warning : loader.warnings) {
+            Log.warn(warning);
+        }
         return settings;
     }
 
@@ -302,11 +302,18 @@ public final class ConfigLoader {
             } else {
                 String attribute = overrideAttribute(key);
                 String name = key.substring(OVERRIDE_PREFIX.length(), key.length() - attribute.length() - 1);
-                overrides.computeIfAbsent(name, n -> new OverrideBuilder()).set(attribute, entry);
+                OverrideBuilder builder = overrides.get(name);
+                if (builder == null) {
+                    builder = new OverrideBuilder();
+                    overrides.put(name, builder);
+                }
+                builder.set(attribute, entry);
             }
         }
         Map<String, Settings.PolicyOverride> built = new TreeMap<>();
-        overrides.forEach((name, builder) -> built.put(name, builder.build()));
+        for (Map.Entry<String, OverrideBuilder> override : overrides.entrySet()) {
+            built.put(override.getKey(), override.getValue().build());
+        }
         RedisSettings redis = null;
         if (redisUrl != null) {
             redis = new RedisSettings(redisUrl, redisTimeout != null ? redisTimeout : RedisSettings.DEFAULT_TIMEOUT,
@@ -554,13 +561,30 @@ public final class ConfigLoader {
             if (prefix.isEmpty() && entry.value().isBlank()) {
                 continue;
             }
-            if (!PACKAGE_PREFIX.matcher(prefix).matches()) {
+            if (!packagePrefix(prefix)) {
                 problems.add(entry.problem("a comma-separated list of package names such as com.acme,org.example.api"));
                 return List.of();
             }
             prefixes.add(prefix.endsWith(".") ? prefix : prefix + ".");
         }
         return prefixes;
+    }
+
+    /** {@code com.acme} or {@code com.acme.}: Java identifiers joined by dots, perhaps one at the end. */
+    private static boolean packagePrefix(String prefix) {
+        String name = prefix.endsWith(".") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        boolean start = true;
+        for (int i = 0; i < name.length(); i += Character.charCount(name.codePointAt(i))) {
+            int c = name.codePointAt(i);
+            if (c == '.' && !start) {
+                start = true;
+            } else if (start ? Character.isJavaIdentifierStart(c) : Character.isJavaIdentifierPart(c)) {
+                start = false;
+            } else {
+                return false;
+            }
+        }
+        return !start;
     }
 
     private final class OverrideBuilder {

@@ -1,6 +1,7 @@
 package io.bulwark.runtime.config;
 
 import io.bulwark.runtime.twofactor.TotpParameters;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -24,7 +25,7 @@ public record TwoFactorSettings(byte[] key, List<byte[]> oldKeys, String issuer,
 
     public TwoFactorSettings {
         key = key == null ? null : key.clone();
-        oldKeys = oldKeys.stream().map(byte[]::clone).toList();
+        oldKeys = copies(oldKeys);
         Objects.requireNonNull(issuer, "issuer");
         Objects.requireNonNull(parameters, "parameters");
     }
@@ -44,7 +45,16 @@ public record TwoFactorSettings(byte[] key, List<byte[]> oldKeys, String issuer,
 
     @Override
     public List<byte[]> oldKeys() {
-        return oldKeys.stream().map(byte[]::clone).toList();
+        return copies(oldKeys);
+    }
+
+    /** A loop rather than a stream: this runs in premain (see "Agent startup" in benchmarks/README.md). */
+    private static List<byte[]> copies(List<byte[]> keys) {
+        List<byte[]> copies = new ArrayList<>(keys.size());
+        for (byte[] key : keys) {
+            copies.add(key.clone());
+        }
+        return List.copyOf(copies);
     }
 
     @Override

@@ -12,6 +12,12 @@ public interface MicroClock {
      */
     static MicroClock monotonic() {
         long origin = System.nanoTime();
-        return () -> (System.nanoTime() - origin) / 1_000 + 1_000_000_000L;
+        // A class, not a lambda: created in premain, where the first lambda would spin the JDK's lambda machinery.
+        return new MicroClock() {
+            @Override
+            public long micros() {
+                return (System.nanoTime() - origin) / 1_000 + 1_000_000_000L;
+            }
+        };
     }
 }

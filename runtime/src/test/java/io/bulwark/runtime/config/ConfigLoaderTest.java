@@ -67,6 +67,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void scanPackagesArePackageNamesOrPrefixesEndingInADot() {
+        assertEquals(List.of("com.acme.", "org.ex_1.", "café.", "\ud801\udc00x."), ConfigLoader.load(null,
+                props("bulwark.scan.packages", "com.acme.,org.ex_1, café,\ud801\udc00x"), Map.of()).scanPackages());
+        for (String bad : List.of("com..acme", "1com", "com.acme-x", ".com", "com.acme..", "com.*")) {
+            assertEquals(List.of("bulwark.scan.packages (system property) has value '" + bad + "': expected a "
+                    + "comma-separated list of package names such as com.acme,org.example.api"),
+                    problems(null, props("bulwark.scan.packages", bad), Map.of()), bad);
+        }
+    }
+
+    @Test
     void aBadValueNamesTheKeyItsOriginTheValueAndWhatWasExpected() {
         assertEquals(List.of("bulwark.ratelimit.login.limit (system property) has value 'abc': expected a whole number "
                 + "from 1 to 1000000000"), problems(null, props("bulwark.ratelimit.login.limit", "abc"), Map.of()));

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import net.bytebuddy.jar.asm.AnnotationVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
@@ -60,49 +59,59 @@ record Annotation(String type, Map<String, Object> values) {
         return null;
     }
 
-    /** A visitor that collects the annotation of descriptor {@code descriptor} and hands it to {@code into}. */
-    static AnnotationVisitor collector(String descriptor, Consumer<Annotation> into) {
-        Map<String, Object> values = new HashMap<>();
-        String type = Type.getType(descriptor).getClassName();
-        return new Collector(values::put, () -> into.accept(new Annotation(type, values)));
+    /**
+     * A visitor that collects the annotation of descriptor {@code descriptor} into {@code into}. Nested annotations
+     * and arrays are put in place as they start and filled as they are visited: no callbacks, no lambdas (this runs
+     * at start-up, where each lambda costs a class spun at run time).
+     */
+    static AnnotationVisitor collector(String descriptor, List<Annotation> into) {
+        Annotation annotation = new Annotation(Type.getType(descriptor).getClassName(), new HashMap<>());
+        into.add(annotation);
+        return new Collector(annotation.values(), null);
     }
 
-    /** Collects values into {@code sink}; {@code end} runs when the annotation (or array) is complete. */
+    /** Collects into the values of an annotation, or into the elements of an array (the other one null). */
     private static final class Collector extends AnnotationVisitor {
 
-        private final Sink sink;
-        private final Runnable end;
+        private final Map<String, Object> values;
+        private final List<Object> elements;
 
-        Collector(Sink sink, Runnable end) {
+        Collector(Map<String, Object> values, List<Object> elements) {
             super(Opcodes.ASM9);
-            this.sink = sink;
-            this.end = end;
+            this.values = values;
+            this.elements = elements;
+        }
+
+        private void put(String name, Object value) {
+            if (values != null) {
+                values.put(name, value);
+            } else {
+                elements.add(value);
+            }
         }
 
         @Override
         public void visit(String name, Object value) {
-            sink.put(name, plain(value));
+            put(name, plain(value));
         }
 
         @Override
         public void visitEnum(String name, String descriptor, String value) {
-            sink.put(name, value);
+            put(name, value);
         }
 
         @Override
         public AnnotationVisitor visitAnnotation(String name, String descriptor) {
-            return collector(descriptor, nested -> sink.put(name, nested));
+            Annotation nested = new Annotation(Type.getType(descriptor).getClassName(), new HashMap<>());
+            put(name, nested);
+            return new Collector(nested.values(), null);
         }
 
         @Override
         public AnnotationVisitor visitArray(String name) {
-            List<Object> elements = new ArrayList<>();
-            return new Collector((ignored, value) -> elements.add(value), () -> sink.put(name, elements));
-        }
-
-        @Override
-        public void visitEnd() {
-            end.run();
+            List<Object> array = new ArrayList<>();
+            put(name, array);
+            return new Collector(null, array);
         }
 
         /** Class literals as binary names, primitive arrays as lists; everything else as ASM gives it. */
@@ -111,18 +120,14 @@ record Annotation(String type, Map<String, Object> values) {
                 return ClassFile.binaryName(type);
             }
             if (value != null && value.getClass().isArray()) {
-                List<Object> elements = new ArrayList<>();
+                List<Object> list = new ArrayList<>();
                 for (int i = 0; i < Array.getLength(value); i++) {
-                    elements.add(Array.get(value, i));
+                    list.add(Array.get(value, i));
                 }
-                return elements;
+                return list;
             }
             return value;
         }
-    }
-
-    private interface Sink {
-        void put(String name, Object value);
     }
 
     @SafeVarargs

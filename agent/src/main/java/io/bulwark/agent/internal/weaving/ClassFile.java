@@ -158,7 +158,7 @@ final class ClassFile {
             return new FieldVisitor(Opcodes.ASM9) {
                 @Override
                 public AnnotationVisitor visitAnnotation(String annotation, boolean visible) {
-                    return Annotation.collector(annotation, field.annotations()::add);
+                    return Annotation.collector(annotation, field.annotations());
                 }
             };
         }
@@ -205,7 +205,7 @@ final class ClassFile {
 
         @Override
         public AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
-            return Annotation.collector(descriptor, method.annotations::add);
+            return Annotation.collector(descriptor, method.annotations);
         }
 
         @Override
@@ -219,7 +219,7 @@ final class ClassFile {
             if (index >= method.parameterAnnotations.size()) {
                 return null;
             }
-            return Annotation.collector(descriptor, method.parameterAnnotations.get(index)::add);
+            return Annotation.collector(descriptor, method.parameterAnnotations.get(index));
         }
 
         @Override

@@ -94,7 +94,12 @@ final class ClassFileTypeModel implements TypeModel {
         if (typeName.startsWith("[") || isPrimitive(typeName)) {
             return null;
         }
-        return files.computeIfAbsent(typeName, this::read).orElse(null);
+        Optional<ClassFile> file = files.get(typeName);
+        if (file == null) {
+            file = read(typeName);
+            files.put(typeName, file);
+        }
+        return file.orElse(null);
     }
 
     private Optional<ClassFile> read(String typeName) {

@@ -4,8 +4,6 @@ import io.bulwark.runtime.log.Log;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.security.ProtectionDomain;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The transformer the JVM calls for every class, registered in premain before anything else. Building Byte Buddy's
@@ -22,21 +20,26 @@ final class Gate implements ClassFileTransformer {
 
     private final ClassNames names;
     private final boolean scanAnnotations;
-    private final CompletableFuture<ClassFileTransformer> ready = new CompletableFuture<>();
+    /** Set once, with {@link #failure} or {@link #weaver}; waited for under the gate's monitor. */
+    private volatile boolean settled;
     private volatile ClassFileTransformer weaver;
+    private Throwable failure;
 
     Gate(ClassNames names, boolean scanAnnotations) {
         this.names = names;
         this.scanAnnotations = scanAnnotations;
     }
 
-    void open(ClassFileTransformer built) {
+    synchronized void open(ClassFileTransformer built) {
         weaver = built;
-        ready.complete(built);
+        settled = true;
+        notifyAll();
     }
 
-    void fail(Throwable cause) {
-        ready.completeExceptionally(cause);
+    synchronized void fail(Throwable cause) {
+        failure = cause;
+        settled = true;
+        notifyAll();
     }
 
     @Override
@@ -59,13 +62,19 @@ final class Gate implements ClassFileTransformer {
         return transform(null, loader, internalName, redefined, domain, bytes);
     }
 
-    private ClassFileTransformer await(String name) {
+    /** Not a CompletableFuture: that would load some 30 classes of the fork-join pool into premain. */
+    private synchronized ClassFileTransformer await(String name) {
         long start = System.nanoTime();
         try {
-            ClassFileTransformer w = ready.get();
+            while (!settled) {
+                wait();
+            }
+            if (failure != null) {
+                throw new IllegalStateException("the weaver's set-up failed", failure);
+            }
             Log.debug(name + " waited " + (System.nanoTime() - start) / 1_000_000 + " ms for the weaver");
-            return w;
-        } catch (InterruptedException | ExecutionException e) {
+            return weaver;
+        } catch (InterruptedException | IllegalStateException e) {
             // The setup thread stops the JVM when it fails; this thread must not go on to define the class unwoven.
             Log.error(name + " may carry guards but the weaver is not available (" + e + "): the JVM stops");
             Runtime.getRuntime().halt(70);

@@ -9,6 +9,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
@@ -25,7 +26,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-import java.util.stream.Stream;
 
 /**
  * The processor's index, one resource per guarded class: {@code META-INF/bulwark/index/<binary class name>}, written
@@ -88,7 +88,13 @@ final class GuardIndex {
         CodeSource source = domain == null ? null : domain.getCodeSource();
         URL location = source == null ? null : source.getLocation();
         if (location != null && "file".equals(location.getProtocol())) {
-            Optional<Set<String>> listed = BY_LOCATION.computeIfAbsent(location.toExternalForm(), k -> list(location));
+            // Not computeIfAbsent: its lambda would be the first of premain (the agent's own jar is looked up there).
+            String key = location.toExternalForm();
+            Optional<Set<String>> listed = BY_LOCATION.get(key);
+            if (listed == null) {
+                listed = list(location);
+                BY_LOCATION.putIfAbsent(key, listed);
+            }
             if (listed.isPresent()) {
                 return listed.get().contains(className);
             }
@@ -162,8 +168,10 @@ final class GuardIndex {
             if (Files.isDirectory(path)) {
                 Path index = path.resolve(DIRECTORY);
                 if (Files.isDirectory(index)) {
-                    try (Stream<Path> files = Files.list(index)) {
-                        files.forEach(f -> names.add(f.getFileName().toString()));
+                    try (DirectoryStream<Path> files = Files.newDirectoryStream(index)) {
+                        for (Path f : files) {
+                            names.add(f.getFileName().toString());
+                        }
                     }
                 }
                 return Optional.of(names);

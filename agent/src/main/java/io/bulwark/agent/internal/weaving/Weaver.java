@@ -32,15 +32,19 @@ public final class Weaver {
             return;
         }
         instrumentation.addTransformer(gate, true);
-        Thread setup = new Thread(() -> {
-            try {
-                gate.open(WeaverSetup.build(settings, guards, instrumentation));
-            } catch (Throwable t) {
-                gate.fail(t);
-                Log.error("the weaver could not be set up; the JVM will not run unguarded (set bulwark.enabled=false "
-                        + "to run without Bulwark): " + t);
-                t.printStackTrace();
-                Runtime.getRuntime().halt(EXIT_SOFTWARE);
+        // A class, not a lambda: premain spins no classes at run time (see "Agent startup" in benchmarks/README.md).
+        Thread setup = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    gate.open(WeaverSetup.build(settings, guards, instrumentation));
+                } catch (Throwable t) {
+                    gate.fail(t);
+                    Log.error("the weaver could not be set up; the JVM will not run unguarded (set "
+                            + "bulwark.enabled=false to run without Bulwark): " + t);
+                    t.printStackTrace();
+                    Runtime.getRuntime().halt(EXIT_SOFTWARE);
+                }
             }
         }, "bulwark-weaver-setup");
         setup.setDaemon(true);

@@ -1,5 +1,6 @@
 package io.bulwark.agent.internal.weaving;
 
+import io.bulwark.Redact;
 import io.bulwark.runtime.config.Settings;
 import io.bulwark.runtime.guard.GuardRegistry;
 import io.bulwark.runtime.guard.Registration;
@@ -44,7 +45,17 @@ final class WeaverSetup {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ClassFile.MethodInfo run = ClassFile.read(name, bytes, true).methods.get(WarmUp.METHOD);
+        ClassFile file = ClassFile.read(name, bytes, true);
+        Redact.Mode redaction = null;
+        for (ClassFile.FieldInfo field : file.fields) {
+            if (field.name().equals("unused")) {
+                redaction = ClassFileTypeModel.redaction(field.annotations());
+            }
+        }
+        if (redaction != Redact.Mode.MASK) {
+            throw new IllegalStateException("the agent misreads the annotations of its own " + name);
+        }
+        ClassFile.MethodInfo run = file.methods.get(WarmUp.METHOD);
         GuardWeaving.weave(bytes, Map.of(WarmUp.METHOD, new GuardWeaving.Plan(new Registration(0, true, true, true),
                 run.maxLocals)));
     }
