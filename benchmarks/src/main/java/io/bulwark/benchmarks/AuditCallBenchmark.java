@@ -20,7 +20,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * What an {@code @Audited} call costs its caller, as JMH sees the whole call: the guard's enter and exit around a body,
- * as the woven advice calls them (less its one static call through {@code Dispatch}), capturing two arguments (one
+ * as the woven code calls them (less its one static call through {@code Dispatch}), capturing two arguments (one
  * redacted), the resource id and the bound caller into the real pipeline, beside the same body unaudited
  * ({@link #bare}). The difference at p50 and p90 is the caller's cost there; at p99 both are the body's preemptions
  * on a shared 2-core machine, which is why {@link AuditCallerCost} times the guard's work itself, call by call.

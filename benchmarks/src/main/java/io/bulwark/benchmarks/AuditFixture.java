@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 /**
  * One audited method as the agent registers it, {@code login(String email, @Redact(MASK) String password)} with
  * {@code @Audited(action = "user.login", resourceType = "user", resourceId = "{email}", capture = ARGS)}, and the
- * caller a web filter binds: what the audit benchmarks call, through the guard registry the woven advice reaches.
+ * caller a web filter binds: what the audit benchmarks call, through the guard registry the woven code reaches.
  */
 final class AuditFixture implements AutoCloseable {
 
@@ -58,7 +58,7 @@ final class AuditFixture implements AutoCloseable {
                 .ip("203.0.113.9").userAgent("Mozilla/5.0 (X11; Linux x86_64)").requestId("req-7f3a9c"));
     }
 
-    /** What the woven advice does around a body that returns normally. */
+    /** What the woven code does around a body that returns normally. */
     Object call(Object[] args) {
         Object token = registry.enter(login.id(), args);
         registry.exit(login.id(), token, null, null);

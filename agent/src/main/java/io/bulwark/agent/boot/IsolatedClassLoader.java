@@ -16,9 +16,9 @@ import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 
 /**
- * Loads the agent's own classes (runtime, weaving, relocated Byte Buddy) from {@code inst/} in the agent jar,
- * stored as {@code .classdata} so that neither the system nor the bootstrap class loader can see them: the
- * application cannot load them by accident and they cannot clash with its own copies.
+ * Loads the agent's own classes (runtime, weaving, and relocated ASM, Jedis, HikariCP, pgjdbc) from {@code inst/}
+ * in the agent jar, stored as {@code .classdata} so that neither the system nor the bootstrap class loader can see
+ * them: the application cannot load them by accident and they cannot clash with its own copies.
  *
  * <p>As an agent, its parent is the platform loader (for {@code java.sql} and friends), which delegates to the
  * bootstrap loader, where the public API lives: the runtime and the application share the one copy of
@@ -77,7 +77,7 @@ final class IsolatedClassLoader extends ClassLoader {
         return defineClass(name, bytes, 0, bytes.length, domain);
     }
 
-    /** Serves {@code x/Y.class} from {@code inst/x/Y.classdata}: Byte Buddy reads advice classes as resources. */
+    /** Serves {@code x/Y.class} from {@code inst/x/Y.classdata}: the weaver's warm-up reads one of its classes. */
     @Override
     protected URL findResource(String name) {
         String path = PREFIX + (name.endsWith(".class")

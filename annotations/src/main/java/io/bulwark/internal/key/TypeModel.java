@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * What {@link KeyPlanner} needs to know about the application's types, answered without loading them: the agent
- * implements it over class files (Byte Buddy's type pool), the processor over {@code javax.lang.model}. It only
+ * implements it over class files (read with ASM), the processor over {@code javax.lang.model}. It only
  * lists facts; {@link Properties} decides which method reads which property. Type names are binary names
  * ({@code com.acme.Outer$Inner}, {@code int}). Not API.
  */

@@ -130,10 +130,9 @@ record Annotation(String type, Map<String, Object> values) {
         }
     }
 
-    @SafeVarargs
-    private static Map<String, Map<String, Object>> defaults(Class<? extends java.lang.annotation.Annotation>... types) {
+    private static Map<String, Map<String, Object>> defaults(Class<?>... types) {
         Map<String, Map<String, Object>> all = new HashMap<>();
-        for (Class<? extends java.lang.annotation.Annotation> type : types) {
+        for (Class<?> type : types) {
             Map<String, Object> defaults = new HashMap<>();
             for (Method attribute : type.getDeclaredMethods()) {
                 Object value = attribute.getDefaultValue();

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Which class names never carry guards: the JDK's, Bulwark's own, and (with {@code bulwark.scan.packages}) those
- * outside the packages scanned. Names only, no Byte Buddy: the start-up gate asks this for every class loaded.
+ * outside the packages scanned. Names only, no class file: the start-up gate asks this for every class loaded.
  */
 final class ClassNames {
 

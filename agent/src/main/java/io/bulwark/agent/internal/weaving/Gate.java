@@ -6,15 +6,15 @@ import java.lang.instrument.IllegalClassFormatException;
 import java.security.ProtectionDomain;
 
 /**
- * The transformer the JVM calls for every class, registered in premain before anything else. Building Byte Buddy's
- * weaver takes a few hundred milliseconds (it loads some 800 classes); the gate lets the application start
- * meanwhile. Until the weaver is ready, a class that cannot carry guards (by name, or by the index of the jar it
- * comes from) passes untouched, and a class that may carry guards waits for the weaver: it is woven, or not
- * defined, never defined unguarded. Once the weaver is ready, the gate still answers for the classes it knows are
- * unguarded: only candidates reach Byte Buddy, whose per-class set-up costs more than the gate's whole check.
+ * The transformer the JVM calls for every class, registered in premain before anything else. Setting up the weaver
+ * (loading ASM and the weaving classes, and a first weave to warm them up) is done on a background thread; the gate
+ * lets the application start meanwhile. Until the weaver is ready, a class that cannot carry guards (by name, or by
+ * the index of the jar it comes from) passes untouched, and a class that may carry guards waits for the weaver: it
+ * is woven, or not defined, never defined unguarded. Once the weaver is ready, the gate still answers for the
+ * classes it knows are unguarded: only candidates are read by the weaver.
  *
- * <p>JDK classes and the index only: this code runs before Byte Buddy is loaded, and for classes Byte Buddy itself
- * loads while it is being built.
+ * <p>JDK classes and the index only: this code runs before the weaver's classes are loaded, and for the classes the
+ * weaver itself loads while it is being set up.
  */
 final class Gate implements ClassFileTransformer {
 

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Installs the weaving in two steps: in premain, the {@link Gate} (JDK classes only, a millisecond); on a
- * background thread, Byte Buddy's weaver, which the gate then delegates to. Guarded classes loaded in between wait
+ * background thread, the {@link ClassWeaver}, which the gate then delegates to. Guarded classes loaded in between wait
  * for the weaver. When a class that may carry guards was loaded even before premain (another agent loaded it),
  * everything is done in premain instead: that class must be retransformed before the application can call it.
  */
