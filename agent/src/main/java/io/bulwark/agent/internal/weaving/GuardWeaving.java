@@ -39,9 +39,15 @@ import net.bytebuddy.jar.asm.Type;
  * <p>How it stays valid without recomputing stack map frames (which would need the class hierarchy, that is,
  * loading classes): the token goes in a new local slot past the method's own ({@code max_locals}), set before
  * any frame, and every frame of the method is extended with it; the handler's frame declares nothing but the
- * token; the code added at a return has no branch and so needs no frame; the protected ranges leave out the added
- * exit code, so that its exceptions are never caught by the handler. No method, field or constant is added, so the
- * same bytes serve a class being loaded and one being retransformed.
+ * token; the code added at a return has no branch and so needs no frame; the woven handler's ranges leave out the
+ * added exit code, so that its exceptions are never caught by that handler. No method or field is added (only
+ * constant pool entries), so the same bytes serve a class being loaded and one being retransformed.
+ *
+ * <p>Known limit: where a compiler placed a return inside one of the method's own protected ranges (javac splits
+ * its ranges around returns; ecj, for one, does not always), the exit code added there is inside that range too.
+ * {@code exit} never throws, so only an error of the VM itself at that point (a stack overflow at the call, memory
+ * running out while boxing the result) would reach the method's own handler, for an exception its body never threw.
+ * Splitting the method's own ranges around the exit code would close this; it is not done.
  */
 final class GuardWeaving {
 
@@ -52,6 +58,8 @@ final class GuardWeaving {
     private static final String THROWABLE = "java/lang/Throwable";
     /** The most the added code ever puts on the operand stack above the method's own. */
     private static final int EXTRA_STACK = 8;
+    /** max_stack and max_locals are unsigned 16-bit numbers. */
+    private static final int MAX_SIZE = 0xFFFF;
     /** Classes from Java 6 on carry stack map frames. */
     private static final int FIRST_VERSION_WITH_FRAMES = Opcodes.V1_6;
 
@@ -106,6 +114,10 @@ final class GuardWeaving {
 
         GuardedMethod(MethodVisitor target, Plan plan, int access, String descriptor, boolean frames) {
             super(Opcodes.ASM9, target);
+            if (plan.freeSlot() + 2 > MAX_SIZE) {
+                // ASM would write a truncated max_locals: a class that fails verification, not a clean refusal.
+                throw new IllegalStateException("no local variable slot is left for the guard");
+            }
             this.registration = plan.registration();
             this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
             this.arguments = Type.getArgumentTypes(descriptor);
@@ -177,6 +189,9 @@ final class GuardWeaving {
 
         @Override
         public void visitMaxs(int maxStack, int maxLocals) {
+            if (maxStack + EXTRA_STACK > MAX_SIZE) {
+                throw new IllegalStateException("the method's operand stack is at its limit: no room for the guard");
+            }
             if (!registration.settles()) {
                 super.visitMaxs(maxStack + EXTRA_STACK, maxLocals);
                 return;
