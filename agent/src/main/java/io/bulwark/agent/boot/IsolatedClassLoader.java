@@ -29,6 +29,8 @@ final class IsolatedClassLoader extends ClassLoader {
 
     static final String PREFIX = "inst/";
     private static final String CLASS_SUFFIX = ".classdata";
+    private static final String API = "io/bulwark/";
+    private static final String BOOT = "io/bulwark/agent/";
 
     static {
         registerAsParallelCapable();
@@ -84,7 +86,13 @@ final class IsolatedClassLoader extends ClassLoader {
                 ? name.substring(0, name.length() - ".class".length()) + CLASS_SUFFIX
                 : name);
         if (jar.getJarEntry(path) == null) {
-            return null;
+            // The API's class files, at the jar's root: the copy the bootstrap loader defines, whose annotation
+            // defaults the weaver reads. (The bootstrap loader does not serve resources appended by an agent.)
+            boolean api = name.startsWith(API) && name.endsWith(".class") && !name.startsWith(BOOT);
+            if (!api || jar.getJarEntry(name) == null) {
+                return null;
+            }
+            path = name;
         }
         try {
             return new URL("jar:" + jarUrl + "!/" + path);

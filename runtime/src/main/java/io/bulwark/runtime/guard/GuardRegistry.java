@@ -195,8 +195,12 @@ public final class GuardRegistry implements GuardRuntime {
                     : new PlannedArguments(names, redactions);
         };
         audit.start();
+        int[] redactedIndexes = new int[redacted.size()];
+        for (int i = 0; i < redactedIndexes.length; i++) {
+            redactedIndexes[i] = redacted.get(i);
+        }
         return new AuditCapture(method.display(), spec.action(), spec.resourceType(), resourceId, resourceName,
-                spec.capture(), arguments, redacted.stream().mapToInt(Integer::intValue).toArray(), audit, clock);
+                spec.capture(), arguments, redactedIndexes, audit, clock);
     }
 
     /** Methods that name the same policy share its counters, provided they declare it alike. */

@@ -4,7 +4,6 @@ import io.bulwark.internal.key.Parameter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * A guarded method as the agent found it in the class file.
@@ -50,8 +49,12 @@ public record MethodSpec(String declaringType, String name, String descriptor, L
 
     /** {@code com.acme.AuthService.login(String, String)}: how log lines and errors name the method. */
     public String display() {
-        return declaringType + "." + name + parameters.stream()
-                .map(p -> p.type().substring(p.type().lastIndexOf('.') + 1))
-                .collect(Collectors.joining(", ", "(", ")"));
+        // A loop rather than a stream: this runs as each guard registers, often while the application starts.
+        StringBuilder display = new StringBuilder(declaringType).append('.').append(name).append('(');
+        for (int i = 0; i < parameters.size(); i++) {
+            String type = parameters.get(i).type();
+            display.append(i == 0 ? "" : ", ").append(type, type.lastIndexOf('.') + 1, type.length());
+        }
+        return display.append(')').toString();
     }
 }

@@ -12,8 +12,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,7 +42,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
     private final AtomicLong lastForcedSweep = new AtomicLong(Long.MIN_VALUE / 2);
     private final AtomicBoolean full = new AtomicBoolean();
     private final List<MemoryLimit> limits = new CopyOnWriteArrayList<>();
-    private volatile ScheduledExecutorService sweeper;
+    private volatile Thread sweeper;
 
     /**
      * @param backgroundSweep start a daemon thread that drops idle cells; tests with a manual clock call
@@ -297,13 +295,24 @@ public final class InMemoryRateLimiter implements RateLimiter {
         }
         synchronized (this) {
             if (sweeper == null) {
-                ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(task -> {
-                    Thread t = new Thread(task, "bulwark-ratelimit-sweeper");
-                    t.setDaemon(true);
-                    return t;
-                });
-                s.scheduleWithFixedDelay(this::sweepQuietly, SWEEP_PERIOD_SECONDS, SWEEP_PERIOD_SECONDS, TimeUnit.SECONDS);
-                sweeper = s;
+                // A plain daemon thread rather than a scheduled executor and lambdas: it starts as the first guard
+                // registers, often while the application starts (see "Agent startup" in benchmarks/README.md).
+                Thread t = new Thread(new Runnable() {
+                    @Override
+                    public void run() {
+                        while (true) {
+                            try {
+                                TimeUnit.SECONDS.sleep(SWEEP_PERIOD_SECONDS);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                            sweepQuietly();
+                        }
+                    }
+                }, "bulwark-ratelimit-sweeper");
+                t.setDaemon(true);
+                t.start();
+                sweeper = t;
             }
         }
     }

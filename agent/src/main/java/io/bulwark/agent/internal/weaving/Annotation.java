@@ -4,13 +4,18 @@ import io.bulwark.Audited;
 import io.bulwark.RateLimited;
 import io.bulwark.Redact;
 import io.bulwark.Requires2FA;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Array;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import net.bytebuddy.jar.asm.AnnotationVisitor;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 
@@ -20,7 +25,7 @@ import net.bytebuddy.jar.asm.Type;
  * arrays as lists and nested annotations as {@code Annotation}s.
  *
  * <p>A class file holds only the values written at the use site; the defaults of Bulwark's own annotations come
- * from their declarations (this jar's API classes), read once by reflection.
+ * from their declarations (the class files of this jar's API), read once.
  *
  * @param type the annotation's binary name ({@code io.bulwark.RateLimited$List})
  */
@@ -71,7 +76,7 @@ record Annotation(String type, Map<String, Object> values) {
     }
 
     /** Collects into the values of an annotation, or into the elements of an array (the other one null). */
-    private static final class Collector extends AnnotationVisitor {
+    private static class Collector extends AnnotationVisitor {
 
         private final Map<String, Object> values;
         private final List<Object> elements;
@@ -130,36 +135,59 @@ record Annotation(String type, Map<String, Object> values) {
         }
     }
 
+    /**
+     * The defaults declared by {@code types}, read from their class files (the AnnotationDefault of each attribute)
+     * with the same collector as the values at a use site: reflection ({@code Method.getDefaultValue()}) would load
+     * some 25 classes of the JDK's generic-signature parser, and spin a lambda, at start-up.
+     */
     private static Map<String, Map<String, Object>> defaults(Class<?>... types) {
         Map<String, Map<String, Object>> all = new HashMap<>();
         for (Class<?> type : types) {
             Map<String, Object> defaults = new HashMap<>();
-            for (Method attribute : type.getDeclaredMethods()) {
-                Object value = attribute.getDefaultValue();
-                if (value != null) {
-                    defaults.put(attribute.getName(), plainDefault(value));
+            String resource = type.getName().replace('.', '/') + ".class";
+            ClassLoader loader = Annotation.class.getClassLoader();
+            try (InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(resource)
+                    : loader.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException("the class file of " + type.getName() + " cannot be read");
                 }
-            }
-            all.put(type.getName(), defaults);
-        }
-        return all;
-    }
+                new ClassReader(in.readAllBytes()).accept(new ClassVisitor(Opcodes.ASM9) {
+                    @Override
+                    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                            String[] exceptions) {
+                        return new MethodVisitor(Opcodes.ASM9) {
+                            @Override
+                            public AnnotationVisitor visitAnnotationDefault() {
+                                return new Collector(defaults, null) {
+                                    @Override
+                                    public void visit(String ignored, Object value) {
+                                        super.visit(name, value);
+                                    }
 
-    /** A default as the class file would have recorded it: enum constants and classes by name, arrays as lists. */
-    private static Object plainDefault(Object value) {
-        if (value instanceof Enum<?> constant) {
-            return constant.name();
-        }
-        if (value instanceof Class<?> type) {
-            return type.getName();
-        }
-        if (value.getClass().isArray()) {
-            List<Object> elements = new ArrayList<>();
-            for (int i = 0; i < Array.getLength(value); i++) {
-                elements.add(plainDefault(Array.get(value, i)));
+                                    @Override
+                                    public void visitEnum(String ignored, String enumDescriptor, String value) {
+                                        super.visitEnum(name, enumDescriptor, value);
+                                    }
+
+                                    @Override
+                                    public AnnotationVisitor visitAnnotation(String ignored, String nested) {
+                                        return super.visitAnnotation(name, nested);
+                                    }
+
+                                    @Override
+                                    public AnnotationVisitor visitArray(String ignored) {
+                                        return super.visitArray(name);
+                                    }
+                                };
+                            }
+                        };
+                    }
+                }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            return List.copyOf(elements);
+            all.put(type.getName(), Map.copyOf(defaults));
         }
-        return value;
+        return Map.copyOf(all);
     }
 }

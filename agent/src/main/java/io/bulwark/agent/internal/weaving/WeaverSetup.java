@@ -1,17 +1,19 @@
 package io.bulwark.agent.internal.weaving;
 
 import io.bulwark.Redact;
+import io.bulwark.runtime.audit.AuditPipeline;
 import io.bulwark.runtime.config.Settings;
 import io.bulwark.runtime.guard.GuardRegistry;
-import io.bulwark.runtime.guard.Registration;
 import io.bulwark.runtime.log.Log;
+import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
+import io.bulwark.runtime.ratelimit.MicroClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 
 /** The weaver's set-up, run on the setup thread (see {@link Weaver}). */
 final class WeaverSetup {
@@ -24,20 +26,21 @@ final class WeaverSetup {
     static ClassFileTransformer build(Settings settings, GuardRegistry guards, Instrumentation instrumentation) {
         ClassWeaver weaver = new ClassWeaver(new GuardTransformer(guards, settings.requireWoven()), instrumentation,
                 settings.scanAnnotations(), settings.requireWoven());
-        warmUp();
+        warmUp(settings);
         return weaver;
     }
 
     /**
-     * Weaves a class of the agent's own, with every part of the weaving in use, and throws the result away: the
-     * classes weaving needs are loaded here, on the setup thread, rather than by the first guarded class the
-     * application loads.
+     * Weaves a class of the agent's own, through every step a guarded class of the application goes through (class
+     * file, index entry, annotations and their defaults, registration, key compilation, the woven code), and throws
+     * the result away: the classes this needs are loaded here, on the setup thread, rather than by the first guarded
+     * class the application loads. It registers with a scratch registry and limiter, never with the runtime's.
      */
-    private static void warmUp() {
+    private static void warmUp(Settings settings) {
         String name = WarmUp.class.getName();
+        ClassLoader agent = WeaverSetup.class.getClassLoader();
         byte[] bytes;
-        try (InputStream in = WeaverSetup.class.getClassLoader().getResourceAsStream(
-                name.replace('.', '/') + ".class")) {
+        try (InputStream in = agent.getResourceAsStream(name.replace('.', '/') + ".class")) {
             if (in == null) {
                 throw new IllegalStateException("the agent's own " + name + " cannot be read");
             }
@@ -52,12 +55,11 @@ final class WeaverSetup {
                 redaction = ClassFileTypeModel.redaction(field.annotations());
             }
         }
-        if (redaction != Redact.Mode.MASK) {
-            throw new IllegalStateException("the agent misreads the annotations of its own " + name);
+        GuardRegistry scratch = new GuardRegistry(settings, new InMemoryRateLimiter(MicroClock.monotonic(), 16, false),
+                new AuditPipeline(settings.audit()), Clock.systemUTC());
+        if (redaction != Redact.Mode.MASK || new GuardTransformer(scratch, false).weave(file, bytes, agent) == null) {
+            throw new IllegalStateException("the agent misreads its own " + name);
         }
-        ClassFile.MethodInfo run = file.methods.get(WarmUp.METHOD);
-        GuardWeaving.weave(bytes, Map.of(WarmUp.METHOD, new GuardWeaving.Plan(new Registration(0, true, true, true),
-                run.maxLocals)));
     }
 
     /** Retransforms {@code candidates}, loaded before premain, through the gate (open by now). */
