@@ -18,11 +18,11 @@ public final class AgentInstaller {
      * @throws io.bulwark.runtime.config.ConfigException when the configuration is wrong (the JVM then stops)
      */
     public static void install(String argument, Instrumentation instrumentation) {
-        if (!ConfigLoader.enabled(argument, System.getProperties(), System.getenv())) {
+        Settings settings = ConfigLoader.loadIfEnabled(argument, System.getProperties(), System.getenv());
+        if (settings == null) {
             Log.info("agent " + version() + " is disabled (bulwark.enabled=false): no method is guarded");
             return;
         }
-        Settings settings = ConfigLoader.load(argument, System.getProperties(), System.getenv());
         BulwarkRuntime runtime = BulwarkRuntime.create(settings);
         if (!Dispatch.install(runtime.guards())) {
             throw new IllegalStateException("another Bulwark runtime is already installed in this JVM");

@@ -87,32 +87,48 @@ public final class ConfigLoader {
      */
     public static Settings load(String agentArgument, Properties systemProperties, Map<String, String> environment) {
         ConfigLoader loader = new ConfigLoader();
-        Map<String, ConfigEntry> entries = loader.collect(agentArgument, systemProperties, environment);
-        Settings settings = loader.interpret(entries);
-        if (!loader.problems.isEmpty()) {
-            throw new ConfigException(loader.problems);
-        }
-        // Here and below, loops rather than lambdas and no regular expressions: this runs in premain, where each
-        // costs the JDK's run-time class spinning (see "Agent startup" in benchmarks/README.md).
-        for (String warning : loader.warnings) {
-            Log.warn(warning);
-        }
-        return settings;
+        return loader.settings(loader.collect(agentArgument, systemProperties, environment));
     }
 
     /**
-     * Only whether the agent is enabled, read before anything else so that a disabled agent stops at once; the
-     * other keys are not checked then (a switched-off agent should not refuse to start over them).
+     * {@link #load}, or null when {@code bulwark.enabled} is false. The switch is read before anything else, so
+     * that a disabled agent stops at once: the other keys are not checked then (a switched-off agent should not
+     * refuse to start over them), and a bad value of the switch is the only problem reported.
+     *
+     * @throws ConfigException naming every bad key, its origin, its value and what was expected
      */
-    public static boolean enabled(String agentArgument, Properties systemProperties, Map<String, String> env) {
+    public static Settings loadIfEnabled(String agentArgument, Properties systemProperties,
+            Map<String, String> environment) {
         ConfigLoader loader = new ConfigLoader();
-        ConfigEntry entry = loader.collect(agentArgument, systemProperties, env).get(ConfigEntry.normalize(ENABLED));
+        Map<String, ConfigEntry> entries = loader.collect(agentArgument, systemProperties, environment);
+        List<String> collected = new ArrayList<>(loader.problems);
         loader.problems.clear();
-        boolean enabled = entry == null || loader.bool(entry);
-        if (!loader.problems.isEmpty()) {
-            throw new ConfigException(loader.problems);
+        ConfigEntry enabled = entries.get(ConfigEntry.normalize(ENABLED));
+        if (enabled != null) {
+            boolean on = loader.bool(enabled);
+            if (!loader.problems.isEmpty()) {
+                throw new ConfigException(loader.problems);
+            }
+            if (!on) {
+                return null;
+            }
         }
-        return enabled;
+        loader.problems.addAll(collected);
+        return loader.settings(entries);
+    }
+
+    /** The settings {@code entries} make, or the problems found; the warnings are logged. */
+    private Settings settings(Map<String, ConfigEntry> entries) {
+        Settings settings = interpret(entries);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        // Here and below, loops rather than lambdas and no regular expressions: this runs in premain, where each
+        // costs the JDK's run-time class spinning (see "Agent startup" in benchmarks/README.md).
+        for (String warning : warnings) {
+            Log.warn(warning);
+        }
+        return settings;
     }
 
     private Map<String, ConfigEntry> collect(String agentArgument, Properties systemProperties,

@@ -3,6 +3,8 @@ package io.bulwark.runtime.config;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -244,9 +246,17 @@ class ConfigLoaderTest {
 
     @Test
     void theSwitchIsReadEvenWhenOtherKeysAreWrong() {
-        assertFalse(ConfigLoader.enabled(null, props("bulwark.enabled", "false", "bulwark.nonsense", "1"), Map.of()));
-        assertTrue(ConfigLoader.enabled(null, new Properties(), Map.of()));
-        assertThrows(ConfigException.class, () -> ConfigLoader.enabled(null, props("bulwark.enabled", "off"), Map.of()));
+        assertNull(ConfigLoader.loadIfEnabled(null, props("bulwark.enabled", "false", "bulwark.nonsense", "1"),
+                Map.of()));
+        assertNotNull(ConfigLoader.loadIfEnabled(null, new Properties(), Map.of()));
+        assertNotNull(ConfigLoader.loadIfEnabled(null, props("bulwark.enabled", "TRUE"), Map.of()));
+        assertEquals(List.of("bulwark.enabled (system property) has value 'off': expected true or false"),
+                assertThrows(ConfigException.class, () -> ConfigLoader.loadIfEnabled(null,
+                        props("bulwark.enabled", "off", "bulwark.nonsense", "1"), Map.of())).problems(),
+                "a bad switch is the one problem reported");
+        assertEquals(1, assertThrows(ConfigException.class, () -> ConfigLoader.loadIfEnabled(null,
+                props("bulwark.enabled", "true", "bulwark.ratelimit.login.limit", "abc"), Map.of())).problems().size(),
+                "switched on, the other keys are checked");
     }
 
     @Test

@@ -52,6 +52,11 @@ final class GuardIndex {
 
     /** Indexed class names by code source URL; empty when the code source cannot be listed. */
     private static final Map<String, Optional<Set<String>>> BY_LOCATION = new ConcurrentHashMap<>();
+    /** The listing of the domain asked about last (a file code source that could be listed), or null. */
+    private static volatile Listing lastListing;
+
+    private record Listing(ProtectionDomain domain, Set<String> names) {
+    }
 
     /**
      * One line: a guarded method, the guards the processor checked on it ({@code RateLimited,Audited}), per
@@ -85,6 +90,12 @@ final class GuardIndex {
         if (loader == null) {
             return false;
         }
+        // A class loader hands every class of one jar or directory the same domain: the last one's listing is
+        // reused without building its URL's text again (thousands of classes in a row come from one code source).
+        Listing last = lastListing;
+        if (last != null && last.domain == domain) {
+            return last.names.contains(className);
+        }
         CodeSource source = domain == null ? null : domain.getCodeSource();
         URL location = source == null ? null : source.getLocation();
         if (location != null && "file".equals(location.getProtocol())) {
@@ -96,6 +107,7 @@ final class GuardIndex {
                 BY_LOCATION.putIfAbsent(key, listed);
             }
             if (listed.isPresent()) {
+                lastListing = new Listing(domain, listed.get());
                 return listed.get().contains(className);
             }
         } else if (location != null && location.toExternalForm().startsWith(BOOT_NESTED)) {
@@ -108,6 +120,7 @@ final class GuardIndex {
                 BY_LOCATION.putIfAbsent(key, listed);
             }
             if (listed.isPresent()) {
+                lastListing = new Listing(domain, listed.get());
                 return listed.get().contains(className);
             }
         }
