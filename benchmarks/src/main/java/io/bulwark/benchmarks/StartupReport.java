@@ -66,15 +66,25 @@ public final class StartupReport {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%d classes, %d guarded; %d runs of each, interleaved.%n%n", CLASSES,
                 GUARDED, runs));
-        out.append("| start | median ms | p90 ms | added to startup (median) | application classes parsed |\n");
-        out.append("|---|---:|---:|---:|---:|\n");
-        double base = median(times.get("no agent"));
+        out.append("| start | median ms | p90 ms | added to startup (median) | added, paired (median) "
+                + "| application classes parsed |\n");
+        out.append("|---|---:|---:|---:|---:|---:|\n");
+        List<Long> baseline = times.get("no agent");
+        double base = median(baseline);
         for (Map.Entry<String, List<Long>> mode : times.entrySet()) {
             double median = median(mode.getValue());
             Integer p = parsed.get(mode.getKey());
-            out.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %s | %s |%n", mode.getKey(), median,
-                    percentile(mode.getValue(), 90), mode.getKey().equals("no agent") ? "" : String.format(Locale.ROOT,
-                    "%+.0f ms", median - base), p == null ? "" : p + " of " + (CLASSES + 1)));
+            boolean withAgent = !mode.getKey().equals("no agent");
+            // Paired: each round runs every mode back to back, so the difference within a round cancels the
+            // machine's drift between rounds (a shared machine's speed wanders by tens of milliseconds).
+            List<Long> paired = new ArrayList<>();
+            for (int i = 0; i < baseline.size(); i++) {
+                paired.add(mode.getValue().get(i) - baseline.get(i));
+            }
+            out.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %s | %s | %s |%n", mode.getKey(), median,
+                    percentile(mode.getValue(), 90), withAgent ? String.format(Locale.ROOT, "%+.0f ms", median - base) : "",
+                    withAgent ? String.format(Locale.ROOT, "%+.0f ms", median(paired)) : "",
+                    p == null ? "" : p + " of " + (CLASSES + 1)));
         }
         out.append(String.format(Locale.ROOT, "%nEnvironment: %d cores, %s %s.%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),

@@ -31,6 +31,7 @@ final class IsolatedClassLoader extends ClassLoader {
     private static final String CLASS_SUFFIX = ".classdata";
     private static final String API = "io/bulwark/";
     private static final String BOOT = "io/bulwark/agent/";
+    private static final String OWN_INDEX = "META-INF/bulwark/";
 
     static {
         registerAsParallelCapable();
@@ -99,6 +100,16 @@ final class IsolatedClassLoader extends ClassLoader {
         } catch (MalformedURLException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Bulwark's own resources (the class files the weaver's set-up reads, the index of the class it weaves) from this
+     * jar, without asking the parents first: they have nothing else to give, and the platform loader, asked, opens
+     * the JDK's module image to look (milliseconds, at start-up).
+     */
+    @Override
+    public URL getResource(String name) {
+        return name.startsWith(API) || name.startsWith(OWN_INDEX) ? findResource(name) : super.getResource(name);
     }
 
     @Override

@@ -40,7 +40,7 @@ final class ClassWeaver implements ClassFileTransformer {
                     && !ClassFile.read(name, bytes, false).declaresGuards()) {
                 return null;
             }
-            byte[] result = guards.weave(ClassFile.read(name, bytes, true), bytes, loader);
+            byte[] result = guards.weave(ClassFile.read(name, bytes, true), bytes, loader, domain);
             if (result == null) {
                 return null;
             }
@@ -70,8 +70,8 @@ final class ClassWeaver implements ClassFileTransformer {
     }
 
     /** Whether the index lists a {@code @Requires2FA} method of the class: those are refused unless woven. */
-    private static boolean requiresStepUp(ClassLoader loader, String name) {
-        Map<String, GuardIndex.Entry> entries = GuardIndex.read(loader, name);
+    private static boolean requiresStepUp(ClassLoader loader, String name, ProtectionDomain domain) {
+        Map<String, GuardIndex.Entry> entries = GuardIndex.read(loader, name, domain);
         return entries != null && entries.values().stream().anyMatch(e -> e.kinds().contains("Requires2FA"));
     }
 
@@ -84,7 +84,7 @@ final class ClassWeaver implements ClassFileTransformer {
     private byte[] failed(String name, ClassLoader loader, Class<?> redefined, ProtectionDomain domain, Throwable t) {
         Log.error("could not weave " + name + "; if it declares guarded methods, they run UNGUARDED (" + t + ")");
         if (redefined == null && GuardIndex.lists(loader, name, domain)
-                && (requireWoven || requiresStepUp(loader, name))) {
+                && (requireWoven || requiresStepUp(loader, name, domain))) {
             Log.error(name + " is listed in the Bulwark index but could not be woven, and " + (requireWoven
                     ? "bulwark.require-woven is set" : "it has methods that require a second factor")
                     + ": the class is refused, so that none of its guarded methods runs unguarded");

@@ -8,6 +8,7 @@ import io.bulwark.runtime.guard.MethodSpec;
 import io.bulwark.runtime.guard.RateLimitSpec;
 import io.bulwark.runtime.guard.Registration;
 import io.bulwark.runtime.log.Log;
+import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -37,9 +38,9 @@ final class GuardTransformer {
      *
      * @return the woven class file, or null when the class has nothing to weave
      */
-    byte[] weave(ClassFile type, byte[] bytes, ClassLoader loader) {
+    byte[] weave(ClassFile type, byte[] bytes, ClassLoader loader, ProtectionDomain domain) {
         ClassFileTypeModel types = new ClassFileTypeModel(loader, type);
-        Map<String, GuardIndex.Entry> index = GuardIndex.read(loader, type.name);
+        Map<String, GuardIndex.Entry> index = GuardIndex.read(loader, type.name, domain);
         Map<String, GuardWeaving.Plan> plans = new LinkedHashMap<>();
         Set<String> woven = new HashSet<>();
         for (ClassFile.MethodInfo method : type.methods.values()) {

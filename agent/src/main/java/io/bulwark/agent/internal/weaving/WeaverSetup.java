@@ -57,7 +57,7 @@ final class WeaverSetup {
         }
         GuardRegistry scratch = new GuardRegistry(settings, new InMemoryRateLimiter(MicroClock.monotonic(), 16, false),
                 new AuditPipeline(settings.audit()), Clock.systemUTC());
-        if (redaction != Redact.Mode.MASK || new GuardTransformer(scratch, false).weave(file, bytes, agent) == null) {
+        if (redaction != Redact.Mode.MASK || new GuardTransformer(scratch, false).weave(file, bytes, agent, null) == null) {
             throw new IllegalStateException("the agent misreads its own " + name);
         }
     }
