@@ -112,6 +112,26 @@ final class IsolatedClassLoader extends ClassLoader {
         return name.startsWith(API) || name.startsWith(OWN_INDEX) ? findResource(name) : super.getResource(name);
     }
 
+    /** As {@link #getResource}, read from the jar directly rather than through a {@code jar:} URL connection. */
+    @Override
+    public InputStream getResourceAsStream(String name) {
+        if (!name.startsWith(API) && !name.startsWith(OWN_INDEX)) {
+            return super.getResourceAsStream(name);
+        }
+        String path = PREFIX + (name.endsWith(".class")
+                ? name.substring(0, name.length() - ".class".length()) + CLASS_SUFFIX
+                : name);
+        JarEntry entry = jar.getJarEntry(path);
+        if (entry == null && name.startsWith(API) && name.endsWith(".class") && !name.startsWith(BOOT)) {
+            entry = jar.getJarEntry(name);
+        }
+        try {
+            return entry == null ? null : jar.getInputStream(entry);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     @Override
     protected Enumeration<URL> findResources(String name) {
         URL url = findResource(name);

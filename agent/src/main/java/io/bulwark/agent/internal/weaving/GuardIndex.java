@@ -1,6 +1,8 @@
 package io.bulwark.agent.internal.weaving;
 
 import io.bulwark.runtime.log.Log;
+import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.JarURLConnection;
@@ -209,21 +211,24 @@ final class GuardIndex {
      */
     static Map<String, Entry> read(ClassLoader loader, String className, ProtectionDomain domain) {
         String text = readBeside(className, domain);
-        URL resource = null;
+        String where = DIRECTORY + className;
         if (text == null) {
-            resource = loader == null ? null : loader.getResource(DIRECTORY + className);
-            if (resource == null) {
+            if (loader == null) {
                 return null;
             }
-            try (InputStream in = resource.openStream()) {
+            try (InputStream in = loader.getResourceAsStream(DIRECTORY + className)) {
+                if (in == null) {
+                    return null;
+                }
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                Log.error("cannot read the Bulwark index entry " + resource + ": " + e);
+                Log.error("cannot read the Bulwark index entry " + where + " of " + loader + ": " + e);
                 return Map.of();
             }
+        } else {
+            where = domain.getCodeSource().getLocation() + " " + where;
         }
-        return parse(className, text, resource != null ? resource.toString()
-                : domain.getCodeSource().getLocation() + " " + DIRECTORY + className);
+        return parse(className, text, where);
     }
 
     /** The entry's text from the file code source of {@code domain}, or null when it is not there. */
@@ -236,8 +241,14 @@ final class GuardIndex {
         try {
             Path path = Path.of(location.toURI());
             if (Files.isDirectory(path)) {
-                Path entry = path.resolve(DIRECTORY + className);
-                return Files.isRegularFile(entry) ? Files.readString(entry, StandardCharsets.UTF_8) : null;
+                File entry = path.resolve(DIRECTORY + className).toFile();
+                if (!entry.isFile()) {
+                    return null;
+                }
+                // java.io rather than Files.readString: that would load NIO's file channels (some 25 classes).
+                try (InputStream in = new FileInputStream(entry)) {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
             }
             if (Files.isRegularFile(path)) {
                 try (JarFile jar = new JarFile(path.toFile(), false)) {
