@@ -83,20 +83,12 @@ final class IsolatedClassLoader extends ClassLoader {
     /** Serves {@code x/Y.class} from {@code inst/x/Y.classdata}: the weaver's warm-up reads one of its classes. */
     @Override
     protected URL findResource(String name) {
-        String path = PREFIX + (name.endsWith(".class")
-                ? name.substring(0, name.length() - ".class".length()) + CLASS_SUFFIX
-                : name);
-        if (jar.getJarEntry(path) == null) {
-            // The API's class files, at the jar's root: the copy the bootstrap loader defines, whose annotation
-            // defaults the weaver reads. (The bootstrap loader does not serve resources appended by an agent.)
-            boolean api = name.startsWith(API) && name.endsWith(".class") && !name.startsWith(BOOT);
-            if (!api || jar.getJarEntry(name) == null) {
-                return null;
-            }
-            path = name;
+        JarEntry entry = entry(name);
+        if (entry == null) {
+            return null;
         }
         try {
-            return new URL("jar:" + jarUrl + "!/" + path);
+            return new URL("jar:" + jarUrl + "!/" + entry.getName());
         } catch (MalformedURLException e) {
             throw new UncheckedIOException(e);
         }
@@ -109,27 +101,41 @@ final class IsolatedClassLoader extends ClassLoader {
      */
     @Override
     public URL getResource(String name) {
-        return name.startsWith(API) || name.startsWith(OWN_INDEX) ? findResource(name) : super.getResource(name);
+        return own(name) ? findResource(name) : super.getResource(name);
     }
 
     /** As {@link #getResource}, read from the jar directly rather than through a {@code jar:} URL connection. */
     @Override
     public InputStream getResourceAsStream(String name) {
-        if (!name.startsWith(API) && !name.startsWith(OWN_INDEX)) {
+        if (!own(name)) {
             return super.getResourceAsStream(name);
         }
-        String path = PREFIX + (name.endsWith(".class")
-                ? name.substring(0, name.length() - ".class".length()) + CLASS_SUFFIX
-                : name);
-        JarEntry entry = jar.getJarEntry(path);
-        if (entry == null && name.startsWith(API) && name.endsWith(".class") && !name.startsWith(BOOT)) {
-            entry = jar.getJarEntry(name);
-        }
+        JarEntry entry = entry(name);
         try {
             return entry == null ? null : jar.getInputStream(entry);
         } catch (IOException e) {
             return null;
         }
+    }
+
+    private static boolean own(String name) {
+        return name.startsWith(API) || name.startsWith(OWN_INDEX);
+    }
+
+    /**
+     * The entry that serves resource {@code name}: under {@code inst/}, class files as {@code .classdata}; or, for the
+     * API's class files, at the jar's root: the copy the bootstrap loader defines, whose annotation defaults the weaver
+     * reads (the bootstrap loader does not serve resources appended by an agent).
+     */
+    private JarEntry entry(String name) {
+        boolean classFile = name.endsWith(".class");
+        JarEntry entry = jar.getJarEntry(PREFIX + (classFile
+                ? name.substring(0, name.length() - ".class".length()) + CLASS_SUFFIX
+                : name));
+        if (entry == null && classFile && name.startsWith(API) && !name.startsWith(BOOT)) {
+            entry = jar.getJarEntry(name);
+        }
+        return entry;
     }
 
     @Override

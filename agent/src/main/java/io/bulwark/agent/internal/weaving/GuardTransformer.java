@@ -49,10 +49,16 @@ final class GuardTransformer {
                 // woven, so weaving the bridge too would count every call twice.
                 continue;
             }
-            if (method.is(Opcodes.ACC_ABSTRACT) || method.is(Opcodes.ACC_NATIVE) || method.name.startsWith("<")) {
+            if (method.is(Opcodes.ACC_ABSTRACT) || method.is(Opcodes.ACC_NATIVE)) {
                 Log.error(Message.GUARD_WITHOUT_BODY.format(guardNames(method.annotations),
                         type.name + "." + method.name, method.is(Opcodes.ACC_ABSTRACT) ? "an abstract method"
-                        : method.is(Opcodes.ACC_NATIVE) ? "a native method" : "a constructor or initializer"));
+                        : "a native method"));
+                continue;
+            }
+            if (method.name.startsWith("<")) {
+                // The annotations target methods only: javac puts none here, a class file rewritten by hand may.
+                Log.error("@" + guardNames(method.annotations) + " on a constructor or initializer of " + type.name
+                        + " is not enforced: only methods are guarded");
                 continue;
             }
             woven.add(method.key());
