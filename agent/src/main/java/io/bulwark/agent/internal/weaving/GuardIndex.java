@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.WeakReference;
 import java.net.JarURLConnection;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -57,7 +58,8 @@ final class GuardIndex {
     /** The listing of the domain asked about last (a file code source that could be listed), or null. */
     private static volatile Listing lastListing;
 
-    private record Listing(ProtectionDomain domain, Set<String> names) {
+    /** Weakly: a strong reference would keep the last class loader (an undeployed web application's) alive. */
+    private record Listing(WeakReference<ProtectionDomain> domain, Set<String> names) {
     }
 
     /**
@@ -95,7 +97,7 @@ final class GuardIndex {
         // A class loader hands every class of one jar or directory the same domain: the last one's listing is
         // reused without building its URL's text again (thousands of classes in a row come from one code source).
         Listing last = lastListing;
-        if (last != null && last.domain == domain) {
+        if (last != null && domain != null && last.domain.get() == domain) {
             return last.names.contains(className);
         }
         CodeSource source = domain == null ? null : domain.getCodeSource();
@@ -109,7 +111,7 @@ final class GuardIndex {
                 BY_LOCATION.putIfAbsent(key, listed);
             }
             if (listed.isPresent()) {
-                lastListing = new Listing(domain, listed.get());
+                lastListing = new Listing(new WeakReference<>(domain), listed.get());
                 return listed.get().contains(className);
             }
         } else if (location != null && location.toExternalForm().startsWith(BOOT_NESTED)) {
@@ -122,7 +124,7 @@ final class GuardIndex {
                 BY_LOCATION.putIfAbsent(key, listed);
             }
             if (listed.isPresent()) {
-                lastListing = new Listing(domain, listed.get());
+                lastListing = new Listing(new WeakReference<>(domain), listed.get());
                 return listed.get().contains(className);
             }
         }

@@ -26,7 +26,7 @@ final class WeaverSetup {
     static ClassFileTransformer build(Settings settings, GuardRegistry guards, Instrumentation instrumentation) {
         ClassWeaver weaver = new ClassWeaver(new GuardTransformer(guards, settings.requireWoven()), instrumentation,
                 settings.scanAnnotations(), settings.requireWoven());
-        warmUp(settings);
+        warmUp();
         return weaver;
     }
 
@@ -36,7 +36,7 @@ final class WeaverSetup {
      * the result away: the classes this needs are loaded here, on the setup thread, rather than by the first guarded
      * class the application loads. It registers with a scratch registry and limiter, never with the runtime's.
      */
-    private static void warmUp(Settings settings) {
+    private static void warmUp() {
         String name = WarmUp.class.getName();
         ClassLoader agent = WeaverSetup.class.getClassLoader();
         byte[] bytes;
@@ -55,8 +55,10 @@ final class WeaverSetup {
                 redaction = ClassFileTypeModel.redaction(field.annotations());
             }
         }
-        GuardRegistry scratch = new GuardRegistry(settings, new InMemoryRateLimiter(MicroClock.monotonic(), 16, false),
-                new AuditPipeline(settings.audit()), Clock.systemUTC());
+        // The defaults, not the application's settings: an override it declares cannot reach the warm-up's policy.
+        Settings defaults = Settings.defaults();
+        GuardRegistry scratch = new GuardRegistry(defaults, new InMemoryRateLimiter(MicroClock.monotonic(), 16, false),
+                new AuditPipeline(defaults.audit()), Clock.systemUTC());
         if (redaction != Redact.Mode.MASK || new GuardTransformer(scratch, false).weave(file, bytes, agent, null) == null) {
             throw new IllegalStateException("the agent misreads its own " + name);
         }
