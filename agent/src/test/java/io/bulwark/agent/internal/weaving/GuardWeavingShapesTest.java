@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.internal.Dispatch;
 import io.bulwark.internal.GuardRuntime;
-import io.bulwark.internal.TwoFactorOperations;
 import io.bulwark.runtime.guard.Registration;
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,33 +91,6 @@ class GuardWeavingShapesTest {
 
     private static final Mode FULL = new Mode(true, true, true);
 
-    private static final class Recorder implements GuardRuntime {
-        @Override
-        public Object enter(int guard, Object[] args) {
-            synchronized (CALLS) {
-                CALLS.add("enter " + guard + " " + (args == null ? "null" : Arrays.deepToString(args)));
-            }
-            return "token" + guard;
-        }
-
-        @Override
-        public void exit(int guard, Object token, Object result, Throwable thrown) {
-            synchronized (CALLS) {
-                CALLS.add("exit " + guard + " " + token + " result=" + describe(result) + " thrown=" + thrown(thrown));
-            }
-        }
-
-        @Override
-        public TwoFactorOperations twoFactor() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean reset(String policy, String renderedKey) {
-            return false;
-        }
-    }
-
     /** Defines a copy of the dispatch bridge of its own; everything else comes from the test's class loader. */
     private static final class DispatchScope extends ClassLoader {
         private final byte[] dispatch;
@@ -167,7 +139,7 @@ class GuardWeavingShapesTest {
         scope = new DispatchScope(GuardWeavingShapesTest.class.getClassLoader());
         Class<?> copy = scope.loadClass(DISPATCH);
         assertNotSame(Dispatch.class, copy);
-        assertEquals(true, copy.getMethod("install", GuardRuntime.class).invoke(null, new Recorder()));
+        assertEquals(true, copy.getMethod("install", GuardRuntime.class).invoke(null, new CallRecorder(CALLS)));
     }
 
     @BeforeEach
@@ -242,7 +214,8 @@ class GuardWeavingShapesTest {
     void interfaceDefaultAndStaticMethods(Mode mode) throws Throwable {
         Map<String, byte[]> classes = classes(ShapesInterface.class, ShapesInterface.Impl.class);
         Pair pair = pair(classes, ShapesInterface.class.getName(), mode);
-        assertEquals(List.of("greet(Ljava/lang/String;I)Ljava/lang/String;", "twice(I)I"), List.copyOf(pair.plans.keySet()),
+        assertEquals(List.of("greet(Ljava/lang/String;I)Ljava/lang/String;", "twice(I)I"),
+                List.copyOf(pair.plans.keySet()),
                 "greet and twice woven, name (abstract) not");
         Object original = pair.originalLoader.loadClass(ShapesInterface.Impl.class.getName())
                 .getConstructor().newInstance();
@@ -252,7 +225,8 @@ class GuardWeavingShapesTest {
         assertEquals("hi hi impl", pair.call(original, woven, "greet", greet, "hi", 2).returned);
         assertEquals("impl", pair.call(original, woven, "greet", greet, "hi", 0).returned);
         assertEquals(8, pair.call(null, "twice", new Class<?>[] {int.class}, 4).returned);
-        assertEquals("IllegalArgumentException:negative", pair.call(null, "twice", new Class<?>[] {int.class}, -1).thrown);
+        assertEquals("IllegalArgumentException:negative",
+                pair.call(null, "twice", new Class<?>[] {int.class}, -1).thrown);
     }
 
     /** Java 5: no stack map frames, none added; a finally as a {@code jsr}/{@code ret} subroutine. */
@@ -288,7 +262,8 @@ class GuardWeavingShapesTest {
         for (int x : new int[] {-4, 0, 4}) {
             pair.call(null, "classify", new Class<?>[] {int.class}, x);
         }
-        assertEquals("ArithmeticException:/ by zero", pair.call(null, "classify", new Class<?>[] {int.class}, 0).thrown);
+        assertEquals("ArithmeticException:/ by zero",
+                pair.call(null, "classify", new Class<?>[] {int.class}, 0).thrown);
     }
 
     /** 140 long locals: the token's slot is past 255, so it is stored and loaded with {@code wide}. */
@@ -546,7 +521,8 @@ class GuardWeavingShapesTest {
             calls.add("enter " + id + " " + (mode.readsArguments() ? Arrays.deepToString(args) : "null"));
             if (mode.settles()) {
                 calls.add("exit " + id + " token" + id + " result="
-                        + (mode.needsResult() && expected.thrown == null ? describe(expected.returned) : "null")
+                        + (mode.needsResult() && expected.thrown == null ? CallRecorder.describe(expected.returned)
+                                : "null")
                         + " thrown=" + (expected.thrown == null ? "null" : expected.thrown));
             }
             assertCalls(calls, call);
@@ -566,7 +542,7 @@ class GuardWeavingShapesTest {
         try {
             returned = m.invoke(target, args);
         } catch (InvocationTargetException e) {
-            thrown = thrown(e.getCause());
+            thrown = CallRecorder.thrown(e.getCause());
         }
         return new Outcome(returned, thrown, statics(type));
     }
@@ -606,14 +582,6 @@ class GuardWeavingShapesTest {
             assertEquals(expected, List.copyOf(CALLS), message);
             CALLS.clear();
         }
-    }
-
-    private static String describe(Object value) {
-        return value == null ? "null" : value.getClass().getSimpleName() + ":" + value;
-    }
-
-    private static String thrown(Throwable thrown) {
-        return thrown == null ? "null" : thrown.getClass().getSimpleName() + ":" + thrown.getMessage();
     }
 
     private static byte[] resource(Class<?> type) throws IOException {

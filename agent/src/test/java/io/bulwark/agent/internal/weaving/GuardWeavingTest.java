@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.RateLimitedException;
 import io.bulwark.internal.Dispatch;
-import io.bulwark.internal.GuardRuntime;
-import io.bulwark.internal.TwoFactorOperations;
 import io.bulwark.runtime.guard.Registration;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +16,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,52 +32,17 @@ class GuardWeavingTest {
 
     /** What the bridge saw, in order: {@code enter 3 [1, 2]}, {@code exit 3 result=...}. */
     private static final List<String> CALLS = new ArrayList<>();
-    private static volatile RuntimeException refusal;
-
-    private static final class Recorder implements GuardRuntime {
-        @Override
-        public Object enter(int guard, Object[] args) {
-            synchronized (CALLS) {
-                CALLS.add("enter " + guard + " " + (args == null ? "null" : Arrays.deepToString(args)));
-            }
-            if (refusal != null) {
-                throw refusal;
-            }
-            return "token" + guard;
-        }
-
-        @Override
-        public void exit(int guard, Object token, Object result, Throwable thrown) {
-            synchronized (CALLS) {
-                CALLS.add("exit " + guard + " " + token + " result=" + describe(result) + " thrown="
-                        + (thrown == null ? "null" : thrown.getClass().getSimpleName() + ":" + thrown.getMessage()));
-            }
-        }
-
-        @Override
-        public TwoFactorOperations twoFactor() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean reset(String policy, String renderedKey) {
-            return false;
-        }
-    }
-
-    private static String describe(Object value) {
-        return value == null ? "null" : value.getClass().getSimpleName() + ":" + value;
-    }
+    private static final CallRecorder RECORDER = new CallRecorder(CALLS);
 
     @BeforeAll
     static void installRecorder() {
-        assertTrue(Dispatch.install(new Recorder()) || Dispatch.installed());
+        assertTrue(Dispatch.install(RECORDER) || Dispatch.installed());
     }
 
     @BeforeEach
     void clear() {
         CALLS.clear();
-        refusal = null;
+        RECORDER.refuseWith(null);
     }
 
     /** The fixture woven with one registration for all its methods, defined by a loader of its own. */
@@ -181,7 +143,9 @@ class GuardWeavingTest {
     @Test
     void aRefusalStopsTheCallBeforeItsCodeRunsAndNothingIsSettled() throws Throwable {
         Class<?> type = woven(true, true, true);
-        refusal = new RateLimitedException("test", 1, 0, Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
+        RateLimitedException refusal = new RateLimitedException("test", 1, 0, Duration.ofMinutes(1),
+                Duration.ofSeconds(1), Duration.ofSeconds(1));
+        RECORDER.refuseWith(refusal);
         int before = staticInt(type, "finallies");
         RateLimitedException thrown = assertThrows(RateLimitedException.class, () -> call(type, null, "guarded", 5));
         assertSame(refusal, thrown);
