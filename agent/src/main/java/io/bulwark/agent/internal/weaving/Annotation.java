@@ -158,25 +158,13 @@ record Annotation(String type, Map<String, Object> values) {
                         return new MethodVisitor(Opcodes.ASM9) {
                             @Override
                             public AnnotationVisitor visitAnnotationDefault() {
-                                return new Collector(defaults, null) {
+                                // A default is visited as one unnamed value: collected under the null key, then
+                                // filed under the attribute's name.
+                                Map<String, Object> value = new HashMap<>();
+                                return new Collector(value, null) {
                                     @Override
-                                    public void visit(String ignored, Object value) {
-                                        super.visit(name, value);
-                                    }
-
-                                    @Override
-                                    public void visitEnum(String ignored, String enumDescriptor, String value) {
-                                        super.visitEnum(name, enumDescriptor, value);
-                                    }
-
-                                    @Override
-                                    public AnnotationVisitor visitAnnotation(String ignored, String nested) {
-                                        return super.visitAnnotation(name, nested);
-                                    }
-
-                                    @Override
-                                    public AnnotationVisitor visitArray(String ignored) {
-                                        return super.visitArray(name);
+                                    public void visitEnd() {
+                                        defaults.put(name, value.get(null));
                                     }
                                 };
                             }
