@@ -32,8 +32,11 @@ public final class AgentBoot {
         try {
             URL location = AgentBoot.class.getProtectionDomain().getCodeSource().getLocation();
             JarFile jar = new JarFile(new File(location.toURI()));
-            instrumentation.appendToBootstrapClassLoaderSearch(jar);
+            // Before the jar joins the bootstrap path: from then on a first reference to IsolatedClassLoader would
+            // resolve to the bootstrap loader's copy, which this class (system loader) may not access. The verifier
+            // resolves it earlier anyway, but not when verification is off (-Xverify:none, -noverify).
             ClassLoader isolated = new IsolatedClassLoader(jar, location, ClassLoader.getPlatformClassLoader());
+            instrumentation.appendToBootstrapClassLoaderSearch(jar);
             Class.forName(INSTALLER, true, isolated)
                     .getMethod("install", String.class, Instrumentation.class)
                     .invoke(null, argument, instrumentation);

@@ -62,6 +62,20 @@ class AgentSwitchesIT {
         assertTrue(r.stderr().contains("policy 'public' is 1 per 1m by configuration"), r.toString());
     }
 
+    /**
+     * With verification off ({@code -Xverify:none}, or its diagnostic form, which JDK 25 still has), the JVM resolves
+     * the agent's boot classes lazily: after the agent jar has joined the bootstrap path, where an inaccessible second
+     * copy would be found. The agent starts and guards all the same.
+     */
+    @Test
+    void startsAndGuardsWithBytecodeVerificationOff() throws Exception {
+        ForkedJvm.Result r = new ForkedJvm().option("-XX:+UnlockDiagnosticVMOptions", "-XX:-BytecodeVerificationRemote")
+                .run(QuotaApp.class).assertExit(0);
+        assertEquals("true", r.value("agentActive"));
+        assertEquals("OK", r.value("public.3"));
+        assertTrue(r.value("public.4").startsWith("RateLimitedException policy=public limit=3 "), r.toString());
+    }
+
     @Test
     void withoutTheAgentTheApplicationRunsAndKnowsItIsUnguarded() throws Exception {
         ForkedJvm.Result r = new ForkedJvm().withoutAgent().run(QuotaApp.class).assertExit(0);

@@ -45,7 +45,7 @@ final class Gate implements ClassFileTransformer {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
             ProtectionDomain domain, byte[] bytes) throws IllegalClassFormatException {
-        if (internalName == null || loader == null) {
+        if (internalName == null || loader == null || !scanAnnotations && !GuardIndex.mayList(internalName, domain)) {
             return null;
         }
         String name = internalName.replace('/', '.');

@@ -53,13 +53,29 @@ final class GuardIndex {
     /** Spring Boot 3.2+: {@code jar:nested:/path/app.jar/!BOOT-INF/lib/lib.jar!/}, {@code ...!BOOT-INF/classes/!/}. */
     private static final String BOOT_NESTED = "jar:nested:";
 
-    /** Indexed class names by code source URL; empty when the code source cannot be listed. */
+    /** Indexed classes (internal names) by code source URL; empty when the code source cannot be listed. */
     private static final Map<String, Optional<Set<String>>> BY_LOCATION = new ConcurrentHashMap<>();
     /** The listing of the domain asked about last (a file code source that could be listed), or null. */
     private static volatile Listing lastListing;
 
-    /** Weakly: a strong reference would keep the last class loader (an undeployed web application's) alive. */
-    private record Listing(WeakReference<ProtectionDomain> domain, Set<String> names) {
+    /**
+     * Weakly: a strong reference would keep the last class loader (an undeployed web application's) alive. The names
+     * are internal ({@code com/acme/Auth}), as the JVM hands them to a transformer.
+     */
+    private record Listing(WeakReference<ProtectionDomain> domain, Set<String> names, long lengths) {
+
+        Listing(ProtectionDomain domain, Set<String> names) {
+            this(new WeakReference<>(domain), names, lengths(names));
+        }
+
+        /** Bit {@code n % 64} set when a name of length n is listed: most names are ruled out without a hash. */
+        private static long lengths(Set<String> names) {
+            long lengths = 0;
+            for (String name : names) {
+                lengths |= 1L << name.length();
+            }
+            return lengths;
+        }
     }
 
     /**
@@ -89,16 +105,30 @@ final class GuardIndex {
     private GuardIndex() {
     }
 
+    /**
+     * The gate's fast path, before it does anything else with a class: false when {@code domain} is the code source
+     * asked about last and its index does not list {@code internalName} ({@code com/acme/Auth}); true when it may.
+     * A class loader hands every class of one jar or directory the same domain, and thousands of classes in a row
+     * come from one code source: this answers for most of them without building a name, a URL's text or a hash.
+     */
+    static boolean mayList(String internalName, ProtectionDomain domain) {
+        Listing last = lastListing;
+        if (last == null || domain == null || last.domain.get() != domain) {
+            return true;
+        }
+        // A shift by n shifts by n % 64.
+        return (last.lengths & 1L << internalName.length()) != 0 && last.names.contains(internalName);
+    }
+
     /** Whether {@code className}, defined by {@code loader} from {@code domain}'s code source, has an index entry. */
     static boolean lists(ClassLoader loader, String className, ProtectionDomain domain) {
         if (loader == null) {
             return false;
         }
-        // A class loader hands every class of one jar or directory the same domain: the last one's listing is
-        // reused without building its URL's text again (thousands of classes in a row come from one code source).
+        String internalName = className.replace('.', '/');
         Listing last = lastListing;
         if (last != null && domain != null && last.domain.get() == domain) {
-            return last.names.contains(className);
+            return last.names.contains(internalName);
         }
         CodeSource source = domain == null ? null : domain.getCodeSource();
         URL location = source == null ? null : source.getLocation();
@@ -111,8 +141,8 @@ final class GuardIndex {
                 BY_LOCATION.putIfAbsent(key, listed);
             }
             if (listed.isPresent()) {
-                lastListing = new Listing(new WeakReference<>(domain), listed.get());
-                return listed.get().contains(className);
+                lastListing = new Listing(domain, listed.get());
+                return listed.get().contains(internalName);
             }
         } else if (location != null && location.toExternalForm().startsWith(BOOT_NESTED)) {
             String key = location.toExternalForm();
@@ -124,8 +154,8 @@ final class GuardIndex {
                 BY_LOCATION.putIfAbsent(key, listed);
             }
             if (listed.isPresent()) {
-                lastListing = new Listing(new WeakReference<>(domain), listed.get());
-                return listed.get().contains(className);
+                lastListing = new Listing(domain, listed.get());
+                return listed.get().contains(internalName);
             }
         }
         return loader.getResource(DIRECTORY + className) != null;
@@ -172,7 +202,7 @@ final class GuardIndex {
             String name = entries.nextElement().getName();
             if (name.startsWith(directory) && name.length() > directory.length()
                     && name.indexOf('/', directory.length()) < 0) {
-                names.add(name.substring(directory.length()));
+                names.add(name.substring(directory.length()).replace('.', '/'));
             }
         }
     }
@@ -187,7 +217,7 @@ final class GuardIndex {
                 if (Files.isDirectory(index)) {
                     try (DirectoryStream<Path> files = Files.newDirectoryStream(index)) {
                         for (Path f : files) {
-                            names.add(f.getFileName().toString());
+                            names.add(f.getFileName().toString().replace('.', '/'));
                         }
                     }
                 }

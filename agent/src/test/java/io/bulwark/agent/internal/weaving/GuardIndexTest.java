@@ -53,6 +53,29 @@ class GuardIndexTest {
         assertNull(GuardIndex.read(blind, "com.acme.Other", domain(dir.resolve("classes"))));
     }
 
+    /**
+     * The gate's fast path answers for the code source asked about last, listed names in the JVM's internal form,
+     * nested classes included; any other code source is left to {@link GuardIndex#lists}.
+     */
+    @Test
+    void theLastCodeSourceAnswersByInternalName() throws Exception {
+        Path index = dir.resolve("classes/META-INF/bulwark/index");
+        Files.createDirectories(index);
+        Files.writeString(index.resolve("com.acme.Auth"), ENTRY);
+        Files.writeString(index.resolve("com.acme.Outer$Inner"), ENTRY.replace("com.acme.Auth", "com.acme.Outer$Inner"));
+        ProtectionDomain classes = domain(dir.resolve("classes"));
+        ClassLoader blind = new URLClassLoader(new URL[0], null);
+        assertTrue(GuardIndex.mayList("com/acme/Other", classes), "not asked about yet: it may list anything");
+        assertFalse(GuardIndex.lists(blind, "com.acme.Other", classes));
+        assertTrue(GuardIndex.mayList("com/acme/Auth", classes));
+        assertTrue(GuardIndex.mayList("com/acme/Outer$Inner", classes));
+        assertFalse(GuardIndex.mayList("com/acme/Other", classes));
+        assertFalse(GuardIndex.mayList("com/acme/Autx", classes), "same length as a listed name");
+        assertFalse(GuardIndex.mayList("com.acme.Auth", classes), "a binary name is not an internal one");
+        assertTrue(GuardIndex.lists(blind, "com.acme.Outer$Inner", classes));
+        assertTrue(GuardIndex.mayList("com/acme/Other", domain(dir.resolve("elsewhere"))));
+    }
+
     @Test
     void aJarCodeSourceIsReadDirectly() throws Exception {
         Path jar = dir.resolve("app.jar");
