@@ -104,6 +104,9 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
         try {
             if (session != null) {
                 verified = p.freshness().verifiedAt(user, session);
+                if (verified != null && !ofTheActiveFactor(p, user, verified)) {
+                    verified = null;
+                }
                 if (verified != null && !maxAge.isZero() && !now.isAfter(verified.plus(maxAge))) {
                     return;
                 }
@@ -122,6 +125,25 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
         } catch (StepUpStoreException e) {
             throw unavailable(e.getMessage());
         }
+    }
+
+    /**
+     * Whether a session's verification at {@code verified} was of the factor active now: a factor disabled or
+     * replaced since (a lost phone, a stolen session) takes its sessions' freshness with it, in every instance and
+     * whoever changed it (another instance, {@code 2fa disable} from a shell), because the store is asked, not the
+     * memory of whoever made the change. One store read per call that finds its session marked; a lock or new
+     * recovery codes leave the factor, and so its sessions, as they are.
+     */
+    private boolean ofTheActiveFactor(EngineParts p, String user, Instant verified) {
+        FactorRecord r;
+        try {
+            r = p.store().read(user);
+        } catch (FactorStoreException e) {
+            throw unavailable(e.getMessage());
+        }
+        // At or after the confirmation: a code verified in the confirming instant is of the new factor (clocks with
+        // a coarse tick). Instances whose clocks lag ask again until they pass it, which is safe.
+        return r != null && r.active() != null && r.enrolledAt() != null && !verified.isBefore(r.enrolledAt());
     }
 
     private Verdict verify(EngineParts p, String user, String code, Instant now) {

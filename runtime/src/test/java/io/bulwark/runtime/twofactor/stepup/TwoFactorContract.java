@@ -179,6 +179,36 @@ abstract class TwoFactorContract {
     }
 
     @Test
+    void replacingOrDisablingTheFactorEndsTheFreshnessOfItsSessionsInEveryInstance() {
+        TwoFactorEngine engine = engine();
+        TwoFactorEngine other = engine();
+        TotpSecret old = enrolled(engine, alice);
+        engine.stepUp(caller(alice, "s1", code(old, 1)), FIVE_MINUTES);
+        clock.advance(Duration.ofSeconds(60));
+        assertDoesNotThrow(() -> engine.stepUp(caller(alice, "s1", null), FIVE_MINUTES));
+
+        // Replaced through another instance (or a shell): the session verified the old factor, so it is asked again.
+        TwoFactorEnrollment again = other.enroll(alice, "alice@example.com");
+        secrets.add(again.secret());
+        assertDoesNotThrow(() -> engine.stepUp(caller(alice, "s1", null), FIVE_MINUTES),
+                "a pending enrollment changes nothing yet");
+        TotpSecret replacement = TotpSecret.fromBase32(again.secret());
+        secrets.addAll(other.confirm(alice, code(replacement, 0)));
+        assertEquals(Reason.MISSING, refusal(() -> engine.stepUp(caller(alice, "s1", null), FIVE_MINUTES)),
+                "fresh under the replaced factor: asked again, as if never verified");
+        clock.advance(Duration.ofSeconds(30));
+        engine.stepUp(caller(alice, "s1", code(replacement, 0)), FIVE_MINUTES);
+        assertDoesNotThrow(() -> engine.stepUp(caller(alice, "s1", null), FIVE_MINUTES), "fresh under the new one");
+        other.newRecoveryCodes(alice).forEach(secrets::add);
+        assertDoesNotThrow(() -> engine.stepUp(caller(alice, "s1", null), FIVE_MINUTES),
+                "new recovery codes leave the factor, and its sessions, as they are");
+
+        assertTrue(other.disable(alice));
+        assertEquals(Reason.MISSING, refusal(() -> engine.stepUp(caller(alice, "s1", null), FIVE_MINUTES)),
+                "disabled: no session is fresh any more");
+    }
+
+    @Test
     void maxAgeZeroAsksForACodeOnEveryCall() {
         TwoFactorEngine engine = engine();
         TotpSecret secret = enrolled(engine, alice);
