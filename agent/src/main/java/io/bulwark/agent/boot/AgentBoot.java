@@ -31,7 +31,8 @@ public final class AgentBoot {
     public static void premain(String argument, Instrumentation instrumentation) {
         try {
             URL location = AgentBoot.class.getProtectionDomain().getCodeSource().getLocation();
-            JarFile jar = new JarFile(new File(location.toURI()));
+            // Unsigned: no verifier reading each entry again.
+            JarFile jar = new JarFile(new File(location.toURI()), false);
             // Before the jar joins the bootstrap path: from then on a first reference to IsolatedClassLoader would
             // resolve to the bootstrap loader's copy, which this class (system loader) may not access. The verifier
             // resolves it earlier anyway, but not when verification is off (-Xverify:none, -noverify).

@@ -12,7 +12,6 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
@@ -213,13 +212,14 @@ final class GuardIndex {
             Path path = Path.of(location.toURI());
             Set<String> names = new HashSet<>();
             if (Files.isDirectory(path)) {
-                Path index = path.resolve(DIRECTORY);
-                if (Files.isDirectory(index)) {
-                    try (DirectoryStream<Path> files = Files.newDirectoryStream(index)) {
-                        for (Path f : files) {
-                            names.add(f.getFileName().toString().replace('.', '/'));
-                        }
-                    }
+                // java.io rather than a DirectoryStream: that would load a dozen classes no other start-up code does.
+                File index = path.resolve(DIRECTORY).toFile();
+                String[] files = index.list();
+                if (files == null && index.exists()) {
+                    throw new IOException(index + " cannot be listed");
+                }
+                for (String f : files == null ? new String[0] : files) {
+                    names.add(f.replace('.', '/'));
                 }
                 return Optional.of(names);
             }
