@@ -1,7 +1,7 @@
 package io.bulwark.internal;
 
 /**
- * The bridge woven code calls: one copy in the JVM (the agent puts this jar on the bootstrap search path), so
+ * The bridge woven code calls: one copy in the JVM (the agent defines the API in the bootstrap class loader), so
  * classes of every class loader reach the same runtime. Not API.
  */
 public final class Dispatch {

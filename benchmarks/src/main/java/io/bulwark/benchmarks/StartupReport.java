@@ -13,6 +13,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.StandardJavaFileManager;
@@ -21,7 +25,9 @@ import javax.tools.ToolProvider;
 /**
  * What the agent adds to startup: an application of 5,000 classes, 5 of them guarded, loading all of them and
  * calling one guarded method, started without the agent, with the agent and the processor's index, and with the
- * agent scanning annotations. Wall-clock time of the whole JVM, runs interleaved, medians compared.
+ * agent scanning annotations; beside them, for reference, the same application under two agents that do nothing
+ * (the JVM's own price for an agent) and under Bulwark switched off. Wall-clock time of the whole JVM, runs
+ * interleaved, medians compared.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.bulwark.benchmarks.StartupReport [runs] [agent jar]
@@ -43,8 +49,14 @@ public final class StartupReport {
         Path api = Path.of(RateLimited.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path indexed = compile(src, work.resolve("indexed"), api, true);
         Path plain = compile(src, work.resolve("plain"), api, false);
+        Path idle = referenceAgent(work, "IdleAgent", "");
+        Path hook = referenceAgent(work, "HookAgent", HOOK);
         Map<String, List<String>> modes = new LinkedHashMap<>();
         modes.put("no agent", command(plain, api));
+        modes.put(IDLE_AGENT, command(plain, api, "-javaagent:" + idle));
+        modes.put(HOOK_AGENT, command(plain, api, "-javaagent:" + hook));
+        modes.put("agent, bulwark.enabled=false", command(indexed, api, "-javaagent:" + agent,
+                "-Dbulwark.enabled=false"));
         modes.put("agent, index (default)", command(indexed, api, "-javaagent:" + agent));
         modes.put("agent, bulwark.scan=annotations", command(plain, api, "-javaagent:" + agent,
                 "-Dbulwark.scan=annotations"));
@@ -90,6 +102,48 @@ public final class StartupReport {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                 System.getProperty("java.version")));
         System.out.println(out);
+    }
+
+    static final String IDLE_AGENT = "reference: an agent whose premain does nothing";
+    static final String HOOK_AGENT = "reference: an agent with a transformer that returns at once";
+    /** The least an agent like Bulwark's asks of the JVM: a transformer (retransformation capable) for every class. */
+    private static final String HOOK = """
+            instrumentation.addTransformer(new java.lang.instrument.ClassFileTransformer() {
+                @Override
+                public byte[] transform(ClassLoader loader, String name, Class<?> redefined,
+                        java.security.ProtectionDomain domain, byte[] bytes) {
+                    return null;
+                }
+            }, true);
+            """;
+
+    /**
+     * A jar holding agent {@code ref.<name>} whose premain runs {@code body}: the JVM's own price for an agent,
+     * measured beside Bulwark's.
+     */
+    private static Path referenceAgent(Path work, String name, String body) throws IOException {
+        Path src = work.resolve("reference-src").resolve(name);
+        Files.createDirectories(src.resolve("ref"));
+        Files.writeString(src.resolve("ref").resolve(name + ".java"), "package ref;\n"
+                + "public final class " + name + " {\n"
+                + "    public static void premain(String argument, java.lang.instrument.Instrumentation instrumentation)"
+                + " throws Exception {\n" + body + "    }\n}\n");
+        Path classes = work.resolve("reference-classes").resolve(name);
+        compile(src, classes, src, false);
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", "ref." + name);
+        manifest.getMainAttributes().putValue("Can-Retransform-Classes", "true");
+        Path jar = work.resolve(name + ".jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
+                Stream<Path> files = Files.list(classes.resolve("ref"))) {
+            for (Path file : files.toList()) {
+                out.putNextEntry(new JarEntry("ref/" + file.getFileName()));
+                out.write(Files.readAllBytes(file));
+                out.closeEntry();
+            }
+        }
+        return jar;
     }
 
     /** {@code app.C0 .. C4999}, some methods each; {@code app.G0 .. G4} guarded; {@code app.Main} loads them all. */

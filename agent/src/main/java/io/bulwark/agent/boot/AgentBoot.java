@@ -7,8 +7,8 @@ import java.net.URL;
 import java.util.jar.JarFile;
 
 /**
- * {@code -javaagent:bulwark-agent.jar[=config=FILE]}. Does as little as it can: puts the jar on the bootstrap
- * search path (one copy of the public API for every class loader), then hands over to the installer in an
+ * {@code -javaagent:bulwark-agent.jar[=config=FILE]}. Does as little as it can: puts the public API in the bootstrap
+ * class loader (one copy for every class loader; {@code BootstrapApi} says how), then hands over to the installer in an
  * isolated class loader.
  *
  * <p>If the agent cannot start, the JVM does not start either: an application whose guards silently did not
@@ -21,6 +21,7 @@ public final class AgentBoot {
     /** sysexits.h EX_SOFTWARE: the agent itself failed. */
     static final int EXIT_SOFTWARE = 70;
 
+    private static final String BOOTSTRAP_API = "io.bulwark.agent.internal.BootstrapApi";
     private static final String INSTALLER = "io.bulwark.agent.internal.AgentInstaller";
     private static final String CONFIG_EXCEPTION = "io.bulwark.runtime.config.ConfigException";
     private static final String CLI = "io.bulwark.agent.internal.cli.Cli";
@@ -33,11 +34,13 @@ public final class AgentBoot {
             URL location = AgentBoot.class.getProtectionDomain().getCodeSource().getLocation();
             // Unsigned: no verifier reading each entry again.
             JarFile jar = new JarFile(new File(location.toURI()), false);
-            // Before the jar joins the bootstrap path: from then on a first reference to IsolatedClassLoader would
-            // resolve to the bootstrap loader's copy, which this class (system loader) may not access. The verifier
-            // resolves it earlier anyway, but not when verification is off (-Xverify:none, -noverify).
+            // Before the API is in the bootstrap loader: should the jar have to be appended to the bootstrap path,
+            // a first reference to IsolatedClassLoader after that would resolve to the bootstrap loader's copy, which
+            // this class (system loader) may not access. The verifier resolves it earlier anyway, but not when
+            // verification is off (-Xverify:none, -noverify).
             ClassLoader isolated = new IsolatedClassLoader(jar, location, ClassLoader.getPlatformClassLoader());
-            instrumentation.appendToBootstrapClassLoaderSearch(jar);
+            Class.forName(BOOTSTRAP_API, true, isolated).getMethod("install", JarFile.class, Instrumentation.class)
+                    .invoke(null, jar, instrumentation);
             Class.forName(INSTALLER, true, isolated)
                     .getMethod("install", String.class, Instrumentation.class)
                     .invoke(null, argument, instrumentation);

@@ -1,0 +1,105 @@
+package io.bulwark.agent.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * Defines the public API ({@code io.bulwark.*} at the agent jar's root: the annotations, {@code Caller}, the
+ * exceptions, the dispatch bridge) in the bootstrap class loader, so that every class loader of the application and
+ * the agent's isolated loader share one copy, found first by parent delegation.
+ *
+ * <p>Why not {@link Instrumentation#appendToBootstrapClassLoaderSearch}, which would do the same in one call: with a
+ * jar appended, the JVM shares archived (CDS) classes of the bootstrap loader only, no longer those of the platform
+ * and application loaders, and warns about it on every start ("Sharing is only supported for boot loader classes
+ * because bootstrap classpath has been appended"); and every class any loader of the application loads is first
+ * looked up in that jar (class loaders ask their parents first). Defining the API's 56 classes costs a few
+ * milliseconds, once. On the benchmark's application of 5,000 classes (benchmarks/README.md) the two measured the
+ * same within the machine's noise: the warning, and the sharing of the application's JDK classes, are the gain.
+ *
+ * <p>How: {@code jdk.internal.misc.Unsafe.defineClass} with no loader, the bootstrap loader, after exporting its
+ * package through {@link Instrumentation#redefineModule} (the supported way for an agent to reach an internal
+ * package) to this class's module only: the unnamed module of the agent's isolated loader, which holds nothing but
+ * Bulwark's own code. (Not from the boot classes, which the system loader defines: their module is the application's
+ * class path, which would then reach the JDK's internals too.) The method is in JDK 17 through 25, the JDKs this
+ * project builds and tests on; where it is not, the jar is appended as before, so a later JDK loses a little speed,
+ * never the guards.
+ *
+ * <p>Runs before anything in the isolated loader touches the API (which it finds only through its parents), and so
+ * uses JDK classes only.
+ */
+public final class BootstrapApi {
+
+    private static final String API = "io/bulwark/";
+    private static final String BOOT = "io/bulwark/agent/";
+    private static final String CLASS = ".class";
+
+    private BootstrapApi() {
+    }
+
+    /** Puts the API classes of {@code jar} in the bootstrap loader, by definition or else by appending the jar. */
+    public static void install(JarFile jar, Instrumentation instrumentation) throws IOException {
+        Method define;
+        Object unsafe;
+        try {
+            instrumentation.redefineModule(Object.class.getModule(), Set.of(),
+                    Map.of("jdk.internal.misc", Set.of(BootstrapApi.class.getModule())), Map.of(), Set.of(), Map.of());
+            Class<?> type = Class.forName("jdk.internal.misc.Unsafe");
+            unsafe = type.getMethod("getUnsafe").invoke(null);
+            define = type.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
+                    ClassLoader.class, ProtectionDomain.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            instrumentation.appendToBootstrapClassLoaderSearch(jar);
+            return;
+        }
+        List<JarEntry> pending = new ArrayList<>();
+        for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements();) {
+            JarEntry entry = entries.nextElement();
+            String name = entry.getName();
+            if (name.startsWith(API) && !name.startsWith(BOOT) && name.endsWith(CLASS)) {
+                pending.add(entry);
+            }
+        }
+        // A class is defined after its superclass and interfaces: those the bootstrap loader cannot find yet make the
+        // definition fail (NoClassDefFoundError, nothing defined), and it is tried again after the others.
+        while (!pending.isEmpty()) {
+            List<JarEntry> later = new ArrayList<>();
+            NoClassDefFoundError missing = null;
+            for (JarEntry entry : pending) {
+                byte[] bytes;
+                try (InputStream in = jar.getInputStream(entry)) {
+                    bytes = in.readAllBytes();
+                }
+                String name = entry.getName();
+                name = name.substring(0, name.length() - CLASS.length()).replace('/', '.');
+                try {
+                    define.invoke(unsafe, name, bytes, 0, bytes.length, null, null);
+                } catch (InvocationTargetException e) {
+                    if (!(e.getCause() instanceof NoClassDefFoundError notYet)) {
+                        throw new IllegalStateException("cannot define " + name + " in the bootstrap loader",
+                                e.getCause());
+                    }
+                    missing = notYet;
+                    later.add(entry);
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("cannot define " + name + " in the bootstrap loader", e);
+                }
+            }
+            if (later.size() == pending.size()) {
+                throw new IllegalStateException(later.size() + " API classes cannot be defined in the bootstrap "
+                        + "loader, the first for want of " + missing.getMessage(), missing);
+            }
+            pending = later;
+        }
+    }
+}
