@@ -8,7 +8,7 @@ import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
 import io.bulwark.runtime.ratelimit.MicroClock;
 import io.bulwark.runtime.ratelimit.RateLimiter;
 import io.bulwark.runtime.ratelimit.redis.RedisRateLimiter;
-import io.bulwark.runtime.twofactor.stepup.TwoFactorEngine;
+import io.bulwark.runtime.twofactor.stepup.TwoFactorSetup;
 import java.time.Clock;
 
 /**
@@ -19,14 +19,15 @@ public final class BulwarkRuntime {
 
     private final RateLimiter rateLimiter;
     private final AuditPipeline audit;
-    private final TwoFactorEngine twoFactor;
+    private final Settings settings;
     private final GuardRegistry guards;
 
     private BulwarkRuntime(Settings settings, RateLimiter rateLimiter) {
         this.rateLimiter = rateLimiter;
         this.audit = new AuditPipeline(settings.audit());
-        this.twoFactor = TwoFactorEngine.create(settings, Clock.systemUTC());
-        this.guards = new GuardRegistry(settings, rateLimiter, audit, twoFactor, Clock.systemUTC());
+        this.settings = settings;
+        // The two-factor engine is made by the registry when first needed, not here in premain.
+        this.guards = new GuardRegistry(settings, rateLimiter, audit, Clock.systemUTC());
     }
 
     public static BulwarkRuntime create(Settings settings) {
@@ -62,6 +63,7 @@ public final class BulwarkRuntime {
 
     /** {@code rate limits in memory (this JVM only); audit events to ...}: the engines in use, for the startup line. */
     public String describe() {
-        return "rate limits " + rateLimiter.describe() + "; " + audit.describe() + "; " + twoFactor.describe();
+        return "rate limits " + rateLimiter.describe() + "; " + audit.describe() + "; "
+                + TwoFactorSetup.describe(settings);
     }
 }

@@ -45,7 +45,8 @@ public final class GuardRegistry implements GuardRuntime {
     private final Settings settings;
     private final RateLimiter limiter;
     private final AuditPipeline audit;
-    private final TwoFactorEngine twoFactor;
+    /** Made on first use (see {@link #twoFactorEngine()}), unless given. */
+    private volatile TwoFactorEngine twoFactor;
     private final Clock clock;
     /** Replaced, never mutated in place, on registration: readers need no lock. */
     private volatile MethodGuard[] guards = new MethodGuard[16];
@@ -56,12 +57,15 @@ public final class GuardRegistry implements GuardRuntime {
     private record SharedLimit(RateLimiter.Limit limit, String declaredBy) {
     }
 
-    /** @param audit where audit events go; its threads start when the first {@code @Audited} method registers */
+    /**
+     * @param audit where audit events go; its threads start when the first {@code @Audited} method registers. The
+     *              two-factor engine is made from {@code settings} when first needed.
+     */
     public GuardRegistry(Settings settings, RateLimiter limiter, AuditPipeline audit, Clock clock) {
-        this(settings, limiter, audit, TwoFactorEngine.create(settings, clock), clock);
+        this(settings, limiter, audit, null, clock);
     }
 
-    /** @param twoFactor what {@code @Requires2FA} and {@link io.bulwark.TwoFactor} use */
+    /** @param twoFactor what {@code @Requires2FA} and {@link io.bulwark.TwoFactor} use; null to make it when needed */
     public GuardRegistry(Settings settings, RateLimiter limiter, AuditPipeline audit, TwoFactorEngine twoFactor,
             Clock clock) {
         this.settings = settings;
@@ -151,10 +155,28 @@ public final class GuardRegistry implements GuardRuntime {
         } catch (IllegalArgumentException e) {
             throw new InvalidGuardException(e.getMessage());
         }
-        if (twoFactor.problem() != null) {
-            throw new InvalidGuardException(twoFactor.problem());
+        TwoFactorEngine engine = twoFactorEngine();
+        if (engine.problem() != null) {
+            throw new InvalidGuardException(engine.problem());
         }
-        return new StepUpGuard(twoFactor, maxAge, inner);
+        return new StepUpGuard(engine, maxAge, inner);
+    }
+
+    /**
+     * The engine, made on first use: premain does not load it (a dozen classes) for an application that may never
+     * ask for a second factor. Nothing in it opens a store or a connection before it is used either.
+     */
+    private TwoFactorEngine twoFactorEngine() {
+        TwoFactorEngine engine = twoFactor;
+        if (engine == null) {
+            synchronized (this) {
+                if (twoFactor == null) {
+                    twoFactor = TwoFactorEngine.create(settings, clock);
+                }
+                engine = twoFactor;
+            }
+        }
+        return engine;
     }
 
     private AuditCapture auditCapture(MethodSpec method, TypeModel types, ClassLoader loader)
@@ -225,10 +247,11 @@ public final class GuardRegistry implements GuardRuntime {
 
     @Override
     public TwoFactorOperations twoFactor() {
-        if (twoFactor.problem() != null) {
-            throw new GuardUnavailableException("two-factor", twoFactor.problem());
+        TwoFactorEngine engine = twoFactorEngine();
+        if (engine.problem() != null) {
+            throw new GuardUnavailableException("two-factor", engine.problem());
         }
-        return twoFactor;
+        return engine;
     }
 
     @Override

@@ -62,12 +62,7 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
     }
 
     public static TwoFactorEngine create(Settings settings, Clock clock) {
-        String problem = null;
-        if (settings.twoFactor().key() == null && settings.audit().jdbc() != null) {
-            problem = "bulwark.totp.key is not set: with bulwark.jdbc.url every instance reads the same second "
-                    + "factors, so they must share the key they are encrypted under (openssl rand -base64 32)";
-        }
-        return new TwoFactorEngine(settings, clock, problem);
+        return new TwoFactorEngine(settings, clock, TwoFactorSetup.problem(settings));
     }
 
     /** Why the engine cannot work with this configuration, or null. */
@@ -77,12 +72,7 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
 
     /** {@code second factors in files under bulwark-data/2fa}: for the startup line. */
     public String describe() {
-        if (problem != null) {
-            return "second factors unavailable (" + problem + ")";
-        }
-        return "second factors " + (settings.audit().jdbc() != null ? "in PostgreSQL (user_security_settings)"
-                : "in files under " + settings.audit().dataDir().resolve("2fa"))
-                + (settings.redis() != null ? ", sessions in Redis" : ", sessions in memory");
+        return TwoFactorSetup.describe(settings);
     }
 
     /**
