@@ -9,6 +9,7 @@ import io.bulwark.agent.e2e.apps.AuditApp;
 import io.bulwark.runtime.audit.AuditEvent;
 import io.bulwark.runtime.audit.Status;
 import io.bulwark.runtime.audit.query.AuditQuery;
+import io.bulwark.runtime.audit.verify.Anchors;
 import io.bulwark.runtime.audit.verify.AuditVerifier;
 import io.bulwark.runtime.audit.verify.Report;
 import io.bulwark.runtime.testing.PostgresServer;
@@ -81,10 +82,10 @@ class AuditEndToEndIT {
         }
     }
 
-    private static Report verify(String jdbcUrl) throws SQLException {
+    private Report verify(String jdbcUrl) throws Exception {
         try (Connection c = DriverManager.getConnection(jdbcUrl)) {
             c.setAutoCommit(false);
-            return AuditVerifier.verifyDatabase(c);
+            return AuditVerifier.verifyDatabase(c, Anchors.local(dataDir.resolve("audit")));
         }
     }
 

@@ -1,0 +1,64 @@
+package io.bulwark.runtime.audit.verify;
+
+import io.bulwark.runtime.audit.chain.ChainKey;
+import io.bulwark.runtime.audit.chain.RetentionRecord;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Reads {@code audit_retention} as a verifier must: a row counts only when a chain key given signed it and it drops a
+ * month that had ended longer than its retention before. A row signed with a key not given is passed over (and said
+ * so); an unsigned row (written before the chain was keyed) excuses nothing; a row whose signature a key given does
+ * not match was written by someone else, and is a finding.
+ */
+final class RetentionRecords {
+
+    private RetentionRecords() {
+    }
+
+    /** @return per writer, the last sequence number retention accounts for */
+    static Map<UUID, Long> read(Statement s, Anchors anchors, List<Finding> findings, List<String> notes)
+            throws SQLException {
+        Map<UUID, Long> expired = new HashMap<>();
+        try (ResultSet r = s.executeQuery("SELECT writer_id, partition_name, max_seq, "
+                + "extract(epoch FROM dropped_at)::bigint, retention_seconds, key_id, signature FROM audit_retention")) {
+            while (r.next()) {
+                UUID writer = r.getObject(1, UUID.class);
+                String partition = r.getString(2);
+                long maxSeq = r.getLong(3);
+                long retentionSeconds = r.getLong(5);
+                boolean unsigned = r.wasNull() || r.getString(6) == null || r.getBytes(7) == null;
+                if (unsigned) {
+                    notes.add("writer " + writer + ": the retention record of " + partition + " (up to #" + maxSeq
+                            + ") is not signed (written before the chain was keyed, or by someone else): it accounts "
+                            + "for nothing");
+                    continue;
+                }
+                RetentionRecord record = new RetentionRecord(writer, partition, maxSeq,
+                        Duration.ofSeconds(retentionSeconds), Instant.ofEpochSecond(r.getLong(4)));
+                ChainKey key = anchors.key(r.getString(6));
+                if (key == null) {
+                    notes.add("writer " + writer + ": the retention record of " + partition + " is signed with key "
+                            + r.getString(6) + ", which this verifier was not given: not used");
+                } else if (!key.signed(record.signedText(), r.getBytes(7))) {
+                    findings.add(new Finding(writer, maxSeq, Finding.Kind.INSERTED, "a retention record of " + partition
+                            + " up to #" + maxSeq + " that Bulwark did not sign: written by someone else to excuse "
+                            + "deleted events; ignored"));
+                } else if (!record.dueWhenDropped()) {
+                    findings.add(new Finding(writer, maxSeq, Finding.Kind.INSERTED, "a retention record of " + partition
+                            + " dropped before its month was older than the retention it names; ignored"));
+                } else {
+                    expired.merge(writer, maxSeq, Math::max);
+                }
+            }
+        }
+        return expired;
+    }
+}
