@@ -10,21 +10,23 @@ import java.util.regex.Pattern;
 
 /**
  * A row of {@code audit_retention}: dropping partition {@code partition} (the month it is named for) removed
- * {@code writer}'s events up to {@code maxSeq}. Signed under the chain key by the instance that dropped it, so a row
- * inserted by someone else excuses nothing; and it says which retention it applied when, so that the verifier can
- * tell that the month had ended longer than that before.
+ * {@code count} of {@code writer}'s events, numbered from {@code minSeq} to {@code maxSeq}. Signed under the chain
+ * key by the instance that dropped it, so a row inserted by someone else excuses nothing; it says exactly how many
+ * events went (so that one more deleted among them is found), and which retention it applied when (so that the
+ * verifier can tell the month had ended longer than that before).
  *
  * @param retention the retention the dropping instance applied
  * @param droppedAt when, to the second
  */
-public record RetentionRecord(UUID writer, String partition, long maxSeq, Duration retention, Instant droppedAt) {
+public record RetentionRecord(UUID writer, String partition, long minSeq, long maxSeq, long count, Duration retention,
+        Instant droppedAt) {
 
     private static final Pattern MONTHLY = Pattern.compile("audit_logs_y(\\d{4})m(\\d{2})");
 
     /** What the signature covers. */
     public String signedText() {
-        return "bulwark-retention/1 writer=" + writer + " partition=" + partition + " max=" + maxSeq + " retention="
-                + retention.getSeconds() + " dropped=" + droppedAt.getEpochSecond();
+        return "bulwark-retention/1 writer=" + writer + " partition=" + partition + " min=" + minSeq + " max=" + maxSeq
+                + " count=" + count + " retention=" + retention.getSeconds() + " dropped=" + droppedAt.getEpochSecond();
     }
 
     /** When the partition's month ended, or null when its name is not one Bulwark gives a partition. */
@@ -41,9 +43,13 @@ public record RetentionRecord(UUID writer, String partition, long maxSeq, Durati
                 .toInstant();
     }
 
-    /** Whether the record is one Bulwark would have made: a monthly partition past its retention when dropped. */
-    public boolean dueWhenDropped() {
+    /**
+     * Whether the record is one Bulwark would have made: a monthly partition past its retention when dropped, and a
+     * count its numbers can hold.
+     */
+    public boolean plausible() {
         Instant end = monthEnd();
-        return end != null && !end.plus(retention).isAfter(droppedAt);
+        return end != null && !end.plus(retention).isAfter(droppedAt) && minSeq >= 1 && maxSeq >= minSeq
+                && count >= 1 && count <= maxSeq - minSeq + 1;
     }
 }

@@ -61,30 +61,33 @@ final class Partitions {
     }
 
     private static final String RECORD = """
-            INSERT INTO audit_retention (writer_id, partition_name, max_seq, dropped_at, retention_seconds, key_id,
-                signature)
-            VALUES (?, ?, ?, to_timestamp(?), ?, ?, ?) ON CONFLICT DO NOTHING""";
+            INSERT INTO audit_retention (writer_id, partition_name, min_seq, max_seq, event_count, dropped_at,
+                retention_seconds, key_id, signature)
+            VALUES (?, ?, ?, ?, ?, to_timestamp(?), ?, ?, ?) ON CONFLICT DO NOTHING""";
 
     /** Records, signed, what dropping {@code partition} takes of each writer. */
     private static void record(Connection c, Statement s, String partition, Duration retention, Instant now,
             ChainKey key) throws SQLException {
         Instant dropped = Instant.ofEpochSecond(now.getEpochSecond());
         List<RetentionRecord> records = new ArrayList<>();
-        try (ResultSet r = s.executeQuery("SELECT writer_id, max(seq) FROM " + partition + " GROUP BY writer_id")) {
+        try (ResultSet r = s.executeQuery("SELECT writer_id, min(seq), max(seq), count(*) FROM " + partition
+                + " GROUP BY writer_id")) {
             while (r.next()) {
-                records.add(new RetentionRecord(r.getObject(1, UUID.class), partition, r.getLong(2), retention,
-                        dropped));
+                records.add(new RetentionRecord(r.getObject(1, UUID.class), partition, r.getLong(2), r.getLong(3),
+                        r.getLong(4), retention, dropped));
             }
         }
         try (PreparedStatement p = c.prepareStatement(RECORD)) {
             for (RetentionRecord record : records) {
                 p.setObject(1, record.writer());
                 p.setString(2, partition);
-                p.setLong(3, record.maxSeq());
-                p.setLong(4, dropped.getEpochSecond());
-                p.setLong(5, retention.getSeconds());
-                p.setString(6, key.id());
-                p.setBytes(7, key.sign(record.signedText()));
+                p.setLong(3, record.minSeq());
+                p.setLong(4, record.maxSeq());
+                p.setLong(5, record.count());
+                p.setLong(6, dropped.getEpochSecond());
+                p.setLong(7, retention.getSeconds());
+                p.setString(8, key.id());
+                p.setBytes(9, key.sign(record.signedText()));
                 p.addBatch();
             }
             p.executeBatch();

@@ -82,9 +82,12 @@ final class Schema {
 
     /**
      * Version 2: the chain is keyed, and a retention record counts only when signed under the chain key by the
-     * instance that dropped the partition (a row anyone with the database could insert excused deletions anywhere).
+     * instance that dropped the partition (a row anyone with the database could insert excused deletions anywhere);
+     * it says how many of a writer's events went, and which numbers, so that it excuses those and no others.
      */
     private static final List<String> V2 = List.of(
+            "ALTER TABLE audit_retention ADD COLUMN IF NOT EXISTS min_seq bigint",
+            "ALTER TABLE audit_retention ADD COLUMN IF NOT EXISTS event_count bigint",
             "ALTER TABLE audit_retention ADD COLUMN IF NOT EXISTS retention_seconds bigint",
             "ALTER TABLE audit_retention ADD COLUMN IF NOT EXISTS key_id text",
             "ALTER TABLE audit_retention ADD COLUMN IF NOT EXISTS signature bytea");

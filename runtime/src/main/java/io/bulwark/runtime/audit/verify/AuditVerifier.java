@@ -85,7 +85,7 @@ public final class AuditVerifier {
             UUID writer = WriterDirectory.writerOf(dir);
             seen.add(writer);
             long shipped = shipsToDatabase ? ShipCursor.read(dir) : 0;
-            ChainCheck check = new ChainCheck(writer, anchors.keys(), 0,
+            ChainCheck check = new ChainCheck(writer, anchors.keys(), Expired.NONE,
                     first -> shipsToDatabase || first.event().occurredAtMicros() < cutoffMicros);
             Checkpoint checkpoint = anchors.newest(Checkpoint.Store.JOURNAL).get(writer);
             if (checkpoint != null) {
@@ -165,7 +165,7 @@ public final class AuditVerifier {
         Map<UUID, byte[]> headHashes = new HashMap<>();
         Map<UUID, TreeMap<Long, SealedEvent>> rejects = new HashMap<>();
         TreeSet<UUID> writers = new TreeSet<>();
-        Map<UUID, Long> expired;
+        Map<UUID, Expired> expired;
         try (Statement s = c.createStatement()) {
             try (ResultSet r = s.executeQuery("SELECT writer_id, last_seq, last_hash FROM audit_writers")) {
                 while (r.next()) {
@@ -201,7 +201,7 @@ public final class AuditVerifier {
         }
         Map<UUID, ChainCheck> checks = new TreeMap<>();
         Function<UUID, ChainCheck> checkOf = w -> checks.computeIfAbsent(w, k -> newCheck(k, anchors,
-                expired.getOrDefault(k, 0L)));
+                expired.getOrDefault(k, Expired.NONE)));
         long events = 0;
         c.setAutoCommit(false);
         try (PreparedStatement p = c.prepareStatement("SELECT " + ROW_COLUMNS + " FROM audit_logs "
@@ -243,12 +243,13 @@ public final class AuditVerifier {
             Anchors.JournalFacts journal = anchors.journals().get(writer);
             findings.addAll(check.finish(headSeqs.getOrDefault(writer, -1L), headHashes.get(writer),
                     journal == null ? Long.MAX_VALUE : journal.shippedSeq()));
-            if (check.firstSeq() > 1 && check.firstSeq() - 1 <= expired.getOrDefault(writer, 0L)) {
+            Expired gone = expired.get(writer);
+            if (gone != null && check.lastSeq() < 0) {
+                notes.add("writer " + writer + ": retention dropped all its stored events (" + gone.dropped() + ", up "
+                        + "to #" + gone.maxSeq() + ")");
+            } else if (gone != null && check.firstSeq() > 1) {
                 notes.add("writer " + writer + ": its chain starts at #" + check.firstSeq() + " (retention dropped "
-                        + "events up to #" + expired.get(writer) + ")");
-            } else if (check.lastSeq() < 0 && expired.containsKey(writer) && !headSeqs.containsKey(writer)) {
-                notes.add("writer " + writer + ": every event of it was dropped by retention (up to #"
-                        + expired.get(writer) + ")");
+                        + gone.dropped() + " events up to #" + gone.maxSeq() + ")");
             }
         }
         if (checkpoints.isEmpty() && events > 0) {
@@ -258,8 +259,8 @@ public final class AuditVerifier {
         return new Report("PostgreSQL", events, writers.size(), findings, notes);
     }
 
-    private static ChainCheck newCheck(UUID writer, Anchors anchors, long expiredThrough) {
-        ChainCheck check = new ChainCheck(writer, anchors.keys(), expiredThrough, null);
+    private static ChainCheck newCheck(UUID writer, Anchors anchors, Expired expired) {
+        ChainCheck check = new ChainCheck(writer, anchors.keys(), expired, null);
         Checkpoint checkpoint = anchors.newest(Checkpoint.Store.POSTGRESQL).get(writer);
         if (checkpoint != null) {
             check.anchor(new ChainCheck.Anchor(checkpoint.seq(), checkpoint.hash(), "its " + checkpoint));

@@ -30,9 +30,9 @@ final class ChainCheck {
     private final UUID writer;
     private final List<ChainKey> keys;
     private final ChainKey.Seal[] seals;
-    /** Events up to this number may be gone by retention rather than by tampering; 0 when none were expired. */
-    private final long expiredThrough;
-    /** Decides whether events missing before the first one found are accounted for; null: {@link #expiredThrough}. */
+    /** What retention removed of this writer: the only events that may be missing. */
+    private final Expired expired;
+    /** Decides whether events missing before the first one found are accounted for; null: {@link #expired}. */
     private final Predicate<SealedEvent> prefixExcused;
     private final TreeMap<Long, Anchor> anchors = new TreeMap<>();
     private final List<Finding> findings = new ArrayList<>();
@@ -44,12 +44,14 @@ final class ChainCheck {
     private long keyed;
     private long unkeyed;
     private long unverified;
+    /** Missing events that retention's spans account for; more than it dropped means some were deleted. */
+    private long missingExpired;
 
-    ChainCheck(UUID writer, List<ChainKey> keys, long expiredThrough, Predicate<SealedEvent> prefixExcused) {
+    ChainCheck(UUID writer, List<ChainKey> keys, Expired expired, Predicate<SealedEvent> prefixExcused) {
         this.writer = writer;
         this.keys = keys;
         this.seals = new ChainKey.Seal[keys.size()];
-        this.expiredThrough = expiredThrough;
+        this.expired = expired;
         this.prefixExcused = prefixExcused;
     }
 
@@ -73,14 +75,13 @@ final class ChainCheck {
             firstSeq = e.seq();
             if (e.seq() == 1 && !MessageDigest.isEqual(e.prevHash(), EventCodec.genesis())) {
                 findings.add(new Finding(writer, 1, Finding.Kind.CHANGED, "the first event does not start a chain"));
-            } else if (e.seq() > 1 && !(prefixExcused != null ? intact && prefixExcused.test(e)
-                    : e.seq() - 1 <= expiredThrough)) {
-                long from = prefixExcused != null ? 1 : expiredThrough + 1;
-                findings.add(new Finding(writer, from, Finding.Kind.MISSING, (from == e.seq() - 1 ? "event #" + from
-                        + " is missing" : "events #" + from + " to #" + (e.seq() - 1) + " are missing")
-                        + " before the first one stored" + (prefixExcused != null ? ""
-                        : expiredThrough > 0 ? " (retention removed only up to #" + expiredThrough + ")"
-                        : " (no signed retention record accounts for them)")));
+            } else if (e.seq() > 1 && prefixExcused != null) {
+                if (!intact || !prefixExcused.test(e)) {
+                    findings.add(new Finding(writer, 1, Finding.Kind.MISSING, span(1, e.seq() - 1)
+                            + " missing before the first one stored"));
+                }
+            } else if (e.seq() > 1) {
+                gap(1, e.seq() - 1, " before the first one stored");
             }
         } else if (e.seq() == lastSeq) {
             findings.add(new Finding(writer, e.seq(), Finding.Kind.INSERTED, "a second event numbered #" + e.seq()
@@ -91,11 +92,7 @@ final class ChainCheck {
                     + lastSeq));
             return;
         } else if (e.seq() > lastSeq + 1) {
-            if (e.seq() - 1 > expiredThrough) {
-                long from = Math.max(lastSeq + 1, expiredThrough + 1);
-                findings.add(new Finding(writer, from, Finding.Kind.MISSING, from == e.seq() - 1
-                        ? "event #" + from + " is missing" : "events #" + from + " to #" + (e.seq() - 1) + " are missing"));
-            }
+            gap(lastSeq + 1, e.seq() - 1, "");
         } else if (intact && !MessageDigest.isEqual(e.prevHash(), lastHash)) {
             findings.add(new Finding(writer, e.seq(), Finding.Kind.CHANGED, "it does not follow event #" + lastSeq
                     + " (one of the two was replaced)"));
@@ -107,6 +104,25 @@ final class ChainCheck {
         }
         lastSeq = e.seq();
         lastHash = e.hash();
+    }
+
+    /**
+     * Events {@code from} to {@code to} are not stored: what retention dropped is accounted for (counted, so that no
+     * more than it dropped may be missing); the rest is a finding.
+     */
+    private void gap(long from, long to, String where) {
+        missingExpired += expired.covered(from, to);
+        long uncovered = expired.firstUncovered(from, to);
+        if (uncovered >= 0) {
+            findings.add(new Finding(writer, uncovered, Finding.Kind.MISSING, span(uncovered, to) + " missing" + where
+                    + (expired.any() ? " (retention accounts only for events up to #" + expired.maxSeq() + ")"
+                    : expired == Expired.NONE && where.startsWith(" before") ? " (no signed retention record "
+                    + "accounts for them)" : "")));
+        }
+    }
+
+    private static String span(long from, long to) {
+        return from == to ? "event #" + from + " is" : "events #" + from + " to #" + to + " are";
     }
 
     /** Whether {@code e} hashes to its stored hash; counts how (keyed, unkeyed) and reports what does not. */
@@ -146,30 +162,35 @@ final class ChainCheck {
      * @return every finding about this writer, first one first
      */
     List<Finding> finish(long headSeq, byte[] headHash, long pendingAfter) {
-        if (headSeq > lastSeq && headSeq > expiredThrough && headSeq <= pendingAfter) {
-            long from = Math.max(lastSeq + 1, expiredThrough + 1);
-            findings.add(new Finding(writer, from, Finding.Kind.MISSING, (from == headSeq ? "event #" + from + " is"
-                    : "events #" + from + " to #" + headSeq + " are") + " missing from the end (the writer stored #"
-                    + headSeq + ")"));
+        long end = lastSeq;
+        String source = null;
+        if (headSeq > end && headSeq <= pendingAfter) {
+            end = headSeq;
+            source = "the writer's head in audit_writers";
+        }
+        for (Anchor anchor : anchors.values()) {
+            if (anchor.seq() > end && anchor.seq() <= pendingAfter) {
+                end = anchor.seq();
+                source = anchor.source();
+            }
+        }
+        if (end > lastSeq && lastSeq < 0) {
+            if (expired.firstUncovered(1, end) >= 0) {
+                findings.add(new Finding(writer, expired.firstUncovered(1, end), Finding.Kind.MISSING, "none of this "
+                        + "writer's events is stored, but " + source + " shows #" + end + " stored"));
+            }
+            missingExpired += expired.covered(1, end);
+        } else if (end > lastSeq) {
+            gap(lastSeq + 1, end, " from the end (" + source + " shows #" + end + " stored)");
         } else if (headSeq == lastSeq && headHash != null && lastHash != null
                 && !MessageDigest.isEqual(headHash, lastHash)) {
             findings.add(new Finding(writer, headSeq, Finding.Kind.CHANGED, "the newest event is not the one the "
                     + "writer stored"));
         }
-        Anchor beyond = null;
-        for (Anchor anchor : anchors.values()) {
-            if (anchor.seq() > expiredThrough && anchor.seq() <= pendingAfter && anchor.seq() > lastSeq) {
-                beyond = anchor;
-            }
-        }
-        if (beyond != null && lastSeq < 0) {
-            findings.add(new Finding(writer, beyond.seq(), Finding.Kind.MISSING, "none of this writer's events is "
-                    + "stored, but " + beyond.source() + " shows #" + beyond.seq() + " stored"));
-        } else if (beyond != null) {
-            long from = lastSeq + 1;
-            findings.add(new Finding(writer, from, Finding.Kind.MISSING, (from == beyond.seq() ? "event #" + from
-                    + " is" : "events #" + from + " to #" + beyond.seq() + " are") + " missing from the end ("
-                    + beyond.source() + " shows #" + beyond.seq() + " stored)"));
+        if (missingExpired > expired.dropped()) {
+            findings.add(new Finding(writer, 1, Finding.Kind.MISSING, (missingExpired - expired.dropped()) + " more "
+                    + "event(s) are missing among those numbered up to #" + expired.maxSeq() + " than retention "
+                    + "dropped (" + expired.dropped() + "): deleted besides"));
         }
         if (unverified > 0 && keyed == 0 && unkeyed == 0 && anchors.isEmpty()) {
             // Not one event verifies: the verifier lacks this writer's key (else every event was rewritten).

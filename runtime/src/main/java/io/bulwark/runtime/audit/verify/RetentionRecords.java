@@ -14,7 +14,7 @@ import java.util.UUID;
 
 /**
  * Reads {@code audit_retention} as a verifier must: a row counts only when a chain key given signed it and it drops a
- * month that had ended longer than its retention before. A row signed with a key not given is passed over (and said
+ * month that had ended longer than its retention before; then it accounts for exactly the events it says went. A row signed with a key not given is passed over (and said
  * so); an unsigned row (written before the chain was keyed) excuses nothing; a row whose signature a key given does
  * not match was written by someone else, and is a finding.
  */
@@ -23,25 +23,30 @@ final class RetentionRecords {
     private RetentionRecords() {
     }
 
-    /** @return per writer, the last sequence number retention accounts for */
-    static Map<UUID, Long> read(Statement s, Anchors anchors, List<Finding> findings, List<String> notes)
+    /** @return per writer, what retention accounts for */
+    static Map<UUID, Expired> read(Statement s, Anchors anchors, List<Finding> findings, List<String> notes)
             throws SQLException {
-        Map<UUID, Long> expired = new HashMap<>();
+        Map<UUID, Expired> expired = new HashMap<>();
         try (ResultSet r = s.executeQuery("SELECT writer_id, partition_name, max_seq, "
-                + "extract(epoch FROM dropped_at)::bigint, retention_seconds, key_id, signature FROM audit_retention")) {
+                + "extract(epoch FROM dropped_at)::bigint, retention_seconds, key_id, signature, min_seq, event_count "
+                + "FROM audit_retention ORDER BY writer_id, max_seq")) {
             while (r.next()) {
                 UUID writer = r.getObject(1, UUID.class);
                 String partition = r.getString(2);
                 long maxSeq = r.getLong(3);
                 long retentionSeconds = r.getLong(5);
                 boolean unsigned = r.wasNull() || r.getString(6) == null || r.getBytes(7) == null;
+                long minSeq = r.getLong(8);
+                unsigned |= r.wasNull();
+                long count = r.getLong(9);
+                unsigned |= r.wasNull();
                 if (unsigned) {
                     notes.add("writer " + writer + ": the retention record of " + partition + " (up to #" + maxSeq
                             + ") is not signed (written before the chain was keyed, or by someone else): it accounts "
                             + "for nothing");
                     continue;
                 }
-                RetentionRecord record = new RetentionRecord(writer, partition, maxSeq,
+                RetentionRecord record = new RetentionRecord(writer, partition, minSeq, maxSeq, count,
                         Duration.ofSeconds(retentionSeconds), Instant.ofEpochSecond(r.getLong(4)));
                 ChainKey key = anchors.key(r.getString(6));
                 if (key == null) {
@@ -51,11 +56,12 @@ final class RetentionRecords {
                     findings.add(new Finding(writer, maxSeq, Finding.Kind.INSERTED, "a retention record of " + partition
                             + " up to #" + maxSeq + " that Bulwark did not sign: written by someone else to excuse "
                             + "deleted events; ignored"));
-                } else if (!record.dueWhenDropped()) {
+                } else if (!record.plausible()) {
                     findings.add(new Finding(writer, maxSeq, Finding.Kind.INSERTED, "a retention record of " + partition
-                            + " dropped before its month was older than the retention it names; ignored"));
+                            + " that Bulwark would not have made (dropped before its month was older than the "
+                            + "retention it names, or numbers that cannot hold its count); ignored"));
                 } else {
-                    expired.merge(writer, maxSeq, Math::max);
+                    expired.computeIfAbsent(writer, w -> new Expired()).add(minSeq, maxSeq, count);
                 }
             }
         }
