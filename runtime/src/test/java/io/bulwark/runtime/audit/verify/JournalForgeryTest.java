@@ -154,4 +154,27 @@ class JournalForgeryTest {
     private static long recent(int i) {
         return Instant.now().minus(Duration.ofHours(1)).getEpochSecond() * 1_000_000L + i;
     }
+
+    @Test
+    void aJournalFromBeforeTheChainWasKeyedGoesOnKeyedAndIsProvenFromThenOn() throws IOException {
+        List<Path> segments = journal(IntStream.range(0, 3).mapToObj(i -> Events.login("u" + i, recent(i))).toList());
+        // As an earlier Bulwark wrote it: the unkeyed SHA-256 chain, and no checkpoint (had this one been kept, it
+        // would say the chain was rewritten, which is what happened here).
+        JournalForger.rewrite(segments.get(0), 0, e -> e);
+        assertTrue(verify().tampered());
+        for (Path checkpoint : Checkpoints.files(auditDir)) {
+            Files.delete(checkpoint);
+        }
+        Report unkeyed = verify();
+        assertFalse(unkeyed.tampered(), unkeyed.findings().toString());
+        assertEquals(Finding.Kind.UNVERIFIED, unkeyed.findings().get(0).kind());
+        try (JournalWriter journal = JournalWriter.open(auditDir, ChainKey.local(auditDir),
+                Checkpoints.Policy.DEFAULT)) {
+            journal.append(List.of(Events.login("u3", recent(3))));
+            journal.sync();
+        }
+        Report report = verify();
+        assertTrue(report.intact(), report.findings().toString());
+        assertEquals(4, report.events());
+    }
 }
