@@ -12,10 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -139,13 +136,5 @@ public final class OwnerOnly {
         } catch (IOException | UnsupportedOperationException e) {
             // Not every file system lets a directory be opened for this; the data itself is synced regardless.
         }
-    }
-
-    /** The permission bits another user has on {@code path} ({@code group} and {@code others}), for messages. */
-    static Set<PosixFilePermission> othersBits(Set<PosixFilePermission> permissions) {
-        Set<PosixFilePermission> others = new HashSet<>(permissions);
-        others.removeAll(List.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-                PosixFilePermission.OWNER_EXECUTE));
-        return others;
     }
 }

@@ -82,7 +82,7 @@ class DataDirectoryCheckTest {
     @Test
     void aDirectoryOfAnotherUserIsRefused() throws IOException {
         List<String> problems = DataDirectoryCheck.problems(ownedByAnother(), NAME);
-        assertTrue(problems.get(0).startsWith(NAME + " is owned by "), problems.toString());
+        assertTrue(problems.get(0).startsWith(NAME + " is owned by uid "), problems.toString());
         assertTrue(problems.get(0).contains("not by this process's user (uid " + ProcessUser.uid() + ")"),
                 problems.toString());
     }
@@ -99,7 +99,7 @@ class DataDirectoryCheckTest {
             Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
             Files.setAttribute(key, "unix:uid", 4242);
             problems = problems(data);
-            assertTrue(problems.get(0).startsWith("the key file " + key + " is owned by "), problems.toString());
+            assertTrue(problems.get(0).startsWith("the key file " + key + " is owned by uid 4242"), problems.toString());
         }
     }
 
