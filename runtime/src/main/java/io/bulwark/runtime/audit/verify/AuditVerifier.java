@@ -166,6 +166,7 @@ public final class AuditVerifier {
         Map<UUID, TreeMap<Long, SealedEvent>> rejects = new HashMap<>();
         TreeSet<UUID> writers = new TreeSet<>();
         Map<UUID, Expired> expired;
+        Map<UUID, Expired> unsignedExpired = new HashMap<>();
         try (Statement s = c.createStatement()) {
             try (ResultSet r = s.executeQuery("SELECT writer_id, last_seq, last_hash FROM audit_writers")) {
                 while (r.next()) {
@@ -175,7 +176,7 @@ public final class AuditVerifier {
                     headHashes.put(w, r.getBytes(3));
                 }
             }
-            expired = RetentionRecords.read(s, anchors, findings, notes);
+            expired = RetentionRecords.read(s, anchors, findings, notes, unsignedExpired);
             try (ResultSet r = s.executeQuery("SELECT writer_id, seq, record, reason FROM audit_rejects")) {
                 while (r.next()) {
                     UUID w = r.getObject(1, UUID.class);
@@ -200,8 +201,11 @@ public final class AuditVerifier {
             }
         }
         Map<UUID, ChainCheck> checks = new TreeMap<>();
-        Function<UUID, ChainCheck> checkOf = w -> checks.computeIfAbsent(w, k -> newCheck(k, anchors,
-                expired.getOrDefault(k, Expired.NONE)));
+        Function<UUID, ChainCheck> checkOf = w -> checks.computeIfAbsent(w, k -> {
+            ChainCheck check = newCheck(k, anchors, expired.getOrDefault(k, Expired.NONE));
+            check.unsignedRetention(unsignedExpired.getOrDefault(k, Expired.NONE));
+            return check;
+        });
         long events = 0;
         c.setAutoCommit(false);
         try (PreparedStatement p = c.prepareStatement("SELECT " + ROW_COLUMNS + " FROM audit_logs "

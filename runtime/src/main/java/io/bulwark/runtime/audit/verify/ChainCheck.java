@@ -32,6 +32,11 @@ final class ChainCheck {
     private final ChainKey.Seal[] seals;
     /** What retention removed of this writer: the only events that may be missing. */
     private final Expired expired;
+    /**
+     * What unsigned retention records (written before the chain was keyed) say was removed: believed for a gap before
+     * an unkeyed event only, and then only as not proven.
+     */
+    private Expired unsigned = Expired.NONE;
     /** Decides whether events missing before the first one found are accounted for; null: {@link #expired}. */
     private final Predicate<SealedEvent> prefixExcused;
     private final TreeMap<Long, Anchor> anchors = new TreeMap<>();
@@ -55,6 +60,11 @@ final class ChainCheck {
         this.prefixExcused = prefixExcused;
     }
 
+    /** Unsigned retention records, for a chain that starts before it was keyed. */
+    void unsignedRetention(Expired records) {
+        this.unsigned = records;
+    }
+
     /** The store must hold {@code anchor}'s event with its hash (unless retention removed it). */
     void anchor(Anchor anchor) {
         Anchor known = anchors.get(anchor.seq());
@@ -70,7 +80,11 @@ final class ChainCheck {
                     + " stands among this writer's"));
             return;
         }
+        long keyedBefore = keyed;
         boolean intact = authentic(e);
+        // An unsigned retention record (an earlier Bulwark's) may account for a gap only before an unkeyed event:
+        // one before a keyed event was deleted after the chain was keyed, when every record is signed.
+        boolean unkeyedSoFar = intact && keyed == keyedBefore;
         if (lastSeq < 0) {
             firstSeq = e.seq();
             if (e.seq() == 1 && !MessageDigest.isEqual(e.prevHash(), EventCodec.genesis())) {
@@ -81,7 +95,7 @@ final class ChainCheck {
                             + " missing before the first one stored"));
                 }
             } else if (e.seq() > 1) {
-                gap(1, e.seq() - 1, " before the first one stored");
+                gap(1, e.seq() - 1, " before the first one stored", unkeyedSoFar);
             }
         } else if (e.seq() == lastSeq) {
             findings.add(new Finding(writer, e.seq(), Finding.Kind.INSERTED, "a second event numbered #" + e.seq()
@@ -92,7 +106,7 @@ final class ChainCheck {
                     + lastSeq));
             return;
         } else if (e.seq() > lastSeq + 1) {
-            gap(lastSeq + 1, e.seq() - 1, "");
+            gap(lastSeq + 1, e.seq() - 1, "", unkeyedSoFar);
         } else if (intact && !MessageDigest.isEqual(e.prevHash(), lastHash)) {
             findings.add(new Finding(writer, e.seq(), Finding.Kind.CHANGED, "it does not follow event #" + lastSeq
                     + " (one of the two was replaced)"));
@@ -110,10 +124,13 @@ final class ChainCheck {
      * Events {@code from} to {@code to} are not stored: what retention dropped is accounted for (counted, so that no
      * more than it dropped may be missing); the rest is a finding.
      */
-    private void gap(long from, long to, String where) {
+    private void gap(long from, long to, String where, boolean unkeyedSoFar) {
         missingExpired += expired.covered(from, to);
         long uncovered = expired.firstUncovered(from, to);
-        if (uncovered >= 0) {
+        if (uncovered >= 0 && unkeyedSoFar && unsigned.firstUncovered(uncovered, to) < 0) {
+            findings.add(new Finding(writer, uncovered, Finding.Kind.UNVERIFIED, span(uncovered, to) + " missing"
+                    + where + ", accounted for only by unsigned retention records of an earlier Bulwark"));
+        } else if (uncovered >= 0) {
             findings.add(new Finding(writer, uncovered, Finding.Kind.MISSING, span(uncovered, to) + " missing" + where
                     + (expired.any() ? " (retention accounts only for events up to #" + expired.maxSeq() + ")"
                     : expired == Expired.NONE && where.startsWith(" before") ? " (no signed retention record "
@@ -181,7 +198,7 @@ final class ChainCheck {
             }
             missingExpired += expired.covered(1, end);
         } else if (end > lastSeq) {
-            gap(lastSeq + 1, end, " from the end (" + source + " shows #" + end + " stored)");
+            gap(lastSeq + 1, end, " from the end (" + source + " shows #" + end + " stored)", keyed == 0);
         } else if (headSeq == lastSeq && headHash != null && lastHash != null
                 && !MessageDigest.isEqual(headHash, lastHash)) {
             findings.add(new Finding(writer, headSeq, Finding.Kind.CHANGED, "the newest event is not the one the "

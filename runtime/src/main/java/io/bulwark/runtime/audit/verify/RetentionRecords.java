@@ -23,9 +23,12 @@ final class RetentionRecords {
     private RetentionRecords() {
     }
 
-    /** @return per writer, what retention accounts for */
-    static Map<UUID, Expired> read(Statement s, Anchors anchors, List<Finding> findings, List<String> notes)
-            throws SQLException {
+    /**
+     * @param unsignedOut filled with what unsigned records (from before the chain was keyed) say, per writer
+     * @return per writer, what retention accounts for
+     */
+    static Map<UUID, Expired> read(Statement s, Anchors anchors, List<Finding> findings, List<String> notes,
+            Map<UUID, Expired> unsignedOut) throws SQLException {
         Map<UUID, Expired> expired = new HashMap<>();
         try (ResultSet r = s.executeQuery("SELECT writer_id, partition_name, max_seq, "
                 + "extract(epoch FROM dropped_at)::bigint, retention_seconds, key_id, signature, min_seq, event_count "
@@ -43,7 +46,9 @@ final class RetentionRecords {
                 if (unsigned) {
                     notes.add("writer " + writer + ": the retention record of " + partition + " (up to #" + maxSeq
                             + ") is not signed (written before the chain was keyed, or by someone else): it accounts "
-                            + "for nothing");
+                            + "for no keyed event");
+                    // Such a record (schema version 1) said only "up to max_seq": the whole prefix, at most.
+                    unsignedOut.computeIfAbsent(writer, w -> new Expired()).add(1, maxSeq, maxSeq);
                     continue;
                 }
                 RetentionRecord record = new RetentionRecord(writer, partition, minSeq, maxSeq, count,

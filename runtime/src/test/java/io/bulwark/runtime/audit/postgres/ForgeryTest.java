@@ -341,4 +341,37 @@ class ForgeryTest {
         }
         return rows;
     }
+
+    @Test
+    void anUnkeyedChainOfAnEarlierBulwarkWhoseStartRetentionDroppedIsNotProvenRatherThanTampered() throws Exception {
+        // As a database upgraded from schema version 1: a writer sealed with the unkeyed chain, its first 10 events
+        // dropped by retention then, recorded without a signature.
+        UUID old = UUID.randomUUID();
+        byte[] prev = EventCodec.genesis();
+        List<io.bulwark.runtime.audit.chain.SealedEvent> rows = new ArrayList<>();
+        for (int seq = 1; seq <= 15; seq++) {
+            AuditEvent e = Events.login(100 + seq);
+            byte[] hash = EventCodec.unkeyedHash(prev, EventCodec.encode(old, seq, e));
+            if (seq > 10) {
+                rows.add(new io.bulwark.runtime.audit.chain.SealedEvent(old, seq, prev, hash, e));
+            }
+            prev = hash;
+        }
+        try (Connection c = connect()) {
+            RowInserter.insert(c, rows);
+            c.commit();
+        }
+        execute("INSERT INTO audit_retention (writer_id, partition_name, max_seq) VALUES ('" + old
+                + "', 'audit_logs_y2020m01', 10)");
+        Report report = verify();
+        assertFalse(report.tampered(), report.findings().toString());
+        assertTrue(report.findings().stream().allMatch(f -> f.writer().equals(old)
+                && f.kind() == Finding.Kind.UNVERIFIED), report.findings().toString());
+        // The same record cannot excuse deleting this writer's keyed events, whose chain is proven.
+        execute("DELETE FROM audit_logs WHERE writer_id = '" + writer() + "' AND seq <= 3",
+                "INSERT INTO audit_retention (writer_id, partition_name, max_seq) VALUES ('" + writer()
+                        + "', 'audit_logs_y2020m01', 3)");
+        assertTrue(verify().findings().stream().anyMatch(f -> f.writer().equals(writer())
+                && f.kind() == Finding.Kind.MISSING && f.seq() == 1));
+    }
 }
