@@ -23,6 +23,21 @@ public interface GuardRuntime {
      */
     void exit(int guard, Object token, Object result, Throwable thrown);
 
+    /** See {@link Dispatch#subscribe}. */
+    Object subscribe(int guard, Object[] args, Object owner);
+
+    /** See {@link Dispatch#body}: runs {@code body} through {@link Deferral#run} once for {@code call}. */
+    Object body(Object call, java.util.function.Supplier<?> body);
+
+    /** See {@link Dispatch#settle}. Never throws. */
+    void settle(Object call, Object result, Throwable thrown);
+
+    /** See {@link Dispatch#cancel}. Never throws. */
+    void cancel(Object call);
+
+    /** Receives, once, the only {@link Deferral} there is. */
+    void deferral(Deferral deferral);
+
     /** What {@link io.bulwark.TwoFactor} calls. */
     TwoFactorOperations twoFactor();
 
