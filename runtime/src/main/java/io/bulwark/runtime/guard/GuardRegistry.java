@@ -325,7 +325,8 @@ public final class GuardRegistry implements GuardRuntime {
     @Override
     public void settle(Object call, Object result, Throwable thrown) {
         try {
-            ((AsyncCall) call).settle(result, thrown);
+            // As for a stage: the cause inside CompletionException, and a CancellationException is a cancellation.
+            ((AsyncCall) call).accept(result, thrown);
         } catch (Throwable t) {
             logExitFailure(t);
         }

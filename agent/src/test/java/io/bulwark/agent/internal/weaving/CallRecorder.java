@@ -1,9 +1,11 @@
 package io.bulwark.agent.internal.weaving;
 
+import io.bulwark.internal.Deferral;
 import io.bulwark.internal.GuardRuntime;
 import io.bulwark.internal.TwoFactorOperations;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The runtime the weaving tests install behind the dispatch bridge: it records each call the woven code makes, as
@@ -14,6 +16,11 @@ final class CallRecorder implements GuardRuntime {
 
     private final List<String> calls;
     private volatile RuntimeException refusal;
+    private volatile Deferral deferral;
+
+    /** The handle {@link #subscribe} returns. */
+    record Call(int guard) {
+    }
 
     CallRecorder(List<String> calls) {
         this.calls = calls;
@@ -41,6 +48,42 @@ final class CallRecorder implements GuardRuntime {
         synchronized (calls) {
             calls.add("exit " + guard + " " + token + " result=" + describe(result) + " thrown=" + thrown(thrown));
         }
+    }
+
+    @Override
+    public Object subscribe(int guard, Object[] args, Object owner) {
+        synchronized (calls) {
+            calls.add("subscribe " + guard + " " + (args == null ? "null" : Arrays.deepToString(args)));
+        }
+        RuntimeException r = refusal;
+        if (r != null) {
+            throw r;
+        }
+        return new Call(guard);
+    }
+
+    @Override
+    public Object body(Object call, Supplier<?> body) {
+        return deferral.run(((Call) call).guard(), body);
+    }
+
+    @Override
+    public void settle(Object call, Object result, Throwable thrown) {
+        synchronized (calls) {
+            calls.add("settle " + ((Call) call).guard() + " result=" + describe(result) + " thrown=" + thrown(thrown));
+        }
+    }
+
+    @Override
+    public void cancel(Object call) {
+        synchronized (calls) {
+            calls.add("cancel " + ((Call) call).guard());
+        }
+    }
+
+    @Override
+    public void deferral(Deferral given) {
+        deferral = given;
     }
 
     @Override
