@@ -1,5 +1,7 @@
 package io.bulwark.agent.reactor;
 
+import io.bulwark.Bulwark;
+import io.bulwark.Caller;
 import java.util.function.Supplier;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
@@ -15,11 +17,15 @@ final class GuardedMono extends Mono<Object> {
     private final int guard;
     private final Object[] args;
     private final Supplier<?> body;
+    /** The caller bound where the method was called, if any: see {@link GuardedSubscriber#subscribe}. */
+    private final Caller assembledBy;
 
     private GuardedMono(int guard, Object[] args, Supplier<?> body) {
         this.guard = guard;
         this.args = args;
         this.body = body;
+        Caller bound = Bulwark.caller();
+        this.assembledBy = bound == Caller.anonymous() ? null : bound;
     }
 
     static Mono<Object> of(int guard, Object[] args, Supplier<?> body) {
@@ -28,6 +34,6 @@ final class GuardedMono extends Mono<Object> {
 
     @Override
     public void subscribe(CoreSubscriber<? super Object> actual) {
-        GuardedSubscriber.subscribe(guard, args, body, actual, true);
+        GuardedSubscriber.subscribe(guard, args, body, assembledBy, actual, true);
     }
 }

@@ -29,15 +29,19 @@ final class GuardedSubscriber implements CoreSubscriber<Object>, Subscription {
     }
 
     /**
-     * At subscription: the caller is the one the subscriber's context carries under {@code Caller.class} (a WebFlux
-     * filter puts it there), else the one bound to the subscribing thread. It is bound while the guards decide and
-     * while the body builds and subscribes its publisher, so that guarded code the body calls synchronously sees it.
+     * At subscription, the caller is: the one the subscriber's context carries under {@code Caller.class} (Bulwark's
+     * WebFlux filter puts it there); else the one bound to the subscribing thread; else the one bound where the method
+     * was called ({@code assembledBy}: Spring MVC calls a controller on a thread the servlet filter bound, and the
+     * controller may subscribe on another scheduler). It is bound while the guards decide and while the body builds
+     * and subscribes its publisher, so that guarded code the body calls synchronously sees it.
      */
-    static void subscribe(int guard, Object[] args, Supplier<?> body, CoreSubscriber<? super Object> actual,
-            boolean mono) {
+    static void subscribe(int guard, Object[] args, Supplier<?> body, Caller assembledBy,
+            CoreSubscriber<? super Object> actual, boolean mono) {
         Context context = actual.currentContext();
-        Object caller = context.getOrDefault(Caller.class, null);
-        Bulwark.Scope scope = caller instanceof Caller c ? Bulwark.bind(c) : null;
+        Object inContext = context.getOrDefault(Caller.class, null);
+        Caller caller = inContext instanceof Caller c ? c
+                : assembledBy != null && Bulwark.caller() == Caller.anonymous() ? assembledBy : null;
+        Bulwark.Scope scope = caller == null ? null : Bulwark.bind(caller);
         try {
             GuardedSubscriber guarded = new GuardedSubscriber(actual, mono);
             Object call;
