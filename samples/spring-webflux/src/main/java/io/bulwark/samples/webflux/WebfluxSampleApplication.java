@@ -3,7 +3,7 @@ package io.bulwark.samples.webflux;
 import io.bulwark.Bulwark;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.web.context.WebServerInitializedEvent;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 
 /**
@@ -29,8 +29,10 @@ public class WebfluxSampleApplication {
         SpringApplication.run(WebfluxSampleApplication.class, args);
     }
 
+    /** The port read from the environment: Boot 4 moved the web server's events to another package than Boot 3's. */
     @EventListener
-    void listening(WebServerInitializedEvent event) {
-        System.out.println("Bulwark WebFlux sample listening on http://127.0.0.1:" + event.getWebServer().getPort());
+    void listening(ApplicationReadyEvent event) {
+        System.out.println("Bulwark WebFlux sample listening on http://127.0.0.1:"
+                + event.getApplicationContext().getEnvironment().getProperty("local.server.port"));
     }
 }
