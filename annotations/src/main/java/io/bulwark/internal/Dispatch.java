@@ -17,6 +17,12 @@ public final class Dispatch {
     // is a plain load on x86 and AArch64 keeps it an ldar: cheaper than anything a lazy holder would add.
     private static volatile GuardRuntime runtime;
     private static volatile ReactiveLinker reactive;
+    /**
+     * The mark of the call that runs a Mono/Flux method's body ({@link #body}): the guard id + 1, or 0. Private, so
+     * that only {@link #body}, given a call the runtime admitted, can set it. int[] rather than Integer: one small
+     * array per thread that ever subscribes, no boxing on each call.
+     */
+    private static final ThreadLocal<int[]> BODY_NEXT = new ThreadLocal<>();
 
     private Dispatch() {
     }
@@ -32,7 +38,6 @@ public final class Dispatch {
             return false;
         }
         runtime = guards;
-        guards.deferral(new Deferral());
         return true;
     }
 
@@ -86,9 +91,29 @@ public final class Dispatch {
         return guards.subscribe(guard, args, owner);
     }
 
-    /** Runs the body of the call {@link #subscribe} admitted, at most once: returns the publisher it builds. */
+    /**
+     * Runs the body of the call {@link #subscribe} admitted, at most once: returns the publisher it builds.
+     *
+     * <p>The woven Mono/Flux method, called, does not run its body: it returns a publisher that, at each subscription,
+     * applies the guards and then calls the method again, non-virtually ({@code body}), to get the publisher its body
+     * builds. That second call must run the body, and only that call: the thread is marked with the method's guard id
+     * just before, and the woven code ({@link #deferring}) takes the mark off as it runs the body. Only a call the
+     * runtime admitted gets the mark, so the application cannot reach a body without its guards.
+     */
     public static Object body(Object call, Supplier<?> body) {
-        return runtime.body(call, body);
+        int guard = runtime.admitBody(call);
+        int[] next = BODY_NEXT.get();
+        if (next == null) {
+            next = new int[1];
+            BODY_NEXT.set(next);
+        }
+        next[0] = guard + 1;
+        try {
+            return body.get();
+        } finally {
+            // Taken off by the woven code when it runs; cleared here whatever happened before it got there.
+            next[0] = 0;
+        }
     }
 
     /** The call {@link #subscribe} admitted ended: {@code result} is a {@code Mono}'s value, else null. Never throws. */
@@ -109,10 +134,15 @@ public final class Dispatch {
 
     /**
      * Whether a call of guard {@code guard}'s {@code Mono}/{@code Flux} method must return its deferred publisher
-     * (true), or is the call {@link Deferral#run} made at subscription and runs its body (false).
+     * (true), or is the call {@link #body} made at subscription and runs its body (false).
      */
     public static boolean deferring(int guard) {
-        return !Deferral.takeMark(guard);
+        int[] next = BODY_NEXT.get();
+        if (next != null && next[0] == guard + 1) {
+            next[0] = 0;
+            return false;
+        }
+        return true;
     }
 
     /**

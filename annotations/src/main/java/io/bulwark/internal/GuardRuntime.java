@@ -26,17 +26,18 @@ public interface GuardRuntime {
     /** See {@link Dispatch#subscribe}. */
     Object subscribe(int guard, Object[] args, Object owner);
 
-    /** See {@link Dispatch#body}: runs {@code body} through {@link Deferral#run} once for {@code call}. */
-    Object body(Object call, java.util.function.Supplier<?> body);
+    /**
+     * See {@link Dispatch#body}: the guard id whose body {@code call} may run, once.
+     *
+     * @throws IllegalStateException when {@code call} is not an admitted call whose body has yet to run
+     */
+    int admitBody(Object call);
 
     /** See {@link Dispatch#settle}. Never throws. */
     void settle(Object call, Object result, Throwable thrown);
 
     /** See {@link Dispatch#cancel}. Never throws. */
     void cancel(Object call);
-
-    /** Receives, once, the only {@link Deferral} there is. */
-    void deferral(Deferral deferral);
 
     /** What {@link io.bulwark.TwoFactor} calls. */
     TwoFactorOperations twoFactor();

@@ -5,7 +5,6 @@ import io.bulwark.GuardUnavailableException;
 import io.bulwark.Redact;
 import io.bulwark.internal.AsyncReturns;
 import io.bulwark.internal.AuditRules;
-import io.bulwark.internal.Deferral;
 import io.bulwark.internal.GuardRuntime;
 import io.bulwark.internal.Message;
 import io.bulwark.internal.Problem;
@@ -39,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.function.Supplier;
 
 /**
  * Every guarded method, by the id woven into it. Registration happens at weave time, once per method; a call
@@ -58,8 +56,6 @@ public final class GuardRegistry implements GuardRuntime {
     private int size;
     private final Map<String, SharedLimit> limitsByName = new HashMap<>();
     private boolean exitFailureLogged;
-    /** Given by the dispatch bridge when this registry is installed: runs the body of a Mono/Flux method. */
-    private volatile Deferral deferral;
     /** Watches asynchronous results for abandonment (see {@link AsyncCall}); made with the first such call. */
     private volatile Cleaner cleaner;
 
@@ -314,12 +310,11 @@ public final class GuardRegistry implements GuardRuntime {
     }
 
     @Override
-    public Object body(Object call, Supplier<?> body) {
-        AsyncCall admitted = (AsyncCall) call;
-        if (!admitted.takeBody()) {
-            throw new IllegalStateException("Bulwark: the body of this call already ran");
+    public int admitBody(Object call) {
+        if (!(call instanceof AsyncCall admitted) || !admitted.takeBody()) {
+            throw new IllegalStateException("Bulwark: not an admitted call whose body has yet to run");
         }
-        return deferral.run(admitted.guardId, body);
+        return admitted.guardId;
     }
 
     @Override
@@ -338,13 +333,6 @@ public final class GuardRegistry implements GuardRuntime {
             ((AsyncCall) call).cancel(new CancellationException("cancelled before it completed"));
         } catch (Throwable t) {
             logExitFailure(t);
-        }
-    }
-
-    @Override
-    public void deferral(Deferral given) {
-        if (deferral == null) {
-            deferral = given;
         }
     }
 

@@ -60,7 +60,8 @@ import net.bytebuddy.jar.asm.Type;
  * that publisher through as it is, settling on the way. So the body itself runs only once the guards admitted the
  * attempt: a body that does its work eagerly ({@code Mono.just(check(password))}) is guarded too, and one that throws
  * while building its publisher delivers that as an error signal, as {@code Mono.defer} would. The call again carries
- * a mark only the runtime can set ({@code Deferral}), so the application cannot reach the body without the guards.
+ * a mark only {@code Dispatch.body} sets, for a call the runtime admitted, so the application cannot reach the body
+ * without the guards.
  * The helper is reached through {@code invokedynamic}, linked on first call, because it lives in the woven class's
  * own class loader (the agent defines it there: only that loader sees the application's Reactor; see
  * {@code ReactorLinker}); the lambda is the JDK's {@code LambdaMetafactory}, so no method is added to the class.

@@ -1,11 +1,9 @@
 package io.bulwark.agent.internal.weaving;
 
-import io.bulwark.internal.Deferral;
 import io.bulwark.internal.GuardRuntime;
 import io.bulwark.internal.TwoFactorOperations;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * The runtime the weaving tests install behind the dispatch bridge: it records each call the woven code makes, as
@@ -16,7 +14,6 @@ final class CallRecorder implements GuardRuntime {
 
     private final List<String> calls;
     private volatile RuntimeException refusal;
-    private volatile Deferral deferral;
 
     /** The handle {@link #subscribe} returns. */
     record Call(int guard) {
@@ -63,8 +60,8 @@ final class CallRecorder implements GuardRuntime {
     }
 
     @Override
-    public Object body(Object call, Supplier<?> body) {
-        return deferral.run(((Call) call).guard(), body);
+    public int admitBody(Object call) {
+        return ((Call) call).guard();
     }
 
     @Override
@@ -79,11 +76,6 @@ final class CallRecorder implements GuardRuntime {
         synchronized (calls) {
             calls.add("cancel " + ((Call) call).guard());
         }
-    }
-
-    @Override
-    public void deferral(Deferral given) {
-        deferral = given;
     }
 
     @Override
