@@ -176,7 +176,11 @@ final class GuardTransformer {
             boolean matches = entry != null && entry.extractors().size() == rateLimits.size();
             extractors.add(matches ? entry.extractor(i) : null);
         }
-        boolean needsOutcome = audit != null || rateLimits.stream().anyMatch(r -> r.count() == Count.FAILURES);
+        // A loop rather than a stream: this runs as classes load, often while the application starts.
+        boolean needsOutcome = audit != null;
+        for (RateLimitSpec spec : rateLimits) {
+            needsOutcome |= spec.count() == Count.FAILURES;
+        }
         return new MethodSpec(type.name, method.name, method.descriptor, parameters, rateLimits, extractors, audit,
                 Requires2FAReader.read(method.annotations), returns(method, needsOutcome, entry != null, types));
     }
