@@ -3,6 +3,7 @@ package io.bulwark.web.spring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bulwark.Bulwark;
 import io.bulwark.Caller;
 import io.bulwark.RateLimitedException;
 import java.net.URI;
@@ -70,6 +71,13 @@ class ReactiveWebAutoConfigurationTest {
             }).subscribeOn(Schedulers.parallel());
         }
 
+        /** Plain code, as a guarded method that returns its value would read the caller, on another thread. */
+        @GetMapping("/thread")
+        Mono<String> thread() {
+            return Mono.fromCallable(() -> String.valueOf(Bulwark.caller().user()))
+                    .subscribeOn(Schedulers.boundedElastic());
+        }
+
         @GetMapping("/refuse")
         Mono<String> refuse() {
             return Mono.error(REFUSAL);
@@ -89,7 +97,9 @@ class ReactiveWebAutoConfigurationTest {
     static void start() {
         SpringApplication spring = new SpringApplication(App.class);
         spring.setWebApplicationType(WebApplicationType.REACTIVE);
+        // What spring.reactor.context-propagation=auto does; context-propagation is on this test's class path.
         app = spring.run("--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
+                "--spring.reactor.context-propagation=auto",
                 "--logging.level.root=warn", "--bulwark.web.trusted-proxies=127.0.0.1/32",
                 "--bulwark.web.user-header=X-User");
     }
@@ -117,6 +127,14 @@ class ReactiveWebAutoConfigurationTest {
         assertTrue(who.body().contains("\"user\":\"u-1\""), who.body());
         assertTrue(who.body().contains("\"email\":\"u-1@example.com\""), "customizers apply: " + who.body());
         assertTrue(who.headers().firstValue("X-Request-Id").isPresent());
+    }
+
+    @Test
+    void withAutomaticContextPropagationTheCallerIsBoundToTheThreadOfPlainCode() throws Exception {
+        HttpResponse<String> user = get("/thread", "X-User", "u-7");
+        assertEquals(200, user.statusCode(), user.body());
+        assertEquals("u-7", user.body());
+        assertEquals("null", get("/thread").body(), "nothing leaks from one request to the next");
     }
 
     @Test
