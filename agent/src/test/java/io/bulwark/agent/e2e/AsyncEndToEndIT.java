@@ -8,10 +8,12 @@ import io.bulwark.agent.e2e.apps.AsyncApp;
 import io.bulwark.runtime.audit.AuditEvent;
 import io.bulwark.runtime.audit.Status;
 import io.bulwark.runtime.audit.query.AuditQuery;
+import io.bulwark.runtime.testing.RedisServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,10 +60,21 @@ class AsyncEndToEndIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void asyncLoginsAreLockedOutAfterTheirLimitOfFailuresAndAuditedWithTheirRealOutcome(Path javaHome) throws Exception {
-        try (ForkedJvm.Running app = new ForkedJvm().java(javaHome).classpath(REACTOR).classpath(REACTIVE_STREAMS)
-                .option("-Dbulwark.data-dir=" + dataDir).start(AsyncApp.class.getName())) {
+        run(new ForkedJvm().java(javaHome), "");
+    }
+
+    /** The same, counted in a real Redis (the reservations, their release on cancellation, the settlements). */
+    @Test
+    void asyncLoginsAreLockedOutInRedisToo() throws Exception {
+        run(new ForkedJvm().option("-Dbulwark.redis.url=" + RedisServer.shared()), "-" + UUID.randomUUID());
+    }
+
+    private void run(ForkedJvm jvm, String run) throws Exception {
+        try (ForkedJvm.Running app = jvm.classpath(REACTOR).classpath(REACTIVE_STREAMS)
+                .option("-Dbulwark.data-dir=" + dataDir).start(AsyncApp.class.getName(), run)) {
             app.awaitLine("done", WAIT);
             ForkedJvm.Result r = new ForkedJvm.Result(List.of(), 0, app.stdout(), app.stderr());
+            String bob = "VALUE session for bob" + run + "@example.com";
             String futureLocked = "FAILED LockedOutException policy=future-login retryAfter=900";
             for (int i = 1; i <= 3; i++) {
                 assertEquals("FAILED BadCredentials", r.value("future-wrong." + i), r.toString());
@@ -70,8 +83,8 @@ class AsyncEndToEndIT {
             assertEquals(futureLocked, r.value("future-wrong.5"));
             assertEquals(futureLocked, r.value("future-right"), "the right password does not open a lock");
             assertEquals("no", r.value("future-refusal-thrown"), "a refusal is a failed stage, not a throw");
-            assertEquals("VALUE session for bob@example.com", r.value("future-bob-ok"));
-            assertEquals("VALUE session for bob@example.com", r.value("future-bob-not-locked"),
+            assertEquals(bob, r.value("future-bob-ok"));
+            assertEquals(bob, r.value("future-bob-not-locked"),
                     "success on completion reset bob's failures");
 
             assertEquals("FAILED BadCredentials", r.value("stage-wrong.2"));
@@ -83,7 +96,7 @@ class AsyncEndToEndIT {
             assertEquals("3", r.value("mono-bodies"), "refused subscriptions never ran the body");
             assertEquals("no", r.value("mono-refusal-thrown"));
             assertEquals("ERROR LockedOutException policy=mono-login retryAfter=900", r.value("mono-right"));
-            assertEquals("VALUE session for bob@example.com", r.value("mono-bob"));
+            assertEquals(bob, r.value("mono-bob"));
 
             for (int i = 1; i <= 3; i++) {
                 assertEquals("ERROR TimeoutException", r.value("slow-cancelled." + i), "a cancelled attempt is free");
@@ -106,8 +119,8 @@ class AsyncEndToEndIT {
             List<AuditEvent> future = awaitEvents("future.login", 13);
             assertEquals(List.of(f, f, f, d, d, d, d, f, f, s, f, f, s), statuses(future));
             AuditEvent firstFailure = future.get(0);
-            assertEquals("alice@example.com", firstFailure.resourceId());
-            assertEquals(AsyncApp.BadCredentials.class.getName() + ": wrong password for alice@example.com",
+            assertEquals("alice" + run + "@example.com", firstFailure.resourceId());
+            assertEquals(AsyncApp.BadCredentials.class.getName() + ": wrong password for alice" + run + "@example.com",
                     firstFailure.errorMessage());
             assertTrue(firstFailure.durationMicros() >= 30_000, "recorded at completion, not at return: "
                     + firstFailure.durationMicros() + " µs");

@@ -21,7 +21,8 @@ import reactor.util.context.Context;
 
 /**
  * Logins and a quota that deliver their outcome later: a {@code CompletableFuture}, a {@code Mono}, a {@code Flux}.
- * Compiled with the processor. Prints {@code label.i=outcome} lines; then {@code done}, and waits to be stopped.
+ * Compiled with the processor. Prints {@code label.i=outcome} lines; then {@code done}, and waits to be stopped. The
+ * first argument, if any, is appended to every email and user, so that runs against one Redis do not meet.
  */
 public class AsyncApp {
 
@@ -149,7 +150,8 @@ public class AsyncApp {
 
     public static void main(String[] args) throws Exception {
         AsyncApp app = new AsyncApp();
-        String alice = "alice@example.com";
+        String run = args.length > 0 ? args[0] : "";
+        String alice = "alice" + run + "@example.com";
 
         // CompletableFuture: failures counted at completion; the lockout refuses with a failed stage.
         for (int i = 1; i <= 5; i++) {
@@ -157,7 +159,7 @@ public class AsyncApp {
         }
         System.out.println("future-right=" + app.future(app.futureLogin(alice, PASSWORD)));
         System.out.println("future-refusal-thrown=" + threw(() -> app.futureLogin(alice, PASSWORD)));
-        String bob = "bob@example.com";
+        String bob = "bob" + run + "@example.com";
         app.future(app.futureLogin(bob, "guess"));
         app.future(app.futureLogin(bob, "guess"));
         System.out.println("future-bob-ok=" + app.future(app.futureLogin(bob, PASSWORD)));
@@ -180,7 +182,7 @@ public class AsyncApp {
         System.out.println("mono-bob=" + signal(app.monoLogin(bob, PASSWORD)));
 
         // Cancelled attempts count neither way; the audit says they were cancelled.
-        String carol = "carol@example.com";
+        String carol = "carol" + run + "@example.com";
         for (int i = 1; i <= 3; i++) {
             System.out.println("slow-cancelled." + i + "=" + signal(app.slowLogin(carol, PASSWORD)
                     .timeout(Duration.ofMillis(50))));
@@ -197,10 +199,10 @@ public class AsyncApp {
         // The caller comes from the subscriber's context, whichever thread subscribes.
         for (int i = 1; i <= 3; i++) {
             System.out.println("items-u1." + i + "=" + signal(app.items().subscribeOn(Schedulers.parallel())
-                    .contextWrite(Context.of(Caller.class, Caller.of("u1")))));
+                    .contextWrite(Context.of(Caller.class, Caller.of("u1" + run)))));
         }
         System.out.println("items-u2=" + signal(app.items().subscribeOn(Schedulers.parallel())
-                .contextWrite(Context.of(Caller.class, Caller.of("u2")))));
+                .contextWrite(Context.of(Caller.class, Caller.of("u2" + run)))));
 
         app.worker.shutdown();
         System.out.println("done");
