@@ -23,6 +23,22 @@ public interface GuardRuntime {
      */
     void exit(int guard, Object token, Object result, Throwable thrown);
 
+    /** See {@link Dispatch#subscribe}. */
+    Object subscribe(int guard, Object[] args, Object owner);
+
+    /**
+     * See {@link Dispatch#body}: the guard id whose body {@code call} may run, once.
+     *
+     * @throws IllegalStateException when {@code call} is not an admitted call whose body has yet to run
+     */
+    int admitBody(Object call);
+
+    /** See {@link Dispatch#settle}. Never throws. */
+    void settle(Object call, Object result, Throwable thrown);
+
+    /** See {@link Dispatch#cancel}. Never throws. */
+    void cancel(Object call);
+
     /** What {@link io.bulwark.TwoFactor} calls. */
     TwoFactorOperations twoFactor();
 

@@ -3,6 +3,7 @@ package io.bulwark.runtime.guard;
 import io.bulwark.Count;
 import io.bulwark.runtime.key.KeyExtractor;
 import io.bulwark.runtime.ratelimit.RateLimiter;
+import java.util.concurrent.CancellationException;
 
 /** A method's {@code @RateLimited} policies: keys rendered, then all limits admitted at once or none. */
 final class RateLimitGuard implements MethodGuard {
@@ -40,6 +41,13 @@ final class RateLimitGuard implements MethodGuard {
     public void exit(Object token, Object result, Throwable thrown) {
         if (token != null) {
             limiter.settle(token, thrown);
+        }
+    }
+
+    @Override
+    public void cancel(Object token, CancellationException why) {
+        if (token != null) {
+            limiter.release(token);
         }
     }
 

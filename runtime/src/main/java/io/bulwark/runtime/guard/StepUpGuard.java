@@ -3,6 +3,7 @@ package io.bulwark.runtime.guard;
 import io.bulwark.Bulwark;
 import io.bulwark.runtime.twofactor.stepup.TwoFactorEngine;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 
 /**
  * {@code @Requires2FA} in front of the method's rate limits (DESIGN §3): the step-up decides first, so a caller
@@ -31,6 +32,13 @@ final class StepUpGuard implements MethodGuard {
     public void exit(Object token, Object result, Throwable thrown) {
         if (inner != null) {
             inner.exit(token, result, thrown);
+        }
+    }
+
+    @Override
+    public void cancel(Object token, CancellationException why) {
+        if (inner != null) {
+            inner.cancel(token, why);
         }
     }
 

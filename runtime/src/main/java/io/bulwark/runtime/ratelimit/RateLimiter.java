@@ -8,6 +8,12 @@ package io.bulwark.runtime.ratelimit;
  */
 public interface RateLimiter {
 
+    /**
+     * How long an attempt's reservation ({@code count = FAILURES}) holds its slot at most: one that never settles (its
+     * JVM died, its future is never completed) then frees it. An attempt that settles later still counts its failure.
+     */
+    long RESERVATION_TTL_MICROS = 60_000_000L;
+
     /** A handle on one policy's counters; made once per policy name. */
     interface Limit {
         RateLimitPolicy policy();
@@ -27,6 +33,12 @@ public interface RateLimiter {
 
     /** Settles what {@link #acquire} reserved: {@code thrown} is what the call threw, or {@code null}. */
     void settle(Object token, Throwable thrown);
+
+    /**
+     * Gives back what {@link #acquire} reserved without an outcome: the call was cancelled (or abandoned) before it
+     * ended, so it counts neither as a failure nor as a success.
+     */
+    void release(Object token);
 
     /**
      * Clears every count, failure and lockout of policy {@code policy} for {@code renderedKey} (as

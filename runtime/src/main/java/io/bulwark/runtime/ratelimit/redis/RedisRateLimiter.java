@@ -159,8 +159,21 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
     @Override
     public void settle(Object token, Throwable thrown) {
+        settle(token, thrown, false);
+    }
+
+    @Override
+    public void release(Object token) {
+        settle(token, null, true);
+    }
+
+    private void settle(Object token, Throwable thrown, boolean cancelled) {
         if (!(token instanceof RedisPermit permit)) {
-            local.settle(token, thrown);
+            if (cancelled) {
+                local.release(token);
+            } else {
+                local.settle(token, thrown);
+            }
             return;
         }
         int n = permit.limits().length;
@@ -168,7 +181,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         body.add("s");
         body.add(Integer.toString(n));
         for (int i = 0; i < n; i++) {
-            body.addAll(Arrays.asList(permit.limits()[i].settleArgs(permit.ids()[i], thrown)));
+            body.addAll(Arrays.asList(permit.limits()[i].settleArgs(permit.ids()[i], thrown, cancelled)));
         }
         try {
             Reply.settled(batcher.call(new Check(permit.keys(), body)));
