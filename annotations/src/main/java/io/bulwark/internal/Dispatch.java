@@ -1,5 +1,7 @@
 package io.bulwark.internal;
 
+import io.bulwark.monitoring.BulwarkStatus;
+
 /**
  * The bridge woven code calls: one copy in the JVM (the agent defines the API in the bootstrap class loader), so
  * classes of every class loader reach the same runtime. Not API.
@@ -54,6 +56,11 @@ public final class Dispatch {
                     + "factors");
         }
         return guards.twoFactor();
+    }
+
+    public static BulwarkStatus status() {
+        GuardRuntime guards = runtime;
+        return guards == null ? BulwarkStatus.inactive() : guards.status();
     }
 
     public static void exit(int guard, Object token, Object result, Throwable thrown) {

@@ -1,0 +1,127 @@
+package io.bulwark.runtime.monitor;
+
+import io.bulwark.internal.Listeners;
+import io.bulwark.monitoring.AuditRecorded;
+import io.bulwark.monitoring.AuditShipped;
+import io.bulwark.monitoring.BulwarkListener;
+import io.bulwark.monitoring.RateLimitDecision;
+import io.bulwark.monitoring.StepUpDecision;
+import io.bulwark.monitoring.Store;
+import io.bulwark.monitoring.StoreStateChange;
+import io.bulwark.runtime.log.Log;
+import io.bulwark.runtime.monitor.jfr.JfrEvents;
+
+/**
+ * Publishes what the runtime decides: to the application's {@link BulwarkListener}s (registered through the API in the
+ * bootstrap loader, so this isolated loader and the application's loaders see one list) and to JFR.
+ *
+ * <p>The guards ask {@link #rateLimitsWatched()} first and take their plain path when nobody listens: one volatile
+ * load of the listener array and JFR's own enabled check, both constant-folded by the JIT to a load and a branch.
+ * Everything here is called outside any lock of the runtime's.
+ */
+public final class Monitor {
+
+    /**
+     * Whether the JDK has JFR: a runtime image linked without {@code jdk.jfr} has none, and the guards must not fail on
+     * a missing class. Checked once; {@code static final}, so the JIT drops the JFR branch when false.
+     */
+    private static final boolean JFR = ModuleLayer.boot().findModule("jdk.jfr").isPresent();
+
+    private static volatile boolean listenerFailureLogged;
+
+    private Monitor() {
+    }
+
+    /** Whether anyone hears rate-limit decisions: a listener, or a JFR recording with the event enabled. */
+    public static boolean rateLimitsWatched() {
+        return Listeners.all().length != 0 || JFR && JfrEvents.rateLimitEnabled();
+    }
+
+    /** Whether anyone hears step-up decisions. */
+    public static boolean stepUpsWatched() {
+        return Listeners.all().length != 0 || JFR && JfrEvents.stepUpEnabled();
+    }
+
+    public static void rateLimit(RateLimitDecision decision, JfrThrottle throttle) {
+        for (BulwarkListener listener : Listeners.all()) {
+            try {
+                listener.onRateLimit(decision);
+            } catch (Throwable t) {
+                failed(listener, t);
+            }
+        }
+        if (JFR) {
+            JfrEvents.rateLimit(decision, throttle);
+        }
+    }
+
+    public static void stepUp(StepUpDecision decision) {
+        for (BulwarkListener listener : Listeners.all()) {
+            try {
+                listener.onStepUp(decision);
+            } catch (Throwable t) {
+                failed(listener, t);
+            }
+        }
+        if (JFR) {
+            JfrEvents.stepUp(decision);
+        }
+    }
+
+    /** An audited call's event was handed to the journal. Allocates only when a listener is registered. */
+    public static void auditRecorded(String action, AuditRecorded.Status status) {
+        BulwarkListener[] listeners = Listeners.all();
+        if (listeners.length == 0) {
+            return;
+        }
+        AuditRecorded event = new AuditRecorded(action, status);
+        for (BulwarkListener listener : listeners) {
+            try {
+                listener.onAuditRecorded(event);
+            } catch (Throwable t) {
+                failed(listener, t);
+            }
+        }
+    }
+
+    public static void auditShipped(int events, long nanos, long backlog) {
+        AuditShipped batch = new AuditShipped(events, nanos, backlog);
+        for (BulwarkListener listener : Listeners.all()) {
+            try {
+                listener.onAuditShipped(batch);
+            } catch (Throwable t) {
+                failed(listener, t);
+            }
+        }
+        if (JFR) {
+            JfrEvents.auditShipped(batch);
+        }
+    }
+
+    /** A store went away ({@code reason} says why) or came back ({@code reason} null). */
+    public static void storeState(Store store, boolean available, String reason) {
+        StoreStateChange change = new StoreStateChange(store, available, available ? null : reason);
+        for (BulwarkListener listener : Listeners.all()) {
+            try {
+                listener.onStoreStateChange(change);
+            } catch (Throwable t) {
+                failed(listener, t);
+            }
+        }
+        if (JFR) {
+            JfrEvents.storeState(change);
+        }
+    }
+
+    private static void failed(BulwarkListener listener, Throwable t) {
+        if (t instanceof VirtualMachineError vmError && !(t instanceof StackOverflowError)) {
+            throw vmError;
+        }
+        if (!listenerFailureLogged) {
+            listenerFailureLogged = true;
+            // The class, not the message: a listener's message could hold anything.
+            Log.error("a Bulwark listener (" + listener.getClass().getName() + ") threw " + t.getClass().getName()
+                    + "; the decision stands. Further failures of listeners are not logged.");
+        }
+    }
+}
