@@ -20,6 +20,11 @@ final class Meters implements BulwarkListener {
     private final AtomicReferenceArray<Counter> stepUps = new AtomicReferenceArray<>(
             StepUpDecision.Outcome.values().length);
     private final Counter shipped;
+    /**
+     * The policy seen last: a hot method's decisions skip the map (a hash and an equals of the name). Replaced whole,
+     * so a racing reader sees one consistent pair or the other.
+     */
+    private PolicyMeters last;
 
     Meters(MeterRegistry registry) {
         this.registry = registry;
@@ -29,9 +34,13 @@ final class Meters implements BulwarkListener {
 
     @Override
     public void onRateLimit(RateLimitDecision decision) {
-        PolicyMeters p = policies.get(decision.policy());
-        if (p == null) {
-            p = policy(decision.policy());
+        PolicyMeters p = last;
+        if (p == null || p.policy != decision.policy()) {
+            p = policies.get(decision.policy());
+            if (p == null) {
+                p = policy(decision.policy());
+            }
+            last = p;
         }
         p.decisions(decision.outcome(), decision.reason()).increment();
         if (decision.storeNanos() > 0) {

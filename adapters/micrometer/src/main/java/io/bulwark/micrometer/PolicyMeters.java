@@ -16,7 +16,8 @@ final class PolicyMeters {
     private static final int REASONS = Reason.values().length;
 
     private final MeterRegistry registry;
-    private final String policy;
+    /** The name, the very string the runtime publishes (compared by identity first, see {@link Meters}). */
+    final String policy;
     private final AtomicReferenceArray<Counter> decisions = new AtomicReferenceArray<>(Outcome.values().length * REASONS);
     private final AtomicReferenceArray<Timer> checks = new AtomicReferenceArray<>(Store.values().length);
 

@@ -4,6 +4,8 @@ import io.bulwark.Count;
 import io.bulwark.GuardUnavailableException;
 import io.bulwark.LockedOutException;
 import io.bulwark.RateLimitedException;
+import io.bulwark.internal.Listeners;
+import io.bulwark.monitoring.BulwarkListener;
 import io.bulwark.monitoring.RateLimitDecision;
 import io.bulwark.monitoring.Store;
 import io.bulwark.runtime.key.KeyExtractor;
@@ -47,14 +49,17 @@ final class RateLimitGuard implements MethodGuard {
             rendered[i] = keys[i].extract(args);
         }
         // The decision is published from here, where the engine's answer arrives, so that engines need not know who
-        // listens; without a listener or a JFR recording this is one load and a branch.
-        if (!Monitor.rateLimitsWatched()) {
+        // listens. Without a listener or a JFR recording this is one load and a branch (JFR's check folds away); the
+        // listeners are read once a call and handed down.
+        BulwarkListener[] listeners = Listeners.all();
+        boolean recorded = Monitor.rateLimitsRecorded();
+        if (listeners.length == 0 && !recorded) {
             return limiter.acquire(limits, rendered);
         }
-        return acquireWatched(rendered);
+        return acquireWatched(rendered, listeners, recorded);
     }
 
-    private Object acquireWatched(String[] rendered) {
+    private Object acquireWatched(String[] rendered, BulwarkListener[] listeners, boolean recorded) {
         long start = timed ? System.nanoTime() : 0;
         Object token;
         try {
@@ -63,19 +68,25 @@ final class RateLimitGuard implements MethodGuard {
             PolicyEvents p = events[indexOf(refused.policy())];
             RateLimitDecision decision = refused instanceof LockedOutException ? p.lockedOut
                     : withoutStore() ? p.limitExceededWithoutStore : p.limitExceeded;
-            Monitor.rateLimit(timed(decision, start), p.throttle);
+            Monitor.rateLimit(listeners, recorded, timed(decision, start), p.throttle);
             throw refused;
         } catch (GuardUnavailableException unavailable) {
             PolicyEvents p = events[indexOf(unavailable.guard())];
-            Monitor.rateLimit(timed(p.error, start), p.throttle);
+            Monitor.rateLimit(listeners, recorded, timed(p.error, start), p.throttle);
             throw unavailable;
         }
-        long nanos = timed ? System.nanoTime() - start : 0;
+        if (!timed) {
+            // In memory: the decisions were made once, nothing is allocated.
+            for (PolicyEvents p : events) {
+                Monitor.rateLimit(listeners, recorded, p.allowed, p.throttle);
+            }
+            return token;
+        }
+        long nanos = System.nanoTime() - start;
         boolean withoutStore = withoutStore();
         for (PolicyEvents p : events) {
-            RateLimitDecision decision = withoutStore ? p.allowedWithoutStore
-                    : timed ? PolicyEvents.timed(p.allowed, nanos) : p.allowed;
-            Monitor.rateLimit(decision, p.throttle);
+            Monitor.rateLimit(listeners, recorded, withoutStore ? p.allowedWithoutStore
+                    : PolicyEvents.timed(p.allowed, nanos), p.throttle);
         }
         return token;
     }

@@ -15,8 +15,8 @@ import io.bulwark.runtime.monitor.jfr.JfrEvents;
  * Publishes what the runtime decides: to the application's {@link BulwarkListener}s (registered through the API in the
  * bootstrap loader, so this isolated loader and the application's loaders see one list) and to JFR.
  *
- * <p>The guards ask {@link #rateLimitsWatched()} first and take their plain path when nobody listens: one volatile
- * load of the listener array and JFR's own enabled check, both constant-folded by the JIT to a load and a branch.
+ * <p>The guards read the listeners and ask {@link #rateLimitsRecorded()} first and take their plain path when nobody
+ * listens: one volatile load of the listener array and JFR's own enabled check, which the JIT folds away.
  * Everything here is called outside any lock of the runtime's.
  */
 public final class Monitor {
@@ -32,9 +32,9 @@ public final class Monitor {
     private Monitor() {
     }
 
-    /** Whether anyone hears rate-limit decisions: a listener, or a JFR recording with the event enabled. */
-    public static boolean rateLimitsWatched() {
-        return Listeners.all().length != 0 || JFR && JfrEvents.rateLimitEnabled();
+    /** Whether a JFR recording has {@code bulwark.RateLimitDecision} enabled. */
+    public static boolean rateLimitsRecorded() {
+        return JFR && JfrEvents.rateLimitEnabled();
     }
 
     /** Whether anyone hears step-up decisions. */
@@ -42,16 +42,24 @@ public final class Monitor {
         return Listeners.all().length != 0 || JFR && JfrEvents.stepUpEnabled();
     }
 
-    public static void rateLimit(RateLimitDecision decision, JfrThrottle throttle) {
-        for (BulwarkListener listener : Listeners.all()) {
+    /**
+     * @param listeners what {@link Listeners#all()} gave the guard for this call (read once a call)
+     * @param recorded  what {@link #rateLimitsRecorded()} gave it
+     */
+    public static void rateLimit(BulwarkListener[] listeners, boolean recorded, RateLimitDecision decision,
+            JfrThrottle throttle) {
+        for (BulwarkListener listener : listeners) {
             try {
                 listener.onRateLimit(decision);
             } catch (Throwable t) {
                 failed(listener, t);
             }
         }
-        if (JFR) {
-            JfrEvents.rateLimit(decision, throttle);
+        if (recorded) {
+            long suppressed = throttle.admit(decision.admitted());
+            if (suppressed >= 0) {
+                JfrEvents.rateLimit(decision, suppressed);
+            }
         }
     }
 
@@ -113,10 +121,11 @@ public final class Monitor {
         }
     }
 
+    /**
+     * Swallows everything, errors included: the decision is taken and may hold a reservation that only the guard's exit
+     * settles, so nothing a listener throws may come between the two.
+     */
     private static void failed(BulwarkListener listener, Throwable t) {
-        if (t instanceof VirtualMachineError vmError && !(t instanceof StackOverflowError)) {
-            throw vmError;
-        }
         if (!listenerFailureLogged) {
             listenerFailureLogged = true;
             // The class, not the message: a listener's message could hold anything.

@@ -36,10 +36,13 @@ public class MonitoredApp {
         for (int i = 0; i < flood; i++) {
             refused += attempt();
         }
-        // Into the next second of the throttle, so that one more refusal is recorded carrying the count of those
-        // left out at the end of the flood: the recording then adds up exactly.
+        // Into the throttle's next window, so that a later refusal is recorded carrying the count of those left out at
+        // the end of the flood: the recording then adds up exactly. Past its budget the throttle reads the clock every
+        // 64th decision, so 64 more find the window over, and fewer than 100 do not exceed the new one.
         Thread.sleep(1_100);
-        refused += attempt();
+        for (int i = 0; i < 64; i++) {
+            refused += attempt();
+        }
         System.out.println("refused=" + refused);
         System.out.println("listener.allowed=" + allowed.get());
         System.out.println("listener.denied=" + denied.get());

@@ -33,13 +33,10 @@ public final class JfrEvents {
         return STEP_UP.isEnabled();
     }
 
-    public static void rateLimit(RateLimitDecision decision, JfrThrottle throttle) {
+    /** Records {@code decision}, which the throttle let through (it was asked first: most are not). */
+    public static void rateLimit(RateLimitDecision decision, long suppressed) {
         RateLimitDecisionEvent event = new RateLimitDecisionEvent();
         if (!event.shouldCommit()) {
-            return;
-        }
-        long suppressed = throttle.admit(decision.admitted());
-        if (suppressed < 0) {
             return;
         }
         event.policy = decision.policy();

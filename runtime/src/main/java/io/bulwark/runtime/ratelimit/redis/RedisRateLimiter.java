@@ -220,7 +220,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             try {
                 store.warmUp();
                 health.succeeded();
-            } catch (StoreException e) {
+            } catch (StoreException | RuntimeException e) {
+                // Whatever it was, the probe ends: left PROBING, the breaker would let no check through again.
                 health.failed(e.getMessage());
             }
         }
