@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * One admitted woven call, as the application makes it, with the agent attached to the fork (or not, for the bare
  * call): what publishing decisions costs. The fork's JVM options choose the agent and {@code -Dbench.listener}:
- * {@code none}; {@code counting} (a listener that adds to a {@link LongAdder}: the event stream's own cost);
+ * {@code none}; {@code noop} (a listener that does nothing: the event stream's own cost); {@code counting} (one that
+ * adds to a {@link LongAdder}: the least a real listener does);
  * {@code micrometer} ({@link BulwarkMetrics} on a {@link SimpleMeterRegistry}: a real listener's). {@link
  * MonitoringCostReport} runs every configuration side by side.
  */
@@ -60,6 +61,8 @@ public class MonitoringCostBenchmark {
         switch (listener) {
             case "none" -> {
             }
+            case "noop" -> subscription = Bulwark.listen(new BulwarkListener() {
+            });
             case "counting" -> subscription = Bulwark.listen(new Counting());
             case "micrometer" -> {
                 metrics = new BulwarkMetrics();

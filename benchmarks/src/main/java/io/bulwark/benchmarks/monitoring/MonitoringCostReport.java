@@ -40,7 +40,8 @@ public final class MonitoringCostReport {
             configurations.put("agent before monitoring, no listener", agentArgs(earlier, "none"));
         }
         configurations.put("agent, no listener", agentArgs(agent, "none"));
-        configurations.put("agent, counting listener", agentArgs(agent, "counting"));
+        configurations.put("agent, a listener that does nothing", agentArgs(agent, "noop"));
+        configurations.put("agent, counting listener (LongAdder)", agentArgs(agent, "counting"));
         configurations.put("agent, Micrometer (BulwarkMetrics)", agentArgs(agent, "micrometer"));
         List<String> jfr = new ArrayList<>(agentArgs(agent, "none"));
         jfr.add("-XX:StartFlightRecording=filename=" + recording + ",settings=default");
@@ -51,7 +52,7 @@ public final class MonitoringCostReport {
         for (Map.Entry<String, List<String>> c : configurations.entrySet()) {
             OptionsBuilder options = new OptionsBuilder();
             options.include(MonitoringCostBenchmark.class.getName() + ".*")
-                    .forks(2).warmupIterations(3).warmupTime(TimeValue.seconds(1))
+                    .forks(3).warmupIterations(3).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(5).measurementTime(TimeValue.seconds(1)).threads(1)
                     .jvmArgsAppend(c.getValue().toArray(String[]::new));
             for (RunResult r : new Runner(options.build()).run()) {
@@ -78,7 +79,7 @@ public final class MonitoringCostReport {
             }
             table.append(" |\n");
         }
-        String environment = "JMH 1.37, average time, 1 thread, 2 forks × (3 × 1 s warm-up, 5 × 1 s measured); "
+        String environment = "JMH 1.37, average time, 1 thread, 3 forks × (3 × 1 s warm-up, 5 × 1 s measured); "
                 + ManagementFactory.getRuntimeMXBean().getVmName() + " " + System.getProperty("java.version") + ", "
                 + Runtime.getRuntime().availableProcessors() + " cores";
         System.out.println(table);
