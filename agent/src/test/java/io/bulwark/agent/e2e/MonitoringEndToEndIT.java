@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
+import java.nio.file.Files;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -56,5 +58,19 @@ class MonitoringEndToEndIT {
         assertEquals(refused, recordedOrSuppressed, "every refusal is recorded or counted in the next one recorded");
         assertTrue(denied.size() < refused / 10, denied.size() + " refusals recorded of " + refused
                 + ": a flood does not swamp the recording (at most 100 a second)");
+    }
+
+    @Test
+    void withoutARecordingNoJfrClassIsLoadedAndListenersStillHearEverything() throws Exception {
+        Path classes = dir.resolve("classes.txt");
+        ForkedJvm.Result r = new ForkedJvm().option("-Xlog:class+load=info:file=" + classes)
+                .run(MonitoredApp.class, "1000").assertExit(0);
+        assertEquals("3", r.value("listener.allowed"));
+        assertEquals(r.value("refused"), r.value("listener.denied"));
+        // FlightRecorder itself is loaded to read its "started" flag; loading an event class would set JFR up (about
+        // 100 of its classes, which this test saw before JfrRecorder).
+        List<String> jfr = Files.readAllLines(classes).stream().filter(line -> line.contains(" jdk.jfr."))
+                .filter(line -> !line.contains(" jdk.jfr.FlightRecorder source:")).toList();
+        assertEquals(List.of(), jfr, "JFR is not set up by a JVM that does not record");
     }
 }

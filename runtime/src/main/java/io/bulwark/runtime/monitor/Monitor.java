@@ -10,13 +10,15 @@ import io.bulwark.monitoring.Store;
 import io.bulwark.monitoring.StoreStateChange;
 import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.monitor.jfr.JfrEvents;
+import io.bulwark.runtime.monitor.jfr.JfrRecorder;
 
 /**
  * Publishes what the runtime decides: to the application's {@link BulwarkListener}s (registered through the API in the
  * bootstrap loader, so this isolated loader and the application's loaders see one list) and to JFR.
  *
  * <p>The guards read the listeners and ask {@link #rateLimitsRecorded()} first and take their plain path when nobody
- * listens: one volatile load of the listener array and JFR's own enabled check, which the JIT folds away.
+ * listens: a volatile load of the listener array and one of JFR's "started" flag. Event classes are loaded only once
+ * JFR has started ({@link JfrRecorder}).
  * Everything here is called outside any lock of the runtime's.
  */
 public final class Monitor {
@@ -34,12 +36,12 @@ public final class Monitor {
 
     /** Whether a JFR recording has {@code bulwark.RateLimitDecision} enabled. */
     public static boolean rateLimitsRecorded() {
-        return JFR && JfrEvents.rateLimitEnabled();
+        return JFR && JfrRecorder.started() && JfrEvents.rateLimitEnabled();
     }
 
     /** Whether anyone hears step-up decisions. */
     public static boolean stepUpsWatched() {
-        return Listeners.all().length != 0 || JFR && JfrEvents.stepUpEnabled();
+        return Listeners.all().length != 0 || JFR && JfrRecorder.started() && JfrEvents.stepUpEnabled();
     }
 
     /**
@@ -71,7 +73,7 @@ public final class Monitor {
                 failed(listener, t);
             }
         }
-        if (JFR) {
+        if (JFR && JfrRecorder.started()) {
             JfrEvents.stepUp(decision);
         }
     }
@@ -101,7 +103,7 @@ public final class Monitor {
                 failed(listener, t);
             }
         }
-        if (JFR) {
+        if (JFR && JfrRecorder.started()) {
             JfrEvents.auditShipped(batch);
         }
     }
@@ -116,7 +118,7 @@ public final class Monitor {
                 failed(listener, t);
             }
         }
-        if (JFR) {
+        if (JFR && JfrRecorder.started()) {
             JfrEvents.storeState(change);
         }
     }
