@@ -1,5 +1,6 @@
 package io.bulwark.internal;
 
+import io.bulwark.monitoring.BulwarkStatus;
 import java.lang.invoke.CallSite;
 import java.lang.invoke.ConstantCallSite;
 import java.lang.invoke.MethodHandle;
@@ -183,6 +184,11 @@ public final class Dispatch {
                     + "factors");
         }
         return guards.twoFactor();
+    }
+
+    public static BulwarkStatus status() {
+        GuardRuntime guards = runtime;
+        return guards == null ? BulwarkStatus.inactive() : guards.status();
     }
 
     public static void exit(int guard, Object token, Object result, Throwable thrown) {

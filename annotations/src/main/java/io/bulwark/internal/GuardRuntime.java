@@ -1,5 +1,7 @@
 package io.bulwark.internal;
 
+import io.bulwark.monitoring.BulwarkStatus;
+
 /**
  * What woven code calls, through {@link Dispatch}. Implemented by the runtime the agent installs. Not API.
  */
@@ -44,4 +46,9 @@ public interface GuardRuntime {
 
     /** See {@link io.bulwark.RateLimits#reset}; {@code renderedKey} is already framed. */
     boolean reset(String policy, String renderedKey);
+
+    /** See {@link io.bulwark.Bulwark#status()}. */
+    default BulwarkStatus status() {
+        return BulwarkStatus.inactive();
+    }
 }

@@ -13,6 +13,7 @@ import io.bulwark.internal.TwoFactorOperations;
 import io.bulwark.internal.TwoFactorRules;
 import io.bulwark.internal.key.Parameter;
 import io.bulwark.internal.key.TypeModel;
+import io.bulwark.monitoring.BulwarkStatus;
 import io.bulwark.runtime.InvalidGuardException;
 import io.bulwark.runtime.audit.AuditCapture;
 import io.bulwark.runtime.audit.AuditPipeline;
@@ -350,6 +351,15 @@ public final class GuardRegistry implements GuardRuntime {
         boolean reset = limiter.reset(policy, renderedKey);
         Log.info("rate-limit state of policy '" + policy + "' reset for one key" + (reset ? "" : " (there was none)"));
         return reset;
+    }
+
+    @Override
+    public BulwarkStatus status() {
+        limiter.probe();
+        List<BulwarkStatus.StoreStatus> stores = new ArrayList<>(3);
+        stores.add(limiter.storeStatus());
+        stores.addAll(audit.storeStatus());
+        return new BulwarkStatus(true, stores, audit.backlog(), audit.journalUsableBytes());
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.bulwark.runtime.ratelimit;
 
+import io.bulwark.monitoring.BulwarkStatus;
+import io.bulwark.monitoring.Store;
+
 /**
  * A rate-limit engine: admits a call against all of a method's limits at once, or refuses it.
  *
@@ -57,5 +60,23 @@ public interface RateLimiter {
      * wait, so a service that starts under load would otherwise meet its first checks with a store "unavailable".
      */
     default void warmUp() {
+    }
+
+    /** Where this engine counts: the {@code store} of its decisions for monitoring. Checks off the JVM are timed. */
+    default Store store() {
+        return Store.MEMORY;
+    }
+
+    /** The store's state now, for health checks and gauges (no I/O). */
+    default BulwarkStatus.StoreStatus storeStatus() {
+        return new BulwarkStatus.StoreStatus(store(), true, "up");
+    }
+
+    /**
+     * Asks a store found unavailable whether it is back, if its back-off has passed; on the calling thread, waiting
+     * at most the store's timeout. For health checks: a service taken out of rotation while its store was down makes
+     * no calls that would notice the store's return.
+     */
+    default void probe() {
     }
 }

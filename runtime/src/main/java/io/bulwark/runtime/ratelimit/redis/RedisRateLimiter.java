@@ -3,6 +3,8 @@ package io.bulwark.runtime.ratelimit.redis;
 import io.bulwark.Count;
 import io.bulwark.GuardUnavailableException;
 import io.bulwark.StoreFailure;
+import io.bulwark.monitoring.BulwarkStatus;
+import io.bulwark.monitoring.Store;
 import io.bulwark.runtime.config.RedisSettings;
 import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
@@ -212,6 +214,29 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             Log.debug("connected to the rate-limit store " + store.settings().display());
         } catch (StoreException e) {
             Log.debug("could not connect to the rate-limit store ahead of the first check: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Store store() {
+        return Store.REDIS;
+    }
+
+    @Override
+    public BulwarkStatus.StoreStatus storeStatus() {
+        return health.status();
+    }
+
+    @Override
+    public void probe() {
+        if (health.state() != StoreHealth.State.UP && health.permits()) {
+            try {
+                store.warmUp();
+                health.succeeded();
+            } catch (StoreException | RuntimeException e) {
+                // Whatever it was, the probe ends: left PROBING, the breaker would let no check through again.
+                health.failed(e.getMessage());
+            }
         }
     }
 
