@@ -1,6 +1,10 @@
 package io.bulwark;
 
 import io.bulwark.internal.Dispatch;
+import io.bulwark.internal.Listeners;
+import io.bulwark.monitoring.BulwarkListener;
+import io.bulwark.monitoring.BulwarkStatus;
+import io.bulwark.monitoring.Subscription;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
@@ -81,6 +85,37 @@ public final class Bulwark {
      */
     public static boolean agentActive() {
         return Dispatch.installed();
+    }
+
+    /**
+     * Calls {@code listener} with every decision Bulwark makes from now on, until the returned subscription is
+     * closed: rate-limit and step-up decisions, audit events, audit shipping, stores going away and coming back.
+     *
+     * <pre>{@code
+     * Subscription metrics = Bulwark.listen(new BulwarkListener() {
+     *     @Override
+     *     public void onRateLimit(RateLimitDecision d) {
+     *         if (!d.admitted()) {
+     *             System.out.println(d.policy() + " refused a call: " + d.reason().tag());
+     *         }
+     *     }
+     * });
+     * }</pre>
+     *
+     * <p>Listeners are called on the deciding thread and must return quickly (see {@link BulwarkListener}). A listener
+     * may be registered before or without the agent; it then hears nothing until there is something to hear.
+     */
+    public static Subscription listen(BulwarkListener listener) {
+        return Listeners.add(listener);
+    }
+
+    /**
+     * Bulwark's state now: whether the agent runs, whether Redis, the audit journal and PostgreSQL answer, and how many
+     * audit events wait. Cheap; a Redis found unavailable is tried again here (at most once per back-off, waiting at
+     * most {@code bulwark.redis.timeout}), so that a health check sees it come back even while no call is made.
+     */
+    public static BulwarkStatus status() {
+        return Dispatch.status();
     }
 
     private static final class Binding implements Scope {

@@ -1,5 +1,7 @@
 package io.bulwark.internal;
 
+import io.bulwark.monitoring.BulwarkStatus;
+
 /**
  * What woven code calls, through {@link Dispatch}. Implemented by the runtime the agent installs. Not API.
  */
@@ -23,9 +25,30 @@ public interface GuardRuntime {
      */
     void exit(int guard, Object token, Object result, Throwable thrown);
 
+    /** See {@link Dispatch#subscribe}. */
+    Object subscribe(int guard, Object[] args, Object owner);
+
+    /**
+     * See {@link Dispatch#body}: the guard id whose body {@code call} may run, once.
+     *
+     * @throws IllegalStateException when {@code call} is not an admitted call whose body has yet to run
+     */
+    int admitBody(Object call);
+
+    /** See {@link Dispatch#settle}. Never throws. */
+    void settle(Object call, Object result, Throwable thrown);
+
+    /** See {@link Dispatch#cancel}. Never throws. */
+    void cancel(Object call);
+
     /** What {@link io.bulwark.TwoFactor} calls. */
     TwoFactorOperations twoFactor();
 
     /** See {@link io.bulwark.RateLimits#reset}; {@code renderedKey} is already framed. */
     boolean reset(String policy, String renderedKey);
+
+    /** See {@link io.bulwark.Bulwark#status()}. */
+    default BulwarkStatus status() {
+        return BulwarkStatus.inactive();
+    }
 }

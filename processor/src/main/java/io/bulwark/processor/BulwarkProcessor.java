@@ -130,6 +130,7 @@ public final class BulwarkProcessor extends AbstractProcessor {
         AuditedReader audited = new AuditedReader(elements, processingEnv.getMessager(), model, reader);
         Requires2FAReader stepUps = new Requires2FAReader(elements, reader);
         Descriptors descriptors = new Descriptors(elements, types);
+        AsyncReturnCheck async = new AsyncReturnCheck(types, model, processingEnv.getMessager());
         List<GuardedMethod> guarded = new ArrayList<>();
         boolean sound = true;
         for (ExecutableElement method : methods) {
@@ -144,7 +145,8 @@ public final class BulwarkProcessor extends AbstractProcessor {
             AnnotationMirror stepUpMirror = Requires2FAReader.mirror(method);
             boolean bodyReported = uses == null || !uses.isEmpty() || auditMirror != null;
             boolean stepUpSound = stepUpMirror == null || stepUps.check(method, stepUpMirror, bodyReported);
-            if (uses == null || auditMirror != null && audit == null || !stepUpSound) {
+            if (uses == null || auditMirror != null && audit == null || !stepUpSound
+                    || !async.check(method, uses, auditMirror)) {
                 sound = false;
                 continue;
             }

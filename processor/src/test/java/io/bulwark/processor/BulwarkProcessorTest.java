@@ -564,4 +564,77 @@ class BulwarkProcessorTest {
                 .getCharContent(true).toString();
         assertTrue(generated.contains("sink.value(args[0]);"), generated);
     }
+
+    /** Stand-ins for Reactor's publishers and Kotlin's continuation: all the processor looks at is their names. */
+    private static final JavaFileObject MONO = JavaFileObjects.forSourceLines("reactor.core.publisher.Mono",
+            "package reactor.core.publisher;", "public abstract class Mono<T> { }");
+    private static final JavaFileObject FLUX = JavaFileObjects.forSourceLines("reactor.core.publisher.Flux",
+            "package reactor.core.publisher;", "public abstract class Flux<T> { }");
+    private static final JavaFileObject CONTINUATION = JavaFileObjects.forSourceLines("kotlin.coroutines.Continuation",
+            "package kotlin.coroutines;", "public interface Continuation<T> { }");
+
+    /** {@code com.acme.Async} with one method: the annotation on line 5, the method on line 6. */
+    private static JavaFileObject async(String annotation, String method) {
+        return JavaFileObjects.forSourceLines("com.acme.Async", "package com.acme;",
+                "import io.bulwark.*;",
+                "import java.util.concurrent.*;",
+                "public class Async {",
+                "    " + annotation,
+                "    " + method,
+                "    public static class MyFuture<T> extends CompletableFuture<T> { }",
+                "    public static class MyMono<T> extends reactor.core.publisher.Mono<T> { }",
+                "}");
+    }
+
+    private static final String LOCKOUT = "@RateLimited(name = \"login\", limit = 3, window = \"5m\", key = \"{email}\", "
+            + "count = Count.FAILURES, lockout = \"15m\")";
+
+    @Test
+    void outcomesOfStagesAndReactorPublishersAreFollowedSoTheirGuardsCompile() {
+        for (String method : List.of(
+                "public CompletableFuture<String> login(String email) { return null; }",
+                "public CompletionStage<String> login(String email) { return null; }",
+                "public reactor.core.publisher.Mono<String> login(String email) { return null; }",
+                "public reactor.core.publisher.Flux<String> login(String email) { return null; }")) {
+            Compilation compilation = javac().withProcessors(new BulwarkProcessor())
+                    .compile(async(LOCKOUT + " @Audited(action = \"user.login\")", method), MONO, FLUX);
+            assertThat(compilation).succeededWithoutWarnings();
+        }
+    }
+
+    @Test
+    void countingFailuresOfAFutureFailsAtTheCountValue() {
+        JavaFileObject source = async(LOCKOUT, "public Future<String> login(String email) { return null; }");
+        assertError(compile(source), source, 5, "count = FAILURES needs the outcome of each call, but the method "
+                + "returns java.util.concurrent.Future, whose outcome Bulwark cannot follow: return CompletionStage, "
+                + "CompletableFuture, or Reactor's Mono or Flux (or use count = CALLS without @Audited)");
+    }
+
+    @Test
+    void auditingSubclassesOfFollowedTypesAndKotlinSuspendFunctionsFails() {
+        JavaFileObject myFuture = async("@Audited(action = \"user.login\")",
+                "public MyFuture<String> login(String email) { return null; }");
+        Compilation futureCompiled = javac().withProcessors(new BulwarkProcessor()).compile(myFuture, MONO);
+        assertThat(futureCompiled).failed();
+        assertThat(futureCompiled).hadErrorContaining("@Audited needs the outcome of each call, but the method returns "
+                + "com.acme.Async.MyFuture").inFile(myFuture).onLine(5);
+        JavaFileObject myMono = async("@Audited(action = \"user.login\")",
+                "public MyMono<String> login(String email) { return null; }");
+        Compilation monoCompiled = javac().withProcessors(new BulwarkProcessor()).compile(myMono, MONO);
+        assertThat(monoCompiled).hadErrorContaining("returns com.acme.Async.MyMono").inFile(myMono).onLine(5);
+        JavaFileObject suspend = async("@Audited(action = \"user.login\")",
+                "public Object login(String email, kotlin.coroutines.Continuation<? super String> c) { return null; }");
+        Compilation suspendCompiled = javac().withProcessors(new BulwarkProcessor()).compile(suspend, MONO,
+                CONTINUATION);
+        assertThat(suspendCompiled).hadErrorContaining("@Audited needs the outcome of each call, but the method is a "
+                + "Kotlin suspend function").inFile(suspend).onLine(5);
+    }
+
+    @Test
+    void aQuotaAloneOnAFutureIsCheckedAtTheCallAndCompiles() {
+        Compilation compilation = javac().withProcessors(new BulwarkProcessor()).compile(async(
+                "@RateLimited(name = \"api\", limit = 3, window = \"1m\")",
+                "public Future<String> fetch() { return null; }"), MONO);
+        assertThat(compilation).succeededWithoutWarnings();
+    }
 }

@@ -24,7 +24,8 @@ class AgentJarIT {
                     continue;
                 }
                 boolean api = name.matches("io/bulwark/[A-Za-z0-9$-]+\\.class")
-                        || name.matches("io/bulwark/internal/([a-z]+/)?[A-Za-z0-9$-]+\\.class");
+                        || name.matches("io/bulwark/internal/([a-z]+/)?[A-Za-z0-9$-]+\\.class")
+                        || name.matches("io/bulwark/monitoring/[A-Za-z0-9$-]+\\.class");
                 boolean boot = name.matches("io/bulwark/agent/boot/[A-Za-z$-]+\\.class");
                 if (!api && !boot) {
                     misplaced.add(name);

@@ -5,12 +5,14 @@ import io.bulwark.BulwarkException;
 import io.bulwark.Capture;
 import io.bulwark.ErrorDetail;
 import io.bulwark.GuardUnavailableException;
+import io.bulwark.monitoring.AuditRecorded;
 import io.bulwark.runtime.audit.capture.ArgumentCapture;
 import io.bulwark.runtime.audit.capture.CaptureFailedException;
 import io.bulwark.runtime.audit.capture.MessageScrubber;
 import io.bulwark.runtime.audit.capture.UuidV7;
 import io.bulwark.runtime.audit.capture.ValueWriter;
 import io.bulwark.runtime.key.KeyExtractor;
+import io.bulwark.runtime.monitor.Monitor;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -149,6 +151,7 @@ public final class AuditCapture {
         pending.draft.outcome(Status.DENIED, refusal.getClass().getSimpleName() + ": " + refusal.getMessage(),
                 (System.nanoTime() - pending.startNanos) / 1_000);
         submit(pending);
+        Monitor.auditRecorded(action, AuditRecorded.Status.DENIED);
     }
 
     /**
@@ -173,6 +176,7 @@ public final class AuditCapture {
                     pending.changes == null ? List.of() : pending.changes.secrets()), micros);
         }
         submit(pending);
+        Monitor.auditRecorded(action, thrown == null ? AuditRecorded.Status.SUCCESS : AuditRecorded.Status.FAILURE);
     }
 
     private void submit(Pending pending) {

@@ -1,12 +1,16 @@
 package io.bulwark.runtime.audit;
 
+import io.bulwark.monitoring.BulwarkStatus;
+import io.bulwark.monitoring.Store;
 import io.bulwark.runtime.audit.capture.Redactor;
 import io.bulwark.runtime.audit.journal.JournalWriter;
 import io.bulwark.runtime.audit.postgres.Shipper;
 import io.bulwark.runtime.config.AuditSettings;
 import io.bulwark.runtime.log.Log;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -134,6 +138,55 @@ public final class AuditPipeline implements AutoCloseable {
     public String describe() {
         return "audit events to the journal in " + auditDir()
                 + (settings.jdbc() == null ? "" : " and on to PostgreSQL at " + settings.jdbc().safeUrl());
+    }
+
+    /**
+     * The journal's and PostgreSQL's state now, for health checks: the journal is unavailable while it cannot be
+     * opened or written, or while its hand-off is full (audited calls are then refused); PostgreSQL while the shipper
+     * cannot reach it (events wait in the journal). Before the first {@code @Audited} method, both are "not in use".
+     */
+    public List<BulwarkStatus.StoreStatus> storeStatus() {
+        BulwarkStatus.StoreStatus journal;
+        String unavailable = journalThread.unavailable();
+        String writeFailure = journalThread.writeFailure();
+        if (thread == null) {
+            journal = new BulwarkStatus.StoreStatus(Store.JOURNAL, true, "not in use yet");
+        } else if (unavailable != null || writeFailure != null) {
+            journal = new BulwarkStatus.StoreStatus(Store.JOURNAL, false, unavailable != null ? unavailable
+                    : writeFailure);
+        } else if (pending.get() >= capacity) {
+            journal = new BulwarkStatus.StoreStatus(Store.JOURNAL, false, unavailableReason());
+        } else {
+            journal = new BulwarkStatus.StoreStatus(Store.JOURNAL, true, "up");
+        }
+        if (settings.jdbc() == null) {
+            return List.of(journal);
+        }
+        Shipper s = journalThread.shipper();
+        String down = s == null ? null : s.downReason();
+        BulwarkStatus.StoreStatus database = s == null
+                ? new BulwarkStatus.StoreStatus(Store.POSTGRESQL, true, "not in use yet")
+                : new BulwarkStatus.StoreStatus(Store.POSTGRESQL, down == null, down == null ? "up" : "down: " + down);
+        return List.of(journal, database);
+    }
+
+    /**
+     * Events captured and not yet in their final store: PostgreSQL when configured (those still on their way to the
+     * journal, and those in it not yet shipped), else the journal.
+     */
+    public long backlog() {
+        Shipper s = journalThread.shipper();
+        return pending.get() + (s == null ? 0 : s.backlog());
+    }
+
+    /** Bytes the journal's file system has left for this JVM, or -1 when unknown. */
+    public long journalUsableBytes() {
+        for (File dir = auditDir().toFile().getAbsoluteFile(); dir != null; dir = dir.getParentFile()) {
+            if (dir.exists()) {
+                return dir.getUsableSpace();
+            }
+        }
+        return -1;
     }
 
     /** Events captured and not yet durable in the journal (for tests and the log). */

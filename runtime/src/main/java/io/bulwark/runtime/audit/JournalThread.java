@@ -1,5 +1,6 @@
 package io.bulwark.runtime.audit;
 
+import io.bulwark.monitoring.Store;
 import io.bulwark.runtime.audit.chain.ChainKey;
 import io.bulwark.runtime.audit.chain.Checkpoint;
 import io.bulwark.runtime.audit.chain.Checkpoints;
@@ -8,6 +9,7 @@ import io.bulwark.runtime.audit.journal.Retention;
 import io.bulwark.runtime.audit.postgres.Shipper;
 import io.bulwark.runtime.config.AuditSettings;
 import io.bulwark.runtime.log.Log;
+import io.bulwark.runtime.monitor.Monitor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,6 +60,7 @@ final class JournalThread implements Runnable {
     private volatile JournalWriter journal;
     private volatile Shipper shipper;
     private long failingSince;
+    private volatile String writeFailure;
     private long lastReport;
 
     JournalThread(AuditSettings settings, Path auditDir, Queue<Draft> queue, AtomicInteger pending, int capacity,
@@ -172,6 +175,7 @@ final class JournalThread implements Runnable {
                 journal = writer;
                 if (reported) {
                     Log.info("audit journal open again: audited calls proceed");
+                    Monitor.storeState(Store.JOURNAL, true, null);
                 }
                 unavailable = null;
                 if (settings.jdbc() != null) {
@@ -186,6 +190,7 @@ final class JournalThread implements Runnable {
                 if (!reported) {
                     Log.error(unavailable + ": audited calls are refused until it can be; retrying");
                     reported = true;
+                    Monitor.storeState(Store.JOURNAL, false, unavailable);
                 }
                 LockSupport.parkNanos(this, 5 * RETRY_NANOS);
             }
@@ -231,8 +236,15 @@ final class JournalThread implements Runnable {
     private void recovered(String what) {
         if (failingSince != 0) {
             failingSince = 0;
+            writeFailure = null;
             Log.info("audit journal writable again: " + what);
+            Monitor.storeState(Store.JOURNAL, true, null);
         }
+    }
+
+    /** Why the journal cannot be written now, or null while it can. */
+    String writeFailure() {
+        return writeFailure;
     }
 
     /** Reports a failed write (loudly, once a minute) and waits a second; true when it is time to give up. */
@@ -246,6 +258,8 @@ final class JournalThread implements Runnable {
         }
         if (failingSince == 0) {
             failingSince = now;
+            writeFailure = "the audit journal cannot be written (" + e.getMessage() + ")";
+            Monitor.storeState(Store.JOURNAL, false, writeFailure);
         }
         if (stopping && now - failingSince > STOP_TRYING_NANOS) {
             return true;

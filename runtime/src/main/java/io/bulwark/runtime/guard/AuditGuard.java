@@ -2,6 +2,7 @@ package io.bulwark.runtime.guard;
 
 import io.bulwark.BulwarkException;
 import io.bulwark.runtime.audit.AuditCapture;
+import java.util.concurrent.CancellationException;
 
 /**
  * {@code @Audited} around the method's other guards (DESIGN §3): the call is captured first, then the other guards
@@ -46,6 +47,18 @@ final class AuditGuard implements MethodGuard {
             }
         } finally {
             audit.end(pending, result, thrown);
+        }
+    }
+
+    @Override
+    public void cancel(Object token, CancellationException why) {
+        AuditCapture.Pending pending = (AuditCapture.Pending) token;
+        try {
+            if (inner != null) {
+                inner.cancel(pending.inner, why);
+            }
+        } finally {
+            audit.end(pending, null, why);
         }
     }
 

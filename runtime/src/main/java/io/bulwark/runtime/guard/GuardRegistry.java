@@ -3,6 +3,7 @@ package io.bulwark.runtime.guard;
 import io.bulwark.Capture;
 import io.bulwark.GuardUnavailableException;
 import io.bulwark.Redact;
+import io.bulwark.internal.AsyncReturns;
 import io.bulwark.internal.AuditRules;
 import io.bulwark.internal.GuardRuntime;
 import io.bulwark.internal.Message;
@@ -12,6 +13,7 @@ import io.bulwark.internal.TwoFactorOperations;
 import io.bulwark.internal.TwoFactorRules;
 import io.bulwark.internal.key.Parameter;
 import io.bulwark.internal.key.TypeModel;
+import io.bulwark.monitoring.BulwarkStatus;
 import io.bulwark.runtime.InvalidGuardException;
 import io.bulwark.runtime.audit.AuditCapture;
 import io.bulwark.runtime.audit.AuditPipeline;
@@ -26,6 +28,7 @@ import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.ratelimit.RateLimitPolicy;
 import io.bulwark.runtime.ratelimit.RateLimiter;
 import io.bulwark.runtime.twofactor.stepup.TwoFactorEngine;
+import java.lang.ref.Cleaner;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +38,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 
 /**
  * Every guarded method, by the id woven into it. Registration happens at weave time, once per method; a call
@@ -53,6 +57,8 @@ public final class GuardRegistry implements GuardRuntime {
     private int size;
     private final Map<String, SharedLimit> limitsByName = new HashMap<>();
     private boolean exitFailureLogged;
+    /** Watches asynchronous results for abandonment (see {@link AsyncCall}); made with the first such call. */
+    private volatile Cleaner cleaner;
 
     private record SharedLimit(RateLimiter.Limit limit, String declaredBy) {
     }
@@ -100,11 +106,17 @@ public final class GuardRegistry implements GuardRuntime {
             if (guard == null) {
                 return refuse("Bulwark", method.display(), "no guard annotation was found on it");
             }
+            annotation = "Bulwark";
+            String async = AsyncReturns.problem(method.returns(), method.returnType(), method.suspend(),
+                    countsFailures(method), method.audit() != null);
+            if (async != null) {
+                throw new InvalidGuardException(async);
+            }
             Log.debug("guarding " + method.display());
         } catch (InvalidGuardException e) {
-            return refuse(annotation, method.display(), e.getMessage());
+            return refuse(annotation, method.display(), e.getMessage(), method.returns());
         }
-        return add(guard);
+        return add(guard, method.returns());
     }
 
     /**
@@ -114,11 +126,35 @@ public final class GuardRegistry implements GuardRuntime {
      * @param method how to name it: {@code com.acme.Auth.login(String, String)}
      */
     public synchronized Registration refuse(String what, String method, String reason) {
+        return refuse(what, method, reason, AsyncReturns.Shape.PLAIN);
+    }
+
+    /**
+     * As {@link #refuse(String, String, String)}, for a method of that shape: a {@code CompletionStage} method is
+     * refused with a failed stage (a {@code Mono}/{@code Flux} one, by its Reactor helper, with an error signal).
+     */
+    public synchronized Registration refuse(String what, String method, String reason, AsyncReturns.Shape returns) {
         Log.error(what + " on " + method + ": " + reason + ". Every call to it is refused until this is fixed.");
-        return add(new RefusingGuard(method));
+        return add(new RefusingGuard(method), returns);
+    }
+
+    private static boolean countsFailures(MethodSpec method) {
+        for (RateLimitSpec spec : method.rateLimits()) {
+            if (spec.count() == io.bulwark.Count.FAILURES) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Registration add(MethodGuard guard) {
+        return add(guard, AsyncReturns.Shape.PLAIN);
+    }
+
+    private Registration add(MethodGuard guard, AsyncReturns.Shape returns) {
+        if (returns == AsyncReturns.Shape.STAGE) {
+            guard = new StageGuard(size, guard, this);
+        }
         MethodGuard[] next = Arrays.copyOf(guards, size == guards.length ? size * 2 : guards.length);
         next[size] = guard;
         guards = next;
@@ -246,6 +282,62 @@ public final class GuardRegistry implements GuardRuntime {
     }
 
     @Override
+    public Object subscribe(int guard, Object[] args, Object owner) {
+        MethodGuard g = guards[guard];
+        return openCall(guard, g, g.enter(args), owner);
+    }
+
+    /** An asynchronous call admitted by {@code guard}, settled once; {@code owner} is watched for abandonment. */
+    AsyncCall openCall(int id, MethodGuard guard, Object token, Object owner) {
+        Cleaner c = null;
+        if (guard.settles()) {
+            c = cleaner;
+            if (c == null) {
+                c = makeCleaner();
+            }
+        }
+        return AsyncCall.open(id, guard, token, this, c, guard.settles() ? owner : null);
+    }
+
+    private synchronized Cleaner makeCleaner() {
+        if (cleaner == null) {
+            cleaner = Cleaner.create(task -> {
+                Thread t = new Thread(task, "bulwark-abandoned-calls");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return cleaner;
+    }
+
+    @Override
+    public int admitBody(Object call) {
+        if (!(call instanceof AsyncCall admitted) || !admitted.takeBody()) {
+            throw new IllegalStateException("Bulwark: not an admitted call whose body has yet to run");
+        }
+        return admitted.guardId;
+    }
+
+    @Override
+    public void settle(Object call, Object result, Throwable thrown) {
+        try {
+            // As for a stage: the cause inside CompletionException, and a CancellationException is a cancellation.
+            ((AsyncCall) call).accept(result, thrown);
+        } catch (Throwable t) {
+            logExitFailure(t);
+        }
+    }
+
+    @Override
+    public void cancel(Object call) {
+        try {
+            ((AsyncCall) call).cancel(new CancellationException("cancelled before it completed"));
+        } catch (Throwable t) {
+            logExitFailure(t);
+        }
+    }
+
+    @Override
     public TwoFactorOperations twoFactor() {
         TwoFactorEngine engine = twoFactorEngine();
         if (engine.problem() != null) {
@@ -262,6 +354,15 @@ public final class GuardRegistry implements GuardRuntime {
     }
 
     @Override
+    public BulwarkStatus status() {
+        limiter.probe();
+        List<BulwarkStatus.StoreStatus> stores = new ArrayList<>(3);
+        stores.add(limiter.storeStatus());
+        stores.addAll(audit.storeStatus());
+        return new BulwarkStatus(true, stores, audit.backlog(), audit.journalUsableBytes());
+    }
+
+    @Override
     public void exit(int guard, Object token, Object result, Throwable thrown) {
         try {
             guards[guard].exit(token, result, thrown);
@@ -271,7 +372,7 @@ public final class GuardRegistry implements GuardRuntime {
         }
     }
 
-    private synchronized void logExitFailure(Throwable t) {
+    synchronized void logExitFailure(Throwable t) {
         if (!exitFailureLogged) {
             exitFailureLogged = true;
             Log.error("settling a guard failed (" + t.getClass().getName() + "); further such failures are not logged");

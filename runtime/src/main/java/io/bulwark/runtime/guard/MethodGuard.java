@@ -1,5 +1,7 @@
 package io.bulwark.runtime.guard;
 
+import java.util.concurrent.CancellationException;
+
 /** Everything enforced on one method, in the order of DESIGN §3. */
 interface MethodGuard {
 
@@ -8,6 +10,12 @@ interface MethodGuard {
 
     /** After the body; must not throw. {@code result} is the returned value when a guard asked for it, else null. */
     void exit(Object token, Object result, Throwable thrown);
+
+    /**
+     * The call ended without an outcome: an asynchronous result was cancelled, or abandoned (garbage-collected before
+     * it completed). Reservations are given back without counting; an audit event records {@code why}. Must not throw.
+     */
+    void cancel(Object token, CancellationException why);
 
     boolean readsArguments();
 

@@ -1,5 +1,6 @@
 package io.bulwark.runtime.guard;
 
+import io.bulwark.internal.AsyncReturns;
 import io.bulwark.internal.key.Parameter;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,14 +15,23 @@ import java.util.List;
  *                      ({@code com.acme.Auth_BulwarkKeys#key0}), or null to compile the template here
  * @param audit         its {@code @Audited}, or null
  * @param twoFactor     its {@code @Requires2FA}, or null
+ * @param returns       how it delivers its outcome ({@link AsyncReturns#of}): when its guards settle
  */
 public record MethodSpec(String declaringType, String name, String descriptor, List<Parameter> parameters,
-        List<RateLimitSpec> rateLimits, List<String> keyExtractors, AuditSpec audit, TwoFactorSpec twoFactor) {
+        List<RateLimitSpec> rateLimits, List<String> keyExtractors, AuditSpec audit, TwoFactorSpec twoFactor,
+        AsyncReturns.Shape returns) {
 
     public MethodSpec {
         parameters = List.copyOf(parameters);
         rateLimits = List.copyOf(rateLimits);
         keyExtractors = Collections.unmodifiableList(new ArrayList<>(keyExtractors));
+    }
+
+    /** A method that returns its outcome. */
+    public MethodSpec(String declaringType, String name, String descriptor, List<Parameter> parameters,
+            List<RateLimitSpec> rateLimits, List<String> keyExtractors, AuditSpec audit, TwoFactorSpec twoFactor) {
+        this(declaringType, name, descriptor, parameters, rateLimits, keyExtractors, audit, twoFactor,
+                AsyncReturns.Shape.PLAIN);
     }
 
     /** A method without {@code @Requires2FA}. */
@@ -40,6 +50,35 @@ public record MethodSpec(String declaringType, String name, String descriptor, L
     public MethodSpec(String declaringType, String name, String descriptor, List<Parameter> parameters,
             List<RateLimitSpec> rateLimits) {
         this(declaringType, name, descriptor, parameters, rateLimits, Collections.nCopies(rateLimits.size(), null));
+    }
+
+    /** The declared return type's binary name ({@code java.util.concurrent.Future}, {@code int}), for messages. */
+    public String returnType() {
+        String type = descriptor.substring(descriptor.indexOf(')') + 1);
+        int dims = 0;
+        while (type.charAt(dims) == '[') {
+            dims++;
+        }
+        String element = type.substring(dims);
+        String name = switch (element.charAt(0)) {
+            case 'L' -> element.substring(1, element.length() - 1).replace('/', '.');
+            case 'V' -> "void";
+            case 'Z' -> "boolean";
+            case 'B' -> "byte";
+            case 'C' -> "char";
+            case 'S' -> "short";
+            case 'I' -> "int";
+            case 'J' -> "long";
+            case 'F' -> "float";
+            default -> "double";
+        };
+        return name + "[]".repeat(dims);
+    }
+
+    /** Whether it is a Kotlin {@code suspend} function (its last parameter is the continuation). */
+    public boolean suspend() {
+        return !parameters.isEmpty()
+                && AsyncReturns.CONTINUATION.equals(parameters.get(parameters.size() - 1).type());
     }
 
     /** The generated extractor of the {@code i}-th {@code @RateLimited}, or null. */

@@ -1,6 +1,7 @@
 package io.bulwark.runtime.guard;
 
 import io.bulwark.GuardUnavailableException;
+import java.util.concurrent.CancellationException;
 
 /**
  * Woven in place of a guard whose declaration is invalid: the method refuses every call rather than run
@@ -21,6 +22,10 @@ final class RefusingGuard implements MethodGuard {
 
     @Override
     public void exit(Object token, Object result, Throwable thrown) {
+    }
+
+    @Override
+    public void cancel(Object token, CancellationException why) {
     }
 
     @Override

@@ -2,14 +2,20 @@ package io.bulwark.runtime.ratelimit;
 
 import io.bulwark.LockedOutException;
 import io.bulwark.RateLimitedException;
+import java.util.Arrays;
 
 /**
  * {@code count = FAILURES}: the times of the failures still inside the window (a ring of at most {@code limit}),
- * the calls in flight, and the end of a lockout.
+ * the attempts in flight, and the end of a lockout.
  *
- * <p>A call reserves a slot before the method runs ({@link #admit}) and gives it back when it ends
- * ({@link #settle}), so that failures plus calls in flight never exceed the limit: ten concurrent wrong
+ * <p>An attempt reserves a slot before the method runs ({@link #reserve}) and gives it back when it ends
+ * ({@link #settle}), so that failures plus attempts in flight never exceed the limit: ten concurrent wrong
  * passwords against a limit of five get five tries, not ten.
+ *
+ * <p>A reservation expires after {@link RateLimiter#RESERVATION_TTL_MICROS}, as it does in Redis: an asynchronous
+ * call whose future is never completed (or a thread stuck for a minute) must not hold its slot for ever, which after
+ * {@code limit} such calls would refuse the key for good. An attempt that ends after its reservation expired still
+ * counts its failure.
  */
 final class FailureCell extends Cell {
 
@@ -19,7 +25,11 @@ final class FailureCell extends Cell {
     private final long[] failures;
     private int head;
     private int size;
-    private int inFlight;
+    /** Reservations in flight, in no order: ids and expiry times, {@code reservations} of them. Grown on demand. */
+    private long[] reservationIds = new long[2];
+    private long[] reservedUntil = new long[2];
+    private int reservations;
+    private long nextReservation;
     private long lockedUntil;
 
     FailureCell(long id, MemoryLimit limit) {
@@ -33,7 +43,7 @@ final class FailureCell extends Cell {
             return lockedUntil - now;
         }
         forgetExpired(now);
-        if (size + inFlight < failures.length) {
+        if (size + reservations < failures.length) {
             return 0;
         }
         return size == failures.length ? oldest() + limit.windowMicros - now : IN_FLIGHT_WAIT_MICROS;
@@ -41,16 +51,48 @@ final class FailureCell extends Cell {
 
     @Override
     void admit(long now) {
-        inFlight++;
+        reserve(now);
     }
 
-    /** Ends a call admitted earlier. */
-    void settle(Throwable thrown, long now) {
-        inFlight--;
+    /** Takes a slot for an attempt (after {@link #waitMicros} said 0); returns its reservation's id. */
+    long reserve(long now) {
+        if (reservations == reservationIds.length) {
+            // At most limit of them: waitMicros admits no more.
+            int grown = reservations * 2;
+            reservationIds = Arrays.copyOf(reservationIds, grown);
+            reservedUntil = Arrays.copyOf(reservedUntil, grown);
+        }
+        long reservation = ++nextReservation;
+        reservationIds[reservations] = reservation;
+        reservedUntil[reservations] = now + RateLimiter.RESERVATION_TTL_MICROS;
+        reservations++;
+        return reservation;
+    }
+
+    /**
+     * Ends an attempt: gives back its reservation (unless it expired) and counts its outcome.
+     *
+     * @param thrown    what the call threw, or null when it returned
+     * @param cancelled whether it ended without an outcome (cancelled, abandoned): nothing but the slot is given back
+     */
+    void settle(long reservation, Throwable thrown, boolean cancelled, long now) {
+        for (int i = 0; i < reservations; i++) {
+            if (reservationIds[i] == reservation) {
+                removeReservation(i);
+                break;
+            }
+        }
+        if (cancelled) {
+            return;
+        }
         RateLimitPolicy p = limit.policy;
         if (thrown != null && p.countsAsFailure(thrown)) {
             forgetExpired(now);
-            // size + inFlight never exceeds the limit (admit reserved this slot), so the ring has room.
+            if (size == failures.length) {
+                // Only when a reservation expired before its call ended (and another took its slot): keep the newest.
+                head = (head + 1) % failures.length;
+                size--;
+            }
             failures[(head + size) % failures.length] = now;
             size++;
             if (size == failures.length && p.hasLockout()) {
@@ -77,7 +119,7 @@ final class FailureCell extends Cell {
     @Override
     boolean idle(long now) {
         forgetExpired(now);
-        return inFlight == 0 && size == 0 && lockedUntil <= now;
+        return reservations == 0 && size == 0 && lockedUntil <= now;
     }
 
     private void forgetExpired(long now) {
@@ -85,6 +127,17 @@ final class FailureCell extends Cell {
             head = (head + 1) % failures.length;
             size--;
         }
+        for (int i = reservations - 1; i >= 0; i--) {
+            if (reservedUntil[i] <= now) {
+                removeReservation(i);
+            }
+        }
+    }
+
+    private void removeReservation(int i) {
+        reservations--;
+        reservationIds[i] = reservationIds[reservations];
+        reservedUntil[i] = reservedUntil[reservations];
     }
 
     private long oldest() {

@@ -93,30 +93,44 @@ public final class InMemoryRateLimiter implements RateLimiter {
                 if (cell.waitMicros(now) > 0) {
                     throw cell.refusal(now);
                 }
+                if (cell instanceof FailureCell failures) {
+                    return new Reservation(limit, compact(key), failures, failures.reserve(now));
+                }
                 cell.admit(now);
-                return cell instanceof FailureCell ? cell : null;
+                return null;
             }
         }
     }
 
     private Object acquireAll(Limit[] limits, String[] keys) {
         Cell[] cells = new Cell[limits.length];
+        String[] stored = new String[limits.length];
         int n = 0;
         for (int i = 0; i < limits.length; i++) {
             Cell cell = cell((MemoryLimit) limits[i], keys[i]);
             if (cell != null) {
+                stored[n] = compact(keys[i]);
                 cells[n++] = cell;
             }
         }
-        Cell[] ordered = Arrays.copyOf(cells, n);
-        Arrays.sort(ordered, (a, b) -> Long.compare(a.id, b.id));
-        return lockAndDecide(ordered, 0);
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(cells[a].id, cells[b].id));
+        Cell[] ordered = new Cell[n];
+        String[] orderedKeys = new String[n];
+        for (int i = 0; i < n; i++) {
+            ordered[i] = cells[order[i]];
+            orderedKeys[i] = stored[order[i]];
+        }
+        return lockAndDecide(ordered, orderedKeys, 0);
     }
 
-    private Object lockAndDecide(Cell[] ordered, int index) {
+    private Object lockAndDecide(Cell[] ordered, String[] keys, int index) {
         if (index < ordered.length) {
             synchronized (ordered[index]) {
-                return lockAndDecide(ordered, index + 1);
+                return lockAndDecide(ordered, keys, index + 1);
             }
         }
         for (Cell cell : ordered) {
@@ -140,38 +154,78 @@ public final class InMemoryRateLimiter implements RateLimiter {
         }
         int failureCells = 0;
         for (Cell cell : ordered) {
-            cell.admit(now);
             if (cell instanceof FailureCell) {
                 failureCells++;
+            } else {
+                cell.admit(now);
             }
         }
         if (failureCells == 0) {
             return null;
         }
-        FailureCell[] toSettle = new FailureCell[failureCells];
+        Reservation[] toSettle = new Reservation[failureCells];
         int i = 0;
-        for (Cell cell : ordered) {
-            if (cell instanceof FailureCell failureCell) {
-                toSettle[i++] = failureCell;
+        for (int c = 0; c < ordered.length; c++) {
+            if (ordered[c] instanceof FailureCell failures) {
+                toSettle[i++] = new Reservation(failures.limit, keys[c], failures, failures.reserve(now));
             }
         }
         return toSettle;
     }
 
+    /**
+     * An attempt's slot in a failure-counting cell. The key is kept so that an attempt whose cell was dropped while it
+     * ran (its reservation expired and the sweeper found the cell idle, or the key was reset) still counts its failure.
+     */
+    private record Reservation(MemoryLimit limit, String storedKey, FailureCell cell, long id) {
+    }
+
     @Override
     public void settle(Object token, Throwable thrown) {
-        if (token instanceof FailureCell cell) {
-            settle(cell, thrown);
-        } else if (token instanceof FailureCell[] cells) {
-            for (FailureCell cell : cells) {
-                settle(cell, thrown);
+        settle(token, thrown, false);
+    }
+
+    @Override
+    public void release(Object token) {
+        settle(token, null, true);
+    }
+
+    private void settle(Object token, Throwable thrown, boolean cancelled) {
+        if (token instanceof Reservation reservation) {
+            settle(reservation, thrown, cancelled);
+        } else if (token instanceof Reservation[] reservations) {
+            for (Reservation reservation : reservations) {
+                settle(reservation, thrown, cancelled);
             }
         }
     }
 
-    private void settle(FailureCell cell, Throwable thrown) {
+    private void settle(Reservation reservation, Throwable thrown, boolean cancelled) {
+        FailureCell cell = reservation.cell();
         synchronized (cell) {
-            cell.settle(thrown, clock.micros());
+            if (!cell.dead) {
+                cell.settle(reservation.id(), thrown, cancelled, clock.micros());
+                return;
+            }
+        }
+        if (cancelled || thrown == null) {
+            // The cell is gone with its reservation: a success has nothing to reset, a cancellation nothing to give.
+            return;
+        }
+        try {
+            while (true) {
+                Cell live = cell(reservation.limit(), reservation.storedKey());
+                synchronized (live) {
+                    if (!live.dead) {
+                        // No reservation of this attempt in the new cell: only its failure is counted.
+                        ((FailureCell) live).settle(0, thrown, false, clock.micros());
+                        return;
+                    }
+                }
+            }
+        } catch (GuardUnavailableException full) {
+            Log.debug("a late failure of policy '" + reservation.limit().policy.name() + "' was not counted: "
+                    + full.getMessage());
         }
     }
 
@@ -253,7 +307,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
             Cell cell = limit.cells.get(stored);
             if (cell != null) {
                 synchronized (cell) {
-                    // A call in flight keeps its reservation in the dropped cell and settles there, harmlessly.
+                    // An attempt in flight settles against a fresh cell: its failure, if it fails, counts anew.
                     if (!cell.dead && limit.cells.remove(stored, cell)) {
                         cell.dead = true;
                         cellCount.decrementAndGet();

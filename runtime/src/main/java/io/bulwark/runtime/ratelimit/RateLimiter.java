@@ -1,5 +1,8 @@
 package io.bulwark.runtime.ratelimit;
 
+import io.bulwark.monitoring.BulwarkStatus;
+import io.bulwark.monitoring.Store;
+
 /**
  * A rate-limit engine: admits a call against all of a method's limits at once, or refuses it.
  *
@@ -7,6 +10,12 @@ package io.bulwark.runtime.ratelimit;
  * {@link io.bulwark.runtime.ratelimit.redis.RedisRateLimiter} (shared by every instance).
  */
 public interface RateLimiter {
+
+    /**
+     * How long an attempt's reservation ({@code count = FAILURES}) holds its slot at most: one that never settles (its
+     * JVM died, its future is never completed) then frees it. An attempt that settles later still counts its failure.
+     */
+    long RESERVATION_TTL_MICROS = 60_000_000L;
 
     /** A handle on one policy's counters; made once per policy name. */
     interface Limit {
@@ -29,6 +38,12 @@ public interface RateLimiter {
     void settle(Object token, Throwable thrown);
 
     /**
+     * Gives back what {@link #acquire} reserved without an outcome: the call was cancelled (or abandoned) before it
+     * ended, so it counts neither as a failure nor as a success.
+     */
+    void release(Object token);
+
+    /**
      * Clears every count, failure and lockout of policy {@code policy} for {@code renderedKey} (as
      * {@link io.bulwark.runtime.key.KeyExtractor} renders it).
      *
@@ -45,5 +60,23 @@ public interface RateLimiter {
      * wait, so a service that starts under load would otherwise meet its first checks with a store "unavailable".
      */
     default void warmUp() {
+    }
+
+    /** Where this engine counts: the {@code store} of its decisions for monitoring. Checks off the JVM are timed. */
+    default Store store() {
+        return Store.MEMORY;
+    }
+
+    /** The store's state now, for health checks and gauges (no I/O). */
+    default BulwarkStatus.StoreStatus storeStatus() {
+        return new BulwarkStatus.StoreStatus(store(), true, "up");
+    }
+
+    /**
+     * Asks a store found unavailable whether it is back, if its back-off has passed; on the calling thread, waiting
+     * at most the store's timeout. For health checks: a service taken out of rotation while its store was down makes
+     * no calls that would notice the store's return.
+     */
+    default void probe() {
     }
 }

@@ -62,12 +62,15 @@ class InMemoryRateLimiterTest extends RateLimiterContract {
     }
 
     @Test
-    void aCellWithACallInFlightIsNeverDropped() {
+    void aCellWithACallInFlightIsKeptUntilItsReservationExpires() {
         InMemoryRateLimiter memory = new InMemoryRateLimiter(clock, 100, false);
-        RateLimiter.Limit login = memory.limit(failures("login", 1, "1s", "", false));
+        RateLimiter.Limit login = memory.limit(failures("login", 1, "1h", "", false));
         Object inFlight = call(memory, login, "alice");
-        clock.advance(Duration.ofHours(1));
+        clock.advance(Duration.ofSeconds(59));
         assertEquals(0, memory.sweep());
+        clock.advance(Duration.ofSeconds(2));
+        assertEquals(1, memory.sweep(), "the reservation expired: the cell holds nothing");
+        // The call ends after all: its failure is counted in a fresh cell.
         memory.settle(inFlight, new RuntimeException());
         assertThrows(RateLimitedException.class, () -> call(memory, login, "alice"));
     }

@@ -278,6 +278,36 @@ public abstract class RateLimiterContract {
     }
 
     @Test
+    void aCancelledAttemptGivesBackItsSlotAndCountsNeitherWay() {
+        RateLimiter.Limit login = limit(failures("login", 2, "5m", "15m", true));
+        fail(login, "alice");
+        Object cancelled = call(login, "alice");
+        assertThrows(RateLimitedException.class, () -> call(login, "alice"), "both slots taken");
+        limiter.release(cancelled);
+        // Not a success: the failure before it stands (resetOnSuccess would have cleared it).
+        fail(login, "alice");
+        assertThrows(LockedOutException.class, () -> call(login, "alice"));
+    }
+
+    /** An async call whose future is never completed: its slot is not held for ever, and a late failure still counts. */
+    @Test
+    void aReservationNeverSettledFreesItsSlotAfterItsTimeToLiveAndALateFailureStillCounts() {
+        RateLimiter.Limit login = limit(failures("login", 2, "5m", "15m", false));
+        Object hung = call(login, "alice");
+        call(login, "alice");
+        RateLimitedException busy = assertThrows(RateLimitedException.class, () -> call(login, "alice"));
+        assertTrue(!(busy instanceof LockedOutException), "busy, not locked");
+        clock.advance(Duration.ofNanos(RateLimiter.RESERVATION_TTL_MICROS * 1_000 + 1_000));
+        if (limiter instanceof InMemoryRateLimiter memory) {
+            memory.sweep();
+        }
+        Object next = call(login, "alice");
+        limiter.settle(next, new IllegalArgumentException("wrong password"));
+        limiter.settle(hung, new IllegalArgumentException("wrong password, a minute late"));
+        assertThrows(LockedOutException.class, () -> call(login, "alice"));
+    }
+
+    @Test
     void severalLimitsAreAllOrNothing() {
         RateLimiter.Limit perUser = limit(calls("per-user", 2, "1m"));
         RateLimiter.Limit perOrg = limit(calls("per-org", 3, "1m"));

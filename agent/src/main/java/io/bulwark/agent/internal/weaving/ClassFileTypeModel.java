@@ -59,6 +59,22 @@ final class ClassFileTypeModel implements TypeModel {
         }
     }
 
+    /** The direct superclass and interfaces of {@code typeName}, as far as its class file is found; else none. */
+    List<String> supertypes(String typeName) {
+        ClassFile type = describe(typeName);
+        if (type == null) {
+            return List.of();
+        }
+        List<String> supertypes = new ArrayList<>();
+        if (type.superName != null) {
+            supertypes.add(type.superName.replace('/', '.'));
+        }
+        for (String iface : type.interfaces) {
+            supertypes.add(iface.replace('/', '.'));
+        }
+        return supertypes;
+    }
+
     @Override
     public Redact.Mode redaction(String typeName, String field) {
         ClassFile type = describe(typeName);

@@ -1,5 +1,7 @@
 package io.bulwark.agent.internal.weaving;
 
+import io.bulwark.Count;
+import io.bulwark.internal.AsyncReturns;
 import io.bulwark.internal.Message;
 import io.bulwark.internal.key.Parameter;
 import io.bulwark.runtime.guard.AuditSpec;
@@ -64,15 +66,27 @@ final class GuardTransformer {
             woven.add(method.key());
             GuardIndex.Entry entry = index == null ? null : index.get(method.key());
             Registration registration;
+            AsyncReturns.Shape returns = AsyncReturns.Shape.PLAIN;
             try {
-                registration = guards.register(spec(type, method, entry), types, loader);
+                MethodSpec spec = spec(type, method, entry, types);
+                returns = spec.returns();
+                if (reactive(returns) && (type.version & 0xFFFF) < GuardWeaving.FIRST_VERSION_WITH_LAMBDAS) {
+                    returns = AsyncReturns.Shape.PLAIN;
+                    registration = guards.refuse("Bulwark", spec.display(), "a class file older than Java 8 cannot "
+                            + "be woven to guard a Reactor publisher at subscription");
+                } else {
+                    registration = guards.register(spec, types, loader);
+                }
             } catch (RuntimeException e) {
                 // Whatever went wrong reading the declaration, the method is woven to refuse: an exception
                 // escaping here would leave the class loaded unwoven, its guarded methods unguarded.
                 registration = guards.refuse("Bulwark's guards", type.name + "." + method.name + method.descriptor,
-                        "its declaration could not be read (" + e + ")");
+                        "its declaration could not be read (" + e + ")", returns);
             }
-            plans.put(method.key(), new GuardWeaving.Plan(registration, method.maxLocals));
+            if (reactive(returns)) {
+                ReactorLinker.install();
+            }
+            plans.put(method.key(), new GuardWeaving.Plan(registration, method.maxLocals, returns));
         }
         if (index != null && index.size() > woven.size()) {
             listedButNotGuarded(type, index, woven, plans);
@@ -129,7 +143,25 @@ final class GuardTransformer {
         return String.join(" and @", names);
     }
 
-    private static MethodSpec spec(ClassFile type, ClassFile.MethodInfo method, GuardIndex.Entry entry) {
+    private static boolean reactive(AsyncReturns.Shape returns) {
+        return returns == AsyncReturns.Shape.MONO || returns == AsyncReturns.Shape.FLUX;
+    }
+
+    /**
+     * How the method delivers its outcome. A subclass of an asynchronous type is only recognised by reading its
+     * supertypes' class files; that is done only where it matters, for a method whose guards need the outcome and
+     * whose class the processor did not check (the processor rejects such a method at compile time).
+     */
+    private static AsyncReturns.Shape returns(ClassFile.MethodInfo method, boolean needsOutcome, boolean checked,
+            ClassFileTypeModel types) {
+        Type[] arguments = Type.getArgumentTypes(method.descriptor);
+        String last = arguments.length == 0 ? null : ClassFile.binaryName(arguments[arguments.length - 1]);
+        String returned = ClassFile.binaryName(Type.getReturnType(method.descriptor));
+        return AsyncReturns.of(returned, last, needsOutcome && !checked ? types::supertypes : t -> List.of());
+    }
+
+    private static MethodSpec spec(ClassFile type, ClassFile.MethodInfo method, GuardIndex.Entry entry,
+            ClassFileTypeModel types) {
         List<Parameter> parameters = new ArrayList<>();
         Type[] arguments = Type.getArgumentTypes(method.descriptor);
         for (int i = 0; i < arguments.length; i++) {
@@ -144,7 +176,12 @@ final class GuardTransformer {
             boolean matches = entry != null && entry.extractors().size() == rateLimits.size();
             extractors.add(matches ? entry.extractor(i) : null);
         }
+        // A loop rather than a stream: this runs as classes load, often while the application starts.
+        boolean needsOutcome = audit != null;
+        for (RateLimitSpec spec : rateLimits) {
+            needsOutcome |= spec.count() == Count.FAILURES;
+        }
         return new MethodSpec(type.name, method.name, method.descriptor, parameters, rateLimits, extractors, audit,
-                Requires2FAReader.read(method.annotations));
+                Requires2FAReader.read(method.annotations), returns(method, needsOutcome, entry != null, types));
     }
 }

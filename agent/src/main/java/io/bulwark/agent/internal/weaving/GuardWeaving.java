@@ -1,5 +1,6 @@
 package io.bulwark.agent.internal.weaving;
 
+import io.bulwark.internal.AsyncReturns;
 import io.bulwark.runtime.guard.Registration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,39 @@ import net.bytebuddy.jar.asm.Type;
  * method's code runs; {@code exit} never throws (the runtime catches what goes wrong in it), so the method's own
  * result or exception always stands.
  *
+ * <p>Asynchronous methods ({@link AsyncReturns}) are woven so that a refusal reaches the caller the way the type
+ * delivers errors, and the guards settle when the result does. A method returning a {@code CompletionStage} or
+ * {@code CompletableFuture} begins
+ *
+ * <pre>
+ * Object token = Dispatch.enterStage(ID, args);                // the refusal is returned, not thrown
+ * if (token instanceof RuntimeException) return CompletableFuture.failedFuture((Throwable) token);
+ * </pre>
+ *
+ * and is otherwise woven as above; {@code exit} is handed the stage returned (the same object, unchanged) and settles
+ * when it completes. A method returning Reactor's {@code Mono} or {@code Flux} is guarded at each subscription instead
+ * of at each call, so that every subscription (a retry too) is one attempt, checked for the caller in the
+ * subscriber's context. It begins
+ *
+ * <pre>
+ * if (Dispatch.deferring(ID)) {
+ *     return (Mono) indy#mono(ID, args, () -&gt; this.method(a0, a1, ...));   // Bulwark's Reactor helper
+ * }
+ * ...the method's own code, untouched
+ * </pre>
+ *
+ * <p>The wrapping is what makes subscription-time guards possible without changing what the publisher delivers: the
+ * helper's {@code Mono}/{@code Flux}, at each subscription, applies the guards, calls the method again (not
+ * virtually: the same body, whatever overrides it) to get the publisher its body builds, and passes every signal of
+ * that publisher through as it is, settling on the way. So the body itself runs only once the guards admitted the
+ * attempt: a body that does its work eagerly ({@code Mono.just(check(password))}) is guarded too, and one that throws
+ * while building its publisher delivers that as an error signal, as {@code Mono.defer} would. The call again carries
+ * a mark only {@code Dispatch.body} sets, for a call the runtime admitted, so the application cannot reach the body
+ * without the guards.
+ * The helper is reached through {@code invokedynamic}, linked on first call, because it lives in the woven class's
+ * own class loader (the agent defines it there: only that loader sees the application's Reactor; see
+ * {@code ReactorLinker}); the lambda is the JDK's {@code LambdaMetafactory}, so no method is added to the class.
+ *
  * <p>Why not Byte Buddy's {@code Advice}, which did this before: setting it up loads some 700 classes, which on 2
  * cores added a quarter of a second to the start of every application (benchmarks/README.md). This is the same
  * code, written directly with the ASM that Byte Buddy bundles, and nothing else.
@@ -54,6 +88,16 @@ final class GuardWeaving {
     private static final String DISPATCH = "io/bulwark/internal/Dispatch";
     private static final String ENTER = "(I[Ljava/lang/Object;)Ljava/lang/Object;";
     private static final String EXIT = "(ILjava/lang/Object;Ljava/lang/Object;Ljava/lang/Throwable;)V";
+    private static final String DEFERRING = "(I)Z";
+    private static final String SUPPLIER = "java/util/function/Supplier";
+    private static final Handle LAMBDA_METAFACTORY = new Handle(Opcodes.H_INVOKESTATIC,
+            "java/lang/invoke/LambdaMetafactory", "metafactory",
+            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
+                    + "Ljava/lang/invoke/MethodType;Ljava/lang/invoke/MethodHandle;Ljava/lang/invoke/MethodType;)"
+                    + "Ljava/lang/invoke/CallSite;", false);
+    private static final Handle LINK_REACTIVE = new Handle(Opcodes.H_INVOKESTATIC, DISPATCH, "linkReactive",
+            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;)"
+                    + "Ljava/lang/invoke/CallSite;", false);
     private static final String OBJECT = "java/lang/Object";
     private static final String THROWABLE = "java/lang/Throwable";
     /** The most the added code ever puts on the operand stack above the method's own. */
@@ -63,8 +107,18 @@ final class GuardWeaving {
     /** Classes from Java 6 on carry stack map frames. */
     private static final int FIRST_VERSION_WITH_FRAMES = Opcodes.V1_6;
 
-    /** A method to weave: its registration, and the first local slot the method does not use. */
-    record Plan(Registration registration, int freeSlot) {
+    /** Classes from Java 8 on may carry the invokedynamic and lambda a Mono/Flux method is woven with. */
+    static final int FIRST_VERSION_WITH_LAMBDAS = Opcodes.V1_8;
+
+    /**
+     * A method to weave: its registration, the first local slot the method does not use, and how it delivers its
+     * outcome.
+     */
+    record Plan(Registration registration, int freeSlot, AsyncReturns.Shape returns) {
+
+        Plan(Registration registration, int freeSlot) {
+            this(registration, freeSlot, AsyncReturns.Shape.PLAIN);
+        }
     }
 
     private GuardWeaving() {
@@ -78,11 +132,15 @@ final class GuardWeaving {
         ClassWriter writer = new ClassWriter(reader, 0);
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
             private boolean frames;
+            private String owner;
+            private boolean isInterface;
 
             @Override
             public void visit(int version, int access, String name, String signature, String superName,
                     String[] interfaces) {
                 frames = (version & 0xFFFF) >= FIRST_VERSION_WITH_FRAMES;
+                owner = name;
+                isInterface = (access & Opcodes.ACC_INTERFACE) != 0;
                 super.visit(version, access, name, signature, superName, interfaces);
             }
 
@@ -91,7 +149,8 @@ final class GuardWeaving {
                     String[] exceptions) {
                 MethodVisitor target = super.visitMethod(access, name, descriptor, signature, exceptions);
                 Plan plan = plans.get(name + descriptor);
-                return plan == null ? target : new GuardedMethod(target, plan, access, descriptor, frames);
+                return plan == null ? target : new GuardedMethod(target, plan, access, owner, isInterface, name,
+                        descriptor, frames);
             }
         }, ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();
@@ -100,6 +159,13 @@ final class GuardWeaving {
     private static final class GuardedMethod extends MethodVisitor {
 
         private final Registration registration;
+        private final AsyncReturns.Shape returns;
+        /** Whether a token is kept and the guards settled as the method returns or throws (not for Mono/Flux). */
+        private final boolean settlesHere;
+        private final String owner;
+        private final boolean ownerIsInterface;
+        private final String name;
+        private final String descriptor;
         private final boolean isStatic;
         private final Type[] arguments;
         private final Type returned;
@@ -112,13 +178,21 @@ final class GuardWeaving {
         private Label rangeStart;
         private boolean codeInRange;
 
-        GuardedMethod(MethodVisitor target, Plan plan, int access, String descriptor, boolean frames) {
+        GuardedMethod(MethodVisitor target, Plan plan, int access, String owner, boolean ownerIsInterface,
+                String name, String descriptor, boolean frames) {
             super(Opcodes.ASM9, target);
             if (plan.freeSlot() + 2 > MAX_SIZE) {
                 // ASM would write a truncated max_locals: a class that fails verification, not a clean refusal.
                 throw new IllegalStateException("no local variable slot is left for the guard");
             }
             this.registration = plan.registration();
+            this.returns = plan.returns();
+            this.settlesHere = registration.settles()
+                    && (returns == AsyncReturns.Shape.PLAIN || returns == AsyncReturns.Shape.STAGE);
+            this.owner = owner;
+            this.ownerIsInterface = ownerIsInterface;
+            this.name = name;
+            this.descriptor = descriptor;
             this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
             this.arguments = Type.getArgumentTypes(descriptor);
             this.returned = Type.getReturnType(descriptor);
@@ -130,14 +204,19 @@ final class GuardWeaving {
         @Override
         public void visitCode() {
             super.visitCode();
-            pushGuardId();
-            if (registration.readsArguments()) {
-                pushArguments();
-            } else {
-                mv.visitInsn(Opcodes.ACONST_NULL);
+            if (returns == AsyncReturns.Shape.MONO || returns == AsyncReturns.Shape.FLUX) {
+                deferToSubscription();
+                return;
             }
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "enter", ENTER, false);
-            if (!registration.settles()) {
+            pushGuardId();
+            pushArgumentsIfRead();
+            if (returns == AsyncReturns.Shape.STAGE) {
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "enterStage", ENTER, false);
+                returnFailedStageIfRefused();
+            } else {
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "enter", ENTER, false);
+            }
+            if (!settlesHere) {
                 mv.visitInsn(Opcodes.POP);
                 return;
             }
@@ -145,9 +224,91 @@ final class GuardWeaving {
             openRange();
         }
 
+        private void pushArgumentsIfRead() {
+            if (registration.readsArguments()) {
+                pushArguments();
+            } else {
+                mv.visitInsn(Opcodes.ACONST_NULL);
+            }
+        }
+
+        /** With the token or the refusal on the stack: returns the refusal as a failed stage, else leaves the token. */
+        private void returnFailedStageIfRefused() {
+            Label admitted = new Label();
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitTypeInsn(Opcodes.INSTANCEOF, "java/lang/RuntimeException");
+            mv.visitJumpInsn(Opcodes.IFEQ, admitted);
+            mv.visitTypeInsn(Opcodes.CHECKCAST, THROWABLE);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/util/concurrent/CompletableFuture", "failedFuture",
+                    "(Ljava/lang/Throwable;)Ljava/util/concurrent/CompletableFuture;", false);
+            mv.visitInsn(Opcodes.ARETURN);
+            mv.visitLabel(admitted);
+            if (frames) {
+                List<Object> locals = initialLocals();
+                mv.visitFrame(Opcodes.F_NEW, locals.size(), locals.toArray(), 1, new Object[] {OBJECT});
+            }
+        }
+
+        /** The Mono/Flux prologue (see the class comment): the deferred publisher, unless this call runs the body. */
+        private void deferToSubscription() {
+            Label body = new Label();
+            pushGuardId();
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "deferring", DEFERRING, false);
+            mv.visitJumpInsn(Opcodes.IFEQ, body);
+            pushGuardId();
+            pushArgumentsIfRead();
+            StringBuilder captured = new StringBuilder("(");
+            int slot = 0;
+            if (!isStatic) {
+                mv.visitVarInsn(Opcodes.ALOAD, 0);
+                captured.append('L').append(owner).append(';');
+                slot = 1;
+            }
+            for (Type argument : arguments) {
+                mv.visitVarInsn(argument.getOpcode(Opcodes.ILOAD), slot);
+                captured.append(argument.getDescriptor());
+                slot += argument.getSize();
+            }
+            captured.append(")L").append(SUPPLIER).append(';');
+            // Not virtual (invokespecial): the body of this very method, even where a subclass overrides it.
+            Handle self = new Handle(isStatic ? Opcodes.H_INVOKESTATIC : Opcodes.H_INVOKESPECIAL, owner, name,
+                    descriptor, ownerIsInterface);
+            mv.visitInvokeDynamicInsn("get", captured.toString(), LAMBDA_METAFACTORY,
+                    Type.getType("()Ljava/lang/Object;"), self, Type.getMethodType(returned));
+            mv.visitInvokeDynamicInsn(returns == AsyncReturns.Shape.MONO ? "mono" : "flux",
+                    "(I[Ljava/lang/Object;L" + SUPPLIER + ";)" + returned.getDescriptor(), LINK_REACTIVE);
+            mv.visitInsn(Opcodes.ARETURN);
+            mv.visitLabel(body);
+            if (frames) {
+                List<Object> locals = initialLocals();
+                mv.visitFrame(Opcodes.F_NEW, locals.size(), locals.toArray(), 0, new Object[0]);
+            }
+            // The method's own first instruction may carry a frame of its own (a loop at its start): not at this offset.
+            mv.visitInsn(Opcodes.NOP);
+        }
+
+        /** The frame's locals as the method is entered: {@code this}, then the parameters. */
+        private List<Object> initialLocals() {
+            List<Object> locals = new ArrayList<>();
+            if (!isStatic) {
+                locals.add(owner);
+            }
+            for (Type argument : arguments) {
+                locals.add(switch (argument.getSort()) {
+                    case Type.BOOLEAN, Type.CHAR, Type.BYTE, Type.SHORT, Type.INT -> Opcodes.INTEGER;
+                    case Type.FLOAT -> Opcodes.FLOAT;
+                    case Type.LONG -> Opcodes.LONG;
+                    case Type.DOUBLE -> Opcodes.DOUBLE;
+                    case Type.ARRAY -> argument.getDescriptor();
+                    default -> argument.getInternalName();
+                });
+            }
+            return locals;
+        }
+
         @Override
         public void visitInsn(int opcode) {
-            if (registration.settles() && opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+            if (settlesHere && opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
                 closeRange();
                 if (registration.needsResult()) {
                     boxCopyOfResult();
@@ -171,7 +332,7 @@ final class GuardWeaving {
         /** Every frame of the method also holds the token, in its slot past the method's own locals. */
         @Override
         public void visitFrame(int type, int localCount, Object[] locals, int stackCount, Object[] stack) {
-            if (!registration.settles()) {
+            if (!settlesHere) {
                 super.visitFrame(type, localCount, locals, stackCount, stack);
                 return;
             }
@@ -189,11 +350,13 @@ final class GuardWeaving {
 
         @Override
         public void visitMaxs(int maxStack, int maxLocals) {
-            if (maxStack + EXTRA_STACK > MAX_SIZE) {
+            // The Mono/Flux prologue holds the id, the arguments' array, then this and every argument.
+            int extra = Math.max(EXTRA_STACK, 4 + Type.getArgumentsAndReturnSizes(descriptor) / 4);
+            if (maxStack + extra > MAX_SIZE) {
                 throw new IllegalStateException("the method's operand stack is at its limit: no room for the guard");
             }
-            if (!registration.settles()) {
-                super.visitMaxs(maxStack + EXTRA_STACK, maxLocals);
+            if (!settlesHere) {
+                super.visitMaxs(maxStack + extra, maxLocals);
                 return;
             }
             closeRange();
@@ -218,7 +381,7 @@ final class GuardWeaving {
                     mv.visitTryCatchBlock(ranges.get(i), ranges.get(i + 1), handler, THROWABLE);
                 }
             }
-            super.visitMaxs(maxStack + EXTRA_STACK, Math.max(maxLocals, scratch + 1));
+            super.visitMaxs(maxStack + extra, Math.max(maxLocals, scratch + 1));
         }
 
         /** Pads {@code locals} (which fill {@code slots} slots) with TOP up to the token's slot, then adds it. */

@@ -15,6 +15,10 @@ final class CallRecorder implements GuardRuntime {
     private final List<String> calls;
     private volatile RuntimeException refusal;
 
+    /** The handle {@link #subscribe} returns. */
+    record Call(int guard) {
+    }
+
     CallRecorder(List<String> calls) {
         this.calls = calls;
     }
@@ -40,6 +44,37 @@ final class CallRecorder implements GuardRuntime {
     public void exit(int guard, Object token, Object result, Throwable thrown) {
         synchronized (calls) {
             calls.add("exit " + guard + " " + token + " result=" + describe(result) + " thrown=" + thrown(thrown));
+        }
+    }
+
+    @Override
+    public Object subscribe(int guard, Object[] args, Object owner) {
+        synchronized (calls) {
+            calls.add("subscribe " + guard + " " + (args == null ? "null" : Arrays.deepToString(args)));
+        }
+        RuntimeException r = refusal;
+        if (r != null) {
+            throw r;
+        }
+        return new Call(guard);
+    }
+
+    @Override
+    public int admitBody(Object call) {
+        return ((Call) call).guard();
+    }
+
+    @Override
+    public void settle(Object call, Object result, Throwable thrown) {
+        synchronized (calls) {
+            calls.add("settle " + ((Call) call).guard() + " result=" + describe(result) + " thrown=" + thrown(thrown));
+        }
+    }
+
+    @Override
+    public void cancel(Object call) {
+        synchronized (calls) {
+            calls.add("cancel " + ((Call) call).guard());
         }
     }
 

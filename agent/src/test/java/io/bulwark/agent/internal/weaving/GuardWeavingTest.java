@@ -34,6 +34,15 @@ class GuardWeavingTest {
     private static final List<String> CALLS = new ArrayList<>();
     private static final CallRecorder RECORDER = new CallRecorder(CALLS);
 
+    /** The recorder {@link AsyncWeavingTest} shares: {@link Dispatch#install} succeeds once per JVM. */
+    static CallRecorder recorder() {
+        return RECORDER;
+    }
+
+    static List<String> calls() {
+        return CALLS;
+    }
+
     @BeforeAll
     static void installRecorder() {
         assertTrue(Dispatch.install(RECORDER) || Dispatch.installed());

@@ -6,12 +6,15 @@ import io.bulwark.runtime.audit.journal.JournalDamagedException;
 import io.bulwark.runtime.audit.journal.JournalReader;
 import io.bulwark.runtime.audit.journal.JournalWriter;
 import io.bulwark.runtime.config.AuditSettings;
+import io.bulwark.monitoring.Store;
 import io.bulwark.runtime.log.Log;
+import io.bulwark.runtime.monitor.Monitor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -45,7 +48,10 @@ public final class Shipper implements AutoCloseable {
     private volatile boolean stopping;
     private volatile long shipped;
     private boolean ready;
-    private boolean down;
+    private volatile boolean down;
+    private volatile String downReason;
+    /** When each COPY in flight started (System.nanoTime()), oldest first: for {@link Monitor#auditShipped}. */
+    private final ArrayDeque<Long> copyStarts = new ArrayDeque<>();
     private long nextMaintenance;
 
     public Shipper(AuditSettings settings, JournalWriter journal) {
@@ -94,6 +100,7 @@ public final class Shipper implements AutoCloseable {
                         List<EncodedEvent> batch = reader.next(handedOut, journal.durable(), BATCH);
                         if (!batch.isEmpty()) {
                             copies.start(batch);
+                            copyStarts.add(System.nanoTime());
                             handedOut = batch.get(batch.size() - 1).seq();
                             continue;
                         }
@@ -103,6 +110,7 @@ public final class Shipper implements AutoCloseable {
                         idle();
                         continue;
                     }
+                    long before = shipped;
                     EncodedEvent committed = copies.commitOldest();
                     long last = committed.seq();
                     shipped = last;
@@ -114,9 +122,16 @@ public final class Shipper implements AutoCloseable {
                     ShipCursor.write(writerDir, last);
                     JournalWriter.deleteThrough(writerDir, last);
                     up();
+                    Long started = copyStarts.poll();
+                    Monitor.auditShipped((int) (last - before), started == null ? 0 : System.nanoTime() - started,
+                            Math.max(0, journal.durableSeq() - last));
+                    if (copies.isEmpty()) {
+                        copyStarts.clear();
+                    }
                     backoff = TimeUnit.MILLISECONDS.toNanos(100);
                 } catch (SQLException | RuntimeException e) {
                     copies.abandon();
+                    copyStarts.clear();
                     handedOut = shipped;
                     down(e);
                     LockSupport.parkNanos(this, backoff);
@@ -176,8 +191,10 @@ public final class Shipper implements AutoCloseable {
     private void up() {
         if (down) {
             down = false;
+            downReason = null;
             Log.info("PostgreSQL is reachable again: audit events are being shipped (" + (journal.durableSeq() - shipped)
                     + " still waiting in the journal)");
+            Monitor.storeState(Store.POSTGRESQL, true, null);
         }
     }
 
@@ -185,9 +202,21 @@ public final class Shipper implements AutoCloseable {
         ready = false;
         if (!down) {
             down = true;
+            downReason = describe(e);
             Log.warn("PostgreSQL at " + settings.jdbc().safeUrl() + " cannot take audit events ("
-                    + describe(e) + "): they are kept in the local journal and shipped once it can");
+                    + downReason + "): they are kept in the local journal and shipped once it can");
+            Monitor.storeState(Store.POSTGRESQL, false, downReason);
         }
+    }
+
+    /** Why PostgreSQL cannot take events now, or null while it can (or has not been found wanting yet). */
+    public String downReason() {
+        return down ? downReason : null;
+    }
+
+    /** Events of this JVM durable in the journal and not yet committed in PostgreSQL. */
+    public long backlog() {
+        return Math.max(0, journal.durableSeq() - shipped);
     }
 
     private static String describe(Exception e) {

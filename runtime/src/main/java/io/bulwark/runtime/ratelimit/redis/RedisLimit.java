@@ -13,9 +13,6 @@ import java.time.Duration;
  */
 final class RedisLimit implements RateLimiter.Limit {
 
-    /** How long a reservation outlives a call that never settles (its JVM died): it then frees its slot. */
-    static final long RESERVATION_TTL_MICROS = 60_000_000L;
-
     final RateLimitPolicy policy;
     final RateLimiter.Limit local;
     /** The script arguments of an acquire: the kind, then only the values that kind needs. */
@@ -27,7 +24,8 @@ final class RedisLimit implements RateLimiter.Limit {
         long window = policy.windowMicros();
         long emission = window / policy.limit();
         this.acquireArgs = switch (RedisKeys.kind(policy)) {
-            case 'f' -> args("f", policy.limit(), window, policy.lockoutMicros(), RESERVATION_TTL_MICROS);
+            case 'f' -> args("f", policy.limit(), window, policy.lockoutMicros(),
+                    RateLimiter.RESERVATION_TTL_MICROS);
             case 'w' -> args("w", policy.limit(), window);
             // Capacity is limit * emission, not the window: see MemoryLimit.
             default -> args("g", emission, emission * policy.limit());
@@ -53,9 +51,11 @@ final class RedisLimit implements RateLimiter.Limit {
     }
 
     /** The script arguments that settle reservation {@code id}: the kind and five values. */
-    String[] settleArgs(long id, Throwable thrown) {
+    String[] settleArgs(long id, Throwable thrown, boolean cancelled) {
         String outcome;
-        if (thrown != null) {
+        if (cancelled) {
+            outcome = "n";
+        } else if (thrown != null) {
             outcome = policy.countsAsFailure(thrown) ? "f" : "n";
         } else {
             outcome = policy.resetOnSuccess() ? "r" : "n";

@@ -3,6 +3,8 @@ package io.bulwark.runtime.ratelimit.redis;
 import io.bulwark.Count;
 import io.bulwark.GuardUnavailableException;
 import io.bulwark.StoreFailure;
+import io.bulwark.monitoring.BulwarkStatus;
+import io.bulwark.monitoring.Store;
 import io.bulwark.runtime.config.RedisSettings;
 import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
@@ -159,8 +161,21 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
     @Override
     public void settle(Object token, Throwable thrown) {
+        settle(token, thrown, false);
+    }
+
+    @Override
+    public void release(Object token) {
+        settle(token, null, true);
+    }
+
+    private void settle(Object token, Throwable thrown, boolean cancelled) {
         if (!(token instanceof RedisPermit permit)) {
-            local.settle(token, thrown);
+            if (cancelled) {
+                local.release(token);
+            } else {
+                local.settle(token, thrown);
+            }
             return;
         }
         int n = permit.limits().length;
@@ -168,7 +183,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         body.add("s");
         body.add(Integer.toString(n));
         for (int i = 0; i < n; i++) {
-            body.addAll(Arrays.asList(permit.limits()[i].settleArgs(permit.ids()[i], thrown)));
+            body.addAll(Arrays.asList(permit.limits()[i].settleArgs(permit.ids()[i], thrown, cancelled)));
         }
         try {
             Reply.settled(batcher.call(new Check(permit.keys(), body)));
@@ -199,6 +214,29 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             Log.debug("connected to the rate-limit store " + store.settings().display());
         } catch (StoreException e) {
             Log.debug("could not connect to the rate-limit store ahead of the first check: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Store store() {
+        return Store.REDIS;
+    }
+
+    @Override
+    public BulwarkStatus.StoreStatus storeStatus() {
+        return health.status();
+    }
+
+    @Override
+    public void probe() {
+        if (health.state() != StoreHealth.State.UP && health.permits()) {
+            try {
+                store.warmUp();
+                health.succeeded();
+            } catch (StoreException | RuntimeException e) {
+                // Whatever it was, the probe ends: left PROBING, the breaker would let no check through again.
+                health.failed(e.getMessage());
+            }
         }
     }
 

@@ -79,10 +79,11 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
      * Lets the call through when the caller's session verified a code within {@code maxAge}, or when the code it
      * presents is accepted (the session is then fresh).
      *
+     * @return true when a code was verified now, false when the session was fresh (for monitoring)
      * @throws TwoFactorRequiredException why not
      * @throws GuardUnavailableException  when the stores cannot answer
      */
-    public void stepUp(Caller caller, Duration maxAge) {
+    public boolean stepUp(Caller caller, Duration maxAge) {
         String user = caller.user();
         if (user == null) {
             throw new TwoFactorRequiredException(Reason.MISSING, maxAge);
@@ -98,7 +99,7 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
                     verified = null;
                 }
                 if (verified != null && !maxAge.isZero() && !now.isAfter(verified.plus(maxAge))) {
-                    return;
+                    return false;
                 }
             }
             String code = caller.otp();
@@ -112,6 +113,7 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
             if (session != null) {
                 p.freshness().markVerified(user, session, now);
             }
+            return true;
         } catch (StepUpStoreException e) {
             throw unavailable(e.getMessage());
         }

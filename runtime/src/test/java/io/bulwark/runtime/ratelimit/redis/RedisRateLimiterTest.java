@@ -370,7 +370,7 @@ class RedisRateLimiterTest {
             call(engine, login, "alice");
             RateLimitedException busy = assertThrows(RateLimitedException.class, () -> call(engine, login, "alice"));
             assertFalse(busy instanceof LockedOutException);
-            clock.advance(Duration.ofNanos(RedisLimit.RESERVATION_TTL_MICROS * 1_000));
+            clock.advance(Duration.ofNanos(RateLimiter.RESERVATION_TTL_MICROS * 1_000));
             call(engine, login, "alice");
         }
     }

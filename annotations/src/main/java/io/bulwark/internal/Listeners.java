@@ -1,0 +1,70 @@
+package io.bulwark.internal;
+
+import io.bulwark.monitoring.BulwarkListener;
+import io.bulwark.monitoring.Subscription;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The registered {@link BulwarkListener}s: one list for the JVM, in the bootstrap loader with the rest of the API, so
+ * that the application registers from its own loader and the runtime (in the agent's isolated loader) reads the same
+ * list. Not API: {@link io.bulwark.Bulwark#listen} is.
+ */
+public final class Listeners {
+
+    private static final BulwarkListener[] NONE = new BulwarkListener[0];
+
+    // Replaced, never changed in place: a decision reads it once (a plain load) and walks a stable array.
+    private static volatile BulwarkListener[] all = NONE;
+
+    private Listeners() {
+    }
+
+    /** The listeners now; an empty array when there are none. Callers must not change it. */
+    public static BulwarkListener[] all() {
+        return all;
+    }
+
+    public static Subscription add(BulwarkListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (Listeners.class) {
+            BulwarkListener[] next = Arrays.copyOf(all, all.length + 1);
+            next[next.length - 1] = listener;
+            all = next;
+        }
+        return new Registered(listener);
+    }
+
+    private static synchronized void remove(BulwarkListener listener) {
+        BulwarkListener[] now = all;
+        for (int i = 0; i < now.length; i++) {
+            if (now[i] == listener) {
+                BulwarkListener[] next = new BulwarkListener[now.length - 1];
+                System.arraycopy(now, 0, next, 0, i);
+                System.arraycopy(now, i + 1, next, i, now.length - i - 1);
+                all = next.length == 0 ? NONE : next;
+                return;
+            }
+        }
+    }
+
+    private static final class Registered implements Subscription {
+        private final BulwarkListener listener;
+        private boolean closed;
+
+        Registered(BulwarkListener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void close() {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+            }
+            remove(listener);
+        }
+    }
+}
