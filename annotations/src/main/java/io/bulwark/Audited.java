@@ -45,4 +45,10 @@ public @interface Audited {
 
     /** What of the call goes into the event's {@code changes}; arguments are always {@link Redact redacted}. */
     Capture capture() default Capture.ARGS;
+
+    /**
+     * What a {@code failure} event records of the exception: its type and (redacted) message, or
+     * {@link ErrorDetail#TYPE_ONLY its type alone}.
+     */
+    ErrorDetail errors() default ErrorDetail.MESSAGE;
 }

@@ -472,8 +472,28 @@ class BulwarkProcessorTest {
                 "    @Audited(action = \"user.login\") @SuppressWarnings(\"bulwark:unredacted\")",
                 "    public void c(String tokenCount) { }",
                 "    @Audited(action = \"user.login\") public void d(@SuppressWarnings(\"bulwark:unredacted\") String otp) { }",
-                "    @Audited(action = \"user.login\") public void e(String opinion, String spinner) { }")))
+                "    @Audited(action = \"user.login\") public void e(String opinion, String spinner) { }",
+                "    @Audited(action = \"user.login\") public void f(String pinned, String compass, String zipCode) { }")))
                 .succeededWithoutWarnings();
+    }
+
+    @Test
+    void secretsAreRecognisedByTheWordsOfTheirNamesAsTheRuntimeDoes() {
+        JavaFileObject bank = bank(
+                "    @Audited(action = \"user.login\")",
+                "    public void login(String passWord,",
+                "            String mfaCode,",
+                "            String sessionId,",
+                "            String jwt,",
+                "            String pin) { }");
+        Compilation compilation = compile(bank);
+        int line = 9;
+        for (String name : new String[] {"passWord", "mfaCode", "sessionId", "jwt", "pin"}) {
+            assertTrue(io.bulwark.internal.SecretNames.looksSecret(name), name);
+            assertError(compilation, bank, line++, "parameter '" + name + "' looks secret and @Audited(capture = ARGS) "
+                    + "would record it: annotate it @Redact, capture less, or suppress with "
+                    + "@SuppressWarnings(\"bulwark:unredacted\")");
+        }
     }
 
     @Test

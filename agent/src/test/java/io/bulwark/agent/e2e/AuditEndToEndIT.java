@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bulwark.agent.e2e.apps.AuditApp;
 import io.bulwark.runtime.audit.AuditEvent;
 import io.bulwark.runtime.audit.Status;
+import io.bulwark.runtime.audit.chain.Checkpoints;
+import io.bulwark.runtime.audit.export.OcsfRequired;
 import io.bulwark.runtime.audit.query.AuditQuery;
+import io.bulwark.runtime.audit.verify.Anchors;
 import io.bulwark.runtime.audit.verify.AuditVerifier;
 import io.bulwark.runtime.audit.verify.Report;
 import io.bulwark.runtime.testing.PostgresServer;
@@ -16,6 +19,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -81,10 +85,10 @@ class AuditEndToEndIT {
         }
     }
 
-    private static Report verify(String jdbcUrl) throws SQLException {
+    private Report verify(String jdbcUrl) throws Exception {
         try (Connection c = DriverManager.getConnection(jdbcUrl)) {
             c.setAutoCommit(false);
-            return AuditVerifier.verifyDatabase(c);
+            return AuditVerifier.verifyDatabase(c, Anchors.local(dataDir.resolve("audit")));
         }
     }
 
@@ -229,12 +233,64 @@ class AuditEndToEndIT {
         assertTrue(intact.stdout().contains("PostgreSQL: 5 events from 1 writer(s) checked"), intact.toString());
         assertTrue(intact.stdout().contains("journal " + dataDir.resolve("audit") + ": 5 events"), intact.toString());
 
+        ForkedJvm.Result ocsf = command(null, "audit", "export", "--format", "ocsf", "--service", "shop")
+                .assertExit(0);
+        assertEquals(5, ocsf.lines().size(), ocsf.toString());
+        for (String line : ocsf.lines()) {
+            assertEquals(List.of(), OcsfRequired.problems(line), line);
+        }
+        assertTrue(ocsf.lines().get(0).contains("\"class_uid\":3002"), ocsf.lines().get(0));
+        assertTrue(ocsf.lines().get(4).contains("\"class_uid\":6003"), ocsf.lines().get(4));
+
+        // Whoever holds the database writes a terminal's escape sequences into a row; every command prints them
+        // escaped, and verify finds the row changed.
         try (Connection c = DriverManager.getConnection(schema.jdbcUrl()); Statement s = c.createStatement()) {
-            s.execute("UPDATE audit_logs SET status = 'success' WHERE status = 'denied'");
+            s.execute("UPDATE audit_logs SET user_agent = E'\\x1b[2J\\x1b]0;pwned\\x07' || chr(155) || chr(8238) "
+                    + "WHERE status = 'denied'");
         }
         ForkedJvm.Result tampered = command(schema.jdbcUrl(), "audit", "verify").assertExit(1);
         assertTrue(tampered.stdout().contains("FIRST PROBLEM CHANGED writer "), tampered.toString());
         assertTrue(tampered.stdout().contains(" #4: its contents do not hash to its stored hash"), tampered.toString());
+        for (ForkedJvm.Result printed : List.of(command(schema.jdbcUrl(), "audit", "tail").assertExit(0),
+                command(schema.jdbcUrl(), "audit", "export", "--format", "jsonl").assertExit(0),
+                command(schema.jdbcUrl(), "audit", "export", "--format", "ocsf").assertExit(0))) {
+            assertTrue(printed.stdout().contains("\\u001b[2J\\u001b]0;pwned\\u0007\\u009b\\u202e"), printed.toString());
+            assertTrue(printed.stdout().chars().noneMatch(ch -> ch == 0x1b || ch == 0x07 || ch == 0x9b || ch == 0x202e),
+                    "a raw control character reached the terminal:\n" + printed);
+        }
+    }
+
+    @Test
+    void whateverTheUmaskTheDataDirectoryIsOwnerOnlyAndOneOthersCanWriteStopsStartup() throws Exception {
+        try (ForkedJvm.Running app = jvm(null).umask("000").start(AuditApp.class.getName(), "burst", "3")) {
+            app.awaitLine("called 3", WAIT);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            // The checkpoint follows the events' fsync.
+            while ((journal().size() < 3 || Checkpoints.files(dataDir.resolve("audit")).isEmpty())
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(3, journal().size());
+        }
+        List<String> seen = new java.util.ArrayList<>();
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            for (Path p : files.filter(p -> !p.startsWith(dataDir.resolve("build"))).toList()) {
+                String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+                assertEquals(Files.isDirectory(p) ? "rwx------" : "rw-------", mode, p.toString());
+                seen.add(dataDir.relativize(p).toString().replaceAll("w-[0-9a-f-]{36}", "w-WRITER")
+                        .replaceAll("\\d{20}", "N"));
+            }
+        }
+        for (String expected : List.of("audit", "audit/chain.key", "audit/hash.key", "audit/w-WRITER/N.journal",
+                "audit/w-WRITER/lock", "audit/checkpoints/w-WRITER.journal")) {
+            assertTrue(seen.contains(expected), expected + " in " + seen);
+        }
+
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        ForkedJvm.Result refused = jvm(null).run(AuditApp.class, "burst", "1").assertExit(78);
+        assertTrue(refused.stderr().contains("bulwark.data-dir (system property) '" + dataDir + "' is writable by every "
+                + "user (mode 777)"), refused.toString());
+        assertFalse(refused.stdout().contains("called"), "the application must not have started:\n" + refused);
     }
 
     @Test

@@ -27,6 +27,7 @@ final class ForkedJvm {
     private Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     private String agentArgument;
     private boolean withAgent = true;
+    private String umask;
 
     static String required(String property) {
         String value = System.getProperty(property);
@@ -70,6 +71,12 @@ final class ForkedJvm {
         return this;
     }
 
+    /** Starts the JVM through {@code sh} with this umask ({@code 000}: files as open as the process allows). */
+    ForkedJvm umask(String mask) {
+        this.umask = mask;
+        return this;
+    }
+
     ForkedJvm withoutAgent() {
         this.withAgent = false;
         return this;
@@ -98,6 +105,9 @@ final class ForkedJvm {
         command.add(String.join(File.pathSeparator, classpath));
         command.add(mainClass);
         command.addAll(Arrays.asList(args));
+        if (umask != null) {
+            command.addAll(0, List.of("sh", "-c", "umask " + umask + " && exec \"$0\" \"$@\""));
+        }
         Path out = Files.createTempFile("bulwark-e2e", ".out");
         Path err = Files.createTempFile("bulwark-e2e", ".err");
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());

@@ -3,15 +3,19 @@ package io.bulwark.runtime.audit;
 import io.bulwark.Bulwark;
 import io.bulwark.BulwarkException;
 import io.bulwark.Capture;
+import io.bulwark.ErrorDetail;
 import io.bulwark.GuardUnavailableException;
 import io.bulwark.monitoring.AuditRecorded;
 import io.bulwark.runtime.audit.capture.ArgumentCapture;
+import io.bulwark.runtime.audit.capture.CaptureFailedException;
+import io.bulwark.runtime.audit.capture.MessageScrubber;
 import io.bulwark.runtime.audit.capture.UuidV7;
 import io.bulwark.runtime.audit.capture.ValueWriter;
 import io.bulwark.runtime.key.KeyExtractor;
 import io.bulwark.runtime.monitor.Monitor;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,8 +28,6 @@ import java.util.List;
  */
 public final class AuditCapture {
 
-    /** Redacted values shorter than this are not scrubbed from messages: "1234" would maim any message. */
-    private static final int MIN_SCRUBBED = 4;
     private static final int MAX_SCRUBBED_MESSAGE = 65_536;
 
     private final String method;
@@ -34,6 +36,7 @@ public final class AuditCapture {
     private final KeyExtractor resourceId;
     private final KeyExtractor resourceName;
     private final Capture capture;
+    private final ErrorDetail errors;
     private final ArgumentCapture arguments;
     private final int[] redactedParameters;
     private final AuditPipeline pipeline;
@@ -43,18 +46,20 @@ public final class AuditCapture {
     /**
      * @param method             how messages name the method
      * @param resourceId         null when there is none
+     * @param errors             what a failure records of its exception
      * @param arguments          null with {@code capture = NONE}
      * @param redactedParameters indices of {@code @Redact} parameters, whose text is scrubbed from exception messages
      */
     public AuditCapture(String method, String action, String resourceType, KeyExtractor resourceId,
-            KeyExtractor resourceName, Capture capture, ArgumentCapture arguments, int[] redactedParameters,
-            AuditPipeline pipeline, Clock clock) {
+            KeyExtractor resourceName, Capture capture, ErrorDetail errors, ArgumentCapture arguments,
+            int[] redactedParameters, AuditPipeline pipeline, Clock clock) {
         this.method = method;
         this.action = action;
         this.resourceType = resourceType.isEmpty() ? null : resourceType;
         this.resourceId = resourceId;
         this.resourceName = resourceName;
         this.capture = capture;
+        this.errors = errors;
         this.arguments = capture == Capture.NONE ? null : arguments;
         this.redactedParameters = redactedParameters.clone();
         this.pipeline = pipeline;
@@ -92,8 +97,9 @@ public final class AuditCapture {
     /**
      * Captures the call before anything else runs.
      *
-     * @throws GuardUnavailableException when no event can be kept (the pipeline is full or its journal unusable):
-     *                                   the call is refused rather than run unaudited
+     * @throws GuardUnavailableException when no event can be kept (the pipeline is full or its journal unusable), or
+     *                                   the arguments cannot be read for it: the call is refused rather than run
+     *                                   unaudited (a {@code denied} event says why)
      */
     public Pending begin(Object[] args) {
         long start = System.nanoTime();
@@ -114,7 +120,20 @@ public final class AuditCapture {
         if (arguments == null) {
             return pending;
         }
-        return new Pending(draft, start, captureArguments(args), pending.args);
+        ValueWriter changes;
+        try {
+            changes = captureArguments(args);
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            // A getter, an iterator or generated code threw: the record cannot say what the call was given, and an
+            // audited call never runs with less than its record. Refused, and the refusal is the event.
+            GuardUnavailableException refusal = e instanceof GuardUnavailableException g ? g
+                    : new GuardUnavailableException(action, "its arguments could not be read for its audit event ("
+                            + (e instanceof CaptureFailedException c ? c.thrownType() : e.getClass().getName())
+                            + " while reading them)");
+            denied(pending, refusal);
+            throw refusal;
+        }
+        return new Pending(draft, start, changes, pending.args);
     }
 
     private ValueWriter captureArguments(Object[] args) {
@@ -122,17 +141,7 @@ public final class AuditCapture {
         out.beginObject();
         out.member("args");
         out.beginObject();
-        try {
-            arguments.write(args, out);
-        } catch (RuntimeException | LinkageError e) {
-            // Generated code reads accessors itself; one that throws leaves the capture half-written: start over.
-            out = new ValueWriter(pipeline.settings().maxCapture(), pipeline.redactor());
-            out.beginObject();
-            out.member("args");
-            out.beginObject();
-            out.member("_error");
-            out.value(e.getClass().getName());
-        }
+        arguments.write(args, out);
         out.endObject();
         return out;
     }
@@ -154,7 +163,12 @@ public final class AuditCapture {
         if (thrown == null) {
             if (capture == Capture.ARGS_AND_RESULT && pending.changes != null) {
                 pending.changes.member("result");
-                pending.changes.value(result);
+                try {
+                    pending.changes.value(result);
+                } catch (CaptureFailedException e) {
+                    // The call has run: it cannot be refused now. The record says the result could not be read.
+                    pending.changes.value("[not captured: " + e.thrownType() + " while reading it]");
+                }
             }
             pending.draft.outcome(Status.SUCCESS, null, micros);
         } else {
@@ -173,10 +187,15 @@ public final class AuditCapture {
     }
 
     /**
-     * The exception's type and message, with the text of every redacted value the call carried cut out: its
-     * {@code @Redact} parameters and, when arguments are captured, the redacted components inside them.
+     * The exception's type and message, with the text of every redacted value the call carried cut out
+     * ({@link MessageScrubber}): its {@code @Redact} parameters and, when arguments are captured, the redacted
+     * components inside them. The type alone with {@code errors = TYPE_ONLY}, or when a value cannot be cut safely.
      */
     private String describe(Throwable thrown, Object[] args, List<String> secrets) {
+        String type = thrown.getClass().getName();
+        if (errors == ErrorDetail.TYPE_ONLY) {
+            return type;
+        }
         String message;
         try {
             message = thrown.getMessage();
@@ -184,27 +203,22 @@ public final class AuditCapture {
             message = null;
         }
         if (message == null) {
-            return thrown.getClass().getName();
+            return type;
         }
         if (message.length() > MAX_SCRUBBED_MESSAGE) {
             message = message.substring(0, MAX_SCRUBBED_MESSAGE);
         }
+        List<String> all = new ArrayList<>(secrets);
         if (args != null) {
             for (int index : redactedParameters) {
-                Object arg = args[index];
-                String secret = arg instanceof CharSequence s ? s.toString()
-                        : arg instanceof char[] chars ? new String(chars) : null;
-                if (secret != null && secret.length() >= MIN_SCRUBBED) {
-                    message = message.replace(secret, "[redacted]");
+                String text = ValueWriter.secretText(args[index]);
+                if (text != null) {
+                    all.add(text);
                 }
             }
         }
-        for (String secret : secrets) {
-            if (secret.length() >= MIN_SCRUBBED) {
-                message = message.replace(secret, "[redacted]");
-            }
-        }
-        return thrown.getClass().getName() + ": " + message;
+        String scrubbed = MessageScrubber.scrub(message, all);
+        return scrubbed == null ? type : type + ": " + scrubbed;
     }
 
     @Override

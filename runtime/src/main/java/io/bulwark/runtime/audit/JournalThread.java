@@ -1,6 +1,9 @@
 package io.bulwark.runtime.audit;
 
 import io.bulwark.monitoring.Store;
+import io.bulwark.runtime.audit.chain.ChainKey;
+import io.bulwark.runtime.audit.chain.Checkpoint;
+import io.bulwark.runtime.audit.chain.Checkpoints;
 import io.bulwark.runtime.audit.journal.JournalWriter;
 import io.bulwark.runtime.audit.journal.Retention;
 import io.bulwark.runtime.audit.postgres.Shipper;
@@ -166,7 +169,9 @@ final class JournalThread implements Runnable {
         boolean reported = false;
         while (!stopping) {
             try {
-                JournalWriter writer = JournalWriter.open(auditDir);
+                JournalWriter writer = JournalWriter.open(auditDir, ChainKey.of(settings),
+                        new Checkpoints.Policy(settings.checkpointEvents(), settings.checkpointInterval(),
+                                settings.jdbc() != null ? Checkpoint.Store.POSTGRESQL : Checkpoint.Store.JOURNAL));
                 journal = writer;
                 if (reported) {
                     Log.info("audit journal open again: audited calls proceed");

@@ -7,24 +7,38 @@ import java.util.Objects;
 /**
  * How audit events are kept: {@code bulwark.data-dir}, {@code bulwark.audit.*} and {@code bulwark.jdbc.*}.
  *
- * @param dataDir       where the local journal lives (created on first use)
- * @param jdbc          PostgreSQL to ship events to, or null to keep them in the journal only
- * @param retention     how long events are kept, or null to keep them forever
- * @param queueCapacity events captured and not yet in the journal, at most; past it audited calls are refused
- * @param maxCapture    characters of captured arguments per event, at most
- * @param hashKey       the key of {@code @Redact(mode = HASH)}, or null to use (and make) one under the data dir
+ * @param dataDir            where the local journal lives (created on first use)
+ * @param jdbc               PostgreSQL to ship events to, or null to keep them in the journal only
+ * @param retention          how long events are kept, or null to keep them forever
+ * @param queueCapacity      events captured and not yet in the journal, at most; past it audited calls are refused
+ * @param maxCapture         characters of captured arguments per event, at most
+ * @param hashKey            the key of {@code @Redact(mode = HASH)}, or null to use (and make) one under the data dir
+ * @param chainKey           the key the audit chain is sealed with, or null to use (and make) one under the data dir
+ * @param checkpointEvents   a checkpoint of each writer's head after at most this many events
+ * @param checkpointInterval or after at most this long, whichever comes first
  */
 public record AuditSettings(Path dataDir, JdbcSettings jdbc, Duration retention, int queueCapacity, int maxCapture,
-        byte[] hashKey) {
+        byte[] hashKey, byte[] chainKey, long checkpointEvents, Duration checkpointInterval) {
 
     public static final Path DEFAULT_DATA_DIR = Path.of("bulwark-data");
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(90);
     public static final int DEFAULT_QUEUE_CAPACITY = 65_536;
     public static final int DEFAULT_MAX_CAPTURE = 16_384;
+    public static final long DEFAULT_CHECKPOINT_EVENTS = 100_000;
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(60);
 
     public AuditSettings {
         Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(checkpointInterval, "checkpointInterval");
         hashKey = hashKey == null ? null : hashKey.clone();
+        chainKey = chainKey == null ? null : chainKey.clone();
+    }
+
+    /** With the chain's defaults: a key made under the data directory, checkpoints at their default pace. */
+    public AuditSettings(Path dataDir, JdbcSettings jdbc, Duration retention, int queueCapacity, int maxCapture,
+            byte[] hashKey) {
+        this(dataDir, jdbc, retention, queueCapacity, maxCapture, hashKey, null, DEFAULT_CHECKPOINT_EVENTS,
+                DEFAULT_CHECKPOINT_INTERVAL);
     }
 
     public static AuditSettings defaults() {
@@ -33,19 +47,48 @@ public record AuditSettings(Path dataDir, JdbcSettings jdbc, Duration retention,
     }
 
     public AuditSettings withDataDir(Path dir) {
-        return new AuditSettings(dir, jdbc, retention, queueCapacity, maxCapture, hashKey);
+        return new AuditSettings(dir, jdbc, retention, queueCapacity, maxCapture, hashKey, chainKey, checkpointEvents,
+                checkpointInterval);
     }
 
     public AuditSettings withJdbc(JdbcSettings store) {
-        return new AuditSettings(dataDir, store, retention, queueCapacity, maxCapture, hashKey);
+        return new AuditSettings(dataDir, store, retention, queueCapacity, maxCapture, hashKey, chainKey,
+                checkpointEvents, checkpointInterval);
     }
 
     public AuditSettings withRetention(Duration keep) {
-        return new AuditSettings(dataDir, jdbc, keep, queueCapacity, maxCapture, hashKey);
+        return new AuditSettings(dataDir, jdbc, keep, queueCapacity, maxCapture, hashKey, chainKey, checkpointEvents,
+                checkpointInterval);
     }
 
     public AuditSettings withQueueCapacity(int capacity) {
-        return new AuditSettings(dataDir, jdbc, retention, capacity, maxCapture, hashKey);
+        return new AuditSettings(dataDir, jdbc, retention, capacity, maxCapture, hashKey, chainKey, checkpointEvents,
+                checkpointInterval);
+    }
+
+    public AuditSettings withMaxCapture(int characters) {
+        return new AuditSettings(dataDir, jdbc, retention, queueCapacity, characters, hashKey, chainKey,
+                checkpointEvents, checkpointInterval);
+    }
+
+    public AuditSettings withHashKey(byte[] key) {
+        return new AuditSettings(dataDir, jdbc, retention, queueCapacity, maxCapture, key, chainKey, checkpointEvents,
+                checkpointInterval);
+    }
+
+    public AuditSettings withChainKey(byte[] key) {
+        return new AuditSettings(dataDir, jdbc, retention, queueCapacity, maxCapture, hashKey, key, checkpointEvents,
+                checkpointInterval);
+    }
+
+    public AuditSettings withCheckpoints(long events, Duration interval) {
+        return new AuditSettings(dataDir, jdbc, retention, queueCapacity, maxCapture, hashKey, chainKey, events,
+                interval);
+    }
+
+    /** Where the journal, its checkpoints and its keys live: {@code <data-dir>/audit}. */
+    public Path auditDir() {
+        return dataDir.resolve("audit");
     }
 
     @Override
@@ -54,9 +97,15 @@ public record AuditSettings(Path dataDir, JdbcSettings jdbc, Duration retention,
     }
 
     @Override
+    public byte[] chainKey() {
+        return chainKey == null ? null : chainKey.clone();
+    }
+
+    @Override
     public String toString() {
         return "AuditSettings[dataDir=" + dataDir + ", jdbc=" + jdbc + ", retention=" + retention + ", queueCapacity="
                 + queueCapacity + ", maxCapture=" + maxCapture + ", hashKey=" + (hashKey == null ? "none" : "<hidden>")
-                + "]";
+                + ", chainKey=" + (chainKey == null ? "none" : "<hidden>") + ", checkpoints every " + checkpointEvents
+                + " events or " + checkpointInterval + "]";
     }
 }

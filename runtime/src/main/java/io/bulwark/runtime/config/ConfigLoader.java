@@ -2,6 +2,7 @@ package io.bulwark.runtime.config;
 
 import io.bulwark.internal.Durations;
 import io.bulwark.internal.Suggestions;
+import io.bulwark.runtime.files.DataDirectoryCheck;
 import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.ratelimit.Algorithm;
 import io.bulwark.runtime.twofactor.TotpAlgorithm;
@@ -57,6 +58,9 @@ public final class ConfigLoader {
     static final String AUDIT_QUEUE = "bulwark.audit.queue";
     static final String AUDIT_MAX_CAPTURE = "bulwark.audit.max-capture";
     static final String AUDIT_HASH_KEY = "bulwark.audit.hash-key";
+    static final String AUDIT_CHAIN_KEY = "bulwark.audit.chain-key";
+    static final String AUDIT_CHECKPOINT_EVENTS = "bulwark.audit.checkpoint-events";
+    static final String AUDIT_CHECKPOINT_INTERVAL = "bulwark.audit.checkpoint-interval";
     static final String TOTP_KEY = "bulwark.totp.key";
     static final String TOTP_OLD_KEYS = "bulwark.totp.old-keys";
     static final String TOTP_ISSUER = "bulwark.totp.issuer";
@@ -66,7 +70,8 @@ public final class ConfigLoader {
     static final List<String> KNOWN_KEYS = List.of(ENABLED, SCAN, SCAN_PACKAGES, REQUIRE_WOVEN, LOG_LEVEL, MAX_KEYS,
             ALGORITHM,
             REDIS_URL, REDIS_TIMEOUT, REDIS_POOL_SIZE, DATA_DIR, JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_POOL_SIZE,
-            AUDIT_RETENTION, AUDIT_QUEUE, AUDIT_MAX_CAPTURE, AUDIT_HASH_KEY, TOTP_KEY, TOTP_OLD_KEYS, TOTP_ISSUER,
+            AUDIT_RETENTION, AUDIT_QUEUE, AUDIT_MAX_CAPTURE, AUDIT_HASH_KEY, AUDIT_CHAIN_KEY, AUDIT_CHECKPOINT_EVENTS,
+            AUDIT_CHECKPOINT_INTERVAL, TOTP_KEY, TOTP_OLD_KEYS, TOTP_ISSUER,
             TOTP_ALGORITHM, TOTP_DIGITS, TOTP_MAX_FAILURES, "bulwark.ratelimit.<name>.limit",
             "bulwark.ratelimit.<name>.window", "bulwark.ratelimit.<name>.lockout", "bulwark.ratelimit.<name>.algorithm");
 
@@ -77,6 +82,8 @@ public final class ConfigLoader {
 
     private final List<String> problems = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    /** {@code bulwark.data-dir} itself was refused: its permissions are not worth examining. */
+    private boolean dataDirRefused;
 
     private ConfigLoader() {
     }
@@ -308,11 +315,16 @@ public final class ConfigLoader {
                 audit = audit.withQueueCapacity(wholeNumber(entry, 1_024, 16_777_216,
                         AuditSettings.DEFAULT_QUEUE_CAPACITY));
             } else if (key.equals(ConfigEntry.normalize(AUDIT_MAX_CAPTURE))) {
-                audit = new AuditSettings(audit.dataDir(), audit.jdbc(), audit.retention(), audit.queueCapacity(),
-                        wholeNumber(entry, 256, 1_048_576, AuditSettings.DEFAULT_MAX_CAPTURE), audit.hashKey());
+                audit = audit.withMaxCapture(wholeNumber(entry, 256, 1_048_576, AuditSettings.DEFAULT_MAX_CAPTURE));
             } else if (key.equals(ConfigEntry.normalize(AUDIT_HASH_KEY))) {
-                audit = new AuditSettings(audit.dataDir(), audit.jdbc(), audit.retention(), audit.queueCapacity(),
-                        audit.maxCapture(), hashKey(entry));
+                audit = audit.withHashKey(hashKey(entry));
+            } else if (key.equals(ConfigEntry.normalize(AUDIT_CHAIN_KEY))) {
+                audit = audit.withChainKey(hashKey(entry));
+            } else if (key.equals(ConfigEntry.normalize(AUDIT_CHECKPOINT_EVENTS))) {
+                audit = audit.withCheckpoints(wholeNumber(entry, 1, 1_000_000_000,
+                        (int) AuditSettings.DEFAULT_CHECKPOINT_EVENTS), audit.checkpointInterval());
+            } else if (key.equals(ConfigEntry.normalize(AUDIT_CHECKPOINT_INTERVAL))) {
+                audit = audit.withCheckpoints(audit.checkpointEvents(), checkpointInterval(entry));
             } else if (key.startsWith("bulwark_totp_")) {
                 twoFactor = totp(twoFactor, entry);
             } else {
@@ -354,6 +366,12 @@ public final class ConfigLoader {
                 }
             }
         }
+        ConfigEntry dataDir = entries.get(ConfigEntry.normalize(DATA_DIR));
+        if (!dataDirRefused) {
+            problems.addAll(DataDirectoryCheck.problems(audit.dataDir(), dataDir == null
+                    ? DATA_DIR + " (default) '" + audit.dataDir() + "'"
+                    : dataDir.key() + " (" + dataDir.origin() + ") '" + audit.dataDir() + "'"));
+        }
         ConfigEntry oldKeys = entries.get(ConfigEntry.normalize(TOTP_OLD_KEYS));
         if (oldKeys != null && twoFactor.key() == null) {
             problems.add(oldKeys.key() + " (" + oldKeys.origin() + ") is set but " + TOTP_KEY + " is not: old keys are "
@@ -364,6 +382,13 @@ public final class ConfigLoader {
     }
 
     private Path dataDir(ConfigEntry entry) {
+        int before = problems.size();
+        Path dir = dataDirPath(entry);
+        dataDirRefused = problems.size() > before;
+        return dir;
+    }
+
+    private Path dataDirPath(ConfigEntry entry) {
         Path dir;
         try {
             dir = Path.of(entry.value());
@@ -429,6 +454,20 @@ public final class ConfigLoader {
         }
         problems.add(entry.problem("at least 32 random bytes in Base64 (openssl rand -base64 32)"));
         return null;
+    }
+
+    /** A checkpoint interval: from one second to one day. */
+    private Duration checkpointInterval(ConfigEntry entry) {
+        try {
+            Duration d = Durations.parse(entry.value());
+            if (d.compareTo(Duration.ofSeconds(1)) >= 0 && d.compareTo(Duration.ofDays(1)) <= 0) {
+                return d;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        problems.add(entry.problem("a duration from 1s to 1d, such as 60s or 5m"));
+        return AuditSettings.DEFAULT_CHECKPOINT_INTERVAL;
     }
 
     /** One {@code bulwark.totp.*} entry applied to {@code s}. */

@@ -258,7 +258,7 @@ public final class GuardRegistry implements GuardRuntime {
             redactedIndexes[i] = redacted.get(i);
         }
         return new AuditCapture(method.display(), spec.action(), spec.resourceType(), resourceId, resourceName,
-                spec.capture(), arguments, redactedIndexes, audit, clock);
+                spec.capture(), spec.errors(), arguments, redactedIndexes, audit, clock);
     }
 
     /** Methods that name the same policy share its counters, provided they declare it alike. */

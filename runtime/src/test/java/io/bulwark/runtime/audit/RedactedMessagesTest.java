@@ -2,8 +2,13 @@ package io.bulwark.runtime.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.Capture;
+import io.bulwark.ErrorDetail;
+import io.bulwark.GuardUnavailableException;
 import io.bulwark.Redact;
 import io.bulwark.internal.key.Parameter;
 import io.bulwark.runtime.audit.query.AuditQuery;
@@ -33,8 +38,80 @@ class RedactedMessagesTest {
     public record Payment(String to, Card card) {
     }
 
+    public record Lazy(String name) {
+        @Override
+        public String name() {
+            throw new IllegalStateException("could not initialize proxy - no Session");
+        }
+    }
+
     @TempDir
     Path dataDir;
+
+    /** One call of {@code pay(String account, @Redact String pin)} audited with {@code errors}, failing with
+     *  {@code thrown}; its stored error message. */
+    private String failure(ErrorDetail errors, String pin, Throwable thrown) throws Exception {
+        AuditPipeline pipeline = new AuditPipeline(AuditSettings.defaults().withDataDir(dataDir.resolve(
+                java.util.UUID.randomUUID().toString())));
+        try {
+            GuardRegistry registry = new GuardRegistry(Settings.defaults(),
+                    new InMemoryRateLimiter(MicroClock.monotonic(), 1_000, false), pipeline, Clock.systemUTC());
+            Registration r = registry.register(new MethodSpec("com.acme.Pay", "pay",
+                    "(Ljava/lang/String;Ljava/lang/String;)V", List.of(new Parameter("account", "java.lang.String"),
+                    new Parameter("pin", "java.lang.String", Redact.Mode.MASK)), List.of(), List.of(),
+                    new AuditSpec("payment.create", "", "", "", Capture.ARGS, errors)), new ReflectiveTypeModel(),
+                    getClass().getClassLoader());
+            Object token = registry.enter(r.id(), new Object[] {"acct-1", pin});
+            registry.exit(r.id(), token, null, thrown);
+            return await(pipeline).get(0).errorMessage();
+        } finally {
+            pipeline.close();
+        }
+    }
+
+    @Test
+    void aRedactedValueIsCutInAnyCase() throws Exception {
+        assertEquals("java.lang.IllegalStateException: pin [redacted] ([redacted]) is wrong", failure(
+                ErrorDetail.MESSAGE, "OpenSesame", new IllegalStateException("pin OPENSESAME (opensesame) is wrong")));
+    }
+
+    @Test
+    void aShortRedactedValueIsCutOrTheMessageGivenUp() throws Exception {
+        assertEquals("java.lang.IllegalStateException: pin [redacted] is wrong", failure(ErrorDetail.MESSAGE, "42",
+                new IllegalStateException("pin 42 is wrong")));
+        assertEquals("java.lang.IllegalStateException", failure(ErrorDetail.MESSAGE, "42",
+                new IllegalStateException("order 1425 declined")));
+    }
+
+    @Test
+    void typeOnlyStoresTheExceptionsTypeAlone() throws Exception {
+        assertEquals("java.sql.SQLException", failure(ErrorDetail.TYPE_ONLY, "4242",
+                new java.sql.SQLException("duplicate key value (card)=(4111111111111111)")));
+    }
+
+    @Test
+    void anArgumentThatCannotBeReadRefusesTheCallAndTheRefusalIsTheEvent() throws Exception {
+        AuditPipeline pipeline = new AuditPipeline(AuditSettings.defaults().withDataDir(dataDir));
+        try {
+            GuardRegistry registry = new GuardRegistry(Settings.defaults(),
+                    new InMemoryRateLimiter(MicroClock.monotonic(), 1_000, false), pipeline, Clock.systemUTC());
+            Registration r = registry.register(new MethodSpec("com.acme.Orders", "place", "(L"
+                    + Lazy.class.getName().replace('.', '/') + ";)V", List.of(new Parameter("order",
+                    Lazy.class.getName())), List.of(), List.of(), new AuditSpec("order.create", "", "", "",
+                    Capture.ARGS)), new ReflectiveTypeModel(), getClass().getClassLoader());
+            GuardUnavailableException refused = assertThrows(GuardUnavailableException.class,
+                    () -> registry.enter(r.id(), new Object[] {new Lazy("x")}));
+            assertEquals(503, refused.httpStatus());
+            AuditEvent event = await(pipeline).get(0);
+            assertEquals(Status.DENIED, event.status());
+            assertTrue(event.errorMessage().contains("its arguments could not be read for its audit event "
+                    + "(java.lang.IllegalStateException while reading them)"), event.errorMessage());
+            assertNull(event.changes(), "nothing half-captured, no _error marker");
+            assertFalse(event.errorMessage().contains("no Session"), "the thrown message may quote the value");
+        } finally {
+            pipeline.close();
+        }
+    }
 
     @Test
     void redactedComponentsAreCutOutOfTheExceptionMessage() throws Exception {

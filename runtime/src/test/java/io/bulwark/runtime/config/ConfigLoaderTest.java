@@ -321,4 +321,29 @@ class ConfigLoaderTest {
                 + "least 32 random bytes in Base64 (openssl rand -base64 32)"), problems(null,
                 props("bulwark.audit.hash-key", "c2VjcmV0"), Map.of()));
     }
+
+    @Test
+    void theChainKeyAndTheCheckpointPaceAreReadAndTheKeyIsNeverShown() {
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        Settings s = ConfigLoader.load(null, props("bulwark.audit.chain-key", key, "bulwark.audit.checkpoint-events",
+                "5000", "bulwark.audit.checkpoint-interval", "10s"), Map.of());
+        assertArrayEquals(new byte[32], s.audit().chainKey());
+        assertEquals(5000, s.audit().checkpointEvents());
+        assertEquals(Duration.ofSeconds(10), s.audit().checkpointInterval());
+        assertFalse(s.audit().toString().contains(key));
+        assertEquals(List.of("bulwark.audit.chain-key (system property) has value <hidden, 8 characters>: expected at "
+                + "least 32 random bytes in Base64 (openssl rand -base64 32)",
+                "bulwark.audit.checkpoint-interval (system property) has value '0s': expected a duration from 1s to 1d, "
+                        + "such as 60s or 5m"), problems(null, props("bulwark.audit.chain-key", "c2VjcmV0",
+                "bulwark.audit.checkpoint-interval", "0s"), Map.of()));
+    }
+
+    @Test
+    void aDataDirOthersMayWriteStopsStartupSayingWhy() throws IOException {
+        Path data = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertEquals(List.of("bulwark.data-dir (system property) '" + data + "' is writable by every user (mode 777): "
+                + "expected a directory only its owner can write (chmod 700 " + data + ")"),
+                problems(null, props("bulwark.data-dir", data.toString()), Map.of()));
+    }
 }

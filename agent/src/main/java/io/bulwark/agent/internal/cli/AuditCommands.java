@@ -2,33 +2,44 @@ package io.bulwark.agent.internal.cli;
 
 import io.bulwark.internal.Durations;
 import io.bulwark.runtime.audit.AuditEvent;
+import io.bulwark.runtime.audit.chain.ChainKey;
+import io.bulwark.runtime.audit.export.AuditExport;
+import io.bulwark.runtime.audit.export.Ocsf;
 import io.bulwark.runtime.audit.postgres.Database;
 import io.bulwark.runtime.audit.query.AuditQuery;
+import io.bulwark.runtime.audit.verify.Anchors;
 import io.bulwark.runtime.audit.verify.AuditVerifier;
 import io.bulwark.runtime.audit.verify.Finding;
 import io.bulwark.runtime.audit.verify.Report;
 import io.bulwark.runtime.config.Settings;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
- * {@code audit verify}, {@code audit tail} and {@code audit query}: against PostgreSQL when {@code bulwark.jdbc.url} is
- * configured, else against the journal under {@code bulwark.data-dir}. {@code verify} checks both when both exist.
+ * {@code audit verify}, {@code audit tail}, {@code audit query} and {@code audit export}: against PostgreSQL when
+ * {@code bulwark.jdbc.url} is configured, else against the journal under {@code bulwark.data-dir}. {@code verify}
+ * checks both when both exist. Every line printed goes through {@link TerminalText}: an audit field is whatever a
+ * client sent, and must not drive the terminal that shows it.
  */
 final class AuditCommands {
 
     /** Verification found changed, missing, reordered or inserted events. */
     static final int TAMPERED = 1;
+    /** Nothing wrong was found, but not everything could be proven (a writer's key was not given, an unkeyed chain). */
+    static final int UNPROVEN = 2;
     private static final String APP = "bulwark-cli";
 
     private final PrintStream out;
@@ -39,62 +50,113 @@ final class AuditCommands {
         this.err = err;
     }
 
-    int verify(Settings settings) {
-        Path auditDir = settings.audit().dataDir().resolve("audit");
-        boolean tampered = false;
-        boolean checked = false;
+    private void print(String line) {
+        out.println(TerminalText.safe(line));
+    }
+
+    private void error(String line) {
+        err.println(TerminalText.safe(line));
+    }
+
+    int verify(Settings settings, Options options) {
+        Path auditDir = settings.audit().auditDir();
+        List<ChainKey> keys = new ArrayList<>();
+        Report journal = null;
+        Report database = null;
+        try {
+            if (settings.audit().chainKey() != null) {
+                keys.add(ChainKey.of(settings.audit().chainKey()));
+            }
+            Path local = auditDir.resolve(ChainKey.FILE);
+            if (Files.isRegularFile(local)) {
+                keys.add(ChainKey.read(local));
+            }
+            for (String file : options.all("--chain-key-file")) {
+                keys.add(ChainKey.read(Path.of(file)));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            error("a chain key cannot be read: " + e.getMessage());
+            return Cli.CONFIG;
+        }
+        Anchors anchors = Anchors.of(dedup(keys));
+        try {
+            anchors.readCheckpoints(auditDir);
+            for (String file : options.all("--checkpoints")) {
+                anchors.read(Path.of(file));
+            }
+        } catch (IOException e) {
+            error("checkpoints cannot be read: " + e.getMessage());
+            return Cli.UNAVAILABLE;
+        }
         try {
             if (Files.isDirectory(auditDir)) {
-                tampered |= !print(AuditVerifier.verifyJournal(auditDir));
-                checked = true;
+                journal = AuditVerifier.verifyJournal(auditDir, anchors, settings.audit().retention(),
+                        settings.audit().jdbc() != null);
             }
             if (settings.audit().jdbc() != null) {
                 try (Connection c = Database.connect(settings.audit().jdbc(), APP)) {
-                    tampered |= !print(AuditVerifier.verifyDatabase(c));
+                    database = AuditVerifier.verifyDatabase(c, anchors);
                 }
-                checked = true;
             }
         } catch (SQLException e) {
-            err.println("PostgreSQL at " + settings.audit().jdbc().safeUrl() + " cannot be read: " + e.getMessage());
+            error("PostgreSQL at " + settings.audit().jdbc().safeUrl() + " cannot be read: " + e.getMessage());
             return Cli.UNAVAILABLE;
         } catch (IOException e) {
-            err.println("the journal in " + auditDir + " cannot be read: " + e.getMessage());
+            error("the journal in " + auditDir + " cannot be read: " + e.getMessage());
             return Cli.UNAVAILABLE;
         }
-        if (!checked) {
-            err.println("nothing to verify: no journal in " + auditDir + " and bulwark.jdbc.url is not set");
+        if (journal == null && database == null) {
+            error("nothing to verify: no journal in " + auditDir + " and bulwark.jdbc.url is not set");
             return Cli.CONFIG;
         }
-        return tampered ? TAMPERED : Cli.OK;
+        if (anchors.keys().isEmpty()) {
+            print("no chain key: neither bulwark.audit.chain-key nor " + auditDir.resolve(ChainKey.FILE)
+                    + " nor --chain-key-file; no event can be proven authentic");
+        }
+        boolean tampered = false;
+        boolean unproven = false;
+        for (Report report : new Report[] {journal, database}) {
+            if (report != null) {
+                print(report);
+                tampered |= report.tampered();
+                unproven |= !report.intact();
+            }
+        }
+        return tampered ? TAMPERED : unproven ? UNPROVEN : Cli.OK;
     }
 
-    /** Prints a report; whether it found nothing wrong. */
-    private boolean print(Report report) {
-        out.println(report.store() + ": " + report.events() + " events from " + report.writers() + " writer(s) checked");
-        report.notes().forEach(n -> out.println("  note: " + n));
+    private static List<ChainKey> dedup(List<ChainKey> keys) {
+        List<ChainKey> distinct = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (ChainKey key : keys) {
+            if (ids.add(key.id())) {
+                distinct.add(key);
+            }
+        }
+        return distinct;
+    }
+
+    private void print(Report report) {
+        print(report.store() + ": " + report.events() + " events from " + report.writers() + " writer(s) checked");
+        report.notes().forEach(n -> print("  note: " + n));
         Set<UUID> reported = new HashSet<>();
         for (Finding f : report.findings()) {
             if (reported.add(f.writer())) {
-                out.println("  FIRST PROBLEM " + f);
+                print("  FIRST PROBLEM " + f);
             }
         }
         if (report.findings().size() > reported.size()) {
-            out.println("  (" + (report.findings().size() - reported.size()) + " further problem(s) after those)");
+            print("  (" + (report.findings().size() - reported.size()) + " further problem(s) after those)");
         }
-        out.println(report.intact() ? "  intact: every event is in place and unchanged" : "  TAMPERED or damaged");
-        return report.intact();
+        print(report.intact() ? "  intact: every event is in place and unchanged"
+                : report.tampered() ? "  TAMPERED or damaged"
+                : "  NOT PROVEN: nothing wrong was found, but not every writer could be checked");
     }
 
     int query(Settings settings, Options options, int defaultLimit) {
-        String since = options.get("--since");
-        Instant from = null;
-        if (since != null) {
-            from = since(since);
-            if (from == null) {
-                err.println("--since " + since + ": expected a duration back from now (30m, 2h, 7d) or an instant "
-                        + "(2026-11-01T00:00:00Z)");
-                return Cli.USAGE;
-            }
+        Instant from = since(options);
+        if (from == null && options.get("--since") != null) {
+            return Cli.USAGE;
         }
         int limit = defaultLimit;
         String n = options.get("-n") != null ? options.get("-n") : options.get("--limit");
@@ -105,7 +167,7 @@ final class AuditCommands {
                 limit = -1;
             }
             if (limit < 1 || limit > 100_000) {
-                err.println("limit " + n + ": expected a whole number from 1 to 100000");
+                error("limit " + n + ": expected a whole number from 1 to 100000");
                 return Cli.USAGE;
             }
         }
@@ -117,26 +179,72 @@ final class AuditCommands {
                     events = AuditQuery.fromDatabase(c, filter);
                 }
             } else {
-                events = AuditQuery.fromJournal(settings.audit().dataDir().resolve("audit"), filter);
+                events = AuditQuery.fromJournal(settings.audit().auditDir(), filter);
             }
         } catch (SQLException e) {
-            err.println("PostgreSQL at " + settings.audit().jdbc().safeUrl() + " cannot be read: " + e.getMessage());
+            error("PostgreSQL at " + settings.audit().jdbc().safeUrl() + " cannot be read: " + e.getMessage());
             return Cli.UNAVAILABLE;
         } catch (IOException e) {
-            err.println("the audit journal cannot be read: " + e.getMessage());
+            error("the audit journal cannot be read: " + e.getMessage());
             return Cli.UNAVAILABLE;
         }
-        events.forEach(e -> out.println(AuditQuery.toJson(e)));
+        events.forEach(e -> print(AuditQuery.toJson(e)));
         return Cli.OK;
     }
 
-    private static Instant since(String text) {
+    /**
+     * {@code audit export --format ocsf|jsonl}: every event (since {@code --since}), one JSON object a line, for a log
+     * shipper or a SIEM.
+     */
+    int export(Settings settings, Options options) {
+        String format = options.get("--format");
+        if (format == null || !format.equals("ocsf") && !format.equals("jsonl")) {
+            error("--format " + (format == null ? "is required" : format) + ": expected ocsf (OCSF " + Ocsf.VERSION
+                    + " events) or jsonl (the columns as audit query prints them)");
+            return Cli.USAGE;
+        }
+        Instant from = since(options);
+        if (from == null && options.get("--since") != null) {
+            return Cli.USAGE;
+        }
+        String service = options.get("--service") != null ? options.get("--service") : "unknown";
+        String version = AuditCommands.class.getPackage().getImplementationVersion();
+        Consumer<AuditEvent> write = format.equals("ocsf")
+                ? e -> print(Ocsf.toJson(e, service, version))
+                : e -> print(AuditQuery.toJson(e));
+        try {
+            if (settings.audit().jdbc() != null) {
+                try (Connection c = Database.connect(settings.audit().jdbc(), APP)) {
+                    AuditExport.fromDatabase(c, from, write);
+                }
+            } else {
+                AuditExport.fromJournal(settings.audit().auditDir(), from, write);
+            }
+        } catch (SQLException e) {
+            error("PostgreSQL at " + settings.audit().jdbc().safeUrl() + " cannot be read: " + e.getMessage());
+            return Cli.UNAVAILABLE;
+        } catch (IOException | UncheckedIOException e) {
+            error("the audit journal cannot be read: " + e.getMessage());
+            return Cli.UNAVAILABLE;
+        }
+        out.flush();
+        return out.checkError() ? Cli.UNAVAILABLE : Cli.OK;
+    }
+
+    /** {@code --since}, or null (after saying why, when it was given and is wrong). */
+    private Instant since(Options options) {
+        String text = options.get("--since");
+        if (text == null) {
+            return null;
+        }
         try {
             return Instant.now().minus(Durations.parse(text));
         } catch (IllegalArgumentException e) {
             try {
                 return Instant.parse(text);
             } catch (DateTimeParseException e2) {
+                error("--since " + text + ": expected a duration back from now (30m, 2h, 7d) or an instant "
+                        + "(2026-11-01T00:00:00Z)");
                 return null;
             }
         }

@@ -74,15 +74,23 @@ public final class Cli {
         to.println("    policy without a key). Redis comes from bulwark.redis.url in --config FILE, -Dbulwark.*");
         to.println("    or BULWARK_* variables, as for the agent.");
         to.println();
-        to.println("  audit verify [--config FILE]");
-        to.println("    Checks the audit trail's hash chains, in the local journal and (with bulwark.jdbc.url) in");
-        to.println("    PostgreSQL, and names each writer's first changed, missing, reordered or inserted event.");
-        to.println("    Exit code 0: intact; 1: tampered or damaged.");
+        to.println("  audit verify [--checkpoints FILE]... [--chain-key-file FILE]... [--config FILE]");
+        to.println("    Checks the audit trail's keyed hash chains, in the local journal and (with bulwark.jdbc.url)");
+        to.println("    in PostgreSQL, against each writer's checkpoints (the data directory's, and those in each");
+        to.println("    --checkpoints FILE, such as an application log), and names each writer's first changed,");
+        to.println("    missing, reordered or inserted event. Keys: bulwark.audit.chain-key, the data directory's");
+        to.println("    chain.key, and each --chain-key-file (another instance's chain.key).");
+        to.println("    Exit code 0: intact; 1: tampered or damaged; 2: nothing wrong found, but not all proven.");
         to.println("  audit tail [-n N] [--config FILE]");
         to.println("    The newest N audit events (default 20), oldest first, one JSON object a line.");
         to.println("  audit query [--user ID] [--action NAME] [--since 2h|2026-11-01T00:00:00Z] [--limit N] [--config FILE]");
         to.println("    The newest matching audit events (default 100), oldest first, one JSON object a line.");
+        to.println("  audit export --format ocsf|jsonl [--since 2h|2026-11-01T00:00:00Z] [--service NAME] [--config FILE]");
+        to.println("    Every audit event (since --since), one JSON object a line, for a log shipper: OCSF 1.8.0");
+        to.println("    Authentication (3002) or API Activity (6003) events, or the columns as audit query prints");
+        to.println("    them. --service names the application in Authentication events.");
         to.println("  Audit commands read PostgreSQL when bulwark.jdbc.url is set, else the journal in bulwark.data-dir.");
+        to.println("  Control characters in what they print are escaped (\\u001b).");
         to.println();
         to.println("  2fa enroll USER [--account NAME] [--config FILE]");
         to.println("    Prints an otpauth URI and its QR code for an authenticator app, reads the first code the app");
@@ -121,16 +129,18 @@ public final class Cli {
 
     private int audit(String command, List<String> args) {
         Set<String> allowed = switch (command) {
-            case "verify" -> Set.of("--config");
+            case "verify" -> Set.of("--config", "--checkpoints", "--chain-key-file");
             case "tail" -> Set.of("-n", "--config");
             case "query" -> Set.of("--user", "--action", "--since", "--limit", "--config");
+            case "export" -> Set.of("--format", "--since", "--service", "--config");
             default -> null;
         };
         if (allowed == null) {
-            err.println("unknown command: audit " + command + ": expected audit verify, audit tail or audit query");
+            err.println("unknown command: audit " + command + ": expected audit verify, audit tail, audit query or "
+                    + "audit export");
             return USAGE;
         }
-        Options options = Options.parse(args, allowed, Set.of());
+        Options options = Options.parse(args, allowed, Set.of("--checkpoints", "--chain-key-file"));
         if (options.problem() != null) {
             err.println(options.problem());
             return USAGE;
@@ -141,8 +151,9 @@ public final class Cli {
         }
         AuditCommands audit = new AuditCommands(out, err);
         return switch (command) {
-            case "verify" -> audit.verify(settings);
+            case "verify" -> audit.verify(settings, options);
             case "tail" -> audit.query(settings, options, 20);
+            case "export" -> audit.export(settings, options);
             default -> audit.query(settings, options, 100);
         };
     }

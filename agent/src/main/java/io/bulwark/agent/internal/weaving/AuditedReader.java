@@ -1,6 +1,7 @@
 package io.bulwark.agent.internal.weaving;
 
 import io.bulwark.Capture;
+import io.bulwark.ErrorDetail;
 import io.bulwark.runtime.guard.AuditSpec;
 import java.util.List;
 
@@ -28,6 +29,6 @@ final class AuditedReader {
                 checked ? entry.auditExtractor(0) : null,
                 checked ? entry.auditExtractor(1) : null,
                 checked ? entry.auditExtractor(2) : null,
-                checked);
+                checked, ErrorDetail.valueOf(a.string("errors")));
     }
 }

@@ -32,8 +32,9 @@ import java.util.UUID;
  * secret or run for a long time. A {@code char[]} (the usual home of a password) and a {@code byte[]} give their
  * length only; a URI loses its user info and query. Strings are cut at {@link #MAX_STRING} characters, collections
  * at {@link #MAX_ELEMENTS} elements, nesting at {@link #MAX_DEPTH} levels; once the whole capture reaches its cap,
- * later members are left out and the record carries {@code "_truncated":true}. A value whose reading throws is
- * recorded as {@code {"_error":"<exception type>"}}: capturing never fails the call.
+ * later members are left out and the record carries {@code "_truncated":true}. A value whose reading throws (a getter,
+ * an iterator, a map changed meanwhile) makes the capture fail ({@link CaptureFailedException}), with nothing
+ * half-written left behind: the call is then refused, never run with a record that leaves something out unsaid.
  */
 public final class ValueWriter implements AuditSink {
 
@@ -92,15 +93,24 @@ public final class ValueWriter implements AuditSink {
 
     @Override
     public void secret(Object value) {
-        String text = value instanceof CharSequence cs ? cs.toString()
-                : value instanceof char[] chars ? new String(chars)
-                : value instanceof Number || value instanceof java.util.UUID ? value.toString() : null;
-        if (text != null && !text.isEmpty()) {
+        String text = secretText(value);
+        if (text != null) {
             if (secrets == null) {
                 secrets = new ArrayList<>(2);
             }
             secrets.add(text);
         }
+    }
+
+    /**
+     * The text a redacted value would show in a message (a string's, a {@code char[]}'s, a number's or a UUID's), or
+     * null when it has none that can be looked for.
+     */
+    public static String secretText(Object value) {
+        String text = value instanceof CharSequence cs ? cs.toString()
+                : value instanceof char[] chars ? new String(chars)
+                : value instanceof Number || value instanceof UUID ? value.toString() : null;
+        return text == null || text.isEmpty() ? null : text;
     }
 
     /** The texts of the redacted values seen, to cut out of an exception message; empty when there were none. */
@@ -193,11 +203,11 @@ public final class ValueWriter implements AuditSink {
         try {
             writeValue(value, depth);
         } catch (RuntimeException | LinkageError | StackOverflowError e) {
-            // Whatever was half-written goes: the value becomes a marker, the JSON stays whole.
+            // Whatever was half-written goes, so that the writer may go on (with a result that could not be read).
             out.setLength(length);
             level = depth;
             truncated = wasTruncated;
-            error(e);
+            throw new CaptureFailedException(e);
         }
     }
 
@@ -294,8 +304,7 @@ public final class ValueWriter implements AuditSink {
                 try {
                     values[i] = (Object) shape.accessors[i].invokeExact((Object) value);
                 } catch (Throwable t) {
-                    error(t);
-                    return;
+                    throw error(t);
                 }
             }
         }
@@ -338,8 +347,7 @@ public final class ValueWriter implements AuditSink {
                 values[n++] = entry.getValue();
             }
         } catch (RuntimeException e) {
-            error(e);
-            return;
+            throw error(e);
         }
         open('{');
         Set<String> seen = new HashSet<>();
@@ -389,8 +397,7 @@ public final class ValueWriter implements AuditSink {
                 values[n++] = iterator.next();
             }
         } catch (RuntimeException e) {
-            error(e);
-            return;
+            throw error(e);
         }
         open('[');
         for (int i = 0; i < n; i++) {
@@ -426,10 +433,11 @@ public final class ValueWriter implements AuditSink {
         close(']');
     }
 
-    private void error(Throwable t) {
-        out.append("{\"_error\":");
-        JsonText.quote(out, t.getClass().getName());
-        out.append('}');
+    private static RuntimeException error(Throwable t) {
+        if (t instanceof VirtualMachineError e && !(t instanceof StackOverflowError)) {
+            throw e;
+        }
+        return new CaptureFailedException(t);
     }
 
     private void redactedValue(Redact.Mode mode, Object value) {

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The canonical encoding of an event in its chain: what is hashed, what the journal stores, and what the verifier
- * rebuilds from a PostgreSQL row. Fixed field order; each text as its UTF-8 length (-1 for null) and bytes; the
+ * The canonical encoding of an event in its chain: what is sealed ({@link ChainKey.Seal}), what the journal stores,
+ * and what the verifier rebuilds from a PostgreSQL row. Fixed field order; each text as its UTF-8 length (-1 for null) and bytes; the
  * address as its 4 or 16 bytes, so that however PostgreSQL prints an {@code inet} it encodes alike. Version 1.
  */
 public final class EventCodec {
@@ -77,32 +77,22 @@ public final class EventCodec {
         out.l(e.durationMicros());
     }
 
-    /** {@code SHA-256(prevHash || encoded)}. */
-    public static byte[] hash(byte[] prevHash, byte[] encoded) {
-        return hash(sha256(), prevHash, encoded);
-    }
-
-    /** As {@link #hash(byte[], byte[])} with a digest the caller keeps (looking one up costs more than hashing). */
-    public static byte[] hash(MessageDigest sha, byte[] prevHash, byte[] encoded) {
-        return hash(sha, prevHash, encoded, 0, encoded.length);
-    }
-
-    /** As {@link #hash(MessageDigest, byte[], byte[])}, of the encoding at {@code bytes[offset, offset + length)}. */
-    public static byte[] hash(MessageDigest sha, byte[] prevHash, byte[] bytes, int offset, int length) {
-        sha.reset();
+    /**
+     * {@code SHA-256(prevHash || encoded)}: how events were sealed before the chain was keyed. Anyone can compute it,
+     * so it proves only that nothing changed by accident; the verifier accepts it at the start of a chain, never after
+     * a keyed event ({@link ChainKey} seals them now).
+     */
+    public static byte[] unkeyedHash(byte[] prevHash, byte[] encoded) {
+        MessageDigest sha = sha256();
         sha.update(prevHash);
-        sha.update(bytes, offset, length);
+        sha.update(encoded);
         return sha.digest();
     }
 
-    public static SealedEvent seal(UUID writer, long seq, byte[] prevHash, AuditEvent event) {
-        return new SealedEvent(writer, seq, prevHash, hash(prevHash, encode(writer, seq, event)), event);
-    }
-
-    /** Whether {@code sealed}'s hash is that of its own contents after its {@code prevHash}. */
-    public static boolean intact(SealedEvent sealed) {
+    /** Whether {@code sealed}'s hash is the unkeyed one of its contents after its {@code prevHash}. */
+    public static boolean intactUnkeyed(SealedEvent sealed) {
         return MessageDigest.isEqual(sealed.hash(),
-                hash(sealed.prevHash(), encode(sealed.writer(), sealed.seq(), sealed.event())));
+                unkeyedHash(sealed.prevHash(), encode(sealed.writer(), sealed.seq(), sealed.event())));
     }
 
     /** The event, writer and sequence number {@code encoded} holds; hashes are the caller's. */
@@ -252,7 +242,7 @@ public final class EventCodec {
         return new String(utf8, StandardCharsets.UTF_8);
     }
 
-    public static MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -5,8 +5,9 @@ import java.util.Arrays;
 import java.util.UUID;
 
 /**
- * An event in its writer's chain: {@code hash = SHA-256(prevHash || canonical encoding)}, where the encoding covers
- * the writer and the sequence number too, so that a row moved, renumbered or altered no longer hashes to its place.
+ * An event in its writer's chain: {@code hash = HMAC-SHA-256(chain key, prevHash || canonical encoding)}
+ * ({@link ChainKey.Seal}), where the encoding covers the writer and the sequence number too, so that a row moved,
+ * renumbered or altered no longer hashes to its place, and no one without the key can seal a replacement.
  *
  * @param writer the journal (one per JVM and data directory) that numbered it
  * @param seq    gapless from 1 per writer

@@ -2,8 +2,11 @@ package io.bulwark.runtime.audit.journal;
 
 import io.bulwark.runtime.audit.AuditEvent;
 import io.bulwark.runtime.audit.chain.Bytes;
+import io.bulwark.runtime.audit.chain.ChainKey;
+import io.bulwark.runtime.audit.chain.Checkpoints;
 import io.bulwark.runtime.audit.chain.EventCodec;
 import io.bulwark.runtime.audit.chain.SealedEvent;
+import io.bulwark.runtime.files.OwnerOnly;
 import io.bulwark.runtime.log.Log;
 import java.io.Closeable;
 import java.io.IOException;
@@ -12,7 +15,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -29,7 +31,9 @@ public final class JournalWriter implements Closeable {
 
     private final WriterDirectory directory;
     private final long rotateAt;
-    private final MessageDigest sha = EventCodec.sha256();
+    private final ChainKey key;
+    private final ChainKey.Seal seal;
+    private final Checkpoints checkpoints;
     private final Bytes frames = new Bytes(1 << 20);
     private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
     private FileChannel segment;
@@ -46,20 +50,37 @@ public final class JournalWriter implements Closeable {
     public record Mark(long seq, Path segment, long size) {
     }
 
-    private JournalWriter(WriterDirectory directory, long rotateAt) {
+    private JournalWriter(WriterDirectory directory, long rotateAt, ChainKey key, Checkpoints.Policy policy) {
         this.directory = directory;
         this.rotateAt = rotateAt;
+        this.key = key;
+        this.seal = key.seal();
+        this.checkpoints = new Checkpoints(key, directory.path().getParent(), directory.writer(), policy);
     }
 
-    /** Opens a writer's journal under {@code auditDir}, taking a directory nobody holds (see {@link WriterDirectory}). */
+    /**
+     * Opens a writer's journal under {@code auditDir}, taking a directory nobody holds (see {@link WriterDirectory}),
+     * sealing with {@code key} and checkpointing by {@code policy}.
+     */
+    public static JournalWriter open(Path auditDir, ChainKey key, Checkpoints.Policy policy) throws IOException {
+        return open(auditDir, Segments.ROTATE_AT, key, policy);
+    }
+
+    /** As {@link #open(Path, ChainKey, Checkpoints.Policy)} with the key of {@code <auditDir>/chain.key}. */
     public static JournalWriter open(Path auditDir) throws IOException {
         return open(auditDir, Segments.ROTATE_AT);
     }
 
     /** As {@link #open(Path)}, starting a new segment once one reaches {@code rotateAt} bytes. */
     public static JournalWriter open(Path auditDir, long rotateAt) throws IOException {
+        return open(auditDir, rotateAt, ChainKey.local(auditDir), Checkpoints.Policy.DEFAULT);
+    }
+
+    /** As {@link #open(Path, ChainKey, Checkpoints.Policy)}, starting a new segment past {@code rotateAt} bytes. */
+    public static JournalWriter open(Path auditDir, long rotateAt, ChainKey key, Checkpoints.Policy policy)
+            throws IOException {
         WriterDirectory directory = WriterDirectory.acquire(auditDir);
-        JournalWriter journal = new JournalWriter(directory, rotateAt);
+        JournalWriter journal = new JournalWriter(directory, rotateAt, key, policy);
         try {
             journal.recover();
         } catch (IOException | RuntimeException e) {
@@ -75,6 +96,16 @@ public final class JournalWriter implements Closeable {
 
     public Path directory() {
         return directory.path();
+    }
+
+    /** The key this journal seals with (and whose anchors sign what is recorded about its chain). */
+    public ChainKey key() {
+        return key;
+    }
+
+    /** Where this writer's head is anchored: the shipper reports to it what PostgreSQL committed. */
+    public Checkpoints checkpoints() {
+        return checkpoints;
     }
 
     /** The last sequence number written (0 for an empty journal). */
@@ -111,7 +142,7 @@ public final class JournalWriter implements Closeable {
             frames.skip(Frame.HEADER + 2 * EventCodec.HASH_LENGTH);
             int encodingAt = frames.size();
             EventCodec.encode(directory.writer(), ++seq, event, frames);
-            byte[] hash = EventCodec.hash(sha, prev, frames.array(), encodingAt, frames.size() - encodingAt);
+            byte[] hash = seal.hash(prev, frames.array(), encodingAt, frames.size() - encodingAt);
             Frame.seal(frames, frameAt, prev, hash);
             sealed.add(new SealedEvent(directory.writer(), seq, prev, hash, event));
             prev = hash;
@@ -152,6 +183,7 @@ public final class JournalWriter implements Closeable {
     public void sync() throws IOException {
         segment.force(false);
         durable = new Mark(lastSeq, segmentFile, size);
+        checkpoints.durable(lastSeq, lastHash);
     }
 
     @Override
@@ -160,6 +192,7 @@ public final class JournalWriter implements Closeable {
             if (segment != null) {
                 segment.force(false);
                 segment.close();
+                checkpoints.closing();
             }
         } finally {
             directory.close();
@@ -245,7 +278,7 @@ public final class JournalWriter implements Closeable {
 
     private void start(long firstSeq) throws IOException {
         Path file = Segments.file(directory.path(), firstSeq);
-        segment = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        segment = OwnerOnly.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         segmentFile = file;
         Segments.writeHeader(segment);
         segment.force(true);

@@ -1,6 +1,7 @@
 package io.bulwark.runtime.audit.journal;
 
 import io.bulwark.runtime.audit.capture.UuidV7;
+import io.bulwark.runtime.files.OwnerOnly;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -37,7 +38,7 @@ public final class WriterDirectory implements AutoCloseable {
 
     /** Takes the first writer directory of {@code auditDir} nobody holds, or makes a new one. */
     public static WriterDirectory acquire(Path auditDir) throws IOException {
-        Files.createDirectories(auditDir);
+        OwnerOnly.createDirectories(auditDir);
         for (Path candidate : list(auditDir)) {
             WriterDirectory held = tryLock(candidate);
             if (held != null) {
@@ -46,7 +47,7 @@ public final class WriterDirectory implements AutoCloseable {
         }
         UUID writer = UuidV7.next(System.currentTimeMillis());
         Path fresh = auditDir.resolve(PREFIX + writer);
-        Files.createDirectories(fresh);
+        OwnerOnly.createDirectories(fresh);
         WriterDirectory held = tryLock(fresh);
         if (held == null) {
             throw new IOException("cannot lock the new journal directory " + fresh);
@@ -60,7 +61,7 @@ public final class WriterDirectory implements AutoCloseable {
         if (writer == null) {
             return null;
         }
-        FileChannel channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel channel = OwnerOnly.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
             FileLock lock = channel.tryLock();
             if (lock != null) {

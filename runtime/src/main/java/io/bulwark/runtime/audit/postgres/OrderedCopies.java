@@ -83,11 +83,11 @@ final class OrderedCopies implements AutoCloseable {
      * Waits for the oldest COPY and commits it with its batch's head; or, when it failed over its data, rolls back
      * the ones behind it (they must be started again: {@link #isEmpty()}) and writes its batch the careful way.
      *
-     * @return the sequence number of the batch's last event, now committed
+     * @return the batch's last event, now committed
      * @throws SQLException when PostgreSQL cannot be reached or fails otherwise: the batch is not committed, and the
      *                      caller {@link #abandon()}s the rest
      */
-    long commitOldest() throws SQLException {
+    EncodedEvent commitOldest() throws SQLException {
         InFlight oldest = inFlight.remove();
         EncodedEvent last = oldest.batch().get(oldest.batch().size() - 1);
         Connection c;
@@ -102,7 +102,7 @@ final class OrderedCopies implements AutoCloseable {
             try (Connection alone = pool.getConnection()) {
                 careful.write(alone, oldest.batch());
             }
-            return last.seq();
+            return last;
         } finally {
             idle.add(oldest.inserter());
         }
@@ -114,7 +114,7 @@ final class OrderedCopies implements AutoCloseable {
             throw e;
         }
         c.close();
-        return last.seq();
+        return last;
     }
 
     /** Waits for every COPY in flight and rolls it back. */

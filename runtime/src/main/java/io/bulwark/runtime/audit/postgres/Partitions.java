@@ -1,7 +1,10 @@
 package io.bulwark.runtime.audit.postgres;
 
+import io.bulwark.runtime.audit.chain.ChainKey;
+import io.bulwark.runtime.audit.chain.RetentionRecord;
 import io.bulwark.runtime.log.Log;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -11,6 +14,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,12 +60,47 @@ final class Partitions {
         c.commit();
     }
 
+    private static final String RECORD = """
+            INSERT INTO audit_retention (writer_id, partition_name, min_seq, max_seq, event_count, dropped_at,
+                retention_seconds, key_id, signature)
+            VALUES (?, ?, ?, ?, ?, to_timestamp(?), ?, ?, ?) ON CONFLICT DO NOTHING""";
+
+    /** Records, signed, what dropping {@code partition} takes of each writer. */
+    private static void record(Connection c, Statement s, String partition, Duration retention, Instant now,
+            ChainKey key) throws SQLException {
+        Instant dropped = Instant.ofEpochSecond(now.getEpochSecond());
+        List<RetentionRecord> records = new ArrayList<>();
+        try (ResultSet r = s.executeQuery("SELECT writer_id, min(seq), max(seq), count(*) FROM " + partition
+                + " GROUP BY writer_id")) {
+            while (r.next()) {
+                records.add(new RetentionRecord(r.getObject(1, UUID.class), partition, r.getLong(2), r.getLong(3),
+                        r.getLong(4), retention, dropped));
+            }
+        }
+        try (PreparedStatement p = c.prepareStatement(RECORD)) {
+            for (RetentionRecord record : records) {
+                p.setObject(1, record.writer());
+                p.setString(2, partition);
+                p.setLong(3, record.minSeq());
+                p.setLong(4, record.maxSeq());
+                p.setLong(5, record.count());
+                p.setLong(6, dropped.getEpochSecond());
+                p.setLong(7, retention.getSeconds());
+                p.setString(8, key.id());
+                p.setBytes(9, key.sign(record.signedText()));
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+    }
+
     /**
-     * Drops the partitions whose whole month ended longer than {@code retention} ago. Commits.
+     * Drops the partitions whose whole month ended longer than {@code retention} ago, recording for each writer, signed
+     * under {@code key}, which of its events went with it (a verifier trusts no other row of that table). Commits.
      *
      * @return the names of the partitions dropped
      */
-    static List<String> expire(Connection c, Instant now, Duration retention) throws SQLException {
+    static List<String> expire(Connection c, Instant now, Duration retention, ChainKey key) throws SQLException {
         Instant cutoff = now.minus(retention);
         List<String> expired = new ArrayList<>();
         try (Statement s = c.createStatement();
@@ -84,8 +123,7 @@ final class Partitions {
         for (String partition : expired) {
             try (Statement s = c.createStatement()) {
                 s.execute("SELECT pg_advisory_xact_lock(" + Schema.LOCK + ")");
-                s.execute("INSERT INTO audit_retention (writer_id, partition_name, max_seq) SELECT writer_id, '"
-                        + partition + "', max(seq) FROM " + partition + " GROUP BY writer_id ON CONFLICT DO NOTHING");
+                record(c, s, partition, retention, now, key);
                 s.execute("DROP TABLE " + partition);
                 c.commit();
                 dropped.add(partition);

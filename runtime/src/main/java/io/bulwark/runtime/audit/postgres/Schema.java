@@ -16,11 +16,12 @@ import java.util.List;
  * the partition key, as PostgreSQL requires. The chain columns ({@code writer_id}, {@code seq}, {@code prev_hash},
  * {@code hash}) make it tamper-evident; {@code audit_writers} keeps each writer's newest event, so that rows deleted
  * from the end of a chain are found too; {@code audit_rejects} holds events PostgreSQL refused, with the reason;
- * {@code audit_retention} records what dropping old partitions removed, so the verifier can tell it from deletion.
+ * {@code audit_retention} records what dropping old partitions removed, signed under the chain key, so the verifier
+ * can tell it from deletion (version 2 added the signature).
  */
 final class Schema {
 
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     /** The advisory lock Bulwark's schema changes take: any constant will do, as long as it is Bulwark's ("BULWARK"). */
     static final long LOCK = 0x42554C5741524BL;
 
@@ -79,6 +80,18 @@ final class Schema {
                 PRIMARY KEY (writer_id, partition_name)
             )""");
 
+    /**
+     * Version 2: the chain is keyed, and a retention record counts only when signed under the chain key by the
+     * instance that dropped the partition (a row anyone with the database could insert excused deletions anywhere);
+     * it says how many of a writer's events went, and which numbers, so that it excuses those and no others.
+     */
+    private static final List<String> V2 = List.of(
+            "ALTER TABLE audit_retention ADD COLUMN IF NOT EXISTS min_seq bigint",
+            "ALTER TABLE audit_retention ADD COLUMN IF NOT EXISTS event_count bigint",
+            "ALTER TABLE audit_retention ADD COLUMN IF NOT EXISTS retention_seconds bigint",
+            "ALTER TABLE audit_retention ADD COLUMN IF NOT EXISTS key_id text",
+            "ALTER TABLE audit_retention ADD COLUMN IF NOT EXISTS signature bytea");
+
     private Schema() {
     }
 
@@ -105,6 +118,11 @@ final class Schema {
             }
             if (current < 1) {
                 for (String ddl : V1) {
+                    s.execute(ddl);
+                }
+            }
+            if (current < 2) {
+                for (String ddl : V2) {
                     s.execute(ddl);
                 }
             }

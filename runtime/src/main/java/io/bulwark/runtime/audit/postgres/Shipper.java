@@ -111,8 +111,10 @@ public final class Shipper implements AutoCloseable {
                         continue;
                     }
                     long before = shipped;
-                    long last = copies.commitOldest();
+                    EncodedEvent committed = copies.commitOldest();
+                    long last = committed.seq();
                     shipped = last;
+                    journal.checkpoints().shipped(last, committed.hash());
                     if (copies.isEmpty()) {
                         // Those behind it were rolled back (or there were none): hand out again from here.
                         handedOut = last;
@@ -141,6 +143,7 @@ public final class Shipper implements AutoCloseable {
         } catch (IOException e) {
             Log.error("audit shipping to PostgreSQL stopped: the journal cannot be read (" + e.getMessage() + ")");
         } finally {
+            journal.checkpoints().closing();
             // This thread alone touches the COPYs: it rolls back what is in flight and stops their threads.
             copies.close();
             try {
@@ -172,7 +175,7 @@ public final class Shipper implements AutoCloseable {
         try (Connection c = pool.getConnection()) {
             Partitions.ensureAhead(c, Instant.now());
             if (settings.retention() != null) {
-                Partitions.expire(c, Instant.now(), settings.retention());
+                Partitions.expire(c, Instant.now(), settings.retention(), journal.key());
             }
         }
     }

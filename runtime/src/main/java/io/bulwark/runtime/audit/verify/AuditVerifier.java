@@ -3,11 +3,13 @@ package io.bulwark.runtime.audit.verify;
 import io.bulwark.internal.IpAddresses;
 import io.bulwark.runtime.audit.AuditEvent;
 import io.bulwark.runtime.audit.Status;
+import io.bulwark.runtime.audit.chain.Checkpoint;
 import io.bulwark.runtime.audit.chain.EventCodec;
 import io.bulwark.runtime.audit.chain.SealedEvent;
 import io.bulwark.runtime.audit.journal.JournalScan;
 import io.bulwark.runtime.audit.journal.WriterDirectory;
 import io.bulwark.runtime.audit.json.CanonicalJson;
+import io.bulwark.runtime.audit.postgres.ShipCursor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Array;
@@ -16,48 +18,91 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Finds changed, missing, reordered and inserted audit events, in the local journal or in PostgreSQL. Each writer's
- * chain is checked on its own ({@link ChainCheck}); the report lists every problem, each writer's first one first.
+ * chain is checked on its own ({@link ChainCheck}) under the chain keys given; the report lists every problem, each
+ * writer's first one first.
  *
- * <p>A hash chain proves that events were not altered one at a time; whoever can rewrite a whole chain's tail
- * (the database's owner, say) can also rewrite {@code audit_writers}. Comparing PostgreSQL with the journals, or
- * keeping the newest hashes elsewhere, closes that gap: see the README.
+ * <p>What it can prove depends on what it is given ({@link Anchors}). With a writer's key, every event it finds is
+ * authentic, in its place, and none is missing before the newest one found; whoever holds only the database can
+ * neither alter, insert nor reorder a row, nor delete one from the start or the middle of a chain (retention excuses
+ * only what a signed record in {@code audit_retention} says a dropped partition held). With the writer's checkpoints
+ * too, it also proves that no newer event and no whole writer was deleted (up to the events after the newest
+ * checkpoint, at most one checkpoint interval's).
  */
 public final class AuditVerifier {
+
+    private static final String ROW_COLUMNS = "id, occurred_at, org_id, user_id, user_email, user_roles, action, "
+            + "resource_type, resource_id, resource_name, changes::text, host(ip_address), user_agent, request_id, "
+            + "status, error_message, duration_us, writer_id, seq, prev_hash, hash";
 
     private AuditVerifier() {
     }
 
-    /** Verifies every writer's journal under {@code auditDir} ({@code <data-dir>/audit}). */
+    /**
+     * Verifies the journal under {@code auditDir} as the only store (no retention), with the key and checkpoints it
+     * holds ({@link Anchors#local}).
+     */
     public static Report verifyJournal(Path auditDir) throws IOException {
+        return verifyJournal(auditDir, Anchors.local(auditDir), null, false);
+    }
+
+    /**
+     * Verifies every writer's journal under {@code auditDir} ({@code <data-dir>/audit}), and records in
+     * {@code anchors} what PostgreSQL must then hold of each (for {@link #verifyDatabase}, run after it).
+     *
+     * @param retention       how long the journal keeps events when it is the store (null: forever): events missing
+     *                        before the first one are accounted for only if that first one is older than this
+     * @param shipsToDatabase the journal ships to PostgreSQL: events missing before the first one were shipped (and
+     *                        PostgreSQL's verification checks that it holds them)
+     */
+    public static Report verifyJournal(Path auditDir, Anchors anchors, Duration retention, boolean shipsToDatabase)
+            throws IOException {
         List<Finding> findings = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
+        List<String> notes = new ArrayList<>(anchors.takeNotes());
         long events = 0;
+        long cutoffMicros = retention == null ? Long.MIN_VALUE
+                : micros(Instant.now().minus(retention));
         List<Path> dirs = WriterDirectory.list(auditDir);
+        Set<UUID> seen = new HashSet<>();
         for (Path dir : dirs) {
             UUID writer = WriterDirectory.writerOf(dir);
-            long first = JournalScan.firstSeq(dir);
-            if (first > 1) {
-                notes.add("writer " + writer + ": its journal starts at #" + first + " (older events were shipped to "
-                        + "PostgreSQL or expired)");
+            seen.add(writer);
+            long shipped = shipsToDatabase ? ShipCursor.read(dir) : 0;
+            ChainCheck check = new ChainCheck(writer, anchors.keys(), Expired.NONE,
+                    first -> shipsToDatabase || first.event().occurredAtMicros() < cutoffMicros);
+            Checkpoint checkpoint = anchors.newest(Checkpoint.Store.JOURNAL).get(writer);
+            if (checkpoint != null) {
+                check.anchor(new ChainCheck.Anchor(checkpoint.seq(), checkpoint.hash(), "its " + checkpoint));
             }
-            ChainCheck check = new ChainCheck(writer, Math.max(0, first - 1), findings);
+            byte[][] shippedHash = new byte[1][];
+            byte[][] firstPrev = new byte[1][];
             JournalScan.scan(dir, new JournalScan.Visitor() {
                 @Override
                 public void event(SealedEvent event) {
+                    if (check.lastSeq() < 0) {
+                        firstPrev[0] = event.prevHash();
+                    }
                     check.accept(event);
+                    if (event.seq() == shipped) {
+                        shippedHash[0] = event.hash();
+                    }
                 }
 
                 @Override
@@ -72,21 +117,56 @@ public final class AuditVerifier {
                             + position + " (a write in progress, or cut short by a crash: " + why + ")");
                 }
             });
-            check.finish(-1, null);
+            findings.addAll(check.finish(-1, null, Long.MAX_VALUE));
             events += check.events();
+            long first = check.firstSeq();
+            if (first > 1 && shipsToDatabase) {
+                notes.add("writer " + writer + ": its journal starts at #" + first + " (the events before it were "
+                        + "shipped to PostgreSQL, whose verification checks that it holds them)");
+            } else if (first > 1) {
+                notes.add("writer " + writer + ": its journal starts at #" + first + " (the events before it were older "
+                        + "than the retention and were deleted)");
+            }
+            if (shipsToDatabase) {
+                long anchorSeq = 0;
+                byte[] anchorHash = null;
+                if (shipped >= first && shippedHash[0] != null) {
+                    anchorSeq = shipped;
+                    anchorHash = shippedHash[0];
+                } else if (first > 1 && firstPrev[0] != null) {
+                    anchorSeq = first - 1;
+                    anchorHash = firstPrev[0];
+                }
+                anchors.journal(writer, new Anchors.JournalFacts(shipped, anchorSeq, anchorHash, check.lastSeq()));
+                if (check.lastSeq() > shipped) {
+                    notes.add("writer " + writer + ": " + (check.lastSeq() - shipped) + " event(s) in the journal are "
+                            + "not yet in PostgreSQL (#" + (shipped + 1) + " to #" + check.lastSeq() + ")");
+                }
+            }
+        }
+        for (Checkpoint checkpoint : anchors.newest(Checkpoint.Store.JOURNAL).values()) {
+            if (!seen.contains(checkpoint.writer())) {
+                findings.add(new Finding(checkpoint.writer(), 1, Finding.Kind.MISSING, "its journal directory is gone, "
+                        + "but its " + checkpoint + " shows #" + checkpoint.seq() + " stored"));
+            }
         }
         return new Report("journal " + auditDir, events, dirs.size(), findings, notes);
     }
 
-    /** Verifies {@code audit_logs} (with {@code audit_rejects}, {@code audit_writers} and {@code audit_retention}). */
-    public static Report verifyDatabase(Connection c) throws SQLException {
+    /**
+     * Verifies {@code audit_logs} (with {@code audit_rejects}, {@code audit_writers} and {@code audit_retention})
+     * under {@code anchors}: its keys, each writer's newest checkpoint of PostgreSQL, and what the local journal
+     * (verified first) says PostgreSQL must hold.
+     */
+    public static Report verifyDatabase(Connection c, Anchors anchors) throws SQLException {
         List<Finding> findings = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
+        List<String> notes = new ArrayList<>(anchors.takeNotes());
         Map<UUID, Long> headSeqs = new HashMap<>();
         Map<UUID, byte[]> headHashes = new HashMap<>();
-        Map<UUID, Long> expired = new HashMap<>();
         Map<UUID, TreeMap<Long, SealedEvent>> rejects = new HashMap<>();
         TreeSet<UUID> writers = new TreeSet<>();
+        Map<UUID, Expired> expired;
+        Map<UUID, Expired> unsignedExpired = new HashMap<>();
         try (Statement s = c.createStatement()) {
             try (ResultSet r = s.executeQuery("SELECT writer_id, last_seq, last_hash FROM audit_writers")) {
                 while (r.next()) {
@@ -96,11 +176,7 @@ public final class AuditVerifier {
                     headHashes.put(w, r.getBytes(3));
                 }
             }
-            try (ResultSet r = s.executeQuery("SELECT writer_id, max(max_seq) FROM audit_retention GROUP BY writer_id")) {
-                while (r.next()) {
-                    expired.put(r.getObject(1, UUID.class), r.getLong(2));
-                }
-            }
+            expired = RetentionRecords.read(s, anchors, findings, notes, unsignedExpired);
             try (ResultSet r = s.executeQuery("SELECT writer_id, seq, record, reason FROM audit_rejects")) {
                 while (r.next()) {
                     UUID w = r.getObject(1, UUID.class);
@@ -117,12 +193,22 @@ public final class AuditVerifier {
                 }
             }
         }
-        long events = 0;
+        Map<UUID, Checkpoint> checkpoints = anchors.newest(Checkpoint.Store.POSTGRESQL);
+        writers.addAll(checkpoints.keySet());
+        for (Map.Entry<UUID, Anchors.JournalFacts> journal : anchors.journals().entrySet()) {
+            if (journal.getValue().anchorSeq() > 0) {
+                writers.add(journal.getKey());
+            }
+        }
         Map<UUID, ChainCheck> checks = new TreeMap<>();
+        Function<UUID, ChainCheck> checkOf = w -> checks.computeIfAbsent(w, k -> {
+            ChainCheck check = newCheck(k, anchors, expired.getOrDefault(k, Expired.NONE));
+            check.unsignedRetention(unsignedExpired.getOrDefault(k, Expired.NONE));
+            return check;
+        });
+        long events = 0;
         c.setAutoCommit(false);
-        try (PreparedStatement p = c.prepareStatement("SELECT id, occurred_at, org_id, user_id, user_email, user_roles, "
-                + "action, resource_type, resource_id, resource_name, changes::text, host(ip_address), user_agent, "
-                + "request_id, status, error_message, duration_us, writer_id, seq, prev_hash, hash FROM audit_logs "
+        try (PreparedStatement p = c.prepareStatement("SELECT " + ROW_COLUMNS + " FROM audit_logs "
                 + "ORDER BY writer_id, seq")) {
             p.setFetchSize(1_000);
             try (ResultSet r = p.executeQuery()) {
@@ -135,12 +221,11 @@ public final class AuditVerifier {
                         drain(current == null ? null : checks.get(current), pending, nextReject);
                         current = row.writer();
                         writers.add(current);
-                        checks.put(current, new ChainCheck(current, expired.getOrDefault(current, 0L), findings));
                         TreeMap<Long, SealedEvent> own = rejects.remove(current);
                         pending = own == null ? null : own.values().iterator();
                         nextReject = pending != null && pending.hasNext() ? pending.next() : null;
                     }
-                    ChainCheck check = checks.get(current);
+                    ChainCheck check = checkOf.apply(current);
                     while (nextReject != null && nextReject.seq() < row.seq()) {
                         check.accept(nextReject);
                         nextReject = pending.hasNext() ? pending.next() : null;
@@ -154,20 +239,45 @@ public final class AuditVerifier {
             c.rollback();
         }
         for (Map.Entry<UUID, TreeMap<Long, SealedEvent>> only : rejects.entrySet()) {
-            ChainCheck check = new ChainCheck(only.getKey(), expired.getOrDefault(only.getKey(), 0L), findings);
-            checks.put(only.getKey(), check);
+            ChainCheck check = checkOf.apply(only.getKey());
             only.getValue().values().forEach(check::accept);
         }
         for (UUID writer : writers) {
-            ChainCheck check = checks.computeIfAbsent(writer, w -> new ChainCheck(w, expired.getOrDefault(w, 0L),
-                    findings));
-            check.finish(headSeqs.getOrDefault(writer, -1L), headHashes.get(writer));
-            if (check.firstSeq() > 1) {
+            ChainCheck check = checkOf.apply(writer);
+            Anchors.JournalFacts journal = anchors.journals().get(writer);
+            findings.addAll(check.finish(headSeqs.getOrDefault(writer, -1L), headHashes.get(writer),
+                    journal == null ? Long.MAX_VALUE : journal.shippedSeq()));
+            Expired gone = expired.get(writer);
+            if (gone != null && check.lastSeq() < 0) {
+                notes.add("writer " + writer + ": retention dropped all its stored events (" + gone.dropped() + ", up "
+                        + "to #" + gone.maxSeq() + ")");
+            } else if (gone != null && check.firstSeq() > 1) {
                 notes.add("writer " + writer + ": its chain starts at #" + check.firstSeq() + " (retention dropped "
-                        + "events up to #" + expired.getOrDefault(writer, 0L) + ")");
+                        + gone.dropped() + " events up to #" + gone.maxSeq() + ")");
             }
         }
+        if (checkpoints.isEmpty() && events > 0) {
+            notes.add("no checkpoint of PostgreSQL was given (none in the data directory, no --checkpoints log): events "
+                    + "deleted from the end of a chain, or whole writers deleted, cannot be found");
+        }
         return new Report("PostgreSQL", events, writers.size(), findings, notes);
+    }
+
+    private static ChainCheck newCheck(UUID writer, Anchors anchors, Expired expired) {
+        ChainCheck check = new ChainCheck(writer, anchors.keys(), expired, null);
+        Checkpoint checkpoint = anchors.newest(Checkpoint.Store.POSTGRESQL).get(writer);
+        if (checkpoint != null) {
+            check.anchor(new ChainCheck.Anchor(checkpoint.seq(), checkpoint.hash(), "its " + checkpoint));
+        }
+        Anchors.JournalFacts journal = anchors.journals().get(writer);
+        if (journal != null && journal.anchorSeq() > 0) {
+            check.anchor(new ChainCheck.Anchor(journal.anchorSeq(), journal.anchorHash(), "the local journal"));
+        }
+        return check;
+    }
+
+    static long micros(Instant at) {
+        return Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000);
     }
 
     /** Feeds a writer's set-aside events that come after its last row. */
@@ -195,7 +305,8 @@ public final class AuditVerifier {
     }
 
     /**
-     * The event of a row selected with the columns of {@link #verifyDatabase}, in that order.
+     * The event of a row selected with the columns {@code id, occurred_at, ..., hash} (as {@link #verifyDatabase}
+     * selects them), in that order.
      *
      * @throws SQLException also when the row holds what Bulwark never writes
      */

@@ -20,7 +20,17 @@ public record Finding(UUID writer, long seq, Kind kind, String detail) {
         /** An event that no writer wrote: a second event with the same number. */
         INSERTED,
         /** The journal file cannot even be read here. */
-        DAMAGED
+        DAMAGED,
+        /**
+         * Not proven either way: the verifier was not given the key the writer sealed with, or the writer's events
+         * carry the unkeyed chain of an earlier Bulwark (which a forger could recompute).
+         */
+        UNVERIFIED;
+
+        /** Whether this is evidence that something was changed, rather than something that could not be checked. */
+        public boolean tampering() {
+            return this != UNVERIFIED;
+        }
     }
 
     @Override

@@ -8,7 +8,8 @@ import java.util.List;
  * @param events   events checked
  * @param writers  writers (chains) checked
  * @param findings every problem, in the order found (each writer's first is the one to look at)
- * @param notes    what is worth knowing but not wrong: a chain that starts after events were expired
+ * @param notes    what is worth knowing but not wrong: a chain that starts after events were expired, events not yet
+ *                 shipped, checkpoints that could not be used
  */
 public record Report(String store, long events, int writers, List<Finding> findings, List<String> notes) {
 
@@ -17,7 +18,18 @@ public record Report(String store, long events, int writers, List<Finding> findi
         notes = List.copyOf(notes);
     }
 
+    /** Nothing wrong, and everything proven: no finding at all. */
     public boolean intact() {
         return findings.isEmpty();
+    }
+
+    /** Whether a finding shows tampering or damage (rather than only something that could not be checked). */
+    public boolean tampered() {
+        for (Finding f : findings) {
+            if (f.kind().tampering()) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,5 +1,6 @@
 package io.bulwark.runtime.twofactor.store;
 
+import io.bulwark.runtime.files.OwnerOnly;
 import io.bulwark.runtime.keys.Utf16;
 import io.bulwark.runtime.twofactor.crypto.SealedSecret;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -74,7 +74,7 @@ public final class FileFactorStore implements FactorStore {
         stripe.lock();
         try {
             createDirectory();
-            try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE,
+            try (FileChannel lockFile = OwnerOnly.open(lockPath, StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
                 Path file = file(name);
                 FactorRecord current = load(user, file);
@@ -96,15 +96,7 @@ public final class FileFactorStore implements FactorStore {
     }
 
     private void createDirectory() throws IOException {
-        if (Files.isDirectory(dir)) {
-            return;
-        }
-        Files.createDirectories(dir);
-        try {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        } catch (UnsupportedOperationException e) {
-            // Not a POSIX file system: the data directory's own protection is what there is.
-        }
+        OwnerOnly.createDirectories(dir);
     }
 
     private Path file(String name) {
@@ -162,13 +154,8 @@ public final class FileFactorStore implements FactorStore {
         p.store(text, "Bulwark second factor: secrets are encrypted; do not edit");
         Path temporary = dir.resolve(file.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
+            try (FileChannel out = OwnerOnly.open(temporary, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {
-                try {
-                    Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException e) {
-                    // see createDirectory
-                }
                 ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
                     out.write(bytes);

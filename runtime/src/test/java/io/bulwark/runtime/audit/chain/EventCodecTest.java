@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
 
 class EventCodecTest {
 
+    private static final ChainKey.Seal SEAL = ChainKey.of("a chain key of at least 32 bytes..".getBytes(
+            java.nio.charset.StandardCharsets.US_ASCII)).seal();
+
     private static final UUID WRITER = UUID.fromString("01a2032a-eb3e-786e-b194-d4224b72837e");
 
     @Test
@@ -64,7 +67,7 @@ class EventCodecTest {
                         e.userAgent(), e.requestId(), e.status(), e.errorMessage(), e.durationMicros() + 1));
         Set<String> hashes = new HashSet<>();
         for (AuditEvent variant : variants) {
-            hashes.add(Arrays.toString(EventCodec.seal(WRITER, 1, EventCodec.genesis(), variant).hash()));
+            hashes.add(Arrays.toString(SEAL.seal(WRITER, 1, EventCodec.genesis(), variant).hash()));
         }
         assertEquals(variants.size(), hashes.size());
     }
@@ -72,22 +75,35 @@ class EventCodecTest {
     @Test
     void theHashCoversTheWriterTheNumberAndThePreviousHash() {
         AuditEvent e = Events.login(1);
-        byte[] base = EventCodec.seal(WRITER, 1, EventCodec.genesis(), e).hash();
-        assertNotEquals(Arrays.toString(base), Arrays.toString(EventCodec.seal(UUID.randomUUID(), 1,
+        byte[] base = SEAL.seal(WRITER, 1, EventCodec.genesis(), e).hash();
+        assertNotEquals(Arrays.toString(base), Arrays.toString(SEAL.seal(UUID.randomUUID(), 1,
                 EventCodec.genesis(), e).hash()));
-        assertNotEquals(Arrays.toString(base), Arrays.toString(EventCodec.seal(WRITER, 2, EventCodec.genesis(), e)
+        assertNotEquals(Arrays.toString(base), Arrays.toString(SEAL.seal(WRITER, 2, EventCodec.genesis(), e)
                 .hash()));
-        assertNotEquals(Arrays.toString(base), Arrays.toString(EventCodec.seal(WRITER, 1, base, e).hash()));
+        assertNotEquals(Arrays.toString(base), Arrays.toString(SEAL.seal(WRITER, 1, base, e).hash()));
     }
 
     @Test
     void intactSaysWhetherTheContentsStillHashToTheStoredHash() {
-        SealedEvent sealed = EventCodec.seal(WRITER, 3, EventCodec.genesis(), Events.login(1));
-        assertTrue(EventCodec.intact(sealed));
+        SealedEvent sealed = SEAL.seal(WRITER, 3, EventCodec.genesis(), Events.login(1));
+        assertTrue(SEAL.intact(sealed));
         SealedEvent altered = new SealedEvent(WRITER, 3, sealed.prevHash(), sealed.hash(), Events.login(2));
-        assertFalse(EventCodec.intact(altered));
-        assertArrayEquals(sealed.hash(), EventCodec.hash(sealed.prevHash(), EventCodec.encode(WRITER, 3,
+        assertFalse(SEAL.intact(altered));
+        assertArrayEquals(sealed.hash(), SEAL.hash(sealed.prevHash(), EventCodec.encode(WRITER, 3,
                 sealed.event())));
+    }
+
+    @Test
+    void theHashIsKeyedSoThatWithoutTheKeyNoOneCanSealAnEvent() {
+        SealedEvent sealed = SEAL.seal(WRITER, 3, EventCodec.genesis(), Events.login(1));
+        ChainKey other = ChainKey.of(new byte[32]);
+        assertFalse(other.seal().intact(sealed));
+        // Neither does the unkeyed SHA-256 of the chain before it was keyed, which anyone can compute.
+        assertFalse(EventCodec.intactUnkeyed(sealed));
+        SealedEvent forged = new SealedEvent(WRITER, 3, sealed.prevHash(), EventCodec.unkeyedHash(sealed.prevHash(),
+                EventCodec.encode(WRITER, 3, sealed.event())), sealed.event());
+        assertTrue(EventCodec.intactUnkeyed(forged));
+        assertFalse(SEAL.intact(forged));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bulwark.Capture;
 import io.bulwark.internal.key.Parameter;
 import io.bulwark.runtime.audit.AuditPipeline;
+import io.bulwark.runtime.audit.verify.Anchors;
 import io.bulwark.runtime.audit.verify.AuditVerifier;
 import io.bulwark.runtime.audit.verify.Report;
 import io.bulwark.runtime.config.AuditSettings;
@@ -86,7 +87,7 @@ class HostileCapturesTest {
                 assertEquals(1, r.getLong(3), "the NUL, replaced");
             }
             c.setAutoCommit(false);
-            Report report = AuditVerifier.verifyDatabase(c);
+            Report report = AuditVerifier.verifyDatabase(c, Anchors.local(dataDir.resolve("audit")));
             assertTrue(report.intact(), report.findings().toString());
         }
     }

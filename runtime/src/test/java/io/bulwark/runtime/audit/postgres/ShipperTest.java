@@ -8,6 +8,7 @@ import io.bulwark.runtime.audit.Events;
 import io.bulwark.runtime.audit.Status;
 import io.bulwark.runtime.audit.journal.JournalWriter;
 import io.bulwark.runtime.audit.query.AuditQuery;
+import io.bulwark.runtime.audit.verify.Anchors;
 import io.bulwark.runtime.audit.verify.AuditVerifier;
 import io.bulwark.runtime.audit.verify.Finding;
 import io.bulwark.runtime.audit.verify.Report;
@@ -111,9 +112,9 @@ class ShipperTest {
         }
     }
 
-    private Report verify() throws SQLException {
+    private Report verify() throws Exception {
         try (Connection c = connect()) {
-            return AuditVerifier.verifyDatabase(c);
+            return AuditVerifier.verifyDatabase(c, Anchors.local(auditDir));
         }
     }
 
@@ -140,7 +141,8 @@ class ShipperTest {
         for (int ahead = 0; ahead <= Partitions.MONTHS_AHEAD; ahead++) {
             assertTrue(partitions.contains(Partitions.name(now.plusMonths(ahead))), partitions.toString());
         }
-        assertEquals(List.of("1"), strings("SELECT version FROM bulwark_schema WHERE component = 'audit'"));
+        assertEquals(List.of(String.valueOf(Schema.VERSION)), strings("SELECT version FROM bulwark_schema "
+                + "WHERE component = 'audit'"));
     }
 
     @Test
@@ -256,7 +258,8 @@ class ShipperTest {
         write(events);
         ship(null);
         try (Connection c = connect()) {
-            List<String> dropped = Partitions.expire(c, Instant.parse("2020-06-15T00:00:00Z"), Duration.ofDays(90));
+            List<String> dropped = Partitions.expire(c, Instant.parse("2020-06-15T00:00:00Z"), Duration.ofDays(90),
+                    journal.key());
             assertEquals(List.of("audit_logs_y2020m01", "audit_logs_y2020m02"), dropped);
         }
         assertEquals(List.of("20"), strings("SELECT count(*) FROM audit_logs"));
