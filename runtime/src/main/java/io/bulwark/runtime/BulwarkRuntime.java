@@ -32,7 +32,8 @@ public final class BulwarkRuntime {
 
     public static BulwarkRuntime create(Settings settings) {
         Log.setLevel(settings.logLevel());
-        InMemoryRateLimiter memory = new InMemoryRateLimiter(MicroClock.monotonic(), settings.maxKeys(), true);
+        InMemoryRateLimiter memory = new InMemoryRateLimiter(MicroClock.monotonic(), settings.maxKeys(),
+                settings.maxMemory() > 0 ? settings.maxMemory() : InMemoryRateLimiter.defaultMaxMemory(), true);
         RateLimiter limiter = settings.redis() == null ? memory : new RedisRateLimiter(settings.redis(), memory);
         return new BulwarkRuntime(settings, limiter);
     }

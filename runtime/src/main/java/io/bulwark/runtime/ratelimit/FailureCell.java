@@ -4,27 +4,38 @@ import io.bulwark.LockedOutException;
 import io.bulwark.RateLimitedException;
 
 /**
- * {@code count = FAILURES}: the times of the failures still inside the window (a ring of at most {@code limit}),
- * the calls in flight, and the end of a lockout.
+ * {@code count = FAILURES}: the times of the failures still inside the window (a ring of at most {@code limit}), the
+ * calls in flight, and the end of a lockout. Guarded by its monitor.
  *
  * <p>A call reserves a slot before the method runs ({@link #admit}) and gives it back when it ends
  * ({@link #settle}), so that failures plus calls in flight never exceed the limit: ten concurrent wrong
  * passwords against a limit of five get five tries, not ten.
+ *
+ * <p>The ring is sized by use: it starts with room for {@link #INITIAL} failures and doubles (up to {@code limit})
+ * when a reservation needs more, each growth charged to the memory budget. A key that saw one wrong password costs
+ * a few dozen bytes, not {@code 8 × limit} (8 KB at a limit of 1,000, which is how an attacker with random keys used
+ * to exhaust the heap long before the key bound).
  */
 final class FailureCell extends Cell {
 
     /** What a call refused only because the other slots are in flight is told: they settle within a call's time. */
     static final long IN_FLIGHT_WAIT_MICROS = 1_000_000;
+    static final int INITIAL = 2;
 
-    private final long[] failures;
+    private long[] failures;
     private int head;
     private int size;
     private int inFlight;
     private long lockedUntil;
 
-    FailureCell(long id, MemoryLimit limit) {
-        super(id, limit);
-        this.failures = new long[limit.policy.limit()];
+    FailureCell(long id, MemoryLimit limit, Object key) {
+        super(id, limit, key);
+        this.failures = new long[Math.min(INITIAL, limit.policy.limit())];
+    }
+
+    /** The cell's own bytes when new: header and fields, and its ring. */
+    static long initialBytes(int limit) {
+        return 48 + MemoryBudget.align(16 + 8L * Math.min(INITIAL, limit));
     }
 
     @Override
@@ -33,15 +44,43 @@ final class FailureCell extends Cell {
             return lockedUntil - now;
         }
         forgetExpired(now);
-        if (size + inFlight < failures.length) {
+        int max = limit.policy.limit();
+        if (size + inFlight < max) {
             return 0;
         }
-        return size == failures.length ? oldest() + limit.windowMicros - now : IN_FLIGHT_WAIT_MICROS;
+        return size == max ? oldest() + limit.windowMicros - now : IN_FLIGHT_WAIT_MICROS;
     }
 
     @Override
-    void admit(long now) {
+    boolean admit(long now) {
+        int needed = size + inFlight + 1;
+        if (needed > failures.length && !grow(needed)) {
+            return false;
+        }
         inFlight++;
+        return true;
+    }
+
+    /** Makes the ring hold {@code needed} (at most the limit), charging the budget; false when it refuses. */
+    private boolean grow(int needed) {
+        int length = Math.min(limit.policy.limit(), Math.max(needed, failures.length * 2));
+        long more = 8L * (length - failures.length);
+        if (!limit.budget.reserve(limit, more, 0)) {
+            return false;
+        }
+        long[] bigger = new long[length];
+        for (int i = 0; i < size; i++) {
+            bigger[i] = failures[(head + i) % failures.length];
+        }
+        failures = bigger;
+        head = 0;
+        bytes += more;
+        return true;
+    }
+
+    /** Gives back a reservation whose call never ran (another limit of its method refused). */
+    void release() {
+        inFlight--;
     }
 
     /** Ends a call admitted earlier. */
@@ -50,10 +89,10 @@ final class FailureCell extends Cell {
         RateLimitPolicy p = limit.policy;
         if (thrown != null && p.countsAsFailure(thrown)) {
             forgetExpired(now);
-            // size + inFlight never exceeds the limit (admit reserved this slot), so the ring has room.
+            // size + inFlight never exceeds the ring (admit made room for this slot).
             failures[(head + size) % failures.length] = now;
             size++;
-            if (size == failures.length && p.hasLockout()) {
+            if (size == p.limit() && p.hasLockout()) {
                 lockedUntil = now + limit.lockoutMicros;
                 // The lock replaces the failures that caused it: after it ends, the key starts afresh.
                 size = 0;

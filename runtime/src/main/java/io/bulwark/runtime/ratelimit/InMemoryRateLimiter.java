@@ -10,21 +10,24 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The embedded rate-limit engine: exact, per JVM.
  *
- * <p>Each key's state is a {@link Cell} guarded by its own monitor. One limit locks one cell; several limits
- * lock their cells in id order, check them all, and commit only if all admit — all-or-nothing without a
- * global lock. Idle cells are dropped by a background sweep (started with the first cell, never in premain),
- * so memory follows the keys in use. At most {@code maxKeys} cells are held; past that, a new key is treated
- * as a store failure: refused, unless its policy says {@link StoreFailure#OPEN} (lockouts always refuse).
+ * <p>Each key's state is a {@link Cell}. A method with one limit (by far the most common) takes one compare-and-set
+ * on a GCRA cell, or the monitor of a failures or sliding-window cell. Several limits lock their cells in id order,
+ * check them all, and commit only if all admit: all-or-nothing without a global lock.
+ *
+ * <p>Memory is bounded in bytes ({@code bulwark.ratelimit.max-memory}) and in keys ({@code bulwark.ratelimit.max-keys})
+ * by a {@link MemoryBudget}; cells are sized by use. Idle cells (holding nothing a new one would not) are dropped by a
+ * background sweep (started with the first cell, never in premain), and at once when the budget runs short, before
+ * anything is refused. When it is still short, only the policy that outgrew its share is refused new keys (as a store
+ * failure: refused, unless its policy says {@link StoreFailure#OPEN}; lockouts always refuse); known keys are always
+ * served.
  */
 public final class InMemoryRateLimiter implements RateLimiter {
 
@@ -34,29 +37,43 @@ public final class InMemoryRateLimiter implements RateLimiter {
     private static final long MIN_FORCED_SWEEP_GAP_MICROS = 1_000_000;
     private static final Object RETRY = new Object();
 
+    /** A key too long to keep as itself. A type of its own, so that no plain key can equal it. */
+    record Digest(String sha256) {
+    }
+
     private final MicroClock clock;
-    private final int maxKeys;
     private final boolean backgroundSweep;
-    private final AtomicInteger cellCount = new AtomicInteger();
     private final AtomicLong cellIds = new AtomicLong();
     private final AtomicLong lastForcedSweep = new AtomicLong(Long.MIN_VALUE / 2);
     private final AtomicBoolean full = new AtomicBoolean();
     private final List<MemoryLimit> limits = new CopyOnWriteArrayList<>();
+    private final MemoryBudget budget;
     private volatile Thread sweeper;
 
+    /** With the default memory bound, {@link #defaultMaxMemory()}. */
+    public InMemoryRateLimiter(MicroClock clock, int maxKeys, boolean backgroundSweep) {
+        this(clock, maxKeys, defaultMaxMemory(), backgroundSweep);
+    }
+
     /**
+     * @param maxMemory       bytes the cells may take, at most (estimated)
      * @param backgroundSweep start a daemon thread that drops idle cells; tests with a manual clock call
      *                        {@link #sweep()} themselves
      */
-    public InMemoryRateLimiter(MicroClock clock, int maxKeys, boolean backgroundSweep) {
+    public InMemoryRateLimiter(MicroClock clock, int maxKeys, long maxMemory, boolean backgroundSweep) {
         this.clock = clock;
-        this.maxKeys = maxKeys;
         this.backgroundSweep = backgroundSweep;
+        this.budget = new MemoryBudget(maxMemory, maxKeys, limits);
+    }
+
+    /** {@code bulwark.ratelimit.max-memory}'s default: 5% of the heap the JVM may grow to, and at least 4 MB. */
+    public static long defaultMaxMemory() {
+        return Math.max(4L << 20, Runtime.getRuntime().maxMemory() / 20);
     }
 
     @Override
     public Limit limit(RateLimitPolicy policy) {
-        MemoryLimit limit = new MemoryLimit(policy);
+        MemoryLimit limit = new MemoryLimit(policy, budget);
         limits.add(limit);
         return limit;
     }
@@ -78,12 +95,28 @@ public final class InMemoryRateLimiter implements RateLimiter {
         return token;
     }
 
-    // The one-limit case is by far the most common and is kept free of arrays and sorting.
+    @Override
+    public Object acquire(Limit limit, String key) {
+        return acquireOne((MemoryLimit) limit, key);
+    }
+
+    // The one-limit case is kept free of arrays, sorting and, for GCRA, of locks.
     private Object acquireOne(MemoryLimit limit, String key) {
         while (true) {
             Cell cell = cell(limit, key);
             if (cell == null) {
                 return null;
+            }
+            if (cell instanceof GcraCell gcra) {
+                long now = clock.micros();
+                long wait = gcra.tryAcquire(now);
+                if (wait == 0) {
+                    return null;
+                }
+                if (wait == GcraCell.DEAD_CELL) {
+                    continue;
+                }
+                throw gcra.refusal(now);
             }
             synchronized (cell) {
                 if (cell.dead) {
@@ -93,7 +126,9 @@ public final class InMemoryRateLimiter implements RateLimiter {
                 if (cell.waitMicros(now) > 0) {
                     throw cell.refusal(now);
                 }
-                cell.admit(now);
+                if (!cell.admit(now)) {
+                    throw outOfMemory(limit.policy);
+                }
                 return cell instanceof FailureCell ? cell : null;
             }
         }
@@ -115,13 +150,17 @@ public final class InMemoryRateLimiter implements RateLimiter {
 
     private Object lockAndDecide(Cell[] ordered, int index) {
         if (index < ordered.length) {
-            synchronized (ordered[index]) {
-                return lockAndDecide(ordered, index + 1);
-            }
-        }
-        for (Cell cell : ordered) {
-            if (cell.dead) {
-                return RETRY;
+            Cell cell = ordered[index];
+            synchronized (cell) {
+                if (cell.dead) {
+                    return RETRY;
+                }
+                cell.lock();
+                try {
+                    return lockAndDecide(ordered, index + 1);
+                } finally {
+                    cell.unlock();
+                }
             }
         }
         long now = clock.micros();
@@ -138,11 +177,27 @@ public final class InMemoryRateLimiter implements RateLimiter {
             // The call is admitted only when every limit admits it: report the one that frees up last.
             throw refusing.refusal(now);
         }
+        // Failures cells first: only they can be refused room, and GCRA and window cells admit unconditionally.
         int failureCells = 0;
         for (Cell cell : ordered) {
-            cell.admit(now);
             if (cell instanceof FailureCell) {
+                if (!cell.admit(now)) {
+                    for (Cell admitted : ordered) {
+                        if (admitted == cell) {
+                            break;
+                        }
+                        if (admitted instanceof FailureCell f) {
+                            f.release();
+                        }
+                    }
+                    throw outOfMemory(cell.limit.policy);
+                }
                 failureCells++;
+            }
+        }
+        for (Cell cell : ordered) {
+            if (!(cell instanceof FailureCell)) {
+                cell.admit(now);
             }
         }
         if (failureCells == 0) {
@@ -175,44 +230,51 @@ public final class InMemoryRateLimiter implements RateLimiter {
         }
     }
 
-    /** The key's cell, created if need be; {@code null} when the table is full and the policy admits uncounted. */
+    /** The key's cell, created if need be; {@code null} when memory is short and the policy admits uncounted. */
     private Cell cell(MemoryLimit limit, String key) {
-        String stored = compact(key);
+        Object stored = compact(key);
         Cell cell = limit.cells.get(stored);
         if (cell != null) {
             return cell;
         }
-        if (!reserveCellSlot()) {
+        long bytes = MemoryBudget.keyBytes(stored instanceof String s ? s.length() : 64) + limit.cellBytes();
+        if (!reserve(limit, bytes)) {
             forceSweep();
-            if (!reserveCellSlot()) {
+            if (!reserve(limit, bytes)) {
                 return whenFull(limit.policy);
             }
         }
-        Cell fresh = limit.newCell(cellIds.incrementAndGet());
+        Cell fresh = limit.newCell(cellIds.incrementAndGet(), stored);
+        fresh.bytes = bytes;
         Cell raced = limit.cells.putIfAbsent(stored, fresh);
         if (raced != null) {
-            cellCount.decrementAndGet();
+            budget.release(limit, bytes, 1);
             return raced;
         }
         startSweeperOnce();
         return fresh;
     }
 
-    private boolean reserveCellSlot() {
-        if (cellCount.incrementAndGet() <= maxKeys) {
+    private boolean reserve(MemoryLimit limit, long bytes) {
+        if (budget.reserve(limit, bytes, 1)) {
             if (full.compareAndSet(true, false)) {
-                Log.info("in-memory rate-limit table has room again (bulwark.ratelimit.max-keys=" + maxKeys + ")");
+                Log.info("in-memory rate limits have room again (" + bounds() + ")");
             }
             return true;
         }
-        cellCount.decrementAndGet();
         return false;
+    }
+
+    private String bounds() {
+        return "bulwark.ratelimit.max-memory=" + budget.maxBytes() + " bytes, bulwark.ratelimit.max-keys="
+                + budget.maxKeys() + "; " + budget.bytes() + " bytes and " + budget.keys() + " keys in use";
     }
 
     private Cell whenFull(RateLimitPolicy policy) {
         if (full.compareAndSet(false, true)) {
-            Log.error("in-memory rate-limit table is full (bulwark.ratelimit.max-keys=" + maxKeys
-                    + "): calls with new keys are refused, or admitted uncounted where a policy says OPEN");
+            Log.error("in-memory rate-limit table is full for policy '" + policy.name() + "' (" + bounds()
+                    + "): its new keys are refused, or admitted uncounted where it says OPEN; other policies keep "
+                    + "their share");
         }
         if (policy.onStoreFailure() == StoreFailure.OPEN && policy.count() == Count.CALLS) {
             return null;
@@ -220,14 +282,21 @@ public final class InMemoryRateLimiter implements RateLimiter {
         throw new GuardUnavailableException(policy.name(), "too many rate-limit keys in use");
     }
 
-    static String compact(String key) {
+    private GuardUnavailableException outOfMemory(RateLimitPolicy policy) {
+        if (full.compareAndSet(false, true)) {
+            Log.error("in-memory rate-limit table is full for policy '" + policy.name() + "' (" + bounds()
+                    + "): a key's failures cannot grow; such calls are refused");
+        }
+        return new GuardUnavailableException(policy.name(), "too many rate-limit keys in use");
+    }
+
+    static Object compact(String key) {
         if (key.length() <= MAX_PLAIN_KEY_LENGTH) {
             return key;
         }
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            // '#' cannot start a rendered key (they start with a length or '-'), so digests never meet plain keys.
-            return "#" + HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.UTF_8)));
+            return new Digest(HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.UTF_8))));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
@@ -244,40 +313,51 @@ public final class InMemoryRateLimiter implements RateLimiter {
 
     @Override
     public boolean reset(String policy, String renderedKey) {
-        String stored = compact(renderedKey);
+        Object stored = compact(renderedKey);
         boolean found = false;
         for (MemoryLimit limit : limits) {
             if (!limit.policy.name().equals(policy)) {
                 continue;
             }
             Cell cell = limit.cells.get(stored);
-            if (cell != null) {
-                synchronized (cell) {
-                    // A call in flight keeps its reservation in the dropped cell and settles there, harmlessly.
-                    if (!cell.dead && limit.cells.remove(stored, cell)) {
-                        cell.dead = true;
-                        cellCount.decrementAndGet();
-                        found = true;
-                    }
-                }
+            // A call in flight keeps its reservation in the dropped cell and settles there, harmlessly.
+            if (cell != null && drop(cell, false)) {
+                found = true;
             }
         }
         return found;
+    }
+
+    /** Removes {@code cell} (only when idle, unless {@code always}) and gives back what it held. */
+    private boolean drop(Cell cell, boolean onlyIdle) {
+        synchronized (cell) {
+            if (cell.dead) {
+                return false;
+            }
+            cell.lock();
+            try {
+                if (onlyIdle && !cell.idle(clock.micros())) {
+                    return false;
+                }
+                if (!cell.limit.cells.remove(cell.key, cell)) {
+                    return false;
+                }
+                cell.dead = true;
+            } finally {
+                cell.unlock();
+            }
+            budget.release(cell.limit, cell.bytes, 1);
+            return true;
+        }
     }
 
     /** Drops every idle cell; returns how many. */
     public int sweep() {
         int dropped = 0;
         for (MemoryLimit limit : limits) {
-            for (Map.Entry<String, Cell> entry : limit.cells.entrySet()) {
-                Cell cell = entry.getValue();
-                synchronized (cell) {
-                    if (!cell.dead && cell.idle(clock.micros())) {
-                        cell.dead = true;
-                        limit.cells.remove(entry.getKey(), cell);
-                        cellCount.decrementAndGet();
-                        dropped++;
-                    }
+            for (Cell cell : limit.cells.values()) {
+                if (drop(cell, true)) {
+                    dropped++;
                 }
             }
         }
@@ -286,9 +366,13 @@ public final class InMemoryRateLimiter implements RateLimiter {
 
     /** Cells held now, for tests and diagnostics. */
     public int size() {
-        return cellCount.get();
+        return (int) budget.keys();
     }
 
+    /** Bytes the cells hold now, as estimated for the budget: for tests and diagnostics. */
+    public long memoryUsed() {
+        return budget.bytes();
+    }
     private void startSweeperOnce() {
         if (!backgroundSweep || sweeper != null) {
             return;

@@ -2,11 +2,13 @@ package io.bulwark.runtime.ratelimit;
 
 import io.bulwark.Count;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** One policy's cells in memory, by rendered key, and the policy's numbers in microseconds. */
+/** One policy's cells in memory, by stored key, the policy's numbers in microseconds, and what it holds. */
 final class MemoryLimit implements RateLimiter.Limit {
 
     final RateLimitPolicy policy;
+    final MemoryBudget budget;
     final long windowMicros;
     final long lockoutMicros;
     /** GCRA's emission interval, rounded down to whole microseconds. */
@@ -16,10 +18,14 @@ final class MemoryLimit implements RateLimiter.Limit {
      * window would let the (limit+1)st call of a burst through whenever window/limit is not whole.
      */
     final long capacityMicros;
-    final ConcurrentHashMap<String, Cell> cells = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<Object, Cell> cells = new ConcurrentHashMap<>();
+    /** What this policy holds of the budget. */
+    final AtomicLong bytes = new AtomicLong();
+    final AtomicLong keys = new AtomicLong();
 
-    MemoryLimit(RateLimitPolicy policy) {
+    MemoryLimit(RateLimitPolicy policy, MemoryBudget budget) {
         this.policy = policy;
+        this.budget = budget;
         this.windowMicros = policy.windowMicros();
         this.lockoutMicros = policy.lockoutMicros();
         this.emissionMicros = windowMicros / policy.limit();
@@ -31,10 +37,19 @@ final class MemoryLimit implements RateLimiter.Limit {
         return policy;
     }
 
-    Cell newCell(long id) {
+    Cell newCell(long id, Object key) {
         if (policy.count() == Count.FAILURES) {
-            return new FailureCell(id, this);
+            return new FailureCell(id, this, key);
         }
-        return policy.algorithm() == Algorithm.SLIDING_WINDOW ? new WindowCell(id, this) : new GcraCell(id, this);
+        return policy.algorithm() == Algorithm.SLIDING_WINDOW ? new WindowCell(id, this, key)
+                : new GcraCell(id, this, key);
+    }
+
+    /** What a new cell costs before its key: the cell and its arrays. */
+    long cellBytes() {
+        if (policy.count() == Count.FAILURES) {
+            return FailureCell.initialBytes(policy.limit());
+        }
+        return policy.algorithm() == Algorithm.SLIDING_WINDOW ? 48 : 40;
     }
 }

@@ -25,6 +25,11 @@ public interface RateLimiter {
      */
     Object acquire(Limit[] limits, String[] keys);
 
+    /** {@link #acquire(Limit[], String[])} for a method with one limit, the common case. */
+    default Object acquire(Limit limit, String key) {
+        return acquire(new Limit[] {limit}, new String[] {key});
+    }
+
     /** Settles what {@link #acquire} reserved: {@code thrown} is what the call threw, or {@code null}. */
     void settle(Object token, Throwable thrown);
 
