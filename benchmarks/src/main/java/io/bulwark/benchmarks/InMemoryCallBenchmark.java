@@ -102,6 +102,12 @@ public class InMemoryCallBenchmark {
         return plain(c.next);
     }
 
+    /** The clock every limiter here reads once a call: the floor under all of them. */
+    @Benchmark
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
     @Benchmark
     public int bulwarkGlobal(Cursor c) {
         return guardedGlobal(c.next);

@@ -30,7 +30,7 @@ final class RateLimitGuard implements MethodGuard {
     @Override
     public Object enter(Object[] args) {
         if (keys.length == 1) {
-            return limiter.acquire(limits[0], keys[0].extract(args));
+            return limiter.acquire(limits[0], keys[0], args);
         }
         String[] rendered = new String[keys.length];
         for (int i = 0; i < keys.length; i++) {

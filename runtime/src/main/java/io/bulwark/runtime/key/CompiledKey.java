@@ -53,6 +53,13 @@ final class CompiledKey implements KeyExtractor {
         return key.toString();
     }
 
+    // One value read and its text returned as it is (no framing, no copy): the in-memory engine's hot path.
+    @Override
+    public String text(Object[] args) {
+        Object value = sources[0].value(args);
+        return value == null ? null : text(value);
+    }
+
     @Override
     public boolean readsArguments() {
         return readsArguments;

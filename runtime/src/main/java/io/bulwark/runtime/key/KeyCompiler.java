@@ -41,16 +41,24 @@ public final class KeyCompiler {
         if (plan.global()) {
             return KeyExtractor.GLOBAL;
         }
-        if (generated != null) {
+        List<KeyPlan.Source> values = new ArrayList<>();
+        for (KeyPlan.Source source : plan.sources()) {
+            if (!(source instanceof KeyPlan.Literal)) {
+                values.add(source);
+            }
+        }
+        // One caller field or one argument as it is: read directly, with no method handle and no generated code, so
+        // that the in-memory engine keys by the value itself (see KeyExtractor.text).
+        boolean direct = values.size() == 1 && (values.get(0) instanceof KeyPlan.Caller
+                || values.get(0) instanceof KeyPlan.Argument a && a.accessors().isEmpty());
+        if (generated != null && !direct) {
             int hash = generated.indexOf('#');
             return new GeneratedKey(guard, generated.substring(0, hash), generated.substring(hash + 1),
                     plan.readsArguments(), loader);
         }
         List<CompiledKey.Source> sources = new ArrayList<>();
-        for (KeyPlan.Source source : plan.sources()) {
-            if (!(source instanceof KeyPlan.Literal)) {
-                sources.add(source(source, guard, loader));
-            }
+        for (KeyPlan.Source source : values) {
+            sources.add(source(source, guard, loader));
         }
         return new CompiledKey(sources.toArray(CompiledKey.Source[]::new));
     }

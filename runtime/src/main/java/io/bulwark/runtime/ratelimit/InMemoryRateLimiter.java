@@ -3,6 +3,7 @@ package io.bulwark.runtime.ratelimit;
 import io.bulwark.Count;
 import io.bulwark.GuardUnavailableException;
 import io.bulwark.StoreFailure;
+import io.bulwark.runtime.key.KeyExtractor;
 import io.bulwark.runtime.log.Log;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -97,11 +98,27 @@ public final class InMemoryRateLimiter implements RateLimiter {
 
     @Override
     public Object acquire(Limit limit, String key) {
-        return acquireOne((MemoryLimit) limit, key);
+        MemoryLimit memory = (MemoryLimit) limit;
+        return acquireOne(memory, memory.stored(key));
+    }
+
+    @Override
+    public Object acquire(Limit limit, KeyExtractor key, Object[] args) {
+        MemoryLimit memory = (MemoryLimit) limit;
+        Object stored;
+        if (memory.global) {
+            stored = "";
+        } else if (memory.singleSource) {
+            String text = key.text(args);
+            stored = text == null ? MemoryLimit.NULL : compact(text);
+        } else {
+            stored = compact(key.extract(args));
+        }
+        return acquireOne(memory, stored);
     }
 
     // The one-limit case is kept free of arrays, sorting and, for GCRA, of locks.
-    private Object acquireOne(MemoryLimit limit, String key) {
+    private Object acquireOne(MemoryLimit limit, Object key) {
         while (true) {
             Cell cell = cell(limit, key);
             if (cell == null) {
@@ -138,7 +155,8 @@ public final class InMemoryRateLimiter implements RateLimiter {
         Cell[] cells = new Cell[limits.length];
         int n = 0;
         for (int i = 0; i < limits.length; i++) {
-            Cell cell = cell((MemoryLimit) limits[i], keys[i]);
+            MemoryLimit limit = (MemoryLimit) limits[i];
+            Cell cell = cell(limit, limit.stored(keys[i]));
             if (cell != null) {
                 cells[n++] = cell;
             }
@@ -231,10 +249,19 @@ public final class InMemoryRateLimiter implements RateLimiter {
     }
 
     /** The key's cell, created if need be; {@code null} when memory is short and the policy admits uncounted. */
-    private Cell cell(MemoryLimit limit, String key) {
-        Object stored = compact(key);
+    private Cell cell(MemoryLimit limit, Object stored) {
+        boolean global = limit.global && stored instanceof String s && s.isEmpty();
+        if (global) {
+            Cell cached = limit.globalCell;
+            if (cached != null && !cached.dead) {
+                return cached;
+            }
+        }
         Cell cell = limit.cells.get(stored);
         if (cell != null) {
+            if (global) {
+                limit.globalCell = cell;
+            }
             return cell;
         }
         long bytes = MemoryBudget.keyBytes(stored instanceof String s ? s.length() : 64) + limit.cellBytes();
@@ -250,6 +277,9 @@ public final class InMemoryRateLimiter implements RateLimiter {
         if (raced != null) {
             budget.release(limit, bytes, 1);
             return raced;
+        }
+        if (global) {
+            limit.globalCell = fresh;
         }
         startSweeperOnce();
         return fresh;
@@ -291,6 +321,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
     }
 
     static Object compact(String key) {
+        // The common key is short: kept as itself, no copy.
         if (key.length() <= MAX_PLAIN_KEY_LENGTH) {
             return key;
         }
@@ -313,13 +344,12 @@ public final class InMemoryRateLimiter implements RateLimiter {
 
     @Override
     public boolean reset(String policy, String renderedKey) {
-        Object stored = compact(renderedKey);
         boolean found = false;
         for (MemoryLimit limit : limits) {
             if (!limit.policy.name().equals(policy)) {
                 continue;
             }
-            Cell cell = limit.cells.get(stored);
+            Cell cell = limit.cells.get(limit.stored(renderedKey));
             // A call in flight keeps its reservation in the dropped cell and settles there, harmlessly.
             if (cell != null && drop(cell, false)) {
                 found = true;

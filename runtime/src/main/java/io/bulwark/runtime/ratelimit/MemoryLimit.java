@@ -1,6 +1,7 @@
 package io.bulwark.runtime.ratelimit;
 
 import io.bulwark.Count;
+import io.bulwark.internal.Template;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,6 +23,22 @@ final class MemoryLimit implements RateLimiter.Limit {
     /** What this policy holds of the budget. */
     final AtomicLong bytes = new AtomicLong();
     final AtomicLong keys = new AtomicLong();
+    /** The template reads nothing: one cell for every call, kept at hand. */
+    final boolean global;
+    /**
+     * The template reads one value: cells are keyed by that value's text as it is ({@link #NULL} for null), not by
+     * the framed key, which would be built for every call.
+     */
+    final boolean singleSource;
+    volatile Cell globalCell;
+
+    /** The key of a null value in a single-value policy: no text equals it. */
+    static final Object NULL = new Object() {
+        @Override
+        public String toString() {
+            return "null";
+        }
+    };
 
     MemoryLimit(RateLimitPolicy policy, MemoryBudget budget) {
         this.policy = policy;
@@ -30,6 +47,27 @@ final class MemoryLimit implements RateLimiter.Limit {
         this.lockoutMicros = policy.lockoutMicros();
         this.emissionMicros = windowMicros / policy.limit();
         this.capacityMicros = emissionMicros * policy.limit();
+        int values = 0;
+        try {
+            for (Template.Part part : Template.parse(policy.key())) {
+                if (part instanceof Template.Ref) {
+                    values++;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            values = 2; // checked at registration; framed keys whatever happens
+        }
+        this.global = values == 0;
+        this.singleSource = values == 1;
+    }
+
+    /** What a rendered (framed) key is stored under: itself, or for a single value, that value's text. */
+    Object stored(String rendered) {
+        if (!singleSource) {
+            return InMemoryRateLimiter.compact(rendered);
+        }
+        return rendered.equals("-") ? NULL
+                : InMemoryRateLimiter.compact(rendered.substring(rendered.indexOf(':') + 1));
     }
 
     @Override

@@ -30,6 +30,11 @@ public interface RateLimiter {
         return acquire(new Limit[] {limit}, new String[] {key});
     }
 
+    /** The same, with the key still to be read from {@code args}: an engine may read it in the form it keeps. */
+    default Object acquire(Limit limit, io.bulwark.runtime.key.KeyExtractor key, Object[] args) {
+        return acquire(limit, key.extract(args));
+    }
+
     /** Settles what {@link #acquire} reserved: {@code thrown} is what the call threw, or {@code null}. */
     void settle(Object token, Throwable thrown);
 
