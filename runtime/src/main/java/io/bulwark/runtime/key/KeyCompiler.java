@@ -58,7 +58,7 @@ public final class KeyCompiler {
         }
         List<CompiledKey.Source> sources = new ArrayList<>();
         for (KeyPlan.Source source : values) {
-            sources.add(source(source, guard, loader));
+            sources.add(source(source, guard, loader, true));
         }
         return new CompiledKey(sources.toArray(CompiledKey.Source[]::new));
     }
@@ -87,18 +87,22 @@ public final class KeyCompiler {
         }
         List<Object> parts = new ArrayList<>();
         for (KeyPlan.Source source : plan.sources()) {
-            parts.add(source instanceof KeyPlan.Literal literal ? literal.text() : source(source, guard, loader));
+            parts.add(source instanceof KeyPlan.Literal literal ? literal.text() : source(source, guard, loader, false));
         }
         return new CompiledText(parts.toArray());
     }
 
-    private static CompiledKey.Source source(KeyPlan.Source source, String guard, ClassLoader loader) {
+    private static CompiledKey.Source source(KeyPlan.Source source, String guard, ClassLoader loader, boolean key) {
         if (source instanceof KeyPlan.Caller caller) {
-            return new CompiledKey.CallerValue(CallerField.of(caller.field()));
+            return modified(new CompiledKey.CallerValue(CallerField.of(caller.field()), key), caller.modifiers());
         }
         KeyPlan.Argument argument = (KeyPlan.Argument) source;
         PropertyChain chain = argument.accessors().isEmpty() ? null
                 : new PropertyChain(guard, argument.path(), argument.accessors(), loader);
-        return new CompiledKey.Argument(argument.index(), chain);
+        return modified(new CompiledKey.Argument(argument.index(), chain), argument.modifiers());
+    }
+
+    private static CompiledKey.Source modified(CompiledKey.Source source, List<String> modifiers) {
+        return modifiers.isEmpty() ? source : new CompiledKey.Modified(source, modifiers.toArray(String[]::new));
     }
 }
