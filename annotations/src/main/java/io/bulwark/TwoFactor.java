@@ -18,10 +18,11 @@ import java.util.List;
  * (AES-256-GCM under {@code bulwark.totp.key}) in PostgreSQL's {@code user_security_settings} when
  * {@code bulwark.jdbc.url} is set, else in files under {@code bulwark.data-dir}; recovery codes only as keyed hashes.
  *
- * <p>Replacing a factor is the application's decision to guard: enrolling again does not disable the active factor
- * until the new one is confirmed, but confirming does replace it, and clears a lock. An endpoint that lets a signed-in
- * user enroll while {@link #status} is {@link Status#ACTIVE} or {@link Status#LOCKED} should itself be
- * {@code @Requires2FA} (or refuse), or a stolen password would be enough to swap in an attacker's phone.
+ * <p>Replacing a factor takes its user: enrolling again does not disable the active factor, and {@link #confirm}
+ * replaces it only when the bound caller ({@link Bulwark#bind}) is that user and stepped up with the current factor
+ * within 5 minutes, in the same session or the same request (a {@code @Requires2FA} call just before); a
+ * {@link Status#LOCKED} factor stays locked until {@link #unlock}. A stolen password is not enough to swap in an
+ * attacker's phone.
  *
  * <p>Every method throws {@link GuardUnavailableException} when the store cannot be reached (nothing changed) and
  * {@link IllegalStateException} when the Bulwark agent is not running in this JVM.
@@ -56,12 +57,16 @@ public final class TwoFactor {
 
     /**
      * Confirms the pending enrollment with the first code the app shows, which is then spent; the new factor
-     * replaces any earlier one, and a new set of recovery codes replaces any earlier set.
+     * replaces an active one (see above), and a new set of recovery codes replaces any earlier set. Wrong codes are
+     * limited as step-up codes are; an enrollment expires after {@code bulwark.totp.enrollment-ttl} (10 minutes).
      *
      * @return the 10 recovery codes, {@code xxxxx-xxxxx}: show them to the user once, they are not kept
      * @throws TwoFactorRequiredException {@link TwoFactorRequiredException.Reason#INVALID} for a wrong code,
+     *                                    {@code THROTTLED} or {@code LOCKED} after too many,
      *                                    {@link TwoFactorRequiredException.Reason#NOT_ENROLLED} when nothing is
-     *                                    pending
+     *                                    pending (or it expired), {@code MISSING} or {@code EXPIRED} when an active
+     *                                    factor would be replaced without a fresh step-up, {@code LOCKED} when the
+     *                                    active factor is locked
      */
     public static List<String> confirm(String user, String code) {
         return Dispatch.twoFactor().confirm(user, code);

@@ -1,62 +1,157 @@
 package io.bulwark.internal;
 
+import io.bulwark.TwoFactor;
+import io.bulwark.TwoFactorEnrollment;
 import io.bulwark.monitoring.BulwarkStatus;
 import java.lang.invoke.CallSite;
 import java.lang.invoke.ConstantCallSite;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * The bridge woven code calls: one copy in the JVM (the agent defines the API in the bootstrap class loader), so
  * classes of every class loader reach the same runtime. Not API.
+ *
+ * <p>Nothing in the application may swap the guards out (DESIGN §10), so the runtime is kept where Java's ways of
+ * reaching a private field all fail:
+ * <ul>
+ *   <li>The agent defines this package in a named module of the bootstrap loader, {@code io.bulwark}, that exports
+ *   it and opens nothing ({@code BootstrapApi}): {@code Field.setAccessible} and
+ *   {@code MethodHandles.privateLookupIn} are refused to every other module.</li>
+ *   <li>The field is {@code static final} in a record: a final static field cannot be set by reflection or method
+ *   handles, even by the JDK's own trusted lookup (it is a "trusted final"), and {@code sun.misc.Unsafe} refuses to
+ *   give the offset of any field of a record.</li>
+ *   <li>Nothing returned to the application holds the runtime in a field it could read: {@link #twoFactor()} hands out
+ *   a record of this package.</li>
+ * </ul>
+ * What is left is raw memory: code that gets hold of {@code jdk.internal.misc.Unsafe} (e.g. through
+ * {@code sun.misc.Unsafe} reading the JDK's private trusted lookup) can write any word of the heap, including
+ * compiled code, and no Java-level check holds against that.
  */
 public final class Dispatch {
-
-    // Set once by the agent before it weaves anything, so woven code never finds it empty. A volatile read
-    // is a plain load on x86 and AArch64 keeps it an ldar: cheaper than anything a lazy holder would add.
-    private static volatile GuardRuntime runtime;
-    private static volatile ReactiveLinker reactive;
-    /**
-     * The mark of the call that runs a Mono/Flux method's body ({@link #body}): the guard id + 1, or 0. Private, so
-     * that only {@link #body}, given a call the runtime admitted, can set it. int[] rather than Integer: one small
-     * array per thread that ever subscribes, no boxing on each call.
-     */
-    private static final ThreadLocal<int[]> BODY_NEXT = new ThreadLocal<>();
 
     private Dispatch() {
     }
 
+    /** What {@link #install} hands over to {@link Installed}'s initializer, and whether it was taken. */
+    private record Handover() {
+        private static GuardRuntime pending;
+        private static volatile boolean installed;
+        private static ReactiveLinker pendingLinker;
+        private static volatile boolean linkerInstalled;
+    }
+
     /**
-     * Installs the runtime; the first call wins and later calls are refused, so that nothing in the
-     * application can swap the guards out.
+     * The runtime, fixed once. Initialized by the first {@link #install} (premain, before anything is woven), or
+     * empty for good when something asked for it first (an application running without the agent).
+     */
+    private record Installed() {
+        private static final GuardRuntime RUNTIME = take();
+
+        private static GuardRuntime take() {
+            GuardRuntime guards = Handover.pending;
+            Handover.pending = null;
+            return guards;
+        }
+    }
+
+    /** The Reactor linker, fixed once like the runtime (the agent installs it in premain, before weaving). */
+    private record Linker() {
+        private static final ReactiveLinker LINKER = take();
+
+        private static ReactiveLinker take() {
+            ReactiveLinker linker = Handover.pendingLinker;
+            Handover.pendingLinker = null;
+            return linker;
+        }
+    }
+
+    /**
+     * The mark of the call that runs a Mono/Flux method's body ({@link #body}): the guard id + 1, or 0. Only
+     * {@link #body}, given a call the runtime admitted, sets it; in a record for the reason the runtime is. int[]
+     * rather than Integer: one small array per thread that ever subscribes, no boxing on each call.
+     */
+    private record BodyMark() {
+        private static final ThreadLocal<int[]> NEXT = new ThreadLocal<>();
+    }
+
+    /** {@link TwoFactor}'s operations, in a record so that the engine behind them is not reachable either. */
+    private record TwoFactorBridge(TwoFactorOperations engine) implements TwoFactorOperations {
+        @Override
+        public TwoFactorEnrollment enroll(String user, String account) {
+            return engine.enroll(user, account);
+        }
+
+        @Override
+        public List<String> confirm(String user, String code) {
+            return engine.confirm(user, code);
+        }
+
+        @Override
+        public List<String> newRecoveryCodes(String user) {
+            return engine.newRecoveryCodes(user);
+        }
+
+        @Override
+        public boolean disable(String user) {
+            return engine.disable(user);
+        }
+
+        @Override
+        public boolean unlock(String user) {
+            return engine.unlock(user);
+        }
+
+        @Override
+        public TwoFactor.Status status(String user) {
+            return engine.status(user);
+        }
+
+        @Override
+        public String toString() {
+            return "TwoFactor";
+        }
+    }
+
+    /**
+     * Installs the runtime; the first call wins and later calls are refused, so that nothing in the application can
+     * swap the guards out. Refused too once anything has asked this bridge for the runtime before it was installed.
      *
      * @return whether {@code guards} was installed
      */
     public static synchronized boolean install(GuardRuntime guards) {
-        if (runtime != null || guards == null) {
+        if (Handover.installed || guards == null) {
             return false;
         }
-        runtime = guards;
-        return true;
+        Handover.pending = guards;
+        boolean taken = Installed.RUNTIME == guards;
+        Handover.pending = null;
+        Handover.installed = taken;
+        return taken;
     }
 
     /** Installs what links woven {@code Mono}/{@code Flux} methods to the Reactor helper; the first call wins. */
     public static synchronized boolean install(ReactiveLinker linker) {
-        if (reactive != null || linker == null) {
+        if (Handover.linkerInstalled || linker == null) {
             return false;
         }
-        reactive = linker;
-        return true;
+        Handover.pendingLinker = linker;
+        boolean taken = Linker.LINKER == linker;
+        Handover.pendingLinker = null;
+        Handover.linkerInstalled = taken;
+        return taken;
     }
 
     public static boolean installed() {
-        return runtime != null;
+        return Handover.installed;
     }
 
     public static Object enter(int guard, Object[] args) {
-        GuardRuntime guards = runtime;
+        // A constant to the JIT once compiled: the call below binds to the one runtime's method directly.
+        GuardRuntime guards = Installed.RUNTIME;
         if (guards == null) {
             throw new IllegalStateException("Bulwark: woven code ran before the agent installed its runtime");
         }
@@ -85,7 +180,7 @@ public final class Dispatch {
      * @throws io.bulwark.BulwarkException when the call is refused
      */
     public static Object subscribe(int guard, Object[] args, Object owner) {
-        GuardRuntime guards = runtime;
+        GuardRuntime guards = Installed.RUNTIME;
         if (guards == null) {
             throw new IllegalStateException("Bulwark: woven code ran before the agent installed its runtime");
         }
@@ -102,11 +197,11 @@ public final class Dispatch {
      * runtime admitted gets the mark, so the application cannot reach a body without its guards.
      */
     public static Object body(Object call, Supplier<?> body) {
-        int guard = runtime.admitBody(call);
-        int[] next = BODY_NEXT.get();
+        int guard = Installed.RUNTIME.admitBody(call);
+        int[] next = BodyMark.NEXT.get();
         if (next == null) {
             next = new int[1];
-            BODY_NEXT.set(next);
+            BodyMark.NEXT.set(next);
         }
         next[0] = guard + 1;
         try {
@@ -119,7 +214,7 @@ public final class Dispatch {
 
     /** The call {@link #subscribe} admitted ended: {@code result} is a {@code Mono}'s value, else null. Never throws. */
     public static void settle(Object call, Object result, Throwable thrown) {
-        GuardRuntime guards = runtime;
+        GuardRuntime guards = Installed.RUNTIME;
         if (guards != null && call != null) {
             guards.settle(call, result, thrown);
         }
@@ -127,7 +222,7 @@ public final class Dispatch {
 
     /** The subscriber cancelled the call {@link #subscribe} admitted before it ended. Never throws. */
     public static void cancel(Object call) {
-        GuardRuntime guards = runtime;
+        GuardRuntime guards = Installed.RUNTIME;
         if (guards != null && call != null) {
             guards.cancel(call);
         }
@@ -138,7 +233,7 @@ public final class Dispatch {
      * (true), or is the call {@link #body} made at subscription and runs its body (false).
      */
     public static boolean deferring(int guard) {
-        int[] next = BODY_NEXT.get();
+        int[] next = BodyMark.NEXT.get();
         if (next != null && next[0] == guard + 1) {
             next[0] = 0;
             return false;
@@ -154,7 +249,7 @@ public final class Dispatch {
     public static CallSite linkReactive(MethodHandles.Lookup caller, String name, MethodType type) {
         MethodHandle target;
         try {
-            ReactiveLinker linker = reactive;
+            ReactiveLinker linker = Linker.LINKER;
             if (linker == null) {
                 throw new IllegalStateException("the agent installed no Reactor support");
             }
@@ -170,31 +265,29 @@ public final class Dispatch {
     }
 
     public static boolean reset(String policy, String renderedKey) {
-        GuardRuntime guards = runtime;
-        if (guards == null) {
-            throw new IllegalStateException("the Bulwark agent is not running in this JVM: there is no state to reset");
-        }
-        return guards.reset(policy, renderedKey);
+        return runtime("there is no state to reset").reset(policy, renderedKey);
     }
 
     public static TwoFactorOperations twoFactor() {
-        GuardRuntime guards = runtime;
-        if (guards == null) {
-            throw new IllegalStateException("the Bulwark agent is not running in this JVM: there are no second "
-                    + "factors");
-        }
-        return guards.twoFactor();
+        return new TwoFactorBridge(runtime("there are no second factors").twoFactor());
     }
 
     public static BulwarkStatus status() {
-        GuardRuntime guards = runtime;
-        return guards == null ? BulwarkStatus.inactive() : guards.status();
+        return Handover.installed ? Installed.RUNTIME.status() : BulwarkStatus.inactive();
     }
 
     public static void exit(int guard, Object token, Object result, Throwable thrown) {
-        GuardRuntime guards = runtime;
+        GuardRuntime guards = Installed.RUNTIME;
         if (guards != null) {
             guards.exit(guard, token, result, thrown);
         }
+    }
+
+    private static GuardRuntime runtime(String otherwise) {
+        // Not Installed.RUNTIME before install: asking would fix it empty, and a test JVM installs late.
+        if (!Handover.installed) {
+            throw new IllegalStateException("the Bulwark agent is not running in this JVM: " + otherwise);
+        }
+        return Installed.RUNTIME;
     }
 }

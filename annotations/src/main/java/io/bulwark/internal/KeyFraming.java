@@ -26,4 +26,33 @@ public final class KeyFraming {
         }
         return key.toString();
     }
+
+    /** The values of a framed key, in order ({@code null} for {@code -}); null when {@code key} is not one. */
+    public static java.util.List<String> values(String key) {
+        java.util.List<String> values = new java.util.ArrayList<>();
+        int i = 0;
+        while (i < key.length()) {
+            if (key.charAt(i) == '-') {
+                values.add(null);
+                i++;
+                continue;
+            }
+            int colon = key.indexOf(':', i);
+            if (colon <= i) {
+                return null;
+            }
+            int length;
+            try {
+                length = Integer.parseInt(key, i, colon, 10);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            if (length < 0 || colon + 1 + length > key.length()) {
+                return null;
+            }
+            values.add(key.substring(colon + 1, colon + 1 + length));
+            i = colon + 1 + length;
+        }
+        return values;
+    }
 }

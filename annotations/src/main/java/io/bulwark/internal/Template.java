@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The grammar of key templates, shared by the processor (checked at compile time) and the runtime (compiled
  * once at weave time): literal text and {@code {path}} references, {@code {{} and {@code }}} for literal
- * braces. A path is a parameter followed by properties ({@code {request.user.id}}) or a caller field
+ * braces; a reference may end in modifiers, {@code {email:lower}} ({@link KeyText}). A path is a parameter followed by properties ({@code {request.user.id}}) or a caller field
  * ({@code {caller.ip}}). Not API.
  */
 public final class Template {
@@ -28,10 +28,18 @@ public final class Template {
     public record Literal(String text) implements Part {
     }
 
-    /** A reference: {@code path.get(0)} is a parameter name, or {@code "caller"} followed by a caller field. */
-    public record Ref(List<String> path) implements Part {
+    /**
+     * A reference: {@code path.get(0)} is a parameter name, or {@code "caller"} followed by a caller field; then the
+     * modifiers applied to its text, in order ({@code {email:trim:lower}}, see {@link KeyText}).
+     */
+    public record Ref(List<String> path, List<String> modifiers) implements Part {
         public Ref {
             path = List.copyOf(path);
+            modifiers = List.copyOf(modifiers);
+        }
+
+        public Ref(List<String> path) {
+            this(path, List.of());
         }
 
         public boolean isCaller() {
@@ -89,7 +97,18 @@ public final class Template {
         return List.copyOf(parts);
     }
 
-    private static Ref ref(String text, int column) {
+    private static Ref ref(String reference, int column) {
+        String[] pieces = reference.split(":", -1);
+        String text = pieces[0];
+        List<String> modifiers = new ArrayList<>();
+        for (int i = 1; i < pieces.length; i++) {
+            if (!KeyText.MODIFIERS.contains(pieces[i])) {
+                throw new IllegalArgumentException("'{" + reference + "}' at column " + column + " names the modifier '"
+                        + pieces[i] + "': expected one of " + String.join(", ", KeyText.MODIFIERS)
+                        + Suggestions.didYouMean(pieces[i], KeyText.MODIFIERS));
+            }
+            modifiers.add(pieces[i]);
+        }
         if (text.isEmpty()) {
             throw new IllegalArgumentException("'{}' at column " + column + " names nothing: expected {parameter}, "
                     + "{parameter.property} or {caller.field}");
@@ -108,7 +127,7 @@ public final class Template {
                         + "expected one of {caller." + String.join("}, {caller.", CALLER_FIELDS) + "}" + suggestion);
             }
         }
-        return new Ref(path);
+        return new Ref(path, modifiers);
     }
 
     private static boolean isIdentifier(String s) {

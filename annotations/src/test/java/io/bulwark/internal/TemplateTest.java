@@ -50,4 +50,22 @@ class TemplateTest {
     void refusesTemplatesLongerThanTheCap() {
         assertThrows(IllegalArgumentException.class, () -> Template.parse("x".repeat(Template.MAX_LENGTH + 1)));
     }
+
+    @Test
+    void referencesMayEndInModifiersAndAMisspelledOneIsNamed() {
+        assertEquals(List.of(new Ref(List.of("email"), List.of("trim", "lower"))), Template.parse("{email:trim:lower}"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Template.parse("{email:lowr}"));
+        assertEquals("'{email:lowr}' at column 0 names the modifier 'lowr': expected one of lower, upper, trim, nfkc"
+                + Suggestions.didYouMean("lowr", KeyText.MODIFIERS), e.getMessage());
+    }
+
+    @Test
+    void anIpv6CallerCountsByItsNetworkAndIpv4ByItsAddress() {
+        assertEquals("2001:db8:1:2::/64", KeyText.callerIp("2001:db8:1:2:3:4:5:6"));
+        assertEquals("2001:db8:1:2::/64", KeyText.callerIp("[2001:db8:1:2::9]"));
+        assertEquals("192.0.2.1", KeyText.callerIp("::ffff:192.0.2.1"));
+        assertEquals("192.0.2.1", KeyText.callerIp("192.0.2.1"));
+        assertEquals("not-an-address:x", KeyText.callerIp("not-an-address:x"));
+        assertEquals(null, KeyText.callerIp(null));
+    }
 }

@@ -47,6 +47,7 @@ final class ExtractorsWriter {
 
     static final String SUFFIX = "_BulwarkKeys";
     private static final ClassName FRAMING = ClassName.get("io.bulwark.internal", "KeyFraming");
+    private static final ClassName KEY_TEXT = ClassName.get("io.bulwark.internal", "KeyText");
     private static final ClassName BULWARK = ClassName.get("io.bulwark", "Bulwark");
     private static final ClassName SINK = ClassName.get("io.bulwark.internal", "AuditSink");
     private static final ClassName MODE = ClassName.get("io.bulwark", "Redact", "Mode");
@@ -151,10 +152,11 @@ final class ExtractorsWriter {
         }
         for (int s = 0; s < sources.size(); s++) {
             if (sources.get(s) instanceof KeyPlan.Caller caller) {
-                m.addStatement("$T.append(key, $T.caller().$L())", FRAMING, BULWARK, caller.field());
+                m.addStatement("$T.append(key, $L)", FRAMING, callerValue(caller, true));
             } else if (sources.get(s) instanceof KeyPlan.Argument argument) {
                 String value = read(m, argument, "a" + s);
-                m.addStatement("$T.append(key, $L)", FRAMING, text(value, argument.valueType()));
+                m.addStatement("$T.append(key, $L)", FRAMING,
+                        modified(text(value, argument.valueType()), argument.modifiers()));
             }
         }
         return m.addStatement("return key.toString()").build();
@@ -181,11 +183,12 @@ final class ExtractorsWriter {
             }
             String value = "v" + s;
             if (source instanceof KeyPlan.Caller caller) {
-                m.addStatement("$T $L = $T.caller().$L()", String.class, value, BULWARK, caller.field());
+                m.addStatement("$T $L = $L", String.class, value, callerValue(caller, false));
             } else {
                 KeyPlan.Argument argument = (KeyPlan.Argument) source;
                 String read = read(m, argument, "a" + s);
-                m.addStatement("$T $L = $L", String.class, value, text(read, argument.valueType()));
+                m.addStatement("$T $L = $L", String.class, value,
+                        modified(text(read, argument.valueType()), argument.modifiers()));
             }
             m.beginControlFlow("if ($L != null)", value)
                     .addStatement("any = true")
@@ -306,6 +309,23 @@ final class ExtractorsWriter {
 
     private TypeName erased(TypeMirror type) {
         return TypeName.get(types.erasure(type));
+    }
+
+    /** A caller field as the runtime reads it: {@code {caller.ip}} by its IPv6 network (KeyText), then modifiers. */
+    private CodeBlock callerValue(KeyPlan.Caller caller, boolean key) {
+        CodeBlock read = key && caller.field().equals("ip")
+                ? CodeBlock.of("$T.callerIp($T.caller().ip())", KEY_TEXT, BULWARK)
+                : CodeBlock.of("$T.caller().$L()", BULWARK, caller.field());
+        return modified(read, caller.modifiers());
+    }
+
+    /** {@code KeyText.lower(KeyText.trim(value))} for {@code {x:trim:lower}}: the runtime's modifiers, in order. */
+    private static CodeBlock modified(CodeBlock value, List<String> modifiers) {
+        CodeBlock result = value;
+        for (String modifier : modifiers) {
+            result = CodeBlock.of("$T.$L($L)", KEY_TEXT, modifier, result);
+        }
+        return result;
     }
 
     /** The value's text as the runtime takes it: the string itself, an enum's name, or {@code toString()}. */

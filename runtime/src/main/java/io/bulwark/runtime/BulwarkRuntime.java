@@ -32,7 +32,10 @@ public final class BulwarkRuntime {
 
     public static BulwarkRuntime create(Settings settings) {
         Log.setLevel(settings.logLevel());
-        InMemoryRateLimiter memory = new InMemoryRateLimiter(MicroClock.monotonic(), settings.maxKeys(), true);
+        // {caller.ip} keys of IPv6 clients by their network: fixed here, before any key is rendered.
+        io.bulwark.internal.KeyText.configure(settings.ipv6Prefix());
+        InMemoryRateLimiter memory = new InMemoryRateLimiter(MicroClock.monotonic(), settings.maxKeys(),
+                settings.maxMemory() > 0 ? settings.maxMemory() : InMemoryRateLimiter.defaultMaxMemory(), true);
         RateLimiter limiter = settings.redis() == null ? memory : new RedisRateLimiter(settings.redis(), memory);
         return new BulwarkRuntime(settings, limiter);
     }

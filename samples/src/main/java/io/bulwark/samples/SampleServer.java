@@ -33,6 +33,7 @@ public final class SampleServer {
     private final AuthService auth = new AuthService();
     private final CatalogService catalog = new CatalogService();
     private final TransferService transfers = new TransferService();
+    private final FactorService factors = new FactorService();
     /**
      * {@code X-User} names the caller and {@code X-Session} its session, as a gateway that authenticated the request
      * would; a second-factor code comes in {@code X-OTP}; {@code bulwark.web.*} system properties (trusted proxies,
@@ -114,18 +115,17 @@ public final class SampleServer {
         Http.send(exchange, 200, "{\"items\":" + items + "]}");
     }
 
-    /** Starts an enrollment for the caller; one who already has a factor, even a locked one, cannot start another. */
+    /**
+     * Starts an enrollment for the caller. One whose factor is locked cannot (an operator unlocks it); one whose factor
+     * is active may, but confirming the new one then takes the current one's code too (see {@link #confirm}).
+     */
     private void enroll(HttpExchange exchange) throws IOException {
         String user = signedIn(exchange, "POST");
         if (user == null) {
             return;
         }
-        TwoFactor.Status status = TwoFactor.status(user);
-        if (status == TwoFactor.Status.ACTIVE || status == TwoFactor.Status.LOCKED) {
-            // Confirming a new factor replaces the old one: without this, a password and a few wrong codes would be
-            // enough to swap in an attacker's phone. Replacing one belongs behind @Requires2FA (or an operator).
-            Http.send(exchange, 409, Json.object(Map.of("error", "a second factor is already "
-                    + status.name().toLowerCase(java.util.Locale.ROOT))));
+        if (TwoFactor.status(user) == TwoFactor.Status.LOCKED) {
+            Http.send(exchange, 409, Json.object(Map.of("error", "the second factor is locked: an operator unlocks it")));
             return;
         }
         TwoFactorEnrollment e;
@@ -140,16 +140,26 @@ public final class SampleServer {
         body.put("otpauthUri", e.otpauthUri());
         body.put("secret", e.secret());
         body.put("qrPng", Base64.getEncoder().encodeToString(e.qrPng()));
-        body.put("next", "POST /2fa/confirm with code=<the code your app shows>");
+        body.put("next", "POST /2fa/confirm with code=<the code your app shows>"
+                + (TwoFactor.status(user) == TwoFactor.Status.ACTIVE ? " and X-OTP: <your current factor's code>" : ""));
         Http.send(exchange, 200, Json.object(body));
     }
 
+    /**
+     * Confirms the caller's enrollment with {@code code}. Replacing an active factor first verifies the current one
+     * ({@code X-OTP} in this request, or a session fresh within 5 minutes): without that a password would be enough to
+     * swap in an attacker's phone, and {@code TwoFactor.confirm} refuses it anyway.
+     */
     private void confirm(HttpExchange exchange) throws IOException {
         Map<String, String> form = signedInForm(exchange);
         if (form == null) {
             return;
         }
-        List<String> codes = TwoFactor.confirm(Bulwark.caller().user(), form.getOrDefault("code", ""));
+        String user = Bulwark.caller().user();
+        if (TwoFactor.status(user) == TwoFactor.Status.ACTIVE) {
+            factors.currentFactorVerified();
+        }
+        List<String> codes = TwoFactor.confirm(user, form.getOrDefault("code", ""));
         Http.send(exchange, 200, Json.object(Map.of("recoveryCodes", codes)));
     }
 

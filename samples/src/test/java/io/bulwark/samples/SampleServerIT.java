@@ -138,8 +138,23 @@ class SampleServerIT {
         assertEquals(10, recovery.size(), confirmed.body());
         assertEquals(200, transfer("frank", "lost-phone", recovery.get(0)).statusCode());
         assertEquals(401, transfer("frank", "other", recovery.get(0)).statusCode(), "a recovery code works once");
-        assertEquals(409, send(HttpRequest.newBuilder(sample.base.resolve("/2fa/enroll")).header("X-User", "frank")
-                .POST(HttpRequest.BodyPublishers.noBody())).statusCode(), "an active factor is not replaced");
+        // Replacing the active factor: a password (X-User here) is not enough; the current factor's code is.
+        HttpResponse<String> again = send(HttpRequest.newBuilder(sample.base.resolve("/2fa/enroll"))
+                .header("X-User", "frank").POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(200, again.statusCode(), again.body());
+        Matcher n = Pattern.compile("\"secret\":\"([A-Z2-7]+)\"").matcher(again.body());
+        assertTrue(n.find(), again.body());
+        String newCode = TOTP.codeAt(TotpSecret.fromBase32(n.group(1)), Instant.now());
+        HttpResponse<String> withoutStepUp = send(HttpRequest.newBuilder(sample.base.resolve("/2fa/confirm"))
+                .header("X-User", "frank").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("code=" + newCode)));
+        assertEquals(401, withoutStepUp.statusCode(), "an active factor is not replaced by a password alone");
+        HttpResponse<String> replaced = send(HttpRequest.newBuilder(sample.base.resolve("/2fa/confirm"))
+                .header("X-User", "frank").header("X-OTP", recovery.get(1))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("code=" + newCode)));
+        assertEquals(200, replaced.statusCode(), "with the current factor's code in the same request: "
+                + replaced.body());
         assertEquals(400, send(HttpRequest.newBuilder(sample.base.resolve("/2fa/enroll")).header("X-User", "evil:label")
                 .POST(HttpRequest.BodyPublishers.noBody())).statusCode(), "a name no app label can hold");
     }

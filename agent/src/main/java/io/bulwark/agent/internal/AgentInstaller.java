@@ -27,6 +27,10 @@ public final class AgentInstaller {
         if (!Dispatch.install(runtime.guards())) {
             throw new IllegalStateException("another Bulwark runtime is already installed in this JVM");
         }
+        if (BootstrapApi.unnamedReason() != null) {
+            Log.warn("the API is not in its own module: " + BootstrapApi.unnamedReason() + "; code in this JVM could "
+                    + "reach the dispatch bridge's state by reflection");
+        }
         Weaver.install(instrumentation, settings, runtime.guards());
         runtime.connectInBackground();
         Log.info("agent " + version() + " active: " + runtime.describe() + "; guarded classes found by "

@@ -3,14 +3,17 @@ package io.bulwark.agent.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.lang.module.ModuleDescriptor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.net.URI;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -44,8 +47,20 @@ public final class BootstrapApi {
     private static final String API = "io/bulwark/";
     private static final String BOOT = "io/bulwark/agent/";
     private static final String CLASS = ".class";
+    private static final String MODULE = "io.bulwark";
 
     private BootstrapApi() {
+    }
+
+    /** Why the API is not in its named module, or null: for the startup log. */
+    private static String unnamed;
+
+    /**
+     * Null when the API is in its named module {@code io.bulwark}, else why not (the guards work, but the dispatch
+     * bridge can be reached by reflection): for the log.
+     */
+    public static String unnamedReason() {
+        return unnamed;
     }
 
     /** Puts the API classes of {@code jar} in the bootstrap loader, by definition or else by appending the jar. */
@@ -53,24 +68,31 @@ public final class BootstrapApi {
         Method define;
         Object unsafe;
         try {
+            Module self = BootstrapApi.class.getModule();
             instrumentation.redefineModule(Object.class.getModule(), Set.of(),
-                    Map.of("jdk.internal.misc", Set.of(BootstrapApi.class.getModule())), Map.of(), Set.of(), Map.of());
+                    Map.of("jdk.internal.misc", Set.of(self), "jdk.internal.module", Set.of(self)), Map.of(), Set.of(),
+                    Map.of());
             Class<?> type = Class.forName("jdk.internal.misc.Unsafe");
             unsafe = type.getMethod("getUnsafe").invoke(null);
             define = type.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
                     ClassLoader.class, ProtectionDomain.class);
         } catch (ReflectiveOperationException | RuntimeException e) {
             instrumentation.appendToBootstrapClassLoaderSearch(jar);
+            unnamed = "this JDK has no jdk.internal.misc.Unsafe.defineClass (" + e + "), so the API was appended to the "
+                    + "bootstrap class path, in no named module";
             return;
         }
         List<JarEntry> pending = new ArrayList<>();
+        Set<String> packages = new TreeSet<>();
         for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements();) {
             JarEntry entry = entries.nextElement();
             String name = entry.getName();
             if (name.startsWith(API) && !name.startsWith(BOOT) && name.endsWith(CLASS)) {
                 pending.add(entry);
+                packages.add(name.substring(0, name.lastIndexOf('/')).replace('/', '.'));
             }
         }
+        unnamed = defineModule(packages);
         // A class is defined after its superclass and interfaces: those the bootstrap loader cannot find yet make the
         // definition fail (NoClassDefFoundError, nothing defined), and it is tried again after the others.
         while (!pending.isEmpty()) {
@@ -101,6 +123,35 @@ public final class BootstrapApi {
                         + "loader, the first for want of " + missing.getMessage(), missing);
             }
             pending = later;
+        }
+    }
+
+    /**
+     * Defines the named module {@code io.bulwark} (the annotations jar's Automatic-Module-Name) in the bootstrap loader
+     * before any API class is, so that the classes defined next in its packages belong to it. It exports every package
+     * and opens none: the dispatch bridge's private state is then out of reach of {@code setAccessible} and
+     * {@code privateLookupIn} from any other module (the application's included), where the bootstrap loader's unnamed
+     * module is open to all. {@code jdk.internal.module.Modules} is how the JDK itself makes modules outside a layer; it
+     * is in JDK 9 through 25. Should it fail, the API is defined in the unnamed module as before (and the log says so):
+     * the guards work either way.
+     *
+     * @return null, or why the module could not be made
+     */
+    private static String defineModule(Set<String> packages) {
+        try {
+            Class<?> modules = Class.forName("jdk.internal.module.Modules");
+            ModuleDescriptor descriptor = ModuleDescriptor.newModule(MODULE).packages(packages).build();
+            Module module = (Module) modules.getMethod("defineModule", ClassLoader.class, ModuleDescriptor.class,
+                    URI.class).invoke(null, null, descriptor, null);
+            modules.getMethod("addReads", Module.class, Module.class).invoke(null, module, Object.class.getModule());
+            Method export = modules.getMethod("addExports", Module.class, String.class);
+            for (String name : packages) {
+                export.invoke(null, module, name);
+            }
+            return null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            Throwable cause = e instanceof InvocationTargetException t && t.getCause() != null ? t.getCause() : e;
+            return "the named module " + MODULE + " could not be defined (" + cause + ")";
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.agent.e2e.apps.ForeignByteBuddyApp;
+import io.bulwark.agent.e2e.apps.TamperApp;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -37,5 +38,26 @@ class IsolationIT {
         assertEquals("null", r.value("apiLoader"));
         assertEquals("false", r.value("jdkInternalsExported"));
         assertFalse(r.stderr().contains("bootstrap classpath has been appended"), r.toString());
+    }
+
+    /**
+     * Issue 16: {@code setAccessible} on the bridge's runtime field used to replace the guards with a no-op. The API is
+     * now in a named module that opens nothing, the runtime in a final field of a record: reflection, a private lookup
+     * and sun.misc.Unsafe's field offsets are all refused, and the guard still counts.
+     */
+    @Test
+    void reflectionCannotSwitchTheGuardsOff() throws Exception {
+        ForkedJvm.Result r = new ForkedJvm().run(TamperApp.class).assertExit(0);
+        assertEquals("io.bulwark", r.value("apiModule"), r.toString());
+        assertTrue(Integer.parseInt(r.value("runtimeFields")) >= 1, r.toString());
+        for (String line : r.stdout().lines().toList()) {
+            if (line.startsWith("setAccessible.") || line.startsWith("privateLookup.") || line.startsWith("unsafe.")
+                    || line.startsWith("twoFactorEngine=")) {
+                assertTrue(line.contains("=REFUSED "), r.toString());
+            }
+        }
+        assertTrue(r.value("unsafe.RUNTIME").contains("UnsupportedOperationException"), r.toString());
+        assertEquals("OK", r.value("guarded.1"));
+        assertTrue(r.value("guarded.2").startsWith("RateLimitedException policy=tamper"), r.toString());
     }
 }

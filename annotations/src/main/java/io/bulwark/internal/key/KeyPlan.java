@@ -22,8 +22,18 @@ public record KeyPlan(String template, List<Source> sources) {
     public record Literal(String text) implements Source {
     }
 
-    /** A field of the bound caller: {@code user}, {@code email}, {@code ip}, {@code org} or {@code session}. */
-    public record Caller(String field) implements Source {
+    /**
+     * A field of the bound caller: {@code user}, {@code email}, {@code ip}, {@code org} or {@code session}; then
+     * {@link io.bulwark.internal.KeyText}'s modifiers, in order.
+     */
+    public record Caller(String field, List<String> modifiers) implements Source {
+        public Caller {
+            modifiers = List.copyOf(modifiers);
+        }
+
+        public Caller(String field) {
+            this(field, List.of());
+        }
     }
 
     /**
@@ -32,10 +42,15 @@ public record KeyPlan(String template, List<Source> sources) {
      *
      * @param path the template's text for it, {@code request.user.id}
      */
-    public record Argument(int index, String type, List<TypeModel.Accessor> accessors, String valueType, String path)
-            implements Source {
+    public record Argument(int index, String type, List<TypeModel.Accessor> accessors, String valueType, String path,
+            List<String> modifiers) implements Source {
         public Argument {
             accessors = List.copyOf(accessors);
+            modifiers = List.copyOf(modifiers);
+        }
+
+        public Argument(int index, String type, List<TypeModel.Accessor> accessors, String valueType, String path) {
+            this(index, type, accessors, valueType, path, List.of());
         }
     }
 

@@ -64,7 +64,7 @@ public final class KeyPlanner {
     private static KeyPlan.Source source(String attribute, String template, Template.Ref ref,
             List<Parameter> parameters, TypeModel types) {
         if (ref.isCaller()) {
-            return new KeyPlan.Caller(ref.path().get(1));
+            return new KeyPlan.Caller(ref.path().get(1), ref.modifiers());
         }
         String name = ref.path().get(0);
         int index = -1;
@@ -113,6 +113,6 @@ public final class KeyPlanner {
                     type,
                     known.isEmpty() ? "" : " such as {" + ref.text() + "." + known.get(0) + "}"));
         }
-        return new KeyPlan.Argument(index, declared, steps, type, ref.text());
+        return new KeyPlan.Argument(index, declared, steps, type, ref.text(), ref.modifiers());
     }
 }

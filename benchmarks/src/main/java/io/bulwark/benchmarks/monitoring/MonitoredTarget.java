@@ -11,12 +11,12 @@ public final class MonitoredTarget {
     private MonitoredTarget() {
     }
 
-    @RateLimited(name = "bench-global", limit = 1_000_000_000, window = "1d")
+    @RateLimited(name = "monitored-global", limit = 1_000_000_000, window = "1d")
     public static int global(int x) {
         return x + 1;
     }
 
-    @RateLimited(name = "bench-keyed", limit = 1_000_000_000, window = "1d", key = "{user}")
+    @RateLimited(name = "monitored-keyed", limit = 1_000_000_000, window = "1d", key = "{user}")
     public static int keyed(String user, int x) {
         return x + 1;
     }

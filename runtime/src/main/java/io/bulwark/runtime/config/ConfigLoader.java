@@ -67,12 +67,16 @@ public final class ConfigLoader {
     static final String TOTP_ALGORITHM = "bulwark.totp.algorithm";
     static final String TOTP_DIGITS = "bulwark.totp.digits";
     static final String TOTP_MAX_FAILURES = "bulwark.totp.max-failures";
+    static final String TOTP_ENROLLMENT_TTL = "bulwark.totp.enrollment-ttl";
+    static final String MAX_MEMORY = "bulwark.ratelimit.max-memory";
+    static final String IPV6_PREFIX = "bulwark.ratelimit.ipv6-prefix";
     static final List<String> KNOWN_KEYS = List.of(ENABLED, SCAN, SCAN_PACKAGES, REQUIRE_WOVEN, LOG_LEVEL, MAX_KEYS,
             ALGORITHM,
             REDIS_URL, REDIS_TIMEOUT, REDIS_POOL_SIZE, DATA_DIR, JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_POOL_SIZE,
             AUDIT_RETENTION, AUDIT_QUEUE, AUDIT_MAX_CAPTURE, AUDIT_HASH_KEY, AUDIT_CHAIN_KEY, AUDIT_CHECKPOINT_EVENTS,
             AUDIT_CHECKPOINT_INTERVAL, TOTP_KEY, TOTP_OLD_KEYS, TOTP_ISSUER,
-            TOTP_ALGORITHM, TOTP_DIGITS, TOTP_MAX_FAILURES, "bulwark.ratelimit.<name>.limit",
+            TOTP_ALGORITHM, TOTP_DIGITS, TOTP_MAX_FAILURES, TOTP_ENROLLMENT_TTL, MAX_MEMORY, IPV6_PREFIX,
+            "bulwark.ratelimit.<name>.limit",
             "bulwark.ratelimit.<name>.window", "bulwark.ratelimit.<name>.lockout", "bulwark.ratelimit.<name>.algorithm");
 
     private static final String OVERRIDE_PREFIX = "bulwark_ratelimit_";
@@ -257,6 +261,8 @@ public final class ConfigLoader {
         List<String> scanPackages = List.of();
         Log.Level level = Log.Level.INFO;
         int maxKeys = Settings.DEFAULT_MAX_KEYS;
+        long maxMemory = 0;
+        int ipv6Prefix = Settings.DEFAULT_IPV6_PREFIX;
         Algorithm algorithm = Algorithm.GCRA;
         URI redisUrl = null;
         Duration redisTimeout = null;
@@ -291,6 +297,10 @@ public final class ConfigLoader {
                 }
             } else if (key.equals(ConfigEntry.normalize(MAX_KEYS))) {
                 maxKeys = wholeNumber(entry, 1_000, 100_000_000, Settings.DEFAULT_MAX_KEYS);
+            } else if (key.equals(ConfigEntry.normalize(MAX_MEMORY))) {
+                maxMemory = bytes(entry);
+            } else if (key.equals(ConfigEntry.normalize(IPV6_PREFIX))) {
+                ipv6Prefix = wholeNumber(entry, 48, 128, Settings.DEFAULT_IPV6_PREFIX);
             } else if (key.equals(ConfigEntry.normalize(ALGORITHM))) {
                 algorithm = algorithm(entry);
             } else if (key.equals(ConfigEntry.normalize(REDIS_URL))) {
@@ -378,7 +388,7 @@ public final class ConfigLoader {
                     + "only read beside the current one");
         }
         return new Settings(enabled, scanAnnotations, requireWoven, scanPackages, level, maxKeys, algorithm, redis, built,
-                audit, twoFactor);
+                audit, twoFactor, maxMemory, ipv6Prefix);
     }
 
     private Path dataDir(ConfigEntry entry) {
@@ -493,13 +503,14 @@ public final class ConfigLoader {
                         + "such as ACME Bank"));
                 return s;
             }
-            return new TwoFactorSettings(s.key(), s.oldKeys(), issuer, s.parameters(), s.maxFailures());
+            return new TwoFactorSettings(s.key(), s.oldKeys(), issuer, s.parameters(), s.maxFailures(),
+                    s.enrollmentTtl());
         }
         if (key.equals(ConfigEntry.normalize(TOTP_ALGORITHM))) {
             try {
                 TotpAlgorithm algorithm = TotpAlgorithm.fromOtpauthName(entry.value().toUpperCase(Locale.ROOT));
                 return new TwoFactorSettings(s.key(), s.oldKeys(), s.issuer(), new TotpParameters(algorithm,
-                        s.parameters().digits(), s.parameters().periodSeconds()), s.maxFailures());
+                        s.parameters().digits(), s.parameters().periodSeconds()), s.maxFailures(), s.enrollmentTtl());
             } catch (IllegalArgumentException e) {
                 problems.add(entry.problem("SHA1 (what every authenticator app reads), SHA256 or SHA512"));
                 return s;
@@ -512,13 +523,22 @@ public final class ConfigLoader {
             }
             return new TwoFactorSettings(s.key(), s.oldKeys(), s.issuer(), new TotpParameters(
                     s.parameters().algorithm(), Integer.parseInt(entry.value()), s.parameters().periodSeconds()),
-                    s.maxFailures());
+                    s.maxFailures(), s.enrollmentTtl());
+        }
+        if (key.equals(ConfigEntry.normalize(TOTP_ENROLLMENT_TTL))) {
+            Duration ttl = duration(entry);
+            if (ttl != null && (ttl.compareTo(Duration.ofMinutes(1)) < 0 || ttl.compareTo(Duration.ofDays(1)) > 0)) {
+                problems.add(entry.problem("a duration from 1m to 1d, such as 10m"));
+                ttl = null;
+            }
+            return ttl == null ? s : new TwoFactorSettings(s.key(), s.oldKeys(), s.issuer(), s.parameters(),
+                    s.maxFailures(), ttl);
         }
         if (!key.equals(ConfigEntry.normalize(TOTP_MAX_FAILURES))) {
             throw new IllegalStateException("known() let an unknown key through: " + entry.key());
         }
         return new TwoFactorSettings(s.key(), s.oldKeys(), s.issuer(), s.parameters(),
-                wholeNumber(entry, 4, 100, TwoFactorSettings.DEFAULT_MAX_FAILURES));
+                wholeNumber(entry, 4, 100, TwoFactorSettings.DEFAULT_MAX_FAILURES), s.enrollmentTtl());
     }
 
     /** Exactly 32 bytes in Base64: an AES-256 key. */
@@ -581,6 +601,33 @@ public final class ConfigLoader {
         }
         problems.add(entry.problem("true or false"));
         return true;
+    }
+
+    /**
+     * {@code bulwark.ratelimit.max-memory}: bytes ({@code 67108864}), with a binary unit ({@code 64m}, {@code 512k},
+     * {@code 1g}), or a share of the heap ({@code 5%}); at least 1 MB. 0 (not configured) means the default.
+     */
+    private long bytes(ConfigEntry entry) {
+        String text = entry.value().strip().toLowerCase(Locale.ROOT);
+        try {
+            long value;
+            if (text.endsWith("%")) {
+                double percent = Double.parseDouble(text.substring(0, text.length() - 1));
+                value = percent > 0 && percent <= 90 ? (long) (Runtime.getRuntime().maxMemory() * percent / 100) : -1;
+            } else {
+                int shift = text.endsWith("k") ? 10 : text.endsWith("m") ? 20 : text.endsWith("g") ? 30 : 0;
+                long number = Long.parseLong(shift == 0 ? text : text.substring(0, text.length() - 1));
+                value = number > 0 && number <= (Long.MAX_VALUE >> shift) ? number << shift : -1;
+            }
+            if (value >= 1L << 20) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(entry.problem("a size of at least 1 MB: bytes, or with a unit (512k, 64m, 1g), or a share of "
+                + "the heap such as 5%"));
+        return 0;
     }
 
     private int wholeNumber(ConfigEntry entry, int min, int max, int fallback) {

@@ -23,12 +23,18 @@ import java.util.Optional;
  * @param overrides     {@code bulwark.ratelimit.<name>.limit|window|lockout|algorithm}, by normalized policy name
  * @param audit         {@code bulwark.data-dir}, {@code bulwark.jdbc.*}, {@code bulwark.audit.*}
  * @param twoFactor     {@code bulwark.totp.*}
+ * @param maxMemory     {@code bulwark.ratelimit.max-memory}: bytes the in-memory engine's state may take; 0 for the
+ *                      default (a share of the heap)
+ * @param ipv6Prefix    {@code bulwark.ratelimit.ipv6-prefix}: how many leading bits of an IPv6 caller address make
+ *                      its {@code {caller.ip}} key (48 to 128)
  */
 public record Settings(boolean enabled, boolean scanAnnotations, boolean requireWoven, List<String> scanPackages,
         Log.Level logLevel, int maxKeys, Algorithm algorithm, RedisSettings redis, Map<String, PolicyOverride> overrides,
-        AuditSettings audit, TwoFactorSettings twoFactor) {
+        AuditSettings audit, TwoFactorSettings twoFactor, long maxMemory, int ipv6Prefix) {
 
     public static final int DEFAULT_MAX_KEYS = 1_000_000;
+    /** A subscriber's network: one key however the client rotates addresses inside its /64. */
+    public static final int DEFAULT_IPV6_PREFIX = 64;
 
     public Settings {
         scanPackages = List.copyOf(scanPackages);
@@ -38,7 +44,7 @@ public record Settings(boolean enabled, boolean scanAnnotations, boolean require
     /** Everything at its default: enabled, scan everything, in-memory limits. */
     public static Settings defaults() {
         return new Settings(true, false, false, List.of(), Log.Level.INFO, DEFAULT_MAX_KEYS, Algorithm.GCRA, null,
-                Map.of(), AuditSettings.defaults(), TwoFactorSettings.defaults());
+                Map.of(), AuditSettings.defaults(), TwoFactorSettings.defaults(), 0, DEFAULT_IPV6_PREFIX);
     }
 
     /** The override configured for {@code policyName}, whichever spelling the configuration used. */
@@ -49,19 +55,19 @@ public record Settings(boolean enabled, boolean scanAnnotations, boolean require
     /** The same settings with another store: what tests use to point at their Redis. */
     public Settings withRedis(RedisSettings store) {
         return new Settings(enabled, scanAnnotations, requireWoven, scanPackages, logLevel, maxKeys, algorithm, store,
-                overrides, audit, twoFactor);
+                overrides, audit, twoFactor, maxMemory, ipv6Prefix);
     }
 
     /** The same settings with another audit store: what tests use to point at their data directory and database. */
     public Settings withAudit(AuditSettings store) {
         return new Settings(enabled, scanAnnotations, requireWoven, scanPackages, logLevel, maxKeys, algorithm, redis,
-                overrides, store, twoFactor);
+                overrides, store, twoFactor, maxMemory, ipv6Prefix);
     }
 
     /** The same settings with other two-factor settings: what tests use for their keys. */
     public Settings withTwoFactor(TwoFactorSettings settings) {
         return new Settings(enabled, scanAnnotations, requireWoven, scanPackages, logLevel, maxKeys, algorithm, redis,
-                overrides, audit, settings);
+                overrides, audit, settings, maxMemory, ipv6Prefix);
     }
 
     /**

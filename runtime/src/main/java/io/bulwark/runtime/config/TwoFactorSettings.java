@@ -1,6 +1,7 @@
 package io.bulwark.runtime.config;
 
 import io.bulwark.runtime.twofactor.TotpParameters;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -16,12 +17,14 @@ import java.util.Objects;
  * @param issuer      the name authenticator apps show above the code ({@code bulwark.totp.issuer})
  * @param parameters  algorithm, digits and period of new enrollments ({@code bulwark.totp.algorithm|digits})
  * @param maxFailures wrong codes in a row that lock a factor ({@code bulwark.totp.max-failures})
+ * @param enrollmentTtl how long an enrollment waits for its first code ({@code bulwark.totp.enrollment-ttl})
  */
 public record TwoFactorSettings(byte[] key, List<byte[]> oldKeys, String issuer, TotpParameters parameters,
-        int maxFailures) {
+        int maxFailures, Duration enrollmentTtl) {
 
     public static final String DEFAULT_ISSUER = "Bulwark";
     public static final int DEFAULT_MAX_FAILURES = 10;
+    public static final Duration DEFAULT_ENROLLMENT_TTL = Duration.ofMinutes(10);
 
     public TwoFactorSettings {
         key = key == null ? null : key.clone();
@@ -31,11 +34,12 @@ public record TwoFactorSettings(byte[] key, List<byte[]> oldKeys, String issuer,
     }
 
     public static TwoFactorSettings defaults() {
-        return new TwoFactorSettings(null, List.of(), DEFAULT_ISSUER, TotpParameters.DEFAULT, DEFAULT_MAX_FAILURES);
+        return new TwoFactorSettings(null, List.of(), DEFAULT_ISSUER, TotpParameters.DEFAULT, DEFAULT_MAX_FAILURES,
+                DEFAULT_ENROLLMENT_TTL);
     }
 
     public TwoFactorSettings withKey(byte[] current, List<byte[]> old) {
-        return new TwoFactorSettings(current, old, issuer, parameters, maxFailures);
+        return new TwoFactorSettings(current, old, issuer, parameters, maxFailures, enrollmentTtl);
     }
 
     @Override

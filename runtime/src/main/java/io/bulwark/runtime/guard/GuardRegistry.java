@@ -348,9 +348,44 @@ public final class GuardRegistry implements GuardRuntime {
 
     @Override
     public boolean reset(String policy, String renderedKey) {
-        boolean reset = limiter.reset(policy, renderedKey);
+        boolean reset = limiter.reset(policy, normalized(policy, renderedKey));
         Log.info("rate-limit state of policy '" + policy + "' reset for one key" + (reset ? "" : " (there was none)"));
         return reset;
+    }
+
+    /**
+     * The key {@code RateLimits.reset} names, as the policy's template renders it: its modifiers applied
+     * ({@code {email:lower}}: resetting {@code Alice@Example.com} clears {@code alice@example.com}) and an IPv6
+     * {@code {caller.ip}} by its network.
+     */
+    private synchronized String normalized(String policy, String renderedKey) {
+        SharedLimit shared = limitsByName.get(policy);
+        List<String> values = io.bulwark.internal.KeyFraming.values(renderedKey);
+        if (shared == null || values == null) {
+            return renderedKey;
+        }
+        List<io.bulwark.internal.Template.Ref> refs = new ArrayList<>();
+        for (io.bulwark.internal.Template.Part part : io.bulwark.internal.Template.parse(shared.limit().policy().key())) {
+            if (part instanceof io.bulwark.internal.Template.Ref ref) {
+                refs.add(ref);
+            }
+        }
+        if (refs.size() != values.size()) {
+            return renderedKey;
+        }
+        String[] normalized = new String[values.size()];
+        for (int i = 0; i < normalized.length; i++) {
+            String value = values.get(i);
+            io.bulwark.internal.Template.Ref ref = refs.get(i);
+            if (ref.isCaller() && ref.path().get(1).equals("ip")) {
+                value = io.bulwark.internal.KeyText.callerIp(value);
+            }
+            for (String modifier : ref.modifiers()) {
+                value = io.bulwark.internal.KeyText.apply(modifier, value);
+            }
+            normalized[i] = value;
+        }
+        return io.bulwark.internal.KeyFraming.frame(normalized);
     }
 
     @Override

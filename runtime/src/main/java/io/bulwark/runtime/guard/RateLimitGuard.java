@@ -45,26 +45,34 @@ final class RateLimitGuard implements MethodGuard {
 
     @Override
     public Object enter(Object[] args) {
-        String[] rendered = new String[keys.length];
-        for (int i = 0; i < keys.length; i++) {
-            rendered[i] = keys[i].extract(args);
-        }
         // The decision is published from here, where the engine's answer arrives, so that engines need not know who
         // listens. Without a listener or a JFR recording this is one load and a branch (JFR's check folds away); the
         // listeners are read once a call and handed down.
         BulwarkListener[] listeners = Listeners.all();
         boolean recorded = Monitor.rateLimitsRecorded();
         if (listeners.length == 0 && !recorded) {
-            return limiter.acquire(limits, rendered);
+            return acquire(args);
         }
-        return acquireWatched(rendered, listeners, recorded);
+        return acquireWatched(args, listeners, recorded);
     }
 
-    private Object acquireWatched(String[] rendered, BulwarkListener[] listeners, boolean recorded) {
+    /** A single limit reads its key straight from the arguments (no string built where the engine needs none). */
+    private Object acquire(Object[] args) {
+        if (keys.length == 1) {
+            return limiter.acquire(limits[0], keys[0], args);
+        }
+        String[] rendered = new String[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            rendered[i] = keys[i].extract(args);
+        }
+        return limiter.acquire(limits, rendered);
+    }
+
+    private Object acquireWatched(Object[] args, BulwarkListener[] listeners, boolean recorded) {
         long start = timed ? System.nanoTime() : 0;
         Object token;
         try {
-            token = limiter.acquire(limits, rendered);
+            token = acquire(args);
         } catch (RateLimitedException refused) {
             PolicyEvents p = events[indexOf(refused.policy())];
             RateLimitDecision decision = refused instanceof LockedOutException ? p.lockedOut

@@ -2,6 +2,7 @@ package io.bulwark.runtime.key;
 
 import io.bulwark.Bulwark;
 import io.bulwark.internal.KeyFraming;
+import io.bulwark.internal.KeyText;
 
 /**
  * A compiled key template: the values its references name, framed by {@link KeyFraming} so that
@@ -11,8 +12,24 @@ import io.bulwark.internal.KeyFraming;
 final class CompiledKey implements KeyExtractor {
 
     /** Where one value of the key comes from. */
-    sealed interface Source permits Argument, CallerValue {
+    sealed interface Source permits Argument, CallerValue, Modified {
         Object value(Object[] args);
+    }
+
+    /** A value's text with the template's modifiers applied ({@code {email:lower}}), as {@link KeyText} does. */
+    record Modified(Source source, String[] modifiers) implements Source {
+        @Override
+        public Object value(Object[] args) {
+            Object value = source.value(args);
+            if (value == null) {
+                return null;
+            }
+            String text = text(value);
+            for (String modifier : modifiers) {
+                text = KeyText.apply(modifier, text);
+            }
+            return text;
+        }
     }
 
     /** Argument {@code index}, then properties ({@code chain} may be null). */
@@ -24,10 +41,13 @@ final class CompiledKey implements KeyExtractor {
         }
     }
 
-    record CallerValue(CallerField field) implements Source {
+    /** @param key in a rate-limit key (not an audit resource text): an IPv6 {@code {caller.ip}} by its network */
+    record CallerValue(CallerField field, boolean key) implements Source {
         @Override
         public Object value(Object[] args) {
-            return field.read(Bulwark.caller());
+            String value = field.read(Bulwark.caller());
+            // An IPv6 client counts by its network (bulwark.ratelimit.ipv6-prefix), as the generated code does.
+            return key && field == CallerField.IP ? KeyText.callerIp(value) : value;
         }
     }
 
@@ -51,6 +71,13 @@ final class CompiledKey implements KeyExtractor {
             KeyFraming.append(key, value == null ? null : text(value));
         }
         return key.toString();
+    }
+
+    // One value read and its text returned as it is (no framing, no copy): the in-memory engine's hot path.
+    @Override
+    public String text(Object[] args) {
+        Object value = sources[0].value(args);
+        return value == null ? null : text(value);
     }
 
     @Override

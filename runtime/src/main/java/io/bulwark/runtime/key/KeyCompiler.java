@@ -41,16 +41,24 @@ public final class KeyCompiler {
         if (plan.global()) {
             return KeyExtractor.GLOBAL;
         }
-        if (generated != null) {
+        List<KeyPlan.Source> values = new ArrayList<>();
+        for (KeyPlan.Source source : plan.sources()) {
+            if (!(source instanceof KeyPlan.Literal)) {
+                values.add(source);
+            }
+        }
+        // One caller field or one argument as it is: read directly, with no method handle and no generated code, so
+        // that the in-memory engine keys by the value itself (see KeyExtractor.text).
+        boolean direct = values.size() == 1 && (values.get(0) instanceof KeyPlan.Caller
+                || values.get(0) instanceof KeyPlan.Argument a && a.accessors().isEmpty());
+        if (generated != null && !direct) {
             int hash = generated.indexOf('#');
             return new GeneratedKey(guard, generated.substring(0, hash), generated.substring(hash + 1),
                     plan.readsArguments(), loader);
         }
         List<CompiledKey.Source> sources = new ArrayList<>();
-        for (KeyPlan.Source source : plan.sources()) {
-            if (!(source instanceof KeyPlan.Literal)) {
-                sources.add(source(source, guard, loader));
-            }
+        for (KeyPlan.Source source : values) {
+            sources.add(source(source, guard, loader, true));
         }
         return new CompiledKey(sources.toArray(CompiledKey.Source[]::new));
     }
@@ -79,18 +87,22 @@ public final class KeyCompiler {
         }
         List<Object> parts = new ArrayList<>();
         for (KeyPlan.Source source : plan.sources()) {
-            parts.add(source instanceof KeyPlan.Literal literal ? literal.text() : source(source, guard, loader));
+            parts.add(source instanceof KeyPlan.Literal literal ? literal.text() : source(source, guard, loader, false));
         }
         return new CompiledText(parts.toArray());
     }
 
-    private static CompiledKey.Source source(KeyPlan.Source source, String guard, ClassLoader loader) {
+    private static CompiledKey.Source source(KeyPlan.Source source, String guard, ClassLoader loader, boolean key) {
         if (source instanceof KeyPlan.Caller caller) {
-            return new CompiledKey.CallerValue(CallerField.of(caller.field()));
+            return modified(new CompiledKey.CallerValue(CallerField.of(caller.field()), key), caller.modifiers());
         }
         KeyPlan.Argument argument = (KeyPlan.Argument) source;
         PropertyChain chain = argument.accessors().isEmpty() ? null
                 : new PropertyChain(guard, argument.path(), argument.accessors(), loader);
-        return new CompiledKey.Argument(argument.index(), chain);
+        return modified(new CompiledKey.Argument(argument.index(), chain), argument.modifiers());
+    }
+
+    private static CompiledKey.Source modified(CompiledKey.Source source, List<String> modifiers) {
+        return modifiers.isEmpty() ? source : new CompiledKey.Modified(source, modifiers.toArray(String[]::new));
     }
 }

@@ -24,6 +24,16 @@ public interface KeyExtractor {
      */
     String extract(Object[] args);
 
+    /**
+     * For a template of exactly one value ({@code {email}}, {@code {caller.user}}): that value's text, unframed, or
+     * null when it is null. What the in-memory engine keys its cells by, so that the common key costs no string
+     * building. The default unframes {@link #extract}.
+     */
+    default String text(Object[] args) {
+        String framed = extract(args);
+        return framed.equals("-") ? null : framed.substring(framed.indexOf(':') + 1);
+    }
+
     /** Whether {@link #extract} reads the arguments. */
     default boolean readsArguments() {
         return false;

@@ -5,36 +5,52 @@ import io.bulwark.RateLimitedException;
 import java.util.Arrays;
 
 /**
- * {@code count = FAILURES}: the times of the failures still inside the window (a ring of at most {@code limit}),
- * the attempts in flight, and the end of a lockout.
+ * {@code count = FAILURES}: the times of the failures still inside the window (a ring of at most {@code limit}), the
+ * attempts in flight, and the end of a lockout. Guarded by its monitor.
  *
  * <p>An attempt reserves a slot before the method runs ({@link #reserve}) and gives it back when it ends
  * ({@link #settle}), so that failures plus attempts in flight never exceed the limit: ten concurrent wrong
  * passwords against a limit of five get five tries, not ten.
  *
  * <p>A reservation expires after {@link RateLimiter#RESERVATION_TTL_MICROS}, as it does in Redis: an asynchronous
- * call whose future is never completed (or a thread stuck for a minute) must not hold its slot for ever, which after
- * {@code limit} such calls would refuse the key for good. An attempt that ends after its reservation expired still
- * counts its failure.
+ * call whose future is never completed must not hold its slot for ever, which after {@code limit} such calls would
+ * refuse the key for good. An attempt that ends after its reservation expired still counts its failure.
+ *
+ * <p>The ring and the reservations are sized by use: they start with room for {@link #INITIAL} entries and double
+ * (the ring up to {@code limit}) when an attempt needs more, each growth charged to the memory budget. A key that saw
+ * one wrong password costs a few dozen bytes, not {@code 8 × limit} (8 KB at a limit of 1,000, which is how an
+ * attacker with random keys used to exhaust the heap long before the key bound).
  */
 final class FailureCell extends Cell {
 
     /** What a call refused only because the other slots are in flight is told: they settle within a call's time. */
     static final long IN_FLIGHT_WAIT_MICROS = 1_000_000;
+    static final int INITIAL = 2;
+    /** What {@link #reserve} answers when the memory budget refused the room: nothing was taken. */
+    static final long NO_ROOM = -1;
 
-    private final long[] failures;
+    private long[] failures;
     private int head;
     private int size;
-    /** Reservations in flight, in no order: ids and expiry times, {@code reservations} of them. Grown on demand. */
-    private long[] reservationIds = new long[2];
-    private long[] reservedUntil = new long[2];
+    /** Reservations in flight, in no order: ids and expiry times, {@code reservations} of them. */
+    private long[] reservationIds;
+    private long[] reservedUntil;
     private int reservations;
     private long nextReservation;
     private long lockedUntil;
 
-    FailureCell(long id, MemoryLimit limit) {
-        super(id, limit);
-        this.failures = new long[limit.policy.limit()];
+    FailureCell(long id, MemoryLimit limit, Object key) {
+        super(id, limit, key);
+        int initial = Math.min(INITIAL, limit.policy.limit());
+        this.failures = new long[initial];
+        this.reservationIds = new long[initial];
+        this.reservedUntil = new long[initial];
+    }
+
+    /** The cell's own bytes when new: header and fields, its ring and its two reservation arrays. */
+    static long initialBytes(int limit) {
+        long array = MemoryBudget.align(16 + 8L * Math.min(INITIAL, limit));
+        return 64 + 3 * array;
     }
 
     @Override
@@ -43,24 +59,31 @@ final class FailureCell extends Cell {
             return lockedUntil - now;
         }
         forgetExpired(now);
-        if (size + reservations < failures.length) {
+        int max = limit.policy.limit();
+        if (size + reservations < max) {
             return 0;
         }
-        return size == failures.length ? oldest() + limit.windowMicros - now : IN_FLIGHT_WAIT_MICROS;
+        return size == max ? oldest() + limit.windowMicros - now : IN_FLIGHT_WAIT_MICROS;
     }
 
     @Override
-    void admit(long now) {
-        reserve(now);
+    boolean admit(long now) {
+        return reserve(now) != NO_ROOM;
     }
 
-    /** Takes a slot for an attempt (after {@link #waitMicros} said 0); returns its reservation's id. */
+    /**
+     * Takes a slot for an attempt (after {@link #waitMicros} said 0).
+     *
+     * @return the reservation's id, or {@link #NO_ROOM} when the budget refused the memory it needs
+     */
     long reserve(long now) {
-        if (reservations == reservationIds.length) {
-            // At most limit of them: waitMicros admits no more.
-            int grown = reservations * 2;
-            reservationIds = Arrays.copyOf(reservationIds, grown);
-            reservedUntil = Arrays.copyOf(reservedUntil, grown);
+        int needed = size + reservations + 1;
+        // The ring holds every failure and every attempt in flight, which may each become one.
+        if (needed > failures.length && !growRing(needed)) {
+            return NO_ROOM;
+        }
+        if (reservations == reservationIds.length && !growReservations()) {
+            return NO_ROOM;
         }
         long reservation = ++nextReservation;
         reservationIds[reservations] = reservation;
@@ -69,11 +92,46 @@ final class FailureCell extends Cell {
         return reservation;
     }
 
+    /** Makes the ring hold {@code needed} (at most the limit), charging the budget; false when it refuses. */
+    private boolean growRing(int needed) {
+        int length = Math.min(limit.policy.limit(), Math.max(needed, failures.length * 2));
+        if (length <= failures.length) {
+            return true;
+        }
+        long more = 8L * (length - failures.length);
+        if (!limit.budget.reserve(limit, more, 0)) {
+            return false;
+        }
+        long[] bigger = new long[length];
+        for (int i = 0; i < size; i++) {
+            bigger[i] = failures[(head + i) % failures.length];
+        }
+        failures = bigger;
+        head = 0;
+        bytes += more;
+        return true;
+    }
+
+    private boolean growReservations() {
+        // At most limit of them: waitMicros admits no more.
+        int length = Math.min(limit.policy.limit(), reservationIds.length * 2);
+        long more = 2 * 8L * (length - reservationIds.length);
+        if (!limit.budget.reserve(limit, more, 0)) {
+            return false;
+        }
+        reservationIds = Arrays.copyOf(reservationIds, length);
+        reservedUntil = Arrays.copyOf(reservedUntil, length);
+        bytes += more;
+        return true;
+    }
+
     /**
      * Ends an attempt: gives back its reservation (unless it expired) and counts its outcome.
      *
-     * @param thrown    what the call threw, or null when it returned
-     * @param cancelled whether it ended without an outcome (cancelled, abandoned): nothing but the slot is given back
+     * @param reservation what {@link #reserve} returned; 0 for an attempt whose reservation was in a cell since dropped
+     * @param thrown      what the call threw, or null when it returned
+     * @param cancelled   whether it ended without an outcome (cancelled, abandoned, or never run because another limit
+     *                    of its method refused): nothing but the slot is given back
      */
     void settle(long reservation, Throwable thrown, boolean cancelled, long now) {
         for (int i = 0; i < reservations; i++) {
@@ -88,14 +146,15 @@ final class FailureCell extends Cell {
         RateLimitPolicy p = limit.policy;
         if (thrown != null && p.countsAsFailure(thrown)) {
             forgetExpired(now);
-            if (size == failures.length) {
-                // Only when a reservation expired before its call ended (and another took its slot): keep the newest.
+            if (size + reservations >= failures.length && !growRing(size + reservations + 1)) {
+                // Only a late failure (its reservation expired or its cell was dropped) finds the ring full, and only
+                // when the budget refuses it more: keep the newest failures.
                 head = (head + 1) % failures.length;
                 size--;
             }
             failures[(head + size) % failures.length] = now;
             size++;
-            if (size == failures.length && p.hasLockout()) {
+            if (size >= p.limit() && p.hasLockout()) {
                 lockedUntil = now + limit.lockoutMicros;
                 // The lock replaces the failures that caused it: after it ends, the key starts afresh.
                 size = 0;

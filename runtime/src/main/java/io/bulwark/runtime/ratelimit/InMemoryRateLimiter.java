@@ -3,6 +3,7 @@ package io.bulwark.runtime.ratelimit;
 import io.bulwark.Count;
 import io.bulwark.GuardUnavailableException;
 import io.bulwark.StoreFailure;
+import io.bulwark.runtime.key.KeyExtractor;
 import io.bulwark.runtime.log.Log;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,21 +11,24 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The embedded rate-limit engine: exact, per JVM.
  *
- * <p>Each key's state is a {@link Cell} guarded by its own monitor. One limit locks one cell; several limits
- * lock their cells in id order, check them all, and commit only if all admit — all-or-nothing without a
- * global lock. Idle cells are dropped by a background sweep (started with the first cell, never in premain),
- * so memory follows the keys in use. At most {@code maxKeys} cells are held; past that, a new key is treated
- * as a store failure: refused, unless its policy says {@link StoreFailure#OPEN} (lockouts always refuse).
+ * <p>Each key's state is a {@link Cell}. A method with one limit (by far the most common) takes one compare-and-set
+ * on a GCRA cell, or the monitor of a failures or sliding-window cell. Several limits lock their cells in id order,
+ * check them all, and commit only if all admit: all-or-nothing without a global lock.
+ *
+ * <p>Memory is bounded in bytes ({@code bulwark.ratelimit.max-memory}) and in keys ({@code bulwark.ratelimit.max-keys})
+ * by a {@link MemoryBudget}; cells are sized by use. Idle cells (holding nothing a new one would not) are dropped by a
+ * background sweep (started with the first cell, never in premain), and at once when the budget runs short, before
+ * anything is refused. When it is still short, only the policy that outgrew its share is refused new keys (as a store
+ * failure: refused, unless its policy says {@link StoreFailure#OPEN}; lockouts always refuse); known keys are always
+ * served.
  */
 public final class InMemoryRateLimiter implements RateLimiter {
 
@@ -34,29 +38,43 @@ public final class InMemoryRateLimiter implements RateLimiter {
     private static final long MIN_FORCED_SWEEP_GAP_MICROS = 1_000_000;
     private static final Object RETRY = new Object();
 
+    /** A key too long to keep as itself. A type of its own, so that no plain key can equal it. */
+    record Digest(String sha256) {
+    }
+
     private final MicroClock clock;
-    private final int maxKeys;
     private final boolean backgroundSweep;
-    private final AtomicInteger cellCount = new AtomicInteger();
     private final AtomicLong cellIds = new AtomicLong();
     private final AtomicLong lastForcedSweep = new AtomicLong(Long.MIN_VALUE / 2);
     private final AtomicBoolean full = new AtomicBoolean();
     private final List<MemoryLimit> limits = new CopyOnWriteArrayList<>();
+    private final MemoryBudget budget;
     private volatile Thread sweeper;
 
+    /** With the default memory bound, {@link #defaultMaxMemory()}. */
+    public InMemoryRateLimiter(MicroClock clock, int maxKeys, boolean backgroundSweep) {
+        this(clock, maxKeys, defaultMaxMemory(), backgroundSweep);
+    }
+
     /**
+     * @param maxMemory       bytes the cells may take, at most (estimated)
      * @param backgroundSweep start a daemon thread that drops idle cells; tests with a manual clock call
      *                        {@link #sweep()} themselves
      */
-    public InMemoryRateLimiter(MicroClock clock, int maxKeys, boolean backgroundSweep) {
+    public InMemoryRateLimiter(MicroClock clock, int maxKeys, long maxMemory, boolean backgroundSweep) {
         this.clock = clock;
-        this.maxKeys = maxKeys;
         this.backgroundSweep = backgroundSweep;
+        this.budget = new MemoryBudget(maxMemory, maxKeys, limits);
+    }
+
+    /** {@code bulwark.ratelimit.max-memory}'s default: 5% of the heap the JVM may grow to, and at least 4 MB. */
+    public static long defaultMaxMemory() {
+        return Math.max(4L << 20, Runtime.getRuntime().maxMemory() / 20);
     }
 
     @Override
     public Limit limit(RateLimitPolicy policy) {
-        MemoryLimit limit = new MemoryLimit(policy);
+        MemoryLimit limit = new MemoryLimit(policy, budget);
         limits.add(limit);
         return limit;
     }
@@ -78,12 +96,44 @@ public final class InMemoryRateLimiter implements RateLimiter {
         return token;
     }
 
-    // The one-limit case is by far the most common and is kept free of arrays and sorting.
-    private Object acquireOne(MemoryLimit limit, String key) {
+    @Override
+    public Object acquire(Limit limit, String key) {
+        MemoryLimit memory = (MemoryLimit) limit;
+        return acquireOne(memory, memory.stored(key));
+    }
+
+    @Override
+    public Object acquire(Limit limit, KeyExtractor key, Object[] args) {
+        MemoryLimit memory = (MemoryLimit) limit;
+        Object stored;
+        if (memory.global) {
+            stored = "";
+        } else if (memory.singleSource) {
+            String text = key.text(args);
+            stored = text == null ? MemoryLimit.NULL : compact(text);
+        } else {
+            stored = compact(key.extract(args));
+        }
+        return acquireOne(memory, stored);
+    }
+
+    // The one-limit case is kept free of arrays, sorting and, for GCRA, of locks.
+    private Object acquireOne(MemoryLimit limit, Object key) {
         while (true) {
             Cell cell = cell(limit, key);
             if (cell == null) {
                 return null;
+            }
+            if (cell instanceof GcraCell gcra) {
+                long now = clock.micros();
+                long wait = gcra.tryAcquire(now);
+                if (wait == 0) {
+                    return null;
+                }
+                if (wait == GcraCell.DEAD_CELL) {
+                    continue;
+                }
+                throw gcra.refusal(now);
             }
             synchronized (cell) {
                 if (cell.dead) {
@@ -94,9 +144,15 @@ public final class InMemoryRateLimiter implements RateLimiter {
                     throw cell.refusal(now);
                 }
                 if (cell instanceof FailureCell failures) {
-                    return new Reservation(limit, compact(key), failures, failures.reserve(now));
+                    long reservation = failures.reserve(now);
+                    if (reservation == FailureCell.NO_ROOM) {
+                        throw outOfMemory(limit.policy);
+                    }
+                    return new Reservation(failures, reservation);
                 }
-                cell.admit(now);
+                if (!cell.admit(now)) {
+                    throw outOfMemory(limit.policy);
+                }
                 return null;
             }
         }
@@ -104,38 +160,32 @@ public final class InMemoryRateLimiter implements RateLimiter {
 
     private Object acquireAll(Limit[] limits, String[] keys) {
         Cell[] cells = new Cell[limits.length];
-        String[] stored = new String[limits.length];
         int n = 0;
         for (int i = 0; i < limits.length; i++) {
-            Cell cell = cell((MemoryLimit) limits[i], keys[i]);
+            MemoryLimit limit = (MemoryLimit) limits[i];
+            Cell cell = cell(limit, limit.stored(keys[i]));
             if (cell != null) {
-                stored[n] = compact(keys[i]);
                 cells[n++] = cell;
             }
         }
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Long.compare(cells[a].id, cells[b].id));
-        Cell[] ordered = new Cell[n];
-        String[] orderedKeys = new String[n];
-        for (int i = 0; i < n; i++) {
-            ordered[i] = cells[order[i]];
-            orderedKeys[i] = stored[order[i]];
-        }
-        return lockAndDecide(ordered, orderedKeys, 0);
+        Cell[] ordered = Arrays.copyOf(cells, n);
+        Arrays.sort(ordered, (a, b) -> Long.compare(a.id, b.id));
+        return lockAndDecide(ordered, 0);
     }
 
-    private Object lockAndDecide(Cell[] ordered, String[] keys, int index) {
+    private Object lockAndDecide(Cell[] ordered, int index) {
         if (index < ordered.length) {
-            synchronized (ordered[index]) {
-                return lockAndDecide(ordered, keys, index + 1);
-            }
-        }
-        for (Cell cell : ordered) {
-            if (cell.dead) {
-                return RETRY;
+            Cell cell = ordered[index];
+            synchronized (cell) {
+                if (cell.dead) {
+                    return RETRY;
+                }
+                cell.lock();
+                try {
+                    return lockAndDecide(ordered, index + 1);
+                } finally {
+                    cell.unlock();
+                }
             }
         }
         long now = clock.micros();
@@ -152,32 +202,40 @@ public final class InMemoryRateLimiter implements RateLimiter {
             // The call is admitted only when every limit admits it: report the one that frees up last.
             throw refusing.refusal(now);
         }
+        // Failures cells first: only they can be refused room, and GCRA and window cells admit unconditionally.
         int failureCells = 0;
         for (Cell cell : ordered) {
             if (cell instanceof FailureCell) {
                 failureCells++;
-            } else {
-                cell.admit(now);
             }
         }
-        if (failureCells == 0) {
-            return null;
+        Reservation[] toSettle = failureCells == 0 ? null : new Reservation[failureCells];
+        int taken = 0;
+        for (Cell cell : ordered) {
+            if (cell instanceof FailureCell failures) {
+                long reservation = failures.reserve(now);
+                if (reservation == FailureCell.NO_ROOM) {
+                    for (int i = 0; i < taken; i++) {
+                        toSettle[i].cell().settle(toSettle[i].id(), null, true, now);
+                    }
+                    throw outOfMemory(cell.limit.policy);
+                }
+                toSettle[taken++] = new Reservation(failures, reservation);
+            }
         }
-        Reservation[] toSettle = new Reservation[failureCells];
-        int i = 0;
-        for (int c = 0; c < ordered.length; c++) {
-            if (ordered[c] instanceof FailureCell failures) {
-                toSettle[i++] = new Reservation(failures.limit, keys[c], failures, failures.reserve(now));
+        for (Cell cell : ordered) {
+            if (!(cell instanceof FailureCell)) {
+                cell.admit(now);
             }
         }
         return toSettle;
     }
 
     /**
-     * An attempt's slot in a failure-counting cell. The key is kept so that an attempt whose cell was dropped while it
-     * ran (its reservation expired and the sweeper found the cell idle, or the key was reset) still counts its failure.
+     * An attempt's slot in a failure-counting cell. Should the cell be dropped while the attempt runs (the key was
+     * reset), the cell still names its limit and key, so that a failure is counted in the key's new cell.
      */
-    private record Reservation(MemoryLimit limit, String storedKey, FailureCell cell, long id) {
+    private record Reservation(FailureCell cell, long id) {
     }
 
     @Override
@@ -214,7 +272,10 @@ public final class InMemoryRateLimiter implements RateLimiter {
         }
         try {
             while (true) {
-                Cell live = cell(reservation.limit(), reservation.storedKey());
+                Cell live = cell(cell.limit, cell.key);
+                if (live == null) {
+                    return;
+                }
                 synchronized (live) {
                     if (!live.dead) {
                         // No reservation of this attempt in the new cell: only its failure is counted.
@@ -224,49 +285,68 @@ public final class InMemoryRateLimiter implements RateLimiter {
                 }
             }
         } catch (GuardUnavailableException full) {
-            Log.debug("a late failure of policy '" + reservation.limit().policy.name() + "' was not counted: "
+            Log.debug("a late failure of policy '" + cell.limit.policy.name() + "' was not counted: "
                     + full.getMessage());
         }
     }
 
-    /** The key's cell, created if need be; {@code null} when the table is full and the policy admits uncounted. */
-    private Cell cell(MemoryLimit limit, String key) {
-        String stored = compact(key);
+    /** The key's cell, created if need be; {@code null} when memory is short and the policy admits uncounted. */
+    private Cell cell(MemoryLimit limit, Object stored) {
+        boolean global = limit.global && stored instanceof String s && s.isEmpty();
+        if (global) {
+            Cell cached = limit.globalCell;
+            if (cached != null && !cached.dead) {
+                return cached;
+            }
+        }
         Cell cell = limit.cells.get(stored);
         if (cell != null) {
+            if (global) {
+                limit.globalCell = cell;
+            }
             return cell;
         }
-        if (!reserveCellSlot()) {
+        long bytes = MemoryBudget.keyBytes(stored instanceof String s ? s.length() : 64) + limit.cellBytes();
+        if (!reserve(limit, bytes)) {
             forceSweep();
-            if (!reserveCellSlot()) {
+            if (!reserve(limit, bytes)) {
                 return whenFull(limit.policy);
             }
         }
-        Cell fresh = limit.newCell(cellIds.incrementAndGet());
+        Cell fresh = limit.newCell(cellIds.incrementAndGet(), stored);
+        fresh.bytes = bytes;
         Cell raced = limit.cells.putIfAbsent(stored, fresh);
         if (raced != null) {
-            cellCount.decrementAndGet();
+            budget.release(limit, bytes, 1);
             return raced;
+        }
+        if (global) {
+            limit.globalCell = fresh;
         }
         startSweeperOnce();
         return fresh;
     }
 
-    private boolean reserveCellSlot() {
-        if (cellCount.incrementAndGet() <= maxKeys) {
+    private boolean reserve(MemoryLimit limit, long bytes) {
+        if (budget.reserve(limit, bytes, 1)) {
             if (full.compareAndSet(true, false)) {
-                Log.info("in-memory rate-limit table has room again (bulwark.ratelimit.max-keys=" + maxKeys + ")");
+                Log.info("in-memory rate limits have room again (" + bounds() + ")");
             }
             return true;
         }
-        cellCount.decrementAndGet();
         return false;
+    }
+
+    private String bounds() {
+        return "bulwark.ratelimit.max-memory=" + budget.maxBytes() + " bytes, bulwark.ratelimit.max-keys="
+                + budget.maxKeys() + "; " + budget.bytes() + " bytes and " + budget.keys() + " keys in use";
     }
 
     private Cell whenFull(RateLimitPolicy policy) {
         if (full.compareAndSet(false, true)) {
-            Log.error("in-memory rate-limit table is full (bulwark.ratelimit.max-keys=" + maxKeys
-                    + "): calls with new keys are refused, or admitted uncounted where a policy says OPEN");
+            Log.error("in-memory rate-limit table is full for policy '" + policy.name() + "' (" + bounds()
+                    + "): its new keys are refused, or admitted uncounted where it says OPEN; other policies keep "
+                    + "their share");
         }
         if (policy.onStoreFailure() == StoreFailure.OPEN && policy.count() == Count.CALLS) {
             return null;
@@ -274,14 +354,22 @@ public final class InMemoryRateLimiter implements RateLimiter {
         throw new GuardUnavailableException(policy.name(), "too many rate-limit keys in use");
     }
 
-    static String compact(String key) {
+    private GuardUnavailableException outOfMemory(RateLimitPolicy policy) {
+        if (full.compareAndSet(false, true)) {
+            Log.error("in-memory rate-limit table is full for policy '" + policy.name() + "' (" + bounds()
+                    + "): a key's failures cannot grow; such calls are refused");
+        }
+        return new GuardUnavailableException(policy.name(), "too many rate-limit keys in use");
+    }
+
+    static Object compact(String key) {
+        // The common key is short: kept as itself, no copy.
         if (key.length() <= MAX_PLAIN_KEY_LENGTH) {
             return key;
         }
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            // '#' cannot start a rendered key (they start with a length or '-'), so digests never meet plain keys.
-            return "#" + HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.UTF_8)));
+            return new Digest(HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.UTF_8))));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
@@ -298,40 +386,50 @@ public final class InMemoryRateLimiter implements RateLimiter {
 
     @Override
     public boolean reset(String policy, String renderedKey) {
-        String stored = compact(renderedKey);
         boolean found = false;
         for (MemoryLimit limit : limits) {
             if (!limit.policy.name().equals(policy)) {
                 continue;
             }
-            Cell cell = limit.cells.get(stored);
-            if (cell != null) {
-                synchronized (cell) {
-                    // An attempt in flight settles against a fresh cell: its failure, if it fails, counts anew.
-                    if (!cell.dead && limit.cells.remove(stored, cell)) {
-                        cell.dead = true;
-                        cellCount.decrementAndGet();
-                        found = true;
-                    }
-                }
+            Cell cell = limit.cells.get(limit.stored(renderedKey));
+            // An attempt in flight then settles against a fresh cell: its failure, if it fails, counts anew.
+            if (cell != null && drop(cell, false)) {
+                found = true;
             }
         }
         return found;
+    }
+
+    /** Removes {@code cell} (only when idle, unless {@code always}) and gives back what it held. */
+    private boolean drop(Cell cell, boolean onlyIdle) {
+        synchronized (cell) {
+            if (cell.dead) {
+                return false;
+            }
+            cell.lock();
+            try {
+                if (onlyIdle && !cell.idle(clock.micros())) {
+                    return false;
+                }
+                if (!cell.limit.cells.remove(cell.key, cell)) {
+                    return false;
+                }
+                cell.dead = true;
+            } finally {
+                cell.unlock();
+            }
+            budget.release(cell.limit, cell.bytes, 1);
+            return true;
+        }
     }
 
     /** Drops every idle cell; returns how many. */
     public int sweep() {
         int dropped = 0;
         for (MemoryLimit limit : limits) {
-            for (Map.Entry<String, Cell> entry : limit.cells.entrySet()) {
-                Cell cell = entry.getValue();
-                synchronized (cell) {
-                    if (!cell.dead && cell.idle(clock.micros())) {
-                        cell.dead = true;
-                        limit.cells.remove(entry.getKey(), cell);
-                        cellCount.decrementAndGet();
-                        dropped++;
-                    }
+            for (Cell cell : limit.cells.values()) {
+                if (drop(cell, true)) {
+                    dropped++;
                 }
             }
         }
@@ -340,9 +438,13 @@ public final class InMemoryRateLimiter implements RateLimiter {
 
     /** Cells held now, for tests and diagnostics. */
     public int size() {
-        return cellCount.get();
+        return (int) budget.keys();
     }
 
+    /** Bytes the cells hold now, as estimated for the budget: for tests and diagnostics. */
+    public long memoryUsed() {
+        return budget.bytes();
+    }
     private void startSweeperOnce() {
         if (!backgroundSweep || sweeper != null) {
             return;

@@ -1,12 +1,15 @@
 package io.bulwark.runtime.ratelimit;
 
 import io.bulwark.Count;
+import io.bulwark.internal.Template;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** One policy's cells in memory, by rendered key, and the policy's numbers in microseconds. */
+/** One policy's cells in memory, by stored key, the policy's numbers in microseconds, and what it holds. */
 final class MemoryLimit implements RateLimiter.Limit {
 
     final RateLimitPolicy policy;
+    final MemoryBudget budget;
     final long windowMicros;
     final long lockoutMicros;
     /** GCRA's emission interval, rounded down to whole microseconds. */
@@ -16,14 +19,55 @@ final class MemoryLimit implements RateLimiter.Limit {
      * window would let the (limit+1)st call of a burst through whenever window/limit is not whole.
      */
     final long capacityMicros;
-    final ConcurrentHashMap<String, Cell> cells = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<Object, Cell> cells = new ConcurrentHashMap<>();
+    /** What this policy holds of the budget. */
+    final AtomicLong bytes = new AtomicLong();
+    final AtomicLong keys = new AtomicLong();
+    /** The template reads nothing: one cell for every call, kept at hand. */
+    final boolean global;
+    /**
+     * The template reads one value: cells are keyed by that value's text as it is ({@link #NULL} for null), not by
+     * the framed key, which would be built for every call.
+     */
+    final boolean singleSource;
+    volatile Cell globalCell;
 
-    MemoryLimit(RateLimitPolicy policy) {
+    /** The key of a null value in a single-value policy: no text equals it. */
+    static final Object NULL = new Object() {
+        @Override
+        public String toString() {
+            return "null";
+        }
+    };
+
+    MemoryLimit(RateLimitPolicy policy, MemoryBudget budget) {
         this.policy = policy;
+        this.budget = budget;
         this.windowMicros = policy.windowMicros();
         this.lockoutMicros = policy.lockoutMicros();
         this.emissionMicros = windowMicros / policy.limit();
         this.capacityMicros = emissionMicros * policy.limit();
+        int values = 0;
+        try {
+            for (Template.Part part : Template.parse(policy.key())) {
+                if (part instanceof Template.Ref) {
+                    values++;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            values = 2; // checked at registration; framed keys whatever happens
+        }
+        this.global = values == 0;
+        this.singleSource = values == 1;
+    }
+
+    /** What a rendered (framed) key is stored under: itself, or for a single value, that value's text. */
+    Object stored(String rendered) {
+        if (!singleSource) {
+            return InMemoryRateLimiter.compact(rendered);
+        }
+        return rendered.equals("-") ? NULL
+                : InMemoryRateLimiter.compact(rendered.substring(rendered.indexOf(':') + 1));
     }
 
     @Override
@@ -31,10 +75,19 @@ final class MemoryLimit implements RateLimiter.Limit {
         return policy;
     }
 
-    Cell newCell(long id) {
+    Cell newCell(long id, Object key) {
         if (policy.count() == Count.FAILURES) {
-            return new FailureCell(id, this);
+            return new FailureCell(id, this, key);
         }
-        return policy.algorithm() == Algorithm.SLIDING_WINDOW ? new WindowCell(id, this) : new GcraCell(id, this);
+        return policy.algorithm() == Algorithm.SLIDING_WINDOW ? new WindowCell(id, this, key)
+                : new GcraCell(id, this, key);
+    }
+
+    /** What a new cell costs before its key: the cell and its arrays. */
+    long cellBytes() {
+        if (policy.count() == Count.FAILURES) {
+            return FailureCell.initialBytes(policy.limit());
+        }
+        return policy.algorithm() == Algorithm.SLIDING_WINDOW ? 48 : 40;
     }
 }

@@ -34,6 +34,16 @@ public interface RateLimiter {
      */
     Object acquire(Limit[] limits, String[] keys);
 
+    /** {@link #acquire(Limit[], String[])} for a method with one limit, the common case. */
+    default Object acquire(Limit limit, String key) {
+        return acquire(new Limit[] {limit}, new String[] {key});
+    }
+
+    /** The same, with the key still to be read from {@code args}: an engine may read it in the form it keeps. */
+    default Object acquire(Limit limit, io.bulwark.runtime.key.KeyExtractor key, Object[] args) {
+        return acquire(limit, key.extract(args));
+    }
+
     /** Settles what {@link #acquire} reserved: {@code thrown} is what the call threw, or {@code null}. */
     void settle(Object token, Throwable thrown);
 

@@ -2,15 +2,15 @@ package io.bulwark.runtime.ratelimit;
 
 import io.bulwark.RateLimitedException;
 
-/** {@link Algorithm#SLIDING_WINDOW} for {@code count = CALLS}: two counters per key. */
+/** {@link Algorithm#SLIDING_WINDOW} for {@code count = CALLS}: two counters per key, under the cell's monitor. */
 final class WindowCell extends Cell {
 
     private long start = Long.MIN_VALUE;
     private long current;
     private long previous;
 
-    WindowCell(long id, MemoryLimit limit) {
-        super(id, limit);
+    WindowCell(long id, MemoryLimit limit, Object key) {
+        super(id, limit, key);
     }
 
     /** Moves the counters to the window holding {@code now}. */
@@ -31,9 +31,10 @@ final class WindowCell extends Cell {
     }
 
     @Override
-    void admit(long now) {
+    boolean admit(long now) {
         roll(now);
         current++;
+        return true;
     }
 
     @Override

@@ -83,6 +83,19 @@ class GuardRegistryTest {
         registry.exit(r.id(), registry.enter(r.id(), new Object[] {"bob@example.com", "pw"}), null, null);
     }
 
+    /** Issue 16: case variants of one email share a lockout, and a reset names it in any case. */
+    @Test
+    void aNormalizedKeySharesOneLockoutAcrossCaseVariantsAndResetsByAnySpelling() {
+        Registration r = register(registry, "login", lockout("login", 2, "5m", "15m", "{email:trim:lower}"));
+        registry.exit(r.id(), registry.enter(r.id(), new Object[] {"Alice@Example.com", "pw"}), null,
+                new SecurityException());
+        registry.exit(r.id(), registry.enter(r.id(), new Object[] {" alice@EXAMPLE.COM", "pw"}), null,
+                new SecurityException());
+        assertThrows(LockedOutException.class, () -> registry.enter(r.id(), new Object[] {"ALICE@example.com", "x"}));
+        assertTrue(registry.reset("login", io.bulwark.internal.KeyFraming.frame("ALICE@Example.Com")));
+        registry.exit(r.id(), registry.enter(r.id(), new Object[] {"alice@example.com", "pw"}), null, null);
+    }
+
     @Test
     void aQuotaOnTheCallerNeedsNeitherArgumentsNorSettling() {
         Registration r = register(registry, "api", calls("api", 1, "1m", "{caller.user}"));

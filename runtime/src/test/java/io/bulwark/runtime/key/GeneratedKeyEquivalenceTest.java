@@ -34,7 +34,8 @@ class GeneratedKeyEquivalenceTest {
     private static final List<String> TEMPLATES = List.of(
             "{req.user.id}:{req.user.tier}:{req.user.number}",
             "{caller.org}:{req.ref}:{req.ratio}:{req.user.initial}",
-            "{count}:{flag}:{name}:{caller.user}");
+            "{count}:{flag}:{name}:{caller.user}",
+            "{name:trim:lower}:{caller.ip}:{req.user.id:upper}:{caller.email:nfkc:lower}");
     private static final List<Parameter> PARAMETERS = List.of(new Parameter("req", "com.acme.Keys$Req"),
             new Parameter("count", "int"), new Parameter("flag", "boolean"),
             new Parameter("name", "java.lang.CharSequence"));
@@ -53,6 +54,7 @@ class GeneratedKeyEquivalenceTest {
                 "    @RateLimited(name = \"a\", limit = 5, window = \"1m\", key = \"" + TEMPLATES.get(0) + "\")",
                 "    @RateLimited(name = \"b\", limit = 5, window = \"1m\", key = \"" + TEMPLATES.get(1) + "\")",
                 "    @RateLimited(name = \"c\", limit = 5, window = \"1m\", key = \"" + TEMPLATES.get(2) + "\")",
+                "    @RateLimited(name = \"d\", limit = 5, window = \"1m\", key = \"" + TEMPLATES.get(3) + "\")",
                 "    public void call(Req req, int count, boolean flag, CharSequence name) { }",
                 "}");
         Compilation compilation = javac().withProcessors(new BulwarkProcessor()).compile(source);
@@ -100,6 +102,7 @@ class GeneratedKeyEquivalenceTest {
         Object noUser = make("com.acme.Keys$Req", null, null, 1e300);
         List<Object[]> calls = new ArrayList<>();
         calls.add(new Object[] {full, 3, true, "alice"});
+        calls.add(new Object[] {full, 4, true, "  Alice@Example.COM "});
         calls.add(new Object[] {partial, 0, false, new StringBuilder("sb")});
         calls.add(new Object[] {noUser, -7, true, null});
         calls.add(new Object[] {null, Integer.MAX_VALUE, false, ""});
@@ -111,7 +114,8 @@ class GeneratedKeyEquivalenceTest {
                     new ReflectiveTypeModel(compiled), compiled, null);
             assertTrue(generated instanceof GeneratedKey, generated.getClass().getName());
             assertFalse(own instanceof GeneratedKey);
-            for (Caller caller : List.of(Caller.anonymous(), Caller.of("u-9").org("acme"))) {
+            for (Caller caller : List.of(Caller.anonymous(), Caller.of("u-9").org("acme"),
+                    Caller.of("u-9").ip("2001:db8:1:2:aaaa::7").email("ＡＬＩＣＥ@example.com"), Caller.of("v").ip("10.0.0.1"))) {
                 try (Bulwark.Scope scope = Bulwark.bind(caller)) {
                     for (Object[] args : calls) {
                         assertEquals(own.extract(args), generated.extract(args), TEMPLATES.get(t));
@@ -120,6 +124,31 @@ class GeneratedKeyEquivalenceTest {
                 }
             }
         }
-        assertEquals(TEMPLATES.size() * 2 * calls.size(), compared);
+        assertEquals(TEMPLATES.size() * 4 * calls.size(), compared);
+    }
+
+    /** Issue 16: case variants of one email share a key, and an IPv6 client rotating inside its /64 stays one key. */
+    @Test
+    void modifiersAndTheIpv6PrefixMakeVariantsOneKey() throws Exception {
+        KeyExtractor email = KeyCompiler.compile("{name:trim:lower}", "e", PARAMETERS, new ReflectiveTypeModel(compiled),
+                compiled, null);
+        assertEquals(email.extract(new Object[] {null, 1, true, "alice@example.com"}),
+                email.extract(new Object[] {null, 1, true, " Alice@EXAMPLE.com"}));
+        KeyExtractor ip = KeyCompiler.compile("{caller.ip}", "ip", PARAMETERS, new ReflectiveTypeModel(compiled),
+                compiled, null);
+        String a;
+        try (Bulwark.Scope scope = Bulwark.bind(Caller.of("x").ip("2001:db8:1:2::1"))) {
+            a = ip.extract(null);
+        }
+        try (Bulwark.Scope scope = Bulwark.bind(Caller.of("x").ip("2001:db8:1:2:ffff:ffff:ffff:fffe"))) {
+            assertEquals(a, ip.extract(null), "the same /64");
+            assertEquals("2001:db8:1:2::/64", ip.text(null));
+        }
+        try (Bulwark.Scope scope = Bulwark.bind(Caller.of("x").ip("2001:db8:1:3::1"))) {
+            assertFalse(a.equals(ip.extract(null)), "another /64");
+        }
+        try (Bulwark.Scope scope = Bulwark.bind(Caller.of("x").ip("192.0.2.7"))) {
+            assertEquals("192.0.2.7", ip.text(null), "IPv4 stays /32");
+        }
     }
 }

@@ -119,9 +119,8 @@ class InMemoryRateLimiterTest extends RateLimiterContract {
     @Test
     void hugeKeysAreStoredAsDigestsAndStayDistinct() {
         String big = "x".repeat(1 << 20);
-        String compact = InMemoryRateLimiter.compact(big);
-        assertEquals(65, compact.length());
-        assertTrue(compact.startsWith("#"));
+        Object compact = InMemoryRateLimiter.compact(big);
+        assertEquals(64, ((InMemoryRateLimiter.Digest) compact).sha256().length());
         assertTrue(!compact.equals(InMemoryRateLimiter.compact(big + "y")));
         assertEquals("5:alice", InMemoryRateLimiter.compact("5:alice"));
         InMemoryRateLimiter memory = new InMemoryRateLimiter(clock, 100, false);
@@ -129,5 +128,94 @@ class InMemoryRateLimiterTest extends RateLimiterContract {
         call(memory, api, big);
         assertThrows(RateLimitedException.class, () -> call(memory, api, big));
         call(memory, api, big + "y");
+    }
+
+    /**
+     * Issue 16: a full table used to answer 503 to every policy. A policy flooded with new keys now fills the common
+     * half and its own share, and then only it is refused: another policy still gets its share of new keys.
+     */
+    @Test
+    void aFloodedPolicyIsRefusedNewKeysWhileAnotherStillGetsItsShare() {
+        InMemoryRateLimiter memory = new InMemoryRateLimiter(clock, 100, 64L << 20, false);
+        RateLimiter.Limit flooded = memory.limit(calls("per-ip", 5, "1h"));
+        RateLimiter.Limit login = memory.limit(failures("login", 5, "5m", "15m", false));
+        int admitted = 0;
+        for (int i = 0; i < 200; i++) {
+            try {
+                call(memory, flooded, "203.0.113." + i);
+                admitted++;
+            } catch (GuardUnavailableException e) {
+                assertEquals("guard 'per-ip' refused the call: too many rate-limit keys in use", e.getMessage());
+            }
+        }
+        assertEquals(75, admitted, "the common half and its own share of 100 keys");
+        for (int i = 0; i < 25; i++) {
+            memory.settle(call(memory, login, "user" + i + "@example.com"), null);
+        }
+        assertThrows(GuardUnavailableException.class, () -> call(memory, login, "one-too-many@example.com"));
+        call(memory, flooded, "203.0.113.0");
+    }
+
+    /**
+     * Issue 16: a failures cell used to allocate {@code long[limit]} up front (8 KB a key at a limit of 1,000), so
+     * random keys exhausted the heap long before max-keys. Cells are now sized by use and the memory bound holds.
+     */
+    @Test
+    void failureCellsAreSizedByUseAndTheMemoryBoundHolds() {
+        long bound = 1L << 20;
+        InMemoryRateLimiter memory = new InMemoryRateLimiter(clock, 1_000_000, bound, false);
+        RateLimiter.Limit login = memory.limit(failures("login", 1000, "1h", "1h", false));
+        for (int i = 0; i < 2_000; i++) {
+            memory.settle(call(memory, login, "user" + i + "@example.com"), new RuntimeException("wrong password"));
+        }
+        assertEquals(2_000, memory.size());
+        assertTrue(memory.memoryUsed() < 2_000 * 300L, "bytes by use: " + memory.memoryUsed());
+        for (int i = 0; i < 999; i++) {
+            memory.settle(call(memory, login, "user0@example.com"), new RuntimeException());
+        }
+        assertThrows(RateLimitedException.class, () -> call(memory, login, "user0@example.com"));
+        int refused = 0;
+        for (int i = 0; i < 20_000; i++) {
+            try {
+                memory.settle(call(memory, login, "flood" + i), new RuntimeException());
+            } catch (GuardUnavailableException e) {
+                refused++;
+            }
+        }
+        assertTrue(refused > 0, "the bound refuses new keys once reached");
+        assertTrue(memory.memoryUsed() <= bound, "within max-memory, growth charged too: " + memory.memoryUsed());
+        assertThrows(RateLimitedException.class, () -> call(memory, login, "user0@example.com"));
+    }
+
+    /** The lock-free GCRA path and the monitors of a method with two limits agree: exactly the limit, never more. */
+    @Test
+    void aHotKeyUnderManyThreadsAdmitsExactlyTheLimitOnBothPaths() throws Exception {
+        InMemoryRateLimiter memory = new InMemoryRateLimiter(MicroClock.monotonic(), 1_000, false);
+        RateLimiter.Limit hot = memory.limit(calls("hot", 1_000, "1h"));
+        RateLimiter.Limit other = memory.limit(calls("other", 1_000_000, "1h"));
+        java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
+        Thread[] threads = new Thread[8];
+        for (int t = 0; t < threads.length; t++) {
+            boolean both = t % 2 == 0;
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 1_000; i++) {
+                    try {
+                        if (both) {
+                            memory.acquire(new RateLimiter.Limit[] {hot, other}, new String[] {"k", "k"});
+                        } else {
+                            memory.acquire(hot, "k");
+                        }
+                        admitted.incrementAndGet();
+                    } catch (RateLimitedException e) {
+                        // over the limit
+                    }
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(1_000, admitted.get());
     }
 }

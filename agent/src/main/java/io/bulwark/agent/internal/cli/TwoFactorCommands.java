@@ -1,6 +1,7 @@
 package io.bulwark.agent.internal.cli;
 
 import io.bulwark.GuardUnavailableException;
+import io.bulwark.TwoFactor;
 import io.bulwark.TwoFactorEnrollment;
 import io.bulwark.TwoFactorRequiredException;
 import io.bulwark.runtime.config.Settings;
@@ -62,6 +63,13 @@ final class TwoFactorCommands {
     }
 
     private int enroll(TwoFactorEngine engine, String user, String account) {
+        TwoFactor.Status status = engine.status(user);
+        if (status == TwoFactor.Status.ACTIVE || status == TwoFactor.Status.LOCKED) {
+            // Replacing a factor takes a step-up by its user (TwoFactor.confirm); an operator disables it first.
+            err.println(user + "'s second factor is " + status + ": a new one replaces it only after a step-up in the "
+                    + "user's own session; as an operator, run 2fa disable " + user + " first");
+            return Cli.USAGE;
+        }
         TwoFactorEnrollment enrollment = engine.enroll(user, account == null ? user : account);
         out.println("Scan this QR code with an authenticator app, or open the URI on the phone:");
         out.println();

@@ -93,21 +93,26 @@ class GuardWeavingShapesTest {
 
     /** Defines a copy of the dispatch bridge of its own; everything else comes from the test's class loader. */
     private static final class DispatchScope extends ClassLoader {
-        private final byte[] dispatch;
+        /** The bridge and its nested classes (its state lives in nested records), by name. */
+        private final Map<String, byte[]> dispatch = new HashMap<>();
 
         DispatchScope(ClassLoader parent) throws IOException {
             super(parent);
-            this.dispatch = resource(Dispatch.class);
+            dispatch.put(DISPATCH, resource(Dispatch.class));
+            for (Class<?> nested : Dispatch.class.getDeclaredClasses()) {
+                dispatch.put(nested.getName(), resource(nested));
+            }
         }
 
         @Override
         protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (!name.equals(DISPATCH)) {
+            byte[] bytes = dispatch.get(name);
+            if (bytes == null) {
                 return super.loadClass(name, resolve);
             }
             synchronized (getClassLoadingLock(name)) {
                 Class<?> type = findLoadedClass(name);
-                return type != null ? type : defineClass(name, dispatch, 0, dispatch.length);
+                return type != null ? type : defineClass(name, bytes, 0, bytes.length);
             }
         }
     }

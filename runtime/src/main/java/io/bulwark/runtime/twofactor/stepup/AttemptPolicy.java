@@ -31,6 +31,15 @@ final class AttemptPolicy {
         return r.withFailures(failures, failures < FREE ? null : now.plus(delay(failures)), null);
     }
 
+    /** The record after one more wrong confirmation code for its pending enrollment at {@code now}. */
+    FactorRecord failedPending(FactorRecord r, Instant now) {
+        int failures = r.pendingFailures() + 1;
+        if (failures >= maxFailures) {
+            return r.withPendingFailures(failures, null, now);
+        }
+        return r.withPendingFailures(failures, failures < FREE ? null : now.plus(delay(failures)), null);
+    }
+
     /** The wait after {@code failures} wrong codes in a row (at least {@link #FREE}). */
     static Duration delay(int failures) {
         int doublings = failures - FREE;

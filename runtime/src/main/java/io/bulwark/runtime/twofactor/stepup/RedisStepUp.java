@@ -30,8 +30,10 @@ final class RedisStepUp implements Freshness, StepLedger {
                 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
                 return 1
             end
-            if ARGV[3] == 'r' then return 1 end
+            if ARGV[3] == 'r' or (ARGV[3] == 'g' and step == last) then return 1 end
             return 0""";
+    /** A generation is kept as long as a row may sit unused: a year. */
+    private static final Duration GENERATION_TTL = Duration.ofDays(366);
     /** Longer than any code's window (±1 step of at most 5 minutes); the store keeps the step durably besides. */
     private static final Duration LEDGER_TTL = Duration.ofDays(1);
 
@@ -72,6 +74,13 @@ final class RedisStepUp implements Freshness, StepLedger {
     @Override
     public void raise(String user, long step) throws StepUpStoreException {
         run(user, step, "r");
+    }
+
+    @Override
+    public boolean generation(String user, long generation) throws StepUpStoreException {
+        Object reply = call(redis -> redis.eval(ADVANCE, List.of("bulwark:2fa:gen:{" + hash(user, null) + "}"),
+                List.of(Long.toString(generation), Long.toString(GENERATION_TTL.toMillis()), "g")));
+        return Long.valueOf(1).equals(reply);
     }
 
     private boolean run(String user, long step, String mode) throws StepUpStoreException {

@@ -11,4 +11,10 @@ interface StepLedger {
 
     /** Records {@code step} unless a later one is recorded (a newly confirmed factor starts from its first code). */
     void raise(String user, long step) throws StepUpStoreException;
+
+    /**
+     * Records {@code generation} of the user's factor record if it is the highest yet; false when a higher one is
+     * recorded (an older copy of the record was put back).
+     */
+    boolean generation(String user, long generation) throws StepUpStoreException;
 }

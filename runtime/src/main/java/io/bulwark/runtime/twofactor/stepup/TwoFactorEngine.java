@@ -1,5 +1,6 @@
 package io.bulwark.runtime.twofactor.stepup;
 
+import io.bulwark.Bulwark;
 import io.bulwark.Caller;
 import io.bulwark.GuardUnavailableException;
 import io.bulwark.TwoFactor;
@@ -19,6 +20,7 @@ import io.bulwark.runtime.twofactor.TotpSecret;
 import io.bulwark.runtime.twofactor.TotpVerifier;
 import io.bulwark.runtime.twofactor.crypto.KeyRing;
 import io.bulwark.runtime.twofactor.crypto.RecoveryHasher;
+import io.bulwark.runtime.twofactor.crypto.RowSeal;
 import io.bulwark.runtime.twofactor.crypto.SealedSecretException;
 import io.bulwark.runtime.twofactor.crypto.SecretSealer;
 import io.bulwark.runtime.twofactor.store.FactorRecord;
@@ -27,6 +29,10 @@ import io.bulwark.runtime.twofactor.store.FactorStoreException;
 import io.bulwark.runtime.twofactor.store.FileFactorStore;
 import io.bulwark.runtime.twofactor.store.PostgresFactorStore;
 import java.io.IOException;
+import java.lang.ref.WeakReference;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,6 +41,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The two-factor engine: step-up checks for {@code @Requires2FA} and the operations of {@link TwoFactor}. Secrets
@@ -88,33 +95,102 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
         if (user == null) {
             throw new TwoFactorRequiredException(Reason.MISSING, maxAge);
         }
+        if (!validUser(user)) {
+            // Never looked up: text a store cannot keep as given could name another user's record (issue 16).
+            throw new TwoFactorRequiredException(Reason.NOT_ENROLLED, maxAge);
+        }
         EngineParts p = parts();
         Instant now = now();
         String session = caller.session();
+        String code = caller.otp();
+        boolean presented = code != null && !code.isEmpty();
+        if (presented && acceptedInThisRequest(caller, user, code)) {
+            // Verified earlier in this request: nothing is verified now.
+            return false;
+        }
         Instant verified = null;
         try {
+            FactorRecord r = null;
             if (session != null) {
                 verified = p.freshness().verifiedAt(user, session);
-                if (verified != null && !ofTheActiveFactor(p, user, verified)) {
-                    verified = null;
+                if (verified != null) {
+                    r = read(p, user);
+                    if (!ofTheActiveFactor(r, verified)) {
+                        verified = null;
+                    }
                 }
                 if (verified != null && !maxAge.isZero() && !now.isAfter(verified.plus(maxAge))) {
                     return false;
                 }
             }
-            String code = caller.otp();
-            if (code == null || code.isEmpty()) {
+            if (!presented) {
+                // The same answer as with a code (no enrollment oracle): a user without a factor is NOT_ENROLLED.
+                if (r == null) {
+                    r = read(p, user);
+                }
+                if (r == null || r.active() == null) {
+                    throw new TwoFactorRequiredException(Reason.NOT_ENROLLED, maxAge);
+                }
                 throw new TwoFactorRequiredException(verified != null ? Reason.EXPIRED : Reason.MISSING, maxAge);
             }
             Verdict verdict = verify(p, user, code, now);
             if (!verdict.accepted()) {
                 throw new TwoFactorRequiredException(verdict.refusal(), maxAge, verdict.retryAfter());
             }
+            remember(caller, user, code, now);
             if (session != null) {
                 p.freshness().markVerified(user, session, now);
             }
             return true;
         } catch (StepUpStoreException e) {
+            throw unavailable(e.getMessage());
+        }
+    }
+
+    /**
+     * Codes accepted, by the bound caller they came with: one bound scope is one request (the adapters bind one
+     * {@link Caller} per request and {@link Bulwark#wrap} hands that same one to other threads), so a second
+     * {@code @Requires2FA} call in it presenting the code the first call just spent passes rather than being counted
+     * as a wrong code (issue 16: a legitimate batch locked its user). By identity, not {@link Caller#equals}: another
+     * request carrying equal fields (the same user and code, replayed) is another request. A small table of weak
+     * references by identity hash: a collision forgets an entry, which only means its next call is checked as before.
+     */
+    private final AtomicReferenceArray<Accepted> acceptedByRequest = new AtomicReferenceArray<>(256);
+
+    private record Accepted(WeakReference<Caller> caller, String user, byte[] code, Instant at) {
+    }
+
+    private static int slot(Caller caller) {
+        return System.identityHashCode(caller) & 255;
+    }
+
+    private void remember(Caller caller, String user, String code, Instant now) {
+        acceptedByRequest.set(slot(caller), new Accepted(new WeakReference<>(caller), user, digest(code), now));
+    }
+
+    /** What this very caller had accepted lately (within the replacement window), or null. */
+    private Accepted acceptedBy(Caller caller) {
+        Accepted a = acceptedByRequest.get(slot(caller));
+        return a != null && a.caller().get() == caller && !now().isAfter(a.at().plus(REPLACE_MAX_AGE)) ? a : null;
+    }
+
+    private boolean acceptedInThisRequest(Caller caller, String user, String code) {
+        Accepted a = acceptedBy(caller);
+        return a != null && a.user().equals(user) && MessageDigest.isEqual(a.code(), digest(code));
+    }
+
+    private static byte[] digest(String code) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(code.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    private FactorRecord read(EngineParts p, String user) {
+        try {
+            return p.store().read(user);
+        } catch (FactorStoreException e) {
             throw unavailable(e.getMessage());
         }
     }
@@ -126,13 +202,7 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
      * memory of whoever made the change. One store read per call that finds its session marked; a lock or new
      * recovery codes leave the factor, and so its sessions, as they are.
      */
-    private boolean ofTheActiveFactor(EngineParts p, String user, Instant verified) {
-        FactorRecord r;
-        try {
-            r = p.store().read(user);
-        } catch (FactorStoreException e) {
-            throw unavailable(e.getMessage());
-        }
+    private static boolean ofTheActiveFactor(FactorRecord r, Instant verified) {
         // At or after the confirmation: a code verified in the confirming instant is of the new factor (clocks with
         // a coarse tick). Instances whose clocks lag ask again until they pass it, which is safe.
         return r != null && r.active() != null && r.enrolledAt() != null && !verified.isBefore(r.enrolledAt());
@@ -171,23 +241,53 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
         }
     }
 
+    /**
+     * Confirms the pending enrollment. Wrong codes count as step-up codes do, on the pending enrollment's own counters
+     * (delays, then a lock until a new enrollment); the enrollment expires after {@code bulwark.totp.enrollment-ttl}.
+     * Replacing an active factor needs the bound caller to be that user with a step-up fresh within
+     * {@link #REPLACE_MAX_AGE} in the same session (or in the same request), and a locked factor stays locked until
+     * {@link #unlock}: a password alone can neither replace nor unlock a factor (issue 16).
+     */
     @Override
     public List<String> confirm(String user, String code) {
         requireUser(user);
         EngineParts p = parts();
         Instant now = now();
+        Caller caller = Bulwark.caller();
         List<String> codes = RecoveryCodes.generate(p.random());
         List<String> hashes = p.hasher().hash(user, codes.stream()
                 .map(c -> RecoveryCodes.normalize(c).orElseThrow()).toList());
-        Reason refusal = update(p, user, current -> {
+        Duration ttl = settings.twoFactor().enrollmentTtl();
+        Verdict refusal = update(p, user, current -> {
             if (current == null || current.pending() == null) {
-                return new FactorStore.Outcome<>(current, Reason.NOT_ENROLLED);
+                return new FactorStore.Outcome<>(current, Verdict.NOT_ENROLLED);
+            }
+            if (!now.isBefore(current.pendingSince().plus(ttl))) {
+                return new FactorStore.Outcome<>(current.withoutPending(), Verdict.NOT_ENROLLED);
+            }
+            if (current.active() != null) {
+                if (current.lockedAt() != null) {
+                    return new FactorStore.Outcome<>(current, Verdict.LOCKED);
+                }
+                Reason stepUp = freshForReplacement(p, caller, user, current, now);
+                if (stepUp != null) {
+                    return new FactorStore.Outcome<>(current, new Verdict(stepUp, Duration.ZERO));
+                }
+            }
+            if (current.pendingLockedAt() != null) {
+                return new FactorStore.Outcome<>(current, Verdict.LOCKED);
+            }
+            if (current.pendingNextAttemptAt() != null && now.isBefore(current.pendingNextAttemptAt())) {
+                return new FactorStore.Outcome<>(current,
+                        Verdict.throttled(Duration.between(now, current.pendingNextAttemptAt())));
             }
             SecretSealer.Opened opened = open(p, current, user, SecretSealer.Slot.PENDING);
             try {
                 OptionalLong step = new TotpVerifier(opened.parameters(), 1).verify(opened.secret(), code, now);
                 if (step.isEmpty()) {
-                    return new FactorStore.Outcome<>(current, Reason.INVALID);
+                    FactorRecord failed = attempts.failedPending(current, now);
+                    return new FactorStore.Outcome<>(failed,
+                            failed.pendingLockedAt() != null ? Verdict.LOCKED : Verdict.INVALID);
                 }
                 raiseLedger(p, user, step.getAsLong());
                 var active = p.sealer().seal(opened.secret(), opened.parameters(), user, SecretSealer.Slot.ACTIVE);
@@ -198,10 +298,40 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
             }
         });
         if (refusal != null) {
-            throw new TwoFactorRequiredException(refusal, Duration.ZERO);
+            throw new TwoFactorRequiredException(refusal.refusal(),
+                    refusal.refusal() == Reason.MISSING || refusal.refusal() == Reason.EXPIRED ? REPLACE_MAX_AGE
+                            : Duration.ZERO, refusal.retryAfter());
         }
         Log.info("two-factor enrollment confirmed for user " + user + ": a new factor and recovery codes are active");
         return codes;
+    }
+
+    /** How fresh a step-up must be to replace an active factor: DESIGN §7a's five minutes for credential changes. */
+    static final Duration REPLACE_MAX_AGE = Duration.ofMinutes(5);
+
+    /** Null when the bound caller verified {@code user}'s active factor lately in its session or request, else why not. */
+    private Reason freshForReplacement(EngineParts p, Caller caller, String user, FactorRecord current, Instant now)
+            throws FactorStoreException {
+        if (caller == null || !user.equals(caller.user())) {
+            return Reason.MISSING;
+        }
+        Accepted inRequest = acceptedBy(caller);
+        if (inRequest != null && inRequest.user().equals(user) && !inRequest.at().isBefore(current.enrolledAt())) {
+            return null;
+        }
+        if (caller.session() == null) {
+            return Reason.MISSING;
+        }
+        Instant verified;
+        try {
+            verified = p.freshness().verifiedAt(user, caller.session());
+        } catch (StepUpStoreException e) {
+            throw new FactorStoreException(e.getMessage(), e);
+        }
+        if (verified == null || !ofTheActiveFactor(current, verified)) {
+            return Reason.MISSING;
+        }
+        return now.isAfter(verified.plus(REPLACE_MAX_AGE)) ? Reason.EXPIRED : null;
     }
 
     @Override
@@ -224,7 +354,8 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
     @Override
     public boolean disable(String user) {
         requireUser(user);
-        boolean removed = update(parts(), user, current -> new FactorStore.Outcome<>(null, current != null));
+        boolean removed = update(parts(), user, current -> current == null || current.isEmpty()
+                ? new FactorStore.Outcome<>(current, false) : new FactorStore.Outcome<>(null, true));
         if (removed) {
             Log.info("two-factor disabled for user " + user);
         }
@@ -236,8 +367,10 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
         requireUser(user);
         boolean unlocked = update(parts(), user, current -> current == null
                 || current.failures() == 0 && current.lockedAt() == null && current.nextAttemptAt() == null
+                && current.pendingFailures() == 0
                 ? new FactorStore.Outcome<>(current, false)
-                : new FactorStore.Outcome<>(current.withFailures(0, null, null), true));
+                : new FactorStore.Outcome<>(current.withFailures(0, null, null).withPendingFailures(0, null, null),
+                        true));
         if (unlocked) {
             Log.info("two-factor unlocked for user " + user);
         }
@@ -254,7 +387,9 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
             throw unavailable(e.getMessage());
         }
         if (r == null || r.active() == null) {
-            return r != null && r.pending() != null ? TwoFactor.Status.PENDING : TwoFactor.Status.NOT_ENROLLED;
+            return r != null && r.pending() != null
+                    && now().isBefore(r.pendingSince().plus(settings.twoFactor().enrollmentTtl()))
+                    ? TwoFactor.Status.PENDING : TwoFactor.Status.NOT_ENROLLED;
         }
         return r.lockedAt() != null ? TwoFactor.Status.LOCKED : TwoFactor.Status.ACTIVE;
     }
@@ -293,7 +428,17 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
             return false;
         }
         for (int i = 0; i < user.length(); i++) {
-            if (Character.isISOControl(user.charAt(i))) {
+            char c = user.charAt(i);
+            if (Character.isISOControl(c)) {
+                return false;
+            }
+            // An unpaired surrogate is not text: PostgreSQL would store "bob\uD800" as "bob?", another user's row.
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 == user.length() || !Character.isLowSurrogate(user.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
                 return false;
             }
         }
@@ -304,7 +449,7 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
         Objects.requireNonNull(user, "user");
         if (!validUser(user)) {
             throw new IllegalArgumentException("a user id for two-factor must be 1 to " + MAX_USER_LENGTH
-                    + " characters without control characters");
+                    + " characters of text, without control characters or unpaired surrogates");
         }
     }
 
@@ -345,7 +490,7 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
             }
         }
         KeyRing keys = KeyRing.of(key, config.oldKeys());
-        FactorStore store = settings.audit().jdbc() != null ? new PostgresFactorStore(settings.audit().jdbc())
+        FactorStore raw = settings.audit().jdbc() != null ? new PostgresFactorStore(settings.audit().jdbc())
                 : new FileFactorStore(settings.audit().dataDir());
         Freshness freshness;
         StepLedger ledger = null;
@@ -356,6 +501,7 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
         } else {
             freshness = new MemoryFreshness(TwoFactorRules.MAX_AGE_LIMIT);
         }
+        FactorStore store = new SealedStore(raw, new RowSeal(keys), new Generations(ledger));
         // Made here, not with the engine: a SecureRandom loads the JCA's providers, which premain should not wait for.
         SecureRandom random = new SecureRandom();
         return new EngineParts(store, new SecretSealer(keys, random), new RecoveryHasher(keys), freshness, ledger,

@@ -66,6 +66,11 @@ public final class FileFactorStore implements FactorStore {
         }
     }
 
+    /**
+     * A user with no record is decided without a lock file (issue 16: every code presented for any id used to leave a
+     * {@code .lock} file behind for good): when the change then writes nothing, nothing is created; when it does
+     * write, the lock is taken and the change applied again to what is read under it.
+     */
     @Override
     public <T> T update(String user, Change<T> change) throws FactorStoreException {
         String name = name(user);
@@ -73,10 +78,16 @@ public final class FileFactorStore implements FactorStore {
         ReentrantLock stripe = STRIPES[Math.floorMod(lockPath.hashCode(), STRIPES.length)];
         stripe.lock();
         try {
+            Path file = file(name);
+            if (!Files.exists(lockPath) && !Files.exists(file)) {
+                Outcome<T> unlocked = change.apply(null);
+                if (unlocked.next() == null) {
+                    return unlocked.value();
+                }
+            }
             createDirectory();
             try (FileChannel lockFile = OwnerOnly.open(lockPath, StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
-                Path file = file(name);
                 FactorRecord current = load(user, file);
                 Outcome<T> outcome = change.apply(current);
                 if (outcome.next() != current) {
@@ -129,7 +140,10 @@ public final class FileFactorStore implements FactorStore {
                     Long.parseLong(p.getProperty("lastStep", "-1")),
                     Integer.parseInt(p.getProperty("failures", "0")),
                     instant(p, "nextAttemptAt"), instant(p, "lockedAt"),
-                    p.getProperty("recovery.key"), list(p.getProperty("recovery.hashes", "")));
+                    p.getProperty("recovery.key"), list(p.getProperty("recovery.hashes", "")),
+                    Integer.parseInt(p.getProperty("pending.failures", "0")), instant(p, "pending.nextAttemptAt"),
+                    instant(p, "pending.lockedAt"), Long.parseLong(p.getProperty("generation", "0")),
+                    p.getProperty("seal"));
         } catch (IllegalArgumentException | DateTimeParseException e) {
             throw new FactorStoreException("the second factor file " + file + " is damaged: " + e.getMessage(), e);
         }
@@ -150,6 +164,13 @@ public final class FileFactorStore implements FactorStore {
             p.setProperty("recovery.key", r.recoveryKeyId());
         }
         p.setProperty("recovery.hashes", String.join(",", r.recoveryHashes()));
+        p.setProperty("pending.failures", Integer.toString(r.pendingFailures()));
+        put(p, "pending.nextAttemptAt", r.pendingNextAttemptAt());
+        put(p, "pending.lockedAt", r.pendingLockedAt());
+        p.setProperty("generation", Long.toString(r.generation()));
+        if (r.seal() != null) {
+            p.setProperty("seal", r.seal());
+        }
         StringWriter text = new StringWriter();
         p.store(text, "Bulwark second factor: secrets are encrypted; do not edit");
         Path temporary = dir.resolve(file.getFileName() + "." + UUID.randomUUID() + ".tmp");

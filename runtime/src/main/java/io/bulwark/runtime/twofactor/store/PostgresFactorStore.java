@@ -40,16 +40,24 @@ public final class PostgresFactorStore implements FactorStore {
                 recovery_code_hashes text[]      NOT NULL DEFAULT '{}',
                 updated_at           timestamptz NOT NULL DEFAULT now()
             )""";
+    /** Columns added by issue 16: the pending enrollment's counters, the generation and the row's seal. */
+    static final String MIGRATE = """
+            ALTER TABLE user_security_settings
+                ADD COLUMN IF NOT EXISTS pending_failures        integer     NOT NULL DEFAULT 0,
+                ADD COLUMN IF NOT EXISTS pending_next_attempt_at timestamptz,
+                ADD COLUMN IF NOT EXISTS pending_locked_at       timestamptz,
+                ADD COLUMN IF NOT EXISTS generation              bigint      NOT NULL DEFAULT 0,
+                ADD COLUMN IF NOT EXISTS row_seal                text""";
     /** Bulwark's advisory lock for schema changes ("BULWARK2"), so JVMs starting together create the table once. */
     private static final long LOCK = 0x42554C5741524B32L;
     private static final String COLUMNS = "totp_secret, totp_key_id, totp_enrolled_at, pending_secret, pending_key_id, "
             + "pending_since, totp_last_step, failed_attempts, next_attempt_at, locked_at, recovery_key_id, "
-            + "recovery_code_hashes";
+            + "recovery_code_hashes, pending_failures, pending_next_attempt_at, pending_locked_at, generation, row_seal";
     private static final String SELECT = "SELECT " + COLUMNS + " FROM user_security_settings WHERE user_id = ?";
     private static final String INSERT = "INSERT INTO user_security_settings (" + COLUMNS + ", user_id) VALUES "
-            + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE = "UPDATE user_security_settings SET (" + COLUMNS + ", updated_at) = "
-            + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()) WHERE user_id = ?";
+            + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()) WHERE user_id = ?";
     private static final String DELETE = "DELETE FROM user_security_settings WHERE user_id = ?";
 
     private final JdbcSettings jdbc;
@@ -125,6 +133,7 @@ public final class PostgresFactorStore implements FactorStore {
         try (Statement s = c.createStatement()) {
             s.execute("SELECT pg_advisory_xact_lock(" + LOCK + ")");
             s.execute(TABLE);
+            s.execute(MIGRATE);
         }
         c.commit();
         schemaReady = true;
@@ -142,7 +151,8 @@ public final class PostgresFactorStore implements FactorStore {
                         sealed(r.getBytes(1), r.getString(2)), instant(r, 3),
                         sealed(r.getBytes(4), r.getString(5)), instant(r, 6),
                         r.getLong(7), r.getInt(8), instant(r, 9), instant(r, 10), r.getString(11),
-                        hashes == null ? List.of() : Arrays.asList((String[]) hashes.getArray()));
+                        hashes == null ? List.of() : Arrays.asList((String[]) hashes.getArray()),
+                        r.getInt(13), instant(r, 14), instant(r, 15), r.getLong(16), r.getString(17));
             }
         }
     }
@@ -161,7 +171,12 @@ public final class PostgresFactorStore implements FactorStore {
             p.setObject(10, offset(r.lockedAt()));
             p.setString(11, r.recoveryKeyId());
             p.setArray(12, c.createArrayOf("text", r.recoveryHashes().toArray()));
-            p.setString(13, r.user());
+            p.setInt(13, r.pendingFailures());
+            p.setObject(14, offset(r.pendingNextAttemptAt()));
+            p.setObject(15, offset(r.pendingLockedAt()));
+            p.setLong(16, r.generation());
+            p.setString(17, r.seal());
+            p.setString(18, r.user());
             p.executeUpdate();
         }
     }

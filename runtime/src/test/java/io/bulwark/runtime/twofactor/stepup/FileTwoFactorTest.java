@@ -17,4 +17,25 @@ class FileTwoFactorTest extends TwoFactorContract {
         return Settings.defaults().withAudit(AuditSettings.defaults().withDataDir(dataDir))
                 .withTwoFactor(twoFactor(key, oldKeys));
     }
+
+    /** Every code presented for any user id used to leave a .lock file behind for good. */
+    @org.junit.jupiter.api.Test
+    void codesForUsersWithoutAFactorLeaveNoFileBehind() throws Exception {
+        TwoFactorEngine engine = engine();
+        for (int i = 0; i < 20; i++) {
+            String user = "ghost-" + i;
+            org.junit.jupiter.api.Assertions.assertThrows(io.bulwark.TwoFactorRequiredException.class,
+                    () -> engine.stepUp(io.bulwark.Caller.of(user).otp("123456"), java.time.Duration.ofMinutes(5)));
+            engine.status(user);
+            engine.disable(user);
+            engine.unlock(user);
+        }
+        java.nio.file.Path dir = dataDir.resolve("2fa");
+        try (var files = java.nio.file.Files.list(dir)) {
+            org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("totp.key"),
+                    files.map(f -> f.getFileName().toString()).toList());
+        } catch (java.nio.file.NoSuchFileException e) {
+            // nothing at all: fine too
+        }
+    }
 }

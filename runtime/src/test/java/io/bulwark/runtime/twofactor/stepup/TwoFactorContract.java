@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bulwark.Bulwark;
 import io.bulwark.Caller;
 import io.bulwark.GuardUnavailableException;
 import io.bulwark.TwoFactor;
@@ -149,7 +150,9 @@ abstract class TwoFactorContract {
         assertEquals(TwoFactor.Status.ACTIVE, engine.status(alice));
         assertDoesNotThrow(() -> engine.stepUp(caller(alice, "s1", code(old, 1)), FIVE_MINUTES));
         clock.advance(Duration.ofSeconds(60));
-        engine.confirm(alice, code(TotpSecret.fromBase32(again.secret()), 0));
+        try (var scope = Bulwark.bind(caller(alice, "s1", null))) {
+            engine.confirm(alice, code(TotpSecret.fromBase32(again.secret()), 0));
+        }
         assertEquals(Reason.INVALID, refusal(() -> engine.stepUp(caller(alice, "s2", code(old, 1)), FIVE_MINUTES)),
                 "the old secret was replaced");
     }
@@ -166,8 +169,8 @@ abstract class TwoFactorContract {
         assertDoesNotThrow(() -> engine.stepUp(caller(alice, "s1", null), FIVE_MINUTES), "fresh for 5 minutes");
         assertEquals(Reason.MISSING, refusal(() -> engine.stepUp(caller(alice, "s2", null), FIVE_MINUTES)),
                 "another session of the same user is not fresh");
-        assertEquals(Reason.MISSING, refusal(() -> engine.stepUp(caller("mallory", "s1", null), FIVE_MINUTES)),
-                "the same session id for another user is not fresh");
+        assertEquals(Reason.NOT_ENROLLED, refusal(() -> engine.stepUp(caller("mallory", "s1", null), FIVE_MINUTES)),
+                "the same session id for another user (who has no factor) is not fresh");
         clock.advance(Duration.ofSeconds(61));
         TwoFactorRequiredException expired = assertThrows(TwoFactorRequiredException.class,
                 () -> engine.stepUp(caller(alice, "s1", null), FIVE_MINUTES));
@@ -193,7 +196,11 @@ abstract class TwoFactorContract {
         assertDoesNotThrow(() -> engine.stepUp(caller(alice, "s1", null), FIVE_MINUTES),
                 "a pending enrollment changes nothing yet");
         TotpSecret replacement = TotpSecret.fromBase32(again.secret());
-        secrets.addAll(other.confirm(alice, code(replacement, 0)));
+        // Replacing an active factor takes a fresh step-up in the replacing session (here on the other instance).
+        other.stepUp(caller(alice, "s9", code(old, 0)), FIVE_MINUTES);
+        try (var scope = Bulwark.bind(caller(alice, "s9", null))) {
+            secrets.addAll(other.confirm(alice, code(replacement, 0)));
+        }
         assertEquals(Reason.MISSING, refusal(() -> engine.stepUp(caller(alice, "s1", null), FIVE_MINUTES)),
                 "fresh under the replaced factor: asked again, as if never verified");
         clock.advance(Duration.ofSeconds(30));
@@ -204,7 +211,7 @@ abstract class TwoFactorContract {
                 "new recovery codes leave the factor, and its sessions, as they are");
 
         assertTrue(other.disable(alice));
-        assertEquals(Reason.MISSING, refusal(() -> engine.stepUp(caller(alice, "s1", null), FIVE_MINUTES)),
+        assertEquals(Reason.NOT_ENROLLED, refusal(() -> engine.stepUp(caller(alice, "s1", null), FIVE_MINUTES)),
                 "disabled: no session is fresh any more");
     }
 
@@ -478,5 +485,147 @@ abstract class TwoFactorContract {
 
     static TwoFactorSettings twoFactor(byte[] key, List<byte[]> oldKeys) {
         return TwoFactorSettings.defaults().withKey(key, oldKeys);
+    }
+
+    // --- issue 16 ---
+
+    /** Wrong confirmation codes used to be unlimited, and a pending enrollment never expired. */
+    @Test
+    void confirmationCodesAreAttemptLimitedAndThePendingEnrollmentExpires() {
+        TwoFactorEngine engine = engine();
+        TwoFactorEnrollment e = engine.enroll(alice, "alice@example.com");
+        secrets.add(e.secret());
+        TotpSecret secret = TotpSecret.fromBase32(e.secret());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Reason.INVALID, refusal(() -> engine.confirm(alice, code(secret, 7))));
+        }
+        assertEquals(Reason.THROTTLED, refusal(() -> engine.confirm(alice, code(secret, 0))),
+                "the next code, even the right one, waits");
+        for (int i = 3; i < 9; i++) {
+            clock.advance(Duration.ofSeconds(65));
+            assertEquals(Reason.INVALID, refusal(() -> engine.confirm(alice, code(secret, 7))));
+        }
+        clock.advance(Duration.ofSeconds(65));
+        assertEquals(Reason.LOCKED, refusal(() -> engine.confirm(alice, code(secret, 7))), "the tenth locks it");
+        clock.advance(Duration.ofSeconds(5));
+        assertEquals(Reason.LOCKED, refusal(() -> engine.confirm(alice, code(secret, 0))), "even the right code");
+
+        TwoFactorEnrollment fresh = engine.enroll(alice, "alice@example.com");
+        secrets.add(fresh.secret());
+        assertEquals(TwoFactor.Status.PENDING, engine.status(alice));
+        clock.advance(Duration.ofMinutes(10));
+        assertEquals(TwoFactor.Status.NOT_ENROLLED, engine.status(alice), "expired");
+        assertEquals(Reason.NOT_ENROLLED,
+                refusal(() -> engine.confirm(alice, code(TotpSecret.fromBase32(fresh.secret()), 0))),
+                "bulwark.totp.enrollment-ttl: 10 minutes by default");
+    }
+
+    /** Confirming used to replace an ACTIVE or LOCKED factor for anyone holding the password. */
+    @Test
+    void replacingAnActiveFactorNeedsAFreshStepUpInTheSameSessionAndALockedOneStaysLocked() {
+        TwoFactorEngine engine = engine();
+        TotpSecret old = enrolled(engine, alice);
+        TwoFactorEnrollment attacker = engine.enroll(alice, "alice@example.com");
+        secrets.add(attacker.secret());
+        TotpSecret theirs = TotpSecret.fromBase32(attacker.secret());
+        assertEquals(Reason.MISSING, refusal(() -> engine.confirm(alice, code(theirs, 0))), "no caller bound");
+        try (var scope = Bulwark.bind(caller(alice, "s-attacker", null))) {
+            assertEquals(Reason.MISSING, refusal(() -> engine.confirm(alice, code(theirs, 0))),
+                    "a session that never stepped up");
+        }
+        engine.stepUp(caller(alice, "s1", code(old, 1)), FIVE_MINUTES);
+        clock.advance(Duration.ofMinutes(6));
+        TwoFactorEnrollment later = engine.enroll(alice, "alice@example.com");
+        secrets.add(later.secret());
+        try (var scope = Bulwark.bind(caller(alice, "s1", null))) {
+            assertEquals(Reason.EXPIRED,
+                    refusal(() -> engine.confirm(alice, code(TotpSecret.fromBase32(later.secret()), 0))),
+                    "a step-up older than 5 minutes");
+        }
+        assertEquals(TwoFactor.Status.ACTIVE, engine.status(alice));
+        assertDoesNotThrow(() -> engine.stepUp(caller(alice, "s2", code(old, 0)), FIVE_MINUTES), "the old one works");
+
+        for (int i = 0; i < 10; i++) {
+            clock.advance(Duration.ofMinutes(16));
+            try {
+                engine.stepUp(caller(alice, "s3", "000000"), FIVE_MINUTES);
+            } catch (TwoFactorRequiredException expected) {
+                // counted
+            }
+        }
+        assertEquals(TwoFactor.Status.LOCKED, engine.status(alice));
+        TwoFactorEnrollment again = engine.enroll(alice, "alice@example.com");
+        secrets.add(again.secret());
+        try (var scope = Bulwark.bind(caller(alice, "s2", null))) {
+            assertEquals(Reason.LOCKED,
+                    refusal(() -> engine.confirm(alice, code(TotpSecret.fromBase32(again.secret()), 0))));
+        }
+        assertEquals(TwoFactor.Status.LOCKED, engine.status(alice), "locked until unlock");
+    }
+
+    /** An older copy of the row put back (ten more guesses, a spent recovery code) used to be read as current. */
+    @Test
+    void aRolledBackOrEditedRowIsRefusedAndLogged() throws Exception {
+        TwoFactorEngine engine = engine();
+        TotpSecret secret = enrolled(engine, alice);
+        FactorStore raw = ((SealedStore) engine.parts().store()).raw();
+        FactorRecord before = raw.read(alice);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Reason.INVALID, refusal(() -> engine.stepUp(caller(alice, null, "000000"), FIVE_MINUTES)));
+        }
+        FactorRecord failed = raw.read(alice);
+        raw.update(alice, current -> new FactorStore.Outcome<>(before, null));
+        assertThrows(GuardUnavailableException.class,
+                () -> engine.stepUp(caller(alice, null, code(secret, 1)), FIVE_MINUTES), "rolled back: 503");
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("rolled back"), log.toString());
+
+        raw.update(alice, current -> new FactorStore.Outcome<>(failed.withFailures(0, null, null), null));
+        assertThrows(GuardUnavailableException.class,
+                () -> engine().stepUp(caller(alice, null, code(secret, 2)), FIVE_MINUTES), "a field edited: 503");
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("does not match its seal"), log.toString());
+    }
+
+    /** "bob\uD800" used to read and disable bob?'s factor in PostgreSQL. */
+    @Test
+    void userIdsThatAreNotTextAreRefusedEverywhere() {
+        TwoFactorEngine engine = engine();
+        String bob = "bob?" + UUID.randomUUID();
+        String lone = bob.replace('?', '\uD800');
+        TotpSecret secret = enrolled(engine, bob);
+        for (int i = 0; i < 12; i++) {
+            assertEquals(Reason.NOT_ENROLLED, refusal(() -> engine.stepUp(caller(lone, "s", "000000"), FIVE_MINUTES)));
+        }
+        assertEquals(Reason.NOT_ENROLLED, refusal(() -> engine.stepUp(caller(lone, "s", null), FIVE_MINUTES)));
+        assertThrows(IllegalArgumentException.class, () -> engine.disable(lone));
+        assertThrows(IllegalArgumentException.class, () -> engine.status(lone));
+        assertThrows(IllegalArgumentException.class, () -> engine.enroll("x\uDC00\uD800", "x"));
+        assertThrows(IllegalArgumentException.class, () -> engine.unlock("bob\u0000"));
+        assertEquals(TwoFactor.Status.ACTIVE, engine.status(bob), "bob?'s factor untouched");
+        assertDoesNotThrow(() -> engine.stepUp(caller(bob, "s", code(secret, 1)), FIVE_MINUTES));
+    }
+
+    /** A second @Requires2FA call in one request with the code the first just accepted used to count as wrong. */
+    @Test
+    void oneCodeServesOneRequestAndOnlyThatRequest() {
+        TwoFactorEngine engine = engine();
+        TotpSecret secret = enrolled(engine, alice);
+        Caller request = Caller.of(alice).otp(code(secret, 1));
+        engine.stepUp(request, Duration.ZERO);
+        assertDoesNotThrow(() -> engine.stepUp(request, Duration.ZERO), "the same request, its code");
+        assertDoesNotThrow(() -> engine.stepUp(request, FIVE_MINUTES));
+        assertEquals(Reason.INVALID, refusal(() -> engine.stepUp(Caller.of(alice).otp(request.otp()), Duration.ZERO)),
+                "another request with the same code (equal, not the same) is a replay");
+        assertEquals(TwoFactor.Status.ACTIVE, engine.status(alice));
+    }
+
+    /** A user without a factor used to get MISSING without a code and NOT_ENROLLED with one: an oracle. */
+    @Test
+    void aUserWithoutAFactorGetsTheSameAnswerWithOrWithoutACode() {
+        TwoFactorEngine engine = engine();
+        String nobody = "nobody-" + UUID.randomUUID();
+        Reason without = refusal(() -> engine.stepUp(caller(nobody, "s", null), FIVE_MINUTES));
+        Reason with = refusal(() -> engine.stepUp(caller(nobody, "s", "123456"), FIVE_MINUTES));
+        assertEquals(with, without);
+        assertEquals(Reason.NOT_ENROLLED, without);
     }
 }
