@@ -66,7 +66,7 @@ class AgentJarIT {
         assertEquals(List.of(), misplaced);
         assertTrue(classes > 1_000, "ASM and the runtime should be inside, found " + classes + " classes");
         try (JarFile jar = new JarFile(ForkedJvm.AGENT_JAR.toFile())) {
-            assertTrue(jar.getEntry("inst/io/bulwark/shaded/net/bytebuddy/jar/asm/ClassReader.classdata") != null);
+            assertTrue(jar.getEntry("inst/io/bulwark/shaded/org/objectweb/asm/ClassReader.classdata") != null);
             assertTrue(jar.getEntry("inst/io/bulwark/runtime/BulwarkRuntime.classdata") != null);
             assertTrue(jar.getEntry("inst/io/bulwark/shaded/redis/clients/jedis/RedisClient.classdata") != null);
             assertTrue(jar.getEntry("inst/META-INF/services/io.bulwark.shaded.org.slf4j.spi.SLF4JServiceProvider")
