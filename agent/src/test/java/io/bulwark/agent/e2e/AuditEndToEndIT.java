@@ -162,6 +162,90 @@ class AuditEndToEndIT {
         }
     }
 
+    /**
+     * The issue's "done when": a program that makes 1,000 audited calls and returns from {@code main} at once leaves
+     * every one of them in PostgreSQL by the time its process has ended, not in a journal a container's disk takes
+     * with it.
+     */
+    @Test
+    void aProgramThatExitsAtOnceHasAllItsEventsInPostgresWhenItHasExited() throws Exception {
+        PostgresServer.Schema schema = PostgresServer.freshSchema("audit_exit");
+        ForkedJvm.Result run = jvm(schema.jdbcUrl()).run(AuditApp.class, "exit", "1000").assertExit(0);
+        assertEquals("called 1000", run.lines().get(run.lines().size() - 1), run.toString());
+        assertEquals(1_000, count(schema.jdbcUrl(), "SELECT count(DISTINCT id) FROM audit_logs"), run.toString());
+        // One line says what was shipped at exit and what is left (the shipper may have sent some before the exit).
+        assertTrue(run.stderr().matches("(?s).*INFO audit journal drained at exit: \\d+ event\\(s\\) shipped to "
+                + "PostgreSQL in \\d+ ms, none left\n.*"), run.toString());
+        Report database = verify(schema.jdbcUrl());
+        assertTrue(database.intact(), database.findings().toString());
+    }
+
+    /** Starts a JVM that makes {@code calls} audited calls, waits until its journal holds them, and kills it -9. */
+    private ForkedJvm.Running journaled(String jdbcUrl, int calls, long journalTotal) throws Exception {
+        ForkedJvm.Running app = jvm(jdbcUrl).start(AuditApp.class.getName(), "burst", String.valueOf(calls));
+        app.awaitLine("called " + calls, WAIT);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (journal().size() < journalTotal && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(journalTotal, journal().size());
+        return app;
+    }
+
+    /**
+     * Two JVMs sharing a data directory without PostgreSQL are killed, leaving two writers' journals; a third, with
+     * PostgreSQL, takes one of them over as its own and, as it exits, ships the other too.
+     */
+    @Test
+    void aJvmThatExitsAlsoShipsTheJournalsEarlierJvmsLeft() throws Exception {
+        try (ForkedJvm.Running first = journaled(null, 200, 200);
+                ForkedJvm.Running second = journaled(null, 300, 500)) {
+            first.killHard();
+            second.killHard();
+        }
+        PostgresServer.Schema schema = PostgresServer.freshSchema("audit_leftover");
+        ForkedJvm.Result run = jvm(schema.jdbcUrl()).run(AuditApp.class, "exit", "10").assertExit(0);
+        assertEquals(510, count(schema.jdbcUrl(), "SELECT count(DISTINCT id) FROM audit_logs"), run.toString());
+        assertEquals(2, count(schema.jdbcUrl(), "SELECT count(*) FROM audit_writers"), run.toString());
+        assertTrue(run.stderr().matches("(?s).*INFO audit journal drained at exit: \\d+ event\\(s\\) shipped to "
+                + "PostgreSQL \\(\\d+ of them left by earlier JVMs\\) in \\d+ ms, none left\n.*"), run.toString());
+        ForkedJvm.Result verified = command(schema.jdbcUrl(), "audit", "verify").assertExit(0);
+        assertTrue(verified.stdout().contains("PostgreSQL: 510 events from 2 writer(s) checked"), verified.toString());
+    }
+
+    /**
+     * A JVM that shipped its first 200 events is killed; the next, without PostgreSQL, journals 300 more and is killed
+     * too. {@code audit verify} reports those 300 as a backlog (exit code 3), not as intact; {@code audit ship} cannot
+     * reach a PostgreSQL that is down and says so (69), then ships them (0); then verify finds it all intact.
+     */
+    @Test
+    void auditShipShipsWhatAKilledJvmLeftAndVerifyCallsItABacklogUntilThen() throws Exception {
+        PostgresServer.Schema schema = PostgresServer.freshSchema("audit_ship");
+        try (ForkedJvm.Running shipping = journaled(schema.jdbcUrl(), 200, 200)) {
+            awaitRows(schema.jdbcUrl(), 200);
+            shipping.killHard();
+        }
+        try (ForkedJvm.Running offline = journaled(null, 300, 500)) {
+            offline.killHard();
+        }
+        ForkedJvm.Result backlog = command(schema.jdbcUrl(), "audit", "verify").assertExit(3);
+        assertTrue(backlog.stdout().contains("BACKLOG: nothing wrong was found, but 300 event(s) are not yet in "
+                + "PostgreSQL"), backlog.toString());
+
+        ForkedJvm.Result down = command("jdbc:postgresql://127.0.0.1:1/none?user=postgres", "audit", "ship")
+                .assertExit(69);
+        assertTrue(down.stdout().contains(": 0 event(s) shipped, 300 left: PostgreSQL at "), down.toString());
+        assertEquals(200, count(schema.jdbcUrl(), "SELECT count(*) FROM audit_logs"));
+
+        ForkedJvm.Result shipped = command(schema.jdbcUrl(), "audit", "ship").assertExit(0);
+        assertTrue(shipped.stdout().contains("300 event(s) shipped to PostgreSQL at "), shipped.toString());
+        assertTrue(shipped.stdout().contains("from 1 journal(s); none left"), shipped.toString());
+        assertEquals(500, count(schema.jdbcUrl(), "SELECT count(DISTINCT id) FROM audit_logs"));
+        ForkedJvm.Result intact = command(schema.jdbcUrl(), "audit", "verify").assertExit(0);
+        assertTrue(intact.stdout().contains("PostgreSQL: 500 events from 1 writer(s) checked"), intact.toString());
+        command(schema.jdbcUrl(), "audit", "ship").assertExit(0);
+    }
+
     @Test
     void aJvmKilledWithSigkillLosesNothingThatReachedTheJournal() throws Exception {
         try (ForkedJvm.Running app = jvm(null).start(AuditApp.class.getName(), "burst", "500")) {

@@ -77,6 +77,7 @@ public final class AuditVerifier {
         List<Finding> findings = new ArrayList<>();
         List<String> notes = new ArrayList<>(anchors.takeNotes());
         long events = 0;
+        long backlog = 0;
         long cutoffMicros = retention == null ? Long.MIN_VALUE
                 : micros(Instant.now().minus(retention));
         List<Path> dirs = WriterDirectory.list(auditDir);
@@ -139,6 +140,7 @@ public final class AuditVerifier {
                 }
                 anchors.journal(writer, new Anchors.JournalFacts(shipped, anchorSeq, anchorHash, check.lastSeq()));
                 if (check.lastSeq() > shipped) {
+                    backlog += check.lastSeq() - shipped;
                     notes.add("writer " + writer + ": " + (check.lastSeq() - shipped) + " event(s) in the journal are "
                             + "not yet in PostgreSQL (#" + (shipped + 1) + " to #" + check.lastSeq() + ")");
                 }
@@ -150,7 +152,7 @@ public final class AuditVerifier {
                         + "but its " + checkpoint + " shows #" + checkpoint.seq() + " stored"));
             }
         }
-        return new Report("journal " + auditDir, events, dirs.size(), findings, notes);
+        return new Report("journal " + auditDir, events, dirs.size(), findings, notes, backlog);
     }
 
     /**
@@ -256,11 +258,19 @@ public final class AuditVerifier {
                         + gone.dropped() + " events up to #" + gone.maxSeq() + ")");
             }
         }
+        // What the journal holds that PostgreSQL does not (yet): measured against the rows, not the journal's ship
+        // cursor, which is written just after each commit and may lag it.
+        long backlog = 0;
+        for (Map.Entry<UUID, Anchors.JournalFacts> journal : anchors.journals().entrySet()) {
+            ChainCheck check = checks.get(journal.getKey());
+            long stored = Math.max(journal.getValue().shippedSeq(), check == null ? 0 : check.lastSeq());
+            backlog += Math.max(0, journal.getValue().lastSeq() - stored);
+        }
         if (checkpoints.isEmpty() && events > 0) {
             notes.add("no checkpoint of PostgreSQL was given (none in the data directory, no --checkpoints log): events "
                     + "deleted from the end of a chain, or whole writers deleted, cannot be found");
         }
-        return new Report("PostgreSQL", events, writers.size(), findings, notes);
+        return new Report("PostgreSQL", events, writers.size(), findings, notes, backlog);
     }
 
     private static ChainCheck newCheck(UUID writer, Anchors anchors, Expired expired) {
