@@ -13,6 +13,7 @@ import io.bulwark.runtime.audit.export.OcsfRequired;
 import io.bulwark.runtime.audit.query.AuditQuery;
 import io.bulwark.runtime.audit.verify.Anchors;
 import io.bulwark.runtime.audit.verify.AuditVerifier;
+import io.bulwark.runtime.audit.verify.Finding;
 import io.bulwark.runtime.audit.verify.Report;
 import io.bulwark.runtime.testing.PostgresServer;
 import java.io.IOException;
@@ -279,7 +280,11 @@ class AuditEndToEndIT {
             app.killHard();
         }
         Report journal = AuditVerifier.verifyJournal(dataDir.resolve("audit"));
-        assertTrue(journal.intact(), journal.findings().toString());
+        // A write the kill cut short, never synced, is the one thing that may be wrong: no JVM writes the journal any
+        // more, so the verifier reports it as damage (it cannot tell it from an edit), and the next start drops it.
+        assertTrue(journal.findings().stream().allMatch(f -> f.kind() == Finding.Kind.DAMAGED
+                && f.detail().contains("ends inside an event")) && journal.findings().size() <= 1,
+                journal.findings().toString());
         long journaled = journal.events();
         assertTrue(journaled >= 20_000, "journaled " + journaled);
         try (ForkedJvm.Running restarted = jvm(schema.jdbcUrl()).start(AuditApp.class.getName(), "idle")) {

@@ -92,6 +92,14 @@ public final class AuditVerifier {
             if (checkpoint != null) {
                 check.anchor(new ChainCheck.Anchor(checkpoint.seq(), checkpoint.hash(), "its " + checkpoint));
             }
+            boolean live = live(dir);
+            // A PostgreSQL checkpoint names an event the journal had made durable: the journal must still end at or
+            // after it (its newest segment is never deleted), unchanged if it still holds it.
+            Checkpoint shippedCheckpoint = anchors.newest(Checkpoint.Store.POSTGRESQL).get(writer);
+            if (shippedCheckpoint != null) {
+                check.anchor(new ChainCheck.Anchor(shippedCheckpoint.seq(), shippedCheckpoint.hash(), "its "
+                        + shippedCheckpoint));
+            }
             byte[][] shippedHash = new byte[1][];
             byte[][] firstPrev = new byte[1][];
             JournalScan.scan(dir, new JournalScan.Visitor() {
@@ -114,8 +122,17 @@ public final class AuditVerifier {
 
                 @Override
                 public void tornTail(Path segment, long position, String why) {
-                    notes.add("writer " + writer + ": " + segment.getFileName() + " ends inside an event at byte "
-                            + position + " (a write in progress, or cut short by a crash: " + why + ")");
+                    if (live) {
+                        notes.add("writer " + writer + ": " + segment.getFileName() + " ends inside an event at byte "
+                                + position + " (a write in progress: " + why + ")");
+                    } else {
+                        // No writer is writing it: whatever ends inside a frame was cut short (by a crash before
+                        // its fsync) or edited, and nothing here can tell which.
+                        findings.add(new Finding(writer, check.lastSeq() + 1, Finding.Kind.DAMAGED, segment
+                                .getFileName() + " ends inside an event at byte " + position + " (" + why + ") and no "
+                                + "running JVM is writing it: cut short by a crash before it was synced, or edited; "
+                                + "the next start drops it unless a checkpoint shows it durable"));
+                    }
                 }
             });
             findings.addAll(check.finish(-1, null, Long.MAX_VALUE));
@@ -153,6 +170,16 @@ public final class AuditVerifier {
             }
         }
         return new Report("journal " + auditDir, events, dirs.size(), findings, notes, backlog);
+    }
+
+    /** Whether a running JVM holds a writer directory (and may be writing its last frame right now). */
+    private static boolean live(Path dir) {
+        try (WriterDirectory free = WriterDirectory.tryLock(dir)) {
+            return free == null;
+        } catch (IOException | RuntimeException e) {
+            // Cannot tell (the verifier may not write there): as if it were, which reports less, never more.
+            return true;
+        }
     }
 
     /**
