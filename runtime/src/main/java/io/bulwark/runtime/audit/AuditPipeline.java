@@ -39,6 +39,8 @@ public final class AuditPipeline implements AutoCloseable {
     private Thread shutdownHook;
     private boolean closed;
     private volatile Redactor redactor;
+    /** Made on first use (a method with both guards is registered), not in premain. */
+    private RefusalSummaries refusals;
     /** When to try loading the hash key again after it could not be (System.nanoTime()). */
     private volatile long redactorRetryAt = System.nanoTime();
 
@@ -94,6 +96,14 @@ public final class AuditPipeline implements AutoCloseable {
                 return true;
             }
         }
+    }
+
+    /** Where refusals of one key by one policy are counted rather than recorded one by one, past the first few. */
+    public synchronized RefusalSummaries refusals() {
+        if (refusals == null) {
+            refusals = new RefusalSummaries(this);
+        }
+        return refusals;
     }
 
     /** Gives back a place taken by {@link #reserve()} for an event that will not be submitted. */
@@ -230,6 +240,14 @@ public final class AuditPipeline implements AutoCloseable {
                     // the hook is running or about to: it finds this pipeline closed
                 }
             }
+        }
+        RefusalSummaries counted;
+        synchronized (this) {
+            counted = refusals;
+        }
+        if (counted != null) {
+            // The counts of the minute not yet over, and any that found the pipeline full: written before it stops.
+            counted.sweep(true);
         }
         journalThread.stop();
         Thread t = thread;
