@@ -10,6 +10,7 @@ import io.bulwark.runtime.audit.AuditEvent;
 import io.bulwark.runtime.audit.Status;
 import io.bulwark.runtime.audit.chain.Checkpoints;
 import io.bulwark.runtime.audit.export.OcsfRequired;
+import io.bulwark.runtime.audit.postgres.ShipCursor;
 import io.bulwark.runtime.audit.query.AuditQuery;
 import io.bulwark.runtime.audit.verify.Anchors;
 import io.bulwark.runtime.audit.verify.AuditVerifier;
@@ -181,6 +182,22 @@ class AuditEndToEndIT {
         assertTrue(database.intact(), database.findings().toString());
     }
 
+    /**
+     * With PostgreSQL unreachable the exit waits for it no longer than {@code bulwark.audit.drain-timeout}, says what it
+     * leaves and where, and leaves it in the journal.
+     */
+    @Test
+    void aProgramThatExitsWhilePostgresIsDownSaysWhatItLeavesInTheJournal() throws Exception {
+        ForkedJvm.Result run = jvm("jdbc:postgresql://127.0.0.1:1/none?user=postgres")
+                .option("-Dbulwark.audit.drain-timeout=1s").run(AuditApp.class, "exit", "50").assertExit(0);
+        assertTrue(run.stderr().matches("(?s).*WARN audit journal drained at exit: 0 event\\(s\\) shipped to PostgreSQL "
+                + "in \\d+ ms, left: 50 of this JVM's in " + java.util.regex.Pattern.quote(dataDir.resolve("audit")
+                .toString()) + "/w-[0-9a-f-]{36} \\((PostgreSQL: .*|the bulwark.audit.drain-timeout of 1000 ms passed)"
+                + "\\); they wait in the journal for the next start "
+                + "with this data directory, or 'java -jar bulwark-agent.jar audit ship'\n.*"), run.toString());
+        assertEquals(50, journal().size());
+    }
+
     /** Starts a JVM that makes {@code calls} audited calls, waits until its journal holds them, and kills it -9. */
     private ForkedJvm.Running journaled(String jdbcUrl, int calls, long journalTotal) throws Exception {
         ForkedJvm.Running app = jvm(jdbcUrl).start(AuditApp.class.getName(), "burst", String.valueOf(calls));
@@ -224,6 +241,15 @@ class AuditEndToEndIT {
         PostgresServer.Schema schema = PostgresServer.freshSchema("audit_ship");
         try (ForkedJvm.Running shipping = journaled(schema.jdbcUrl(), 200, 200)) {
             awaitRows(schema.jdbcUrl(), 200);
+            // The ship cursor follows the commit: killed between the two, the JVM would leave all 500 to ship (again).
+            Path writerDir;
+            try (Stream<Path> dirs = Files.list(dataDir.resolve("audit"))) {
+                writerDir = dirs.filter(d -> d.getFileName().toString().startsWith("w-")).findFirst().orElseThrow();
+            }
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (ShipCursor.read(writerDir) < 200 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             shipping.killHard();
         }
         try (ForkedJvm.Running offline = journaled(null, 300, 500)) {

@@ -4,6 +4,7 @@ import io.bulwark.monitoring.BulwarkStatus;
 import io.bulwark.monitoring.Store;
 import io.bulwark.runtime.audit.capture.Redactor;
 import io.bulwark.runtime.audit.journal.JournalWriter;
+import io.bulwark.runtime.audit.journal.WriterDirectory;
 import io.bulwark.runtime.audit.postgres.LeftoverJournals;
 import io.bulwark.runtime.audit.postgres.Shipper;
 import io.bulwark.runtime.config.AuditSettings;
@@ -261,8 +262,10 @@ public final class AuditPipeline implements AutoCloseable {
         Shipper s = journalThread.shipper();
         JournalWriter writer = journalThread.journal();
         if (s != null) {
-            Runnable report = drain(s, writer, started + settings.drainTimeout().toNanos(), started);
-            s.close();
+            long deadline = started + settings.drainTimeout().toNanos();
+            Runnable report = drain(s, writer, deadline, started);
+            // Its thread may be waiting on PostgreSQL: the exit waits for it only until the deadline (and a moment).
+            s.close(Math.max(200, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             report.run();
         }
         if (writer != null && (t == null || !t.isAlive())) {
@@ -291,7 +294,15 @@ public final class AuditPipeline implements AutoCloseable {
             append(left, pending.get() + " never written to the journal (it could not be written)");
         }
         try {
-            for (LeftoverJournals.Outcome o : LeftoverJournals.ship(settings, writer.directory(), deadline)) {
+            if (System.nanoTime() - deadline >= 0) {
+                int journals = WriterDirectory.list(auditDir()).size() - 1;
+                if (journals > 0) {
+                    append(left, "those of " + journals + " other journal(s) in " + auditDir() + ", if any (not looked "
+                            + "at: no time was left)");
+                }
+            }
+            for (LeftoverJournals.Outcome o : System.nanoTime() - deadline >= 0 ? List.<LeftoverJournals.Outcome>of()
+                    : LeftoverJournals.ship(settings, writer.directory(), deadline)) {
                 shipped += o.shipped();
                 if (o.problem() != null) {
                     append(left, (o.left() < 0 ? "those" : String.valueOf(o.left())) + " of writer " + o.writer()

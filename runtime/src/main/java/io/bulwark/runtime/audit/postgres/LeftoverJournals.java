@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Ships the journals no running JVM writes: those an earlier JVM left in the data directory (it exited before its
@@ -82,6 +83,15 @@ public final class LeftoverJournals {
                                 + "ships it itself"));
                         continue;
                     }
+                    Outcome down = outcomes.isEmpty() ? null : outcomes.get(outcomes.size() - 1);
+                    if (down != null && down.why() == Why.DATABASE) {
+                        // PostgreSQL just failed: not tried again for each journal (each try may take seconds).
+                        long cursor = ShipCursor.read(dir);
+                        long left = left(dir, cursor);
+                        outcomes.add(new Outcome(writer, dir, 0, left, left == 0 ? null : Why.DATABASE,
+                                left == 0 ? null : down.problem()));
+                        continue;
+                    }
                     outcomes.add(shipOne(settings, key, dir, writer, connection, deadline));
                 }
             }
@@ -119,7 +129,7 @@ public final class LeftoverJournals {
                 }
                 try {
                     if (connection[0] == null) {
-                        connection[0] = connect(settings);
+                        connection[0] = connect(settings, deadline);
                     }
                     new BatchWriter().write(connection[0], batch);
                 } catch (SQLException | RuntimeException e) {
@@ -170,9 +180,13 @@ public final class LeftoverJournals {
         }
     }
 
-    private static Connection connect(AuditSettings settings) throws SQLException {
+    private static Connection connect(AuditSettings settings, long deadline) throws SQLException {
         Connection c = Database.connect(settings.jdbc(), APP);
         try {
+            // A server that stops answering must not hold the JVM's exit past its deadline (the driver's own socket
+            // timeout is a minute).
+            long millis = Math.max(1_000, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, millis));
             Schema.migrate(c);
             Partitions.ensureAhead(c, Instant.now());
             return c;

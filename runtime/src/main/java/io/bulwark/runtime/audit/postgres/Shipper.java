@@ -249,12 +249,20 @@ public final class Shipper implements AutoCloseable {
     /** Stops shipping (what is not shipped stays in the journal for the next start) and closes the pool. */
     @Override
     public void close() {
+        close(TimeUnit.SECONDS.toMillis(5));
+    }
+
+    /**
+     * As {@link #close()}, waiting at most {@code joinMillis} for the shipping thread to stop (at exit, past the drain's
+     * deadline: a COPY it leaves behind is rolled back by PostgreSQL when the connection drops, and replayed later).
+     */
+    public void close(long joinMillis) {
         stopping = true;
         Thread t = thread;
         if (t != null) {
             LockSupport.unpark(t);
             try {
-                t.join(TimeUnit.SECONDS.toMillis(5));
+                t.join(Math.max(1, joinMillis));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
