@@ -1,8 +1,8 @@
 package io.bulwark.processor;
 
 import io.bulwark.Count;
-import io.bulwark.Redact;
 import io.bulwark.RateLimited;
+import io.bulwark.Redact;
 import io.bulwark.StoreFailure;
 import io.bulwark.internal.Message;
 import io.bulwark.internal.Problem;

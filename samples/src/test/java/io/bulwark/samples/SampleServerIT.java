@@ -8,7 +8,6 @@ import io.bulwark.runtime.testing.PostgresServer;
 import io.bulwark.runtime.twofactor.TotpGenerator;
 import io.bulwark.runtime.twofactor.TotpParameters;
 import io.bulwark.runtime.twofactor.TotpSecret;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -4,7 +4,6 @@ import io.bulwark.Count;
 import io.bulwark.StoreFailure;
 import io.bulwark.internal.Durations;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 
 /**
