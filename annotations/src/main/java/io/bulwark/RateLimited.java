@@ -47,7 +47,10 @@ public @interface RateLimited {
     /** How many calls (or failures) fall within one {@link #window()}; at least 1. */
     int limit();
 
-    /** The window: {@code "30s"}, {@code "5m"}, {@code "1h"}, {@code "1d"}, {@code "1h30m"} or ISO-8601 {@code "PT90S"}. */
+    /**
+     * The window: {@code "30s"}, {@code "5m"}, {@code "1h"}, {@code "1d"}, {@code "1h30m"} or ISO-8601
+     * {@code "PT90S"}.
+     */
     String window();
 
     /**

@@ -62,7 +62,8 @@ class BulwarkProcessorTest {
         JavaFileObject auth = auth(
                 "@RateLimited(name = \"login\", limit = 5, window = \"5m\", key = \"{email}\", count = Count.FAILURES,",
                 "        lockout = \"15m\", resetOnSuccess = true)",
-                "@RateLimited(name = \"by-user\", limit = 100, window = \"1m\", key = \"{caller.org}:{request.user.id}\")",
+                "@RateLimited(name = \"by-user\", limit = 100, window = \"1m\", "
+                        + "key = \"{caller.org}:{request.user.id}\")",
                 "@RateLimited(name = \"global\", limit = 1000, window = \"1s\")");
         Compilation compilation = compile(auth);
         assertThat(compilation).succeededWithoutWarnings();
@@ -105,7 +106,8 @@ class BulwarkProcessorTest {
                 "import io.bulwark.*;",
                 "public class Kinds {",
                 "    public enum Tier { GOLD }",
-                "    @RateLimited(name = \"kinds\", limit = 5, window = \"1m\", key = \"{id}:{tier}:{ref}:{ok}:{name}\")",
+                "    @RateLimited(name = \"kinds\", limit = 5, window = \"1m\", "
+                        + "key = \"{id}:{tier}:{ref}:{ok}:{name}\")",
                 "    void call(long id, Tier tier, java.util.UUID ref, boolean ok, CharSequence name) { }",
                 "}");
         Compilation compilation = compile(source);
@@ -119,8 +121,9 @@ class BulwarkProcessorTest {
     @Test
     void aMistypedParameterFailsAtItsLineWithASuggestion() {
         JavaFileObject auth = auth("@RateLimited(name = \"login\", limit = 5, window = \"5m\", key = \"{emial}\")");
-        assertError(compile(auth), auth, annotationLine(0), "key '{emial}': {emial} names no parameter: expected one of "
-                + "email, password, request or a caller field such as {caller.ip}; did you mean 'email'?");
+        assertError(compile(auth), auth, annotationLine(0), "key '{emial}': {emial} names no parameter: "
+                + "expected one of email, password, request or a caller field such as {caller.ip}; "
+                + "did you mean 'email'?");
     }
 
     @Test
@@ -163,7 +166,8 @@ class BulwarkProcessorTest {
                 + "duration such as 30s, 5m, 1h, 1d, 1h30m, 500ms or ISO-8601 PT5M, at most 366d");
         JavaFileObject zero = auth("@RateLimited(limit = 5, window = \"0\")");
         assertError(compile(zero), zero, annotationLine(0), "window = '0': expected a positive duration");
-        JavaFileObject lockout = auth("@RateLimited(limit = 5, window = \"5m\", count = Count.FAILURES, lockout = \"soon\")");
+        JavaFileObject lockout = auth(
+                "@RateLimited(limit = 5, window = \"5m\", count = Count.FAILURES, lockout = \"soon\")");
         assertError(compile(lockout), lockout, annotationLine(0), "lockout = 'soon' is not a duration");
     }
 
@@ -182,7 +186,8 @@ class BulwarkProcessorTest {
         JavaFileObject alone = auth("@Requires2FA(maxAge = \"0\")");
         Compilation aloneCompiled = compile(alone);
         assertThat(aloneCompiled).succeededWithoutWarnings();
-        assertTrue(aloneCompiled.generatedFile(StandardLocation.CLASS_OUTPUT, "", "META-INF/bulwark/index/com.acme.Auth")
+        assertTrue(aloneCompiled
+                .generatedFile(StandardLocation.CLASS_OUTPUT, "", "META-INF/bulwark/index/com.acme.Auth")
                 .orElseThrow().getCharContent(true).toString().endsWith(" Requires2FA\n"));
     }
 
@@ -219,14 +224,16 @@ class BulwarkProcessorTest {
     @Test
     void failureSettingsNeedCountFailures() {
         JavaFileObject lockout = auth("@RateLimited(limit = 5, window = \"5m\", lockout = \"15m\")");
-        assertError(compile(lockout), lockout, annotationLine(0), "lockout = '15m' needs count = FAILURES: with count = "
-                + "CALLS there are no failures to count");
-        JavaFileObject failureOn = auth("@RateLimited(limit = 5, window = \"5m\", failureOn = SecurityException.class)");
+        assertError(compile(lockout), lockout, annotationLine(0), "lockout = '15m' needs count = FAILURES: "
+                + "with count = CALLS there are no failures to count");
+        JavaFileObject failureOn = auth(
+                "@RateLimited(limit = 5, window = \"5m\", failureOn = SecurityException.class)");
         assertError(compile(failureOn), failureOn, annotationLine(0), "failureOn needs count = FAILURES");
         JavaFileObject reset = auth("@RateLimited(limit = 5, window = \"5m\", resetOnSuccess = true)");
         assertError(compile(reset), reset, annotationLine(0), "resetOnSuccess = true needs count = FAILURES");
         JavaFileObject large = auth("@RateLimited(limit = 5000, window = \"5m\", count = Count.FAILURES)");
-        assertError(compile(large), large, annotationLine(0), "limit = 5000 with count = FAILURES: expected at most 1000");
+        assertError(compile(large), large, annotationLine(0),
+                "limit = 5000 with count = FAILURES: expected at most 1000");
     }
 
     @Test
@@ -281,8 +288,8 @@ class BulwarkProcessorTest {
                 "    }",
                 "}");
         Compilation compilation = compile(source);
-        assertError(compilation, source, 4, "@RateLimited on com.acme.Api.call() is not enforced: an abstract method has "
-                + "no body to guard; annotate the implementing method instead");
+        assertError(compilation, source, 4, "@RateLimited on com.acme.Api.call() is not enforced: an abstract "
+                + "method has no body to guard; annotate the implementing method instead");
         assertError(compilation, source, 7, "@RateLimited on com.acme.Api$Base.call() is not enforced");
         assertError(compilation, source, 9, "a native method has no body to guard");
     }
@@ -295,7 +302,8 @@ class BulwarkProcessorTest {
         Compilation compilation = compile(source);
         assertThat(compilation).failed();
         assertThat(compilation).hadErrorContaining("cannot find symbol");
-        assertTrue(compilation.errors().stream().noneMatch(d -> d.getMessage(null).contains("Bulwark's processor failed")),
+        assertTrue(compilation.errors().stream()
+                        .noneMatch(d -> d.getMessage(null).contains("Bulwark's processor failed")),
                 compilation.errors().toString());
     }
 
@@ -311,7 +319,8 @@ class BulwarkProcessorTest {
                 "}");
         Compilation compilation = compile(source);
         assertThat(compilation).succeededWithoutWarnings();
-        assertTrue(compilation.generatedFile(StandardLocation.CLASS_OUTPUT, "", "META-INF/bulwark/index/com.acme.Hidden")
+        assertTrue(compilation
+                .generatedFile(StandardLocation.CLASS_OUTPUT, "", "META-INF/bulwark/index/com.acme.Hidden")
                 .orElseThrow().getCharContent(true).toString().contains("keys=com.acme.Hidden_BulwarkKeys:-,key0"));
     }
 
@@ -336,7 +345,8 @@ class BulwarkProcessorTest {
         Compilation compilation = compile(JavaFileObjects.forSourceLines("com.acme.Plain", "package com.acme;",
                 "class Plain { void call() { } }"));
         assertThat(compilation).succeededWithoutWarnings();
-        assertFalse(compilation.generatedFile(StandardLocation.CLASS_OUTPUT, "", "META-INF/bulwark/index/com.acme.Plain")
+        assertFalse(compilation
+                .generatedFile(StandardLocation.CLASS_OUTPUT, "", "META-INF/bulwark/index/com.acme.Plain")
                 .isPresent());
         assertEquals(List.of(), compilation.generatedSourceFiles());
     }
@@ -357,7 +367,8 @@ class BulwarkProcessorTest {
                 "package com.acme;",
                 "import io.bulwark.*;",
                 "public class Bank {",
-                "    public record Card(String holder, @Redact(mode = Redact.Mode.HASH) String number, @Redact String cvc) { }",
+                "    public record Card(String holder, @Redact(mode = Redact.Mode.HASH) String number, "
+                        + "@Redact String cvc) { }",
                 "    public record Transfer(String from, String to, long cents, Card card) { }",
                 "    public enum Channel { WEB, APP }",
                 "    private record Hidden(String id) { }"));
@@ -370,7 +381,8 @@ class BulwarkProcessorTest {
     void anAuditedMethodCompilesCleanlyWithItsIndexLineAndGeneratedCapture() throws IOException {
         JavaFileObject bank = bank(
                 "    @RateLimited(name = \"transfer\", limit = 10, window = \"1m\", key = \"{caller.user}\")",
-                "    @Audited(action = \"transfer.create\", resourceType = \"account\", resourceId = \"acct-{t.from}\",",
+                "    @Audited(action = \"transfer.create\", resourceType = \"account\", "
+                        + "resourceId = \"acct-{t.from}\",",
                 "            resourceName = \"{caller.org}/{t.to}\", capture = Capture.ARGS_AND_RESULT)",
                 "    public long transfer(Transfer t, Channel channel, @Redact(mode = Redact.Mode.DROP) String pin,",
                 "            @Redact String password) { return 1; }",
@@ -471,9 +483,11 @@ class BulwarkProcessorTest {
                 "    @Audited(action = \"user.login\", capture = Capture.METADATA) public void b(String apiKey) { }",
                 "    @Audited(action = \"user.login\") @SuppressWarnings(\"bulwark:unredacted\")",
                 "    public void c(String tokenCount) { }",
-                "    @Audited(action = \"user.login\") public void d(@SuppressWarnings(\"bulwark:unredacted\") String otp) { }",
+                "    @Audited(action = \"user.login\") "
+                        + "public void d(@SuppressWarnings(\"bulwark:unredacted\") String otp) { }",
                 "    @Audited(action = \"user.login\") public void e(String opinion, String spinner) { }",
-                "    @Audited(action = \"user.login\") public void f(String pinned, String compass, String zipCode) { }")))
+                "    @Audited(action = \"user.login\") "
+                        + "public void f(String pinned, String compass, String zipCode) { }")))
                 .succeededWithoutWarnings();
     }
 
@@ -513,8 +527,8 @@ class BulwarkProcessorTest {
                 "    @RateLimited(limit = 5, window = \"1m\", key = \"{password}\")",
                 "    public void login(@Redact String password) { }");
         Compilation compilation = compile(bank);
-        assertError(compilation, bank, 8, "resourceId '{card.number}': {card.number} is @Redact: a redacted value never "
-                + "goes into a key or a resource's id or name");
+        assertError(compilation, bank, 8, "resourceId '{card.number}': {card.number} is @Redact: a redacted value "
+                + "never goes into a key or a resource's id or name");
         assertError(compilation, bank, 10, "key '{password}': {password} is @Redact");
     }
 
@@ -586,8 +600,8 @@ class BulwarkProcessorTest {
                 "}");
     }
 
-    private static final String LOCKOUT = "@RateLimited(name = \"login\", limit = 3, window = \"5m\", key = \"{email}\", "
-            + "count = Count.FAILURES, lockout = \"15m\")";
+    private static final String LOCKOUT = "@RateLimited(name = \"login\", limit = 3, window = \"5m\", "
+            + "key = \"{email}\", count = Count.FAILURES, lockout = \"15m\")";
 
     @Test
     void outcomesOfStagesAndReactorPublishersAreFollowedSoTheirGuardsCompile() {

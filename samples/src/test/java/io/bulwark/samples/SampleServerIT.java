@@ -64,7 +64,8 @@ class SampleServerIT {
 
     @Test
     void startupSaysTheAgentIsActiveWithTheEmbeddedEngines() {
-        assertTrue(sample.startupOutput().contains("agent 0.1.0-SNAPSHOT active: rate limits in memory (this JVM only); "
+        assertTrue(sample.startupOutput().contains(
+                "agent 0.1.0-SNAPSHOT active: rate limits in memory (this JVM only); "
                 + "audit events to the journal in " + dataDir.resolve("audit")), sample.startupOutput());
     }
 

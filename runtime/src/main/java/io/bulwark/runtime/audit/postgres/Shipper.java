@@ -192,8 +192,8 @@ public final class Shipper implements AutoCloseable {
         if (down) {
             down = false;
             downReason = null;
-            Log.info("PostgreSQL is reachable again: audit events are being shipped (" + (journal.durableSeq() - shipped)
-                    + " still waiting in the journal)");
+            Log.info("PostgreSQL is reachable again: audit events are being shipped ("
+                    + (journal.durableSeq() - shipped) + " still waiting in the journal)");
             Monitor.storeState(Store.POSTGRESQL, true, null);
         }
     }

@@ -100,7 +100,8 @@ abstract class TwoFactorContract {
 
     /** The code of the step {@code offset} steps from the clock's. */
     String code(TotpSecret secret, int offset) {
-        String code = new TotpGenerator(TotpParameters.DEFAULT).codeAt(secret, clock.instant().plusSeconds(30L * offset));
+        String code = new TotpGenerator(TotpParameters.DEFAULT)
+                .codeAt(secret, clock.instant().plusSeconds(30L * offset));
         secrets.add(code);
         return code;
     }
