@@ -3,7 +3,7 @@ package io.bulwark.processor;
 import com.google.auto.service.AutoService;
 import io.bulwark.Audited;
 import io.bulwark.Capture;
-import io.bulwark.internal.Message;
+import io.bulwark.rules.Message;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,15 +1,15 @@
 package io.bulwark.processor;
 
 import io.bulwark.Count;
-import io.bulwark.Redact;
 import io.bulwark.RateLimited;
+import io.bulwark.Redact;
 import io.bulwark.StoreFailure;
-import io.bulwark.internal.Message;
-import io.bulwark.internal.Problem;
-import io.bulwark.internal.RateLimitRules;
-import io.bulwark.internal.key.KeyPlan;
-import io.bulwark.internal.key.KeyPlanner;
-import io.bulwark.internal.key.Parameter;
+import io.bulwark.rules.Message;
+import io.bulwark.rules.Problem;
+import io.bulwark.rules.RateLimitRules;
+import io.bulwark.rules.key.KeyPlan;
+import io.bulwark.rules.key.KeyPlanner;
+import io.bulwark.rules.key.Parameter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

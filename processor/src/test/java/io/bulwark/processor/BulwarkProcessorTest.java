@@ -489,7 +489,7 @@ class BulwarkProcessorTest {
         Compilation compilation = compile(bank);
         int line = 9;
         for (String name : new String[] {"passWord", "mfaCode", "sessionId", "jwt", "pin"}) {
-            assertTrue(io.bulwark.internal.SecretNames.looksSecret(name), name);
+            assertTrue(io.bulwark.rules.SecretNames.looksSecret(name), name);
             assertError(compilation, bank, line++, "parameter '" + name + "' looks secret and @Audited(capture = ARGS) "
                     + "would record it: annotate it @Redact, capture less, or suppress with "
                     + "@SuppressWarnings(\"bulwark:unredacted\")");

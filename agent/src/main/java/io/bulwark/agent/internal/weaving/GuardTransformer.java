@@ -1,9 +1,9 @@
 package io.bulwark.agent.internal.weaving;
 
 import io.bulwark.Count;
-import io.bulwark.internal.AsyncReturns;
-import io.bulwark.internal.Message;
-import io.bulwark.internal.key.Parameter;
+import io.bulwark.rules.AsyncReturns;
+import io.bulwark.rules.Message;
+import io.bulwark.rules.key.Parameter;
 import io.bulwark.runtime.guard.AuditSpec;
 import io.bulwark.runtime.guard.GuardRegistry;
 import io.bulwark.runtime.guard.MethodSpec;

@@ -1,5 +1,7 @@
-package io.bulwark.internal.key;
+package io.bulwark.rules.key;
 
+import io.bulwark.internal.KeyFraming;
+import io.bulwark.internal.KeyText;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
-package io.bulwark.internal;
+package io.bulwark.rules;
 
+import io.bulwark.internal.KeyText;
 import java.util.ArrayList;
 import java.util.List;
 
