@@ -29,7 +29,7 @@ import javax.tools.Diagnostic;
 /**
  * Bulwark's annotation processor: checks every guard at compile time with the rules the agent would apply at run
  * time, reporting each problem at its line and value; then, for every class whose guards are sound, writes its
- * index entry ({@link IndexWriter}) and its typed key extractors ({@link KeysWriter}).
+ * index entry ({@link IndexWriter}) and its typed key extractors ({@link ExtractorsWriter}).
  *
  * <p>It never throws into javac: an unexpected failure becomes one error naming the class being processed.
  */

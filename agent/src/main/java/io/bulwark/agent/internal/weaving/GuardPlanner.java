@@ -22,14 +22,15 @@ import org.objectweb.asm.Type;
 
 /**
  * Registers each guarded method of a class with the runtime and plans the weaving its guards need: arguments
- * passed only when a key reads them, an exit hook only when something settles after the call.
+ * passed only when a key reads them, an exit hook only when something settles after the call. Not a
+ * {@code ClassFileTransformer} (that is {@link ClassWeaver}); it was called {@code GuardTransformer} until issue 15.
  */
-final class GuardTransformer {
+final class GuardPlanner {
 
     private final GuardRegistry guards;
     private final boolean requireWoven;
 
-    GuardTransformer(GuardRegistry guards, boolean requireWoven) {
+    GuardPlanner(GuardRegistry guards, boolean requireWoven) {
         this.guards = guards;
         this.requireWoven = requireWoven;
     }
