@@ -79,7 +79,7 @@ public final class DurationSyntax {
     }
 
     private static IllegalArgumentException invalid(String text) {
-        return new IllegalArgumentException("'" + text + "' is not a duration: expected " + EXPECTED);
+        return new IllegalArgumentException(Message.DURATION_SYNTAX.format(text, EXPECTED));
     }
 
 }

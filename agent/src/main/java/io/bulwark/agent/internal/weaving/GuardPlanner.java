@@ -60,8 +60,7 @@ final class GuardPlanner {
             }
             if (method.name.startsWith("<")) {
                 // The annotations target methods only: javac puts none here, a class file rewritten by hand may.
-                Log.error("@" + guardNames(method.annotations) + " on a constructor or initializer of " + type.name
-                        + " is not enforced: only methods are guarded");
+                Log.error(Message.GUARD_ON_CONSTRUCTOR.format(guardNames(method.annotations), type.name));
                 continue;
             }
             woven.add(method.key());
@@ -73,8 +72,7 @@ final class GuardPlanner {
                 returns = spec.returns();
                 if (reactive(returns) && (type.version & 0xFFFF) < GuardWeaving.FIRST_VERSION_WITH_LAMBDAS) {
                     returns = AsyncReturns.Shape.PLAIN;
-                    registration = guards.refuse("Bulwark", spec.display(), "a class file older than Java 8 cannot "
-                            + "be woven to guard a Reactor publisher at subscription");
+                    registration = guards.refuse("Bulwark", spec.display(), Message.REACTIVE_BEFORE_JAVA_8.format());
                 } else {
                     registration = guards.register(spec, types, loader);
                 }
