@@ -2,7 +2,7 @@ package io.bulwark.benchmarks;
 
 import io.bulwark.Count;
 import io.bulwark.StoreFailure;
-import io.bulwark.internal.Durations;
+import io.bulwark.rules.DurationSyntax;
 import io.bulwark.runtime.config.RedisSettings;
 import io.bulwark.runtime.ratelimit.Algorithm;
 import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
@@ -152,7 +152,7 @@ public final class Report {
                 new RedisSettings(BenchRedis.url(), Duration.ofSeconds(1), 16),
                 new InMemoryRateLimiter(MicroClock.monotonic(), 100_000, false))) {
             RateLimiter.Limit[] limit = {engine.limit(new RateLimitPolicy("stats" + System.nanoTime(), 10,
-                    Durations.parse("1m"), "", Count.CALLS, Duration.ZERO, Set.of(), false, StoreFailure.CLOSED,
+                    DurationSyntax.parse("1m"), "", Count.CALLS, Duration.ZERO, Set.of(), false, StoreFailure.CLOSED,
                     Algorithm.GCRA))};
             engine.acquire(limit, new String[] {"warm-up"});
             admin.configResetStat();

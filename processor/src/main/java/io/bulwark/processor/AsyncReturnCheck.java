@@ -1,7 +1,7 @@
 package io.bulwark.processor;
 
 import io.bulwark.Count;
-import io.bulwark.internal.AsyncReturns;
+import io.bulwark.rules.AsyncReturns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

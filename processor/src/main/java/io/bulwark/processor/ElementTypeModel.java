@@ -1,7 +1,7 @@
 package io.bulwark.processor;
 
 import io.bulwark.Redact;
-import io.bulwark.internal.key.TypeModel;
+import io.bulwark.rules.key.TypeModel;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +22,7 @@ import javax.lang.model.util.Types;
 
 /**
  * {@link TypeModel} over the compiler's model of the source: the same questions the agent answers from class
- * files, so that {@link io.bulwark.internal.key.KeyPlanner} decides alike in both places. Types are known by
+ * files, so that {@link io.bulwark.rules.key.KeyPlanner} decides alike in both places. Types are known by
  * binary name; every type met on the way is remembered, so that names can be turned back into types.
  */
 final class ElementTypeModel implements TypeModel {

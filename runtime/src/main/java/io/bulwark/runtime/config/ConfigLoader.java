@@ -1,7 +1,7 @@
 package io.bulwark.runtime.config;
 
-import io.bulwark.internal.Durations;
-import io.bulwark.internal.Suggestions;
+import io.bulwark.rules.DurationSyntax;
+import io.bulwark.rules.Suggestions;
 import io.bulwark.runtime.files.DataDirectoryCheck;
 import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.ratelimit.Algorithm;
@@ -442,7 +442,7 @@ public final class ConfigLoader {
                     return Duration.ofDays(days);
                 }
             } else {
-                Duration d = Durations.parse(value);
+                Duration d = DurationSyntax.parse(value);
                 if (d.compareTo(Duration.ofDays(1)) >= 0) {
                     return d;
                 }
@@ -470,7 +470,7 @@ public final class ConfigLoader {
     /** A checkpoint interval: from one second to one day. */
     private Duration checkpointInterval(ConfigEntry entry) {
         try {
-            Duration d = Durations.parse(entry.value());
+            Duration d = DurationSyntax.parse(entry.value());
             if (d.compareTo(Duration.ofSeconds(1)) >= 0 && d.compareTo(Duration.ofDays(1)) <= 0) {
                 return d;
             }
@@ -582,7 +582,7 @@ public final class ConfigLoader {
 
     private Duration timeout(ConfigEntry entry) {
         try {
-            Duration d = Durations.parse(entry.value());
+            Duration d = DurationSyntax.parse(entry.value());
             if (d.toMillis() >= 1 && d.compareTo(Duration.ofMinutes(1)) <= 0) {
                 return d;
             }
@@ -646,7 +646,7 @@ public final class ConfigLoader {
 
     private Duration duration(ConfigEntry entry) {
         try {
-            Duration d = Durations.parse(entry.value());
+            Duration d = DurationSyntax.parse(entry.value());
             if (!d.isZero()) {
                 return d;
             }

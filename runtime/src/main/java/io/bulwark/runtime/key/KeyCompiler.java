@@ -1,9 +1,9 @@
 package io.bulwark.runtime.key;
 
-import io.bulwark.internal.key.KeyPlan;
-import io.bulwark.internal.key.KeyPlanner;
-import io.bulwark.internal.key.Parameter;
-import io.bulwark.internal.key.TypeModel;
+import io.bulwark.rules.key.KeyPlan;
+import io.bulwark.rules.key.KeyPlanner;
+import io.bulwark.rules.key.Parameter;
+import io.bulwark.rules.key.TypeModel;
 import io.bulwark.runtime.InvalidGuardException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.bulwark.runtime.key;
 
 import io.bulwark.GuardUnavailableException;
-import io.bulwark.internal.key.TypeModel;
+import io.bulwark.rules.key.TypeModel;
 import io.bulwark.runtime.log.Log;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -10,7 +10,7 @@ import io.bulwark.Capture;
 import io.bulwark.ErrorDetail;
 import io.bulwark.GuardUnavailableException;
 import io.bulwark.Redact;
-import io.bulwark.internal.key.Parameter;
+import io.bulwark.rules.key.Parameter;
 import io.bulwark.runtime.audit.query.AuditQuery;
 import io.bulwark.runtime.config.AuditSettings;
 import io.bulwark.runtime.config.Settings;

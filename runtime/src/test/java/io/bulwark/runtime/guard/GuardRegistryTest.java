@@ -10,7 +10,7 @@ import io.bulwark.GuardUnavailableException;
 import io.bulwark.LockedOutException;
 import io.bulwark.RateLimitedException;
 import io.bulwark.StoreFailure;
-import io.bulwark.internal.key.Parameter;
+import io.bulwark.rules.key.Parameter;
 import io.bulwark.runtime.audit.AuditPipeline;
 import io.bulwark.runtime.config.ConfigLoader;
 import io.bulwark.runtime.config.Settings;

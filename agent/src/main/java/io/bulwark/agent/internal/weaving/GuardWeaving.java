@@ -1,6 +1,6 @@
 package io.bulwark.agent.internal.weaving;
 
-import io.bulwark.internal.AsyncReturns;
+import io.bulwark.rules.AsyncReturns;
 import io.bulwark.runtime.guard.Registration;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.LockedOutException;
-import io.bulwark.internal.AsyncReturns;
 import io.bulwark.internal.Dispatch;
+import io.bulwark.rules.AsyncReturns;
 import io.bulwark.runtime.guard.Registration;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;

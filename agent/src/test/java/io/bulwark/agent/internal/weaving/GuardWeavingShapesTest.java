@@ -479,7 +479,7 @@ class GuardWeavingShapesTest {
             ClassFile file = ClassFile.read(name, unwoven, true);
             Map<String, GuardWeaving.Plan> weaving = new HashMap<>();
             for (ClassFile.MethodInfo m : file.methods.values()) {
-                // What GuardTransformer weaves: methods with code, no constructors or initializers, no bridges.
+                // What GuardPlanner weaves: methods with code, no constructors or initializers, no bridges.
                 if (m.name.startsWith("<") || m.is(Opcodes.ACC_ABSTRACT) || m.is(Opcodes.ACC_NATIVE)
                         || m.is(Opcodes.ACC_BRIDGE) || m.is(Opcodes.ACC_SYNTHETIC)) {
                     continue;

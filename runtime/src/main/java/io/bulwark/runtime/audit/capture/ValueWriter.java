@@ -2,7 +2,7 @@ package io.bulwark.runtime.audit.capture;
 
 import io.bulwark.Redact;
 import io.bulwark.internal.AuditSink;
-import io.bulwark.internal.SecretNames;
+import io.bulwark.rules.SecretNames;
 import io.bulwark.runtime.audit.json.JsonText;
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -1,4 +1,4 @@
-package io.bulwark.runtime.keys;
+package io.bulwark.runtime.secrets;
 
 /**
  * A string's UTF-16 code units, two bytes each, big-endian: what Bulwark hashes or authenticates user input as. Not

@@ -1,9 +1,9 @@
 package io.bulwark.agent.internal.weaving;
 
 import io.bulwark.Count;
-import io.bulwark.internal.AsyncReturns;
-import io.bulwark.internal.Message;
-import io.bulwark.internal.key.Parameter;
+import io.bulwark.rules.AsyncReturns;
+import io.bulwark.rules.Message;
+import io.bulwark.rules.key.Parameter;
 import io.bulwark.runtime.guard.AuditSpec;
 import io.bulwark.runtime.guard.GuardRegistry;
 import io.bulwark.runtime.guard.MethodSpec;
@@ -22,14 +22,15 @@ import org.objectweb.asm.Type;
 
 /**
  * Registers each guarded method of a class with the runtime and plans the weaving its guards need: arguments
- * passed only when a key reads them, an exit hook only when something settles after the call.
+ * passed only when a key reads them, an exit hook only when something settles after the call. Not a
+ * {@code ClassFileTransformer} (that is {@link ClassWeaver}); it was called {@code GuardTransformer} until issue 15.
  */
-final class GuardTransformer {
+final class GuardPlanner {
 
     private final GuardRegistry guards;
     private final boolean requireWoven;
 
-    GuardTransformer(GuardRegistry guards, boolean requireWoven) {
+    GuardPlanner(GuardRegistry guards, boolean requireWoven) {
         this.guards = guards;
         this.requireWoven = requireWoven;
     }
@@ -59,8 +60,7 @@ final class GuardTransformer {
             }
             if (method.name.startsWith("<")) {
                 // The annotations target methods only: javac puts none here, a class file rewritten by hand may.
-                Log.error("@" + guardNames(method.annotations) + " on a constructor or initializer of " + type.name
-                        + " is not enforced: only methods are guarded");
+                Log.error(Message.GUARD_ON_CONSTRUCTOR.format(guardNames(method.annotations), type.name));
                 continue;
             }
             woven.add(method.key());
@@ -72,8 +72,7 @@ final class GuardTransformer {
                 returns = spec.returns();
                 if (reactive(returns) && (type.version & 0xFFFF) < GuardWeaving.FIRST_VERSION_WITH_LAMBDAS) {
                     returns = AsyncReturns.Shape.PLAIN;
-                    registration = guards.refuse("Bulwark", spec.display(), "a class file older than Java 8 cannot "
-                            + "be woven to guard a Reactor publisher at subscription");
+                    registration = guards.refuse("Bulwark", spec.display(), Message.REACTIVE_BEFORE_JAVA_8.format());
                 } else {
                     registration = guards.register(spec, types, loader);
                 }

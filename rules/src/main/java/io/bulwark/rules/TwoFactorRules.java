@@ -1,4 +1,4 @@
-package io.bulwark.internal;
+package io.bulwark.rules;
 
 import java.time.Duration;
 
@@ -19,7 +19,7 @@ public final class TwoFactorRules {
     public static Duration maxAge(String text) {
         Duration d;
         try {
-            d = Durations.parse(text);
+            d = DurationSyntax.parse(text);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(Message.MAX_AGE.format(text));
         }

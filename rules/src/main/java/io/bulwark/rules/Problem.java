@@ -1,4 +1,4 @@
-package io.bulwark.internal;
+package io.bulwark.rules;
 
 /**
  * A problem with one attribute of a guard annotation ({@code window}, {@code key}, ...), so that javac can point

@@ -1,4 +1,4 @@
-package io.bulwark.internal;
+package io.bulwark.rules;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /**
  * What makes an {@code @Audited} declaration sound, checked alike by the processor and the runtime; its templates are
- * checked by {@link io.bulwark.internal.key.KeyPlanner}. Not API.
+ * checked by {@link io.bulwark.rules.key.KeyPlanner}. Not API.
  */
 public final class AuditRules {
 

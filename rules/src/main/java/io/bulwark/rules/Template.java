@@ -1,5 +1,6 @@
-package io.bulwark.internal;
+package io.bulwark.rules;
 
+import io.bulwark.internal.KeyText;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -59,8 +60,7 @@ public final class Template {
      */
     public static List<Part> parse(String source) {
         if (source.length() > MAX_LENGTH) {
-            throw new IllegalArgumentException("template is " + source.length() + " characters long: expected at most "
-                    + MAX_LENGTH);
+            throw new IllegalArgumentException(Message.TEMPLATE_TOO_LONG.format(source.length(), MAX_LENGTH));
         }
         List<Part> parts = new ArrayList<>();
         StringBuilder literal = new StringBuilder();
@@ -74,11 +74,11 @@ public final class Template {
                 literal.append('}');
                 i += 2;
             } else if (c == '}') {
-                throw new IllegalArgumentException("'}' at column " + i + " closes nothing (write '}}' for a brace)");
+                throw new IllegalArgumentException(Message.TEMPLATE_CLOSES_NOTHING.format(i));
             } else if (c == '{') {
                 int close = source.indexOf('}', i + 1);
                 if (close < 0) {
-                    throw new IllegalArgumentException("'{' at column " + i + " is never closed");
+                    throw new IllegalArgumentException(Message.TEMPLATE_NEVER_CLOSED.format(i));
                 }
                 if (literal.length() > 0) {
                     parts.add(new Literal(literal.toString()));
@@ -103,28 +103,26 @@ public final class Template {
         List<String> modifiers = new ArrayList<>();
         for (int i = 1; i < pieces.length; i++) {
             if (!KeyText.MODIFIERS.contains(pieces[i])) {
-                throw new IllegalArgumentException("'{" + reference + "}' at column " + column + " names the modifier '"
-                        + pieces[i] + "': expected one of " + String.join(", ", KeyText.MODIFIERS)
-                        + Suggestions.didYouMean(pieces[i], KeyText.MODIFIERS));
+                throw new IllegalArgumentException(Message.TEMPLATE_UNKNOWN_MODIFIER.format(reference, column,
+                        pieces[i], String.join(", ", KeyText.MODIFIERS),
+                        Suggestions.didYouMean(pieces[i], KeyText.MODIFIERS)));
             }
             modifiers.add(pieces[i]);
         }
         if (text.isEmpty()) {
-            throw new IllegalArgumentException("'{}' at column " + column + " names nothing: expected {parameter}, "
-                    + "{parameter.property} or {caller.field}");
+            throw new IllegalArgumentException(Message.TEMPLATE_NAMES_NOTHING.format(column));
         }
         List<String> path = List.of(text.split("\\.", -1));
         for (String segment : path) {
             if (!isIdentifier(segment)) {
-                throw new IllegalArgumentException("'{" + text + "}' at column " + column + " is not a parameter or "
-                        + "property path: expected Java identifiers joined by '.'");
+                throw new IllegalArgumentException(Message.TEMPLATE_NOT_A_PATH.format(text, column));
             }
         }
         if (path.get(0).equals("caller")) {
             if (path.size() != 2 || !CALLER_FIELDS.contains(path.get(1))) {
                 String suggestion = path.size() == 2 ? Suggestions.didYouMean(path.get(1), CALLER_FIELDS) : "";
-                throw new IllegalArgumentException("'{" + text + "}' at column " + column + " is not a caller field: "
-                        + "expected one of {caller." + String.join("}, {caller.", CALLER_FIELDS) + "}" + suggestion);
+                throw new IllegalArgumentException(Message.TEMPLATE_NOT_A_CALLER_FIELD.format(text, column,
+                        "{caller." + String.join("}, {caller.", CALLER_FIELDS) + "}", suggestion));
             }
         }
         return new Ref(path, modifiers);

@@ -1,11 +1,12 @@
-package io.bulwark.internal;
+package io.bulwark.rules;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bulwark.internal.Template.Literal;
-import io.bulwark.internal.Template.Ref;
+import io.bulwark.internal.KeyText;
+import io.bulwark.rules.Template.Literal;
+import io.bulwark.rules.Template.Ref;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.bulwark.internal;
+package io.bulwark.rules;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.bulwark.runtime.keys;
+package io.bulwark.runtime.secrets;
 
 import io.bulwark.runtime.files.OwnerOnly;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.bulwark.internal;
+package io.bulwark.rules;
 
 import java.util.Collection;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.bulwark.internal.key;
+package io.bulwark.rules.key;
 
 import io.bulwark.Redact;
 

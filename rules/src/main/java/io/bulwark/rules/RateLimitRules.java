@@ -1,6 +1,7 @@
-package io.bulwark.internal;
+package io.bulwark.rules;
 
 import io.bulwark.Count;
+import io.bulwark.internal.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,7 +99,7 @@ public final class RateLimitRules {
     /** The parsed duration, or null after recording why it does not parse. */
     private static Duration duration(String attribute, String text, List<Problem> problems) {
         try {
-            Duration d = Durations.parse(text);
+            Duration d = DurationSyntax.parse(text);
             if (d.isZero()) {
                 problems.add(new Problem(attribute, Message.DURATION_NOT_POSITIVE.format(attribute, text, "")));
                 return null;

@@ -1,8 +1,8 @@
-package io.bulwark.internal.key;
+package io.bulwark.rules.key;
 
-import io.bulwark.internal.Message;
-import io.bulwark.internal.Suggestions;
-import io.bulwark.internal.Template;
+import io.bulwark.rules.Message;
+import io.bulwark.rules.Suggestions;
+import io.bulwark.rules.Template;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
