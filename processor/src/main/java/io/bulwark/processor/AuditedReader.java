@@ -62,13 +62,16 @@ final class AuditedReader {
     AuditedUse read(ExecutableElement method, AnnotationMirror mirror, boolean bodyReported) {
         if (method.getModifiers().contains(Modifier.ABSTRACT) || method.getModifiers().contains(Modifier.NATIVE)) {
             if (!bodyReported) {
-                String what = method.getModifiers().contains(Modifier.NATIVE) ? "a native method" : "an abstract method";
+                String what = method.getModifiers().contains(Modifier.NATIVE)
+                        ? "a native method"
+                        : "an abstract method";
                 rateLimited.error(Message.GUARD_WITHOUT_BODY.format("Audited", rateLimited.display(method), what),
                         method, mirror, null);
             }
             return null;
         }
-        Map<? extends ExecutableElement, ? extends AnnotationValue> values = elements.getElementValuesWithDefaults(mirror);
+        Map<? extends ExecutableElement, ? extends AnnotationValue> values =
+                elements.getElementValuesWithDefaults(mirror);
         String action = (String) value(values, "action");
         String resourceType = (String) value(values, "resourceType");
         String resourceId = (String) value(values, "resourceId");

@@ -69,7 +69,8 @@ final class ElementTypeModel implements TypeModel {
             if (m.getModifiers().contains(Modifier.PUBLIC) && !m.getModifiers().contains(Modifier.STATIC)
                     && m.getParameters().isEmpty() && m.getReturnType().getKind() != TypeKind.VOID
                     && !owner.getQualifiedName().contentEquals("java.lang.Object")) {
-                accessors.add(new Accessor(name(owner.asType()), m.getSimpleName().toString(), name(m.getReturnType())));
+                accessors.add(new Accessor(name(owner.asType()), m.getSimpleName().toString(),
+                        name(m.getReturnType())));
             }
         }
         return accessors;

@@ -29,8 +29,8 @@ final class PolicyNames {
     /** Null when {@code use} agrees with earlier uses of its name, else the message to report. */
     String conflict(RateLimitedUse use, String method) {
         Definition definition = new Definition(use.limit(), DurationSyntax.parse(use.window()), use.key(), use.count(),
-                use.lockout().isEmpty() ? Duration.ZERO : DurationSyntax.parse(use.lockout()), Set.copyOf(use.failureOn()),
-                use.resetOnSuccess(), use.onStoreFailure());
+                use.lockout().isEmpty() ? Duration.ZERO : DurationSyntax.parse(use.lockout()),
+                Set.copyOf(use.failureOn()), use.resetOnSuccess(), use.onStoreFailure());
         Declared earlier = declared.putIfAbsent(use.name(), new Declared(definition, method, describe(use)));
         if (earlier == null || earlier.definition().equals(definition)) {
             return null;

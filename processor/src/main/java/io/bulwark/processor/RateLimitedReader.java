@@ -54,7 +54,8 @@ final class RateLimitedReader {
         }
         if (method.getModifiers().contains(Modifier.ABSTRACT) || method.getModifiers().contains(Modifier.NATIVE)) {
             String what = method.getModifiers().contains(Modifier.NATIVE) ? "a native method" : "an abstract method";
-            error(Message.GUARD_WITHOUT_BODY.format("RateLimited", display(method), what), method, mirrors.get(0), null);
+            error(Message.GUARD_WITHOUT_BODY.format("RateLimited", display(method), what), method, mirrors.get(0),
+                    null);
             return null;
         }
         List<Parameter> parameters = parameters(method);
@@ -77,7 +78,8 @@ final class RateLimitedReader {
     }
 
     private RateLimitedUse read(ExecutableElement method, AnnotationMirror mirror, List<Parameter> parameters) {
-        Map<? extends ExecutableElement, ? extends AnnotationValue> values = elements.getElementValuesWithDefaults(mirror);
+        Map<? extends ExecutableElement, ? extends AnnotationValue> values =
+                elements.getElementValuesWithDefaults(mirror);
         String written = (String) value(values, "name");
         String name = written.isEmpty() ? elements.getBinaryName((TypeElement) method.getEnclosingElement()) + "."
                 + method.getSimpleName() : written;

@@ -1,6 +1,5 @@
 package io.bulwark.rules;
 
-import io.bulwark.internal.Durations;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 

@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * The grammar of key templates, shared by the processor (checked at compile time) and the runtime (compiled
  * once at weave time): literal text and {@code {path}} references, {@code {{} and {@code }}} for literal
- * braces; a reference may end in modifiers, {@code {email:lower}} ({@link KeyText}). A path is a parameter followed by properties ({@code {request.user.id}}) or a caller field
- * ({@code {caller.ip}}). Not API.
+ * braces; a reference may end in modifiers, {@code {email:lower}} ({@link KeyText}). A path is a parameter followed by
+ * properties ({@code {request.user.id}}) or a caller field ({@code {caller.ip}}). Not API.
  */
 public final class Template {
 

@@ -14,8 +14,9 @@ class SecretNamesTest {
         for (String name : List.of("password", "passWord", "newPassword2", "pass", "userPass", "db_pass", "passPhrase",
                 "pw", "userPw", "pwd", "PIN", "pin", "pinCode", "mfaCode", "verificationCode", "otpCode", "smsCode",
                 "recoveryCodes", "jwt", "idJwt", "bearer", "bearerToken", "sessionId", "SESSION_ID", "session_key",
-                "apiKey", "API_KEY", "APIKey", "apikey", "privateKey", "clientSecret", "refreshToken", "otp", "totpSeed",
-                "cvc", "authorization", "authHeader", "cookie", "credentials", "oneTimeCode", "passwords")) {
+                "apiKey", "API_KEY", "APIKey", "apikey", "privateKey", "clientSecret", "refreshToken", "otp",
+                "totpSeed", "cvc", "authorization", "authHeader", "cookie", "credentials", "oneTimeCode",
+                "passwords")) {
             assertTrue(SecretNames.looksSecret(name), name);
         }
     }

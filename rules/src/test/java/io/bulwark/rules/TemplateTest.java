@@ -19,8 +19,9 @@ class TemplateTest {
 
     @Test
     void parsesReferencesLiteralsAndEscapedBraces() {
-        assertEquals(List.of(new Ref(List.of("caller", "org")), new Literal(":"), new Ref(List.of("request", "user", "id")),
-                new Literal("{x}")), Template.parse("{caller.org}:{request.user.id}{{x}}"));
+        assertEquals(List.of(new Ref(List.of("caller", "org")), new Literal(":"),
+                new Ref(List.of("request", "user", "id")), new Literal("{x}")),
+                Template.parse("{caller.org}:{request.user.id}{{x}}"));
     }
 
     @Test
@@ -54,7 +55,8 @@ class TemplateTest {
 
     @Test
     void referencesMayEndInModifiersAndAMisspelledOneIsNamed() {
-        assertEquals(List.of(new Ref(List.of("email"), List.of("trim", "lower"))), Template.parse("{email:trim:lower}"));
+        assertEquals(List.of(new Ref(List.of("email"), List.of("trim", "lower"))),
+                Template.parse("{email:trim:lower}"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Template.parse("{email:lowr}"));
         assertEquals("'{email:lowr}' at column 0 names the modifier 'lowr': expected one of lower, upper, trim, nfkc"
                 + Suggestions.didYouMean("lowr", KeyText.MODIFIERS), e.getMessage());

@@ -1,7 +1,5 @@
 package io.bulwark.rules.key;
 
-import io.bulwark.internal.KeyFraming;
-import io.bulwark.internal.KeyText;
 import java.util.List;
 
 /**

@@ -239,7 +239,8 @@ public final class GuardRegistry implements GuardRuntime {
             if (redactions[i] == null && captures && !spec.checked() && SecretNames.looksSecret(p.name())) {
                 redactions[i] = Redact.Mode.MASK;
                 Log.warn("@Audited on " + method.display() + ": parameter '" + p.name() + "' looks secret and is not "
-                        + "@Redact: it is masked in audit records (with the Bulwark processor this is a compile error)");
+                        + "@Redact: it is masked in audit records (with the Bulwark processor this is a compile "
+                        + "error)");
             }
             if (redactions[i] != null) {
                 redacted.add(i);
@@ -365,7 +366,8 @@ public final class GuardRegistry implements GuardRuntime {
             return renderedKey;
         }
         List<io.bulwark.rules.Template.Ref> refs = new ArrayList<>();
-        for (io.bulwark.rules.Template.Part part : io.bulwark.rules.Template.parse(shared.limit().policy().key())) {
+        for (io.bulwark.rules.Template.Part part
+                : io.bulwark.rules.Template.parse(shared.limit().policy().key())) {
             if (part instanceof io.bulwark.rules.Template.Ref ref) {
                 refs.add(ref);
             }

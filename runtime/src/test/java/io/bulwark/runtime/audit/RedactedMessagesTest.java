@@ -120,7 +120,8 @@ class RedactedMessagesTest {
             GuardRegistry registry = new GuardRegistry(Settings.defaults(),
                     new InMemoryRateLimiter(MicroClock.monotonic(), 1_000, false), pipeline, Clock.systemUTC());
             Registration r = registry.register(new MethodSpec("com.acme.Pay", "pay", "(L" + Payment.class.getName()
-                    .replace('.', '/') + ";Ljava/lang/String;)V", List.of(new Parameter("payment", Payment.class.getName()),
+                    .replace('.', '/') + ";Ljava/lang/String;)V",
+                    List.of(new Parameter("payment", Payment.class.getName()),
                     new Parameter("otp", "java.lang.String", Redact.Mode.MASK)), List.of(), List.of(),
                     new AuditSpec("payment.create", "", "", "", Capture.ARGS)), new ReflectiveTypeModel(),
                     getClass().getClassLoader());

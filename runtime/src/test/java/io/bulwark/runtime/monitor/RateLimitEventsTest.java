@@ -189,8 +189,8 @@ class RateLimitEventsTest {
         try {
             GuardRegistry small = new GuardRegistry(settings, new InMemoryRateLimiter(new ManualClock(), 10, false),
                     tiny, Clock.systemUTC());
-            Registration r = small.register(new MethodSpec("com.acme.Auth", "login", "(Ljava/lang/String;)V", LOGIN, List.of(),
-                    List.of(), new AuditSpec("user.login", "user", "{email}", "", Capture.NONE), null),
+            Registration r = small.register(new MethodSpec("com.acme.Auth", "login", "(Ljava/lang/String;)V", LOGIN,
+                    List.of(), List.of(), new AuditSpec("user.login", "user", "{email}", "", Capture.NONE), null),
                     new ReflectiveTypeModel(), getClass().getClassLoader());
             assertTrue(tiny.reserve());
             BulwarkStatus full = small.status();

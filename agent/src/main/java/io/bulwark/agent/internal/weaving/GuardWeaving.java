@@ -284,7 +284,8 @@ final class GuardWeaving {
                 List<Object> locals = initialLocals();
                 mv.visitFrame(Opcodes.F_NEW, locals.size(), locals.toArray(), 0, new Object[0]);
             }
-            // The method's own first instruction may carry a frame of its own (a loop at its start): not at this offset.
+            // The method's own first instruction may carry a frame of its own (a loop at its start): not at
+            // this offset.
             mv.visitInsn(Opcodes.NOP);
         }
 

@@ -309,7 +309,9 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
     /** How fresh a step-up must be to replace an active factor: DESIGN §7a's five minutes for credential changes. */
     static final Duration REPLACE_MAX_AGE = Duration.ofMinutes(5);
 
-    /** Null when the bound caller verified {@code user}'s active factor lately in its session or request, else why not. */
+    /**
+     * Null when the bound caller verified {@code user}'s active factor lately in its session or request, else why not.
+     */
     private Reason freshForReplacement(EngineParts p, Caller caller, String user, FactorRecord current, Instant now)
             throws FactorStoreException {
         if (caller == null || !user.equals(caller.user())) {

@@ -120,7 +120,8 @@ class PostgresOutageTest {
             assertTrue(callsWhileDown.get() > 0, "callers were held up while PostgreSQL was down");
             assertTrue(logged.contains("cannot take audit events"), logged);
             assertTrue(logged.contains("PostgreSQL is reachable again"), logged);
-            assertEquals(1, logged.split("cannot take audit events", -1).length - 1, "logged once per outage: " + logged);
+            assertEquals(1, logged.split("cannot take audit events", -1).length - 1,
+                    "logged once per outage: " + logged);
         } finally {
             Log.setOutput(System.err);
         }
