@@ -79,8 +79,8 @@ class BulwarkProcessorTest {
         JavaFileObject auth = auth(
                 "@RateLimited(name = \"login\", limit = 5, window = \"5m\", key = \"{email}\", count = Count.FAILURES,",
                 "        lockout = \"15m\", resetOnSuccess = true)",
-                "@RateLimited(name = \"by-user\", limit = 100, window = \"1m\", "
-                        + "key = \"{caller.org}:{request.user.id}\")",
+                "@RateLimited(name = \"by-user\", limit = 100, window = \"1m\", key = "
+                        + "\"{caller.org}:{request.user.id}\")",
                 "@RateLimited(name = \"global\", limit = 1000, window = \"1s\")");
         Compilation compilation = compile(auth);
         assertThat(compilation).succeededWithoutWarnings();
@@ -123,8 +123,8 @@ class BulwarkProcessorTest {
                 "import io.bulwark.*;",
                 "public class Kinds {",
                 "    public enum Tier { GOLD }",
-                "    @RateLimited(name = \"kinds\", limit = 5, window = \"1m\", "
-                        + "key = \"{id}:{tier}:{ref}:{ok}:{name}\")",
+                "    @RateLimited(name = \"kinds\", limit = 5, window = \"1m\", key = "
+                        + "\"{id}:{tier}:{ref}:{ok}:{name}\")",
                 "    void call(long id, Tier tier, java.util.UUID ref, boolean ok, CharSequence name) { }",
                 "}");
         Compilation compilation = compile(source);
@@ -139,8 +139,8 @@ class BulwarkProcessorTest {
     void aMistypedParameterFailsAtItsLineWithASuggestion() {
         JavaFileObject auth = auth("@RateLimited(name = \"login\", limit = 5, window = \"5m\", key = \"{emial}\")");
         assertError(compile(auth), auth, lineOf(auth, "@RateLimited"), "key '{emial}': {emial} names no parameter: "
-                + "expected one of email, password, request or a caller field such as {caller.ip}; "
-                + "did you mean 'email'?");
+                + "expected one of email, password, request or a caller field such as {caller.ip}; did you mean "
+                + "'email'?");
     }
 
     @Test
@@ -188,8 +188,8 @@ class BulwarkProcessorTest {
                 + "duration such as 30s, 5m, 1h, 1d, 1h30m, 500ms or ISO-8601 PT5M, at most 366d");
         JavaFileObject zero = auth("@RateLimited(limit = 5, window = \"0\")");
         assertError(compile(zero), zero, lineOf(zero, "@RateLimited"), "window = '0': expected a positive duration");
-        JavaFileObject lockout = auth(
-                "@RateLimited(limit = 5, window = \"5m\", count = Count.FAILURES, lockout = \"soon\")");
+        JavaFileObject lockout = auth("@RateLimited(limit = 5, window = \"5m\", count = Count.FAILURES, lockout = "
+                + "\"soon\")");
         assertError(compile(lockout), lockout, lineOf(lockout, "@RateLimited"), "lockout = 'soon' is not a duration");
     }
 
@@ -208,8 +208,8 @@ class BulwarkProcessorTest {
         JavaFileObject alone = auth("@Requires2FA(maxAge = \"0\")");
         Compilation aloneCompiled = compile(alone);
         assertThat(aloneCompiled).succeededWithoutWarnings();
-        assertTrue(aloneCompiled
-                .generatedFile(StandardLocation.CLASS_OUTPUT, "", "META-INF/bulwark/index/com.acme.Auth")
+        assertTrue(aloneCompiled.generatedFile(StandardLocation.CLASS_OUTPUT, "",
+                "META-INF/bulwark/index/com.acme.Auth")
                 .orElseThrow().getCharContent(true).toString().endsWith(" Requires2FA\n"));
     }
 
@@ -231,8 +231,8 @@ class BulwarkProcessorTest {
                 "    @Requires2FA",
                 "    void transfer();",
                 "}");
-        assertError(compile(source), source, lineOf(source, "@Requires2FA"),
-                "@Requires2FA on com.acme.Bank.transfer() is not enforced: an "
+        assertError(compile(source), source, lineOf(source, "@Requires2FA"), "@Requires2FA on "
+                + "com.acme.Bank.transfer() is not enforced: an "
                 + "abstract method has no body to guard");
     }
 
@@ -252,8 +252,8 @@ class BulwarkProcessorTest {
         assertError(compile(lockout), lockout, lineOf(lockout, "@RateLimited"), "lockout = '15m' needs count = "
                 + "FAILURES: with count = "
                 + "CALLS there are no failures to count");
-        JavaFileObject failureOn = auth(
-                "@RateLimited(limit = 5, window = \"5m\", failureOn = SecurityException.class)");
+        JavaFileObject failureOn = auth("@RateLimited(limit = 5, window = \"5m\", failureOn = "
+                + "SecurityException.class)");
         assertError(compile(failureOn), failureOn, lineOf(failureOn, "@RateLimited"), "failureOn needs count = "
                 + "FAILURES");
         JavaFileObject reset = auth("@RateLimited(limit = 5, window = \"5m\", resetOnSuccess = true)");
@@ -286,8 +286,8 @@ class BulwarkProcessorTest {
                 "class B {",
                 "    @RateLimited(name = \"api\", limit = 10, window = \"1m\") void b() { }",
                 "}");
-        assertError(compile(first, second), second, lineOf(second, "@RateLimited"),
-                "policy 'api' is already declared differently by "
+        assertError(compile(first, second), second, lineOf(second, "@RateLimited"), "policy 'api' is already "
+                + "declared differently by "
                 + "com.acme.A.a() (100 per 1m, key ''): methods sharing a policy name share its counters and must "
                 + "declare it alike");
     }
@@ -336,8 +336,8 @@ class BulwarkProcessorTest {
         Compilation compilation = compile(source);
         assertThat(compilation).failed();
         assertThat(compilation).hadErrorContaining("cannot find symbol");
-        assertTrue(compilation.errors().stream()
-                        .noneMatch(d -> d.getMessage(null).contains("Bulwark's processor failed")),
+        assertTrue(compilation.errors().stream().noneMatch(d -> d.getMessage(null).contains("Bulwark's processor "
+                + "failed")),
                 compilation.errors().toString());
     }
 
@@ -353,8 +353,8 @@ class BulwarkProcessorTest {
                 "}");
         Compilation compilation = compile(source);
         assertThat(compilation).succeededWithoutWarnings();
-        assertTrue(compilation
-                .generatedFile(StandardLocation.CLASS_OUTPUT, "", "META-INF/bulwark/index/com.acme.Hidden")
+        assertTrue(compilation.generatedFile(StandardLocation.CLASS_OUTPUT, "",
+                "META-INF/bulwark/index/com.acme.Hidden")
                 .orElseThrow().getCharContent(true).toString().contains("keys=com.acme.Hidden_BulwarkKeys:-,key0"));
     }
 
@@ -379,8 +379,8 @@ class BulwarkProcessorTest {
         Compilation compilation = compile(JavaFileObjects.forSourceLines("com.acme.Plain", "package com.acme;",
                 "class Plain { void call() { } }"));
         assertThat(compilation).succeededWithoutWarnings();
-        assertFalse(compilation
-                .generatedFile(StandardLocation.CLASS_OUTPUT, "", "META-INF/bulwark/index/com.acme.Plain")
+        assertFalse(compilation.generatedFile(StandardLocation.CLASS_OUTPUT, "",
+                "META-INF/bulwark/index/com.acme.Plain")
                 .isPresent());
         assertEquals(List.of(), compilation.generatedSourceFiles());
     }
@@ -401,8 +401,8 @@ class BulwarkProcessorTest {
                 "package com.acme;",
                 "import io.bulwark.*;",
                 "public class Bank {",
-                "    public record Card(String holder, @Redact(mode = Redact.Mode.HASH) String number, "
-                        + "@Redact String cvc) { }",
+                "    public record Card(String holder, @Redact(mode = Redact.Mode.HASH) String number, @Redact "
+                        + "String cvc) { }",
                 "    public record Transfer(String from, String to, long cents, Card card) { }",
                 "    public enum Channel { WEB, APP }",
                 "    private record Hidden(String id) { }"));
@@ -415,8 +415,8 @@ class BulwarkProcessorTest {
     void anAuditedMethodCompilesCleanlyWithItsIndexLineAndGeneratedCapture() throws IOException {
         JavaFileObject bank = bank(
                 "    @RateLimited(name = \"transfer\", limit = 10, window = \"1m\", key = \"{caller.user}\")",
-                "    @Audited(action = \"transfer.create\", resourceType = \"account\", "
-                        + "resourceId = \"acct-{t.from}\",",
+                "    @Audited(action = \"transfer.create\", resourceType = \"account\", resourceId = "
+                        + "\"acct-{t.from}\",",
                 "            resourceName = \"{caller.org}/{t.to}\", capture = Capture.ARGS_AND_RESULT)",
                 "    public long transfer(Transfer t, Channel channel, @Redact(mode = Redact.Mode.DROP) String pin,",
                 "            @Redact String password) { return 1; }",
@@ -505,8 +505,8 @@ class BulwarkProcessorTest {
                 "    public void login(String email,",
                 "            String password) { }");
         Compilation compilation = compile(bank);
-        assertError(compilation, bank, lineOf(bank, "String password"),
-                "parameter 'password' looks secret and @Audited(capture = ARGS) would "
+        assertError(compilation, bank, lineOf(bank, "String password"), "parameter 'password' looks secret and "
+                + "@Audited(capture = ARGS) would "
                 + "record it: annotate it @Redact, capture less, or suppress with "
                 + "@SuppressWarnings(\"bulwark:unredacted\")");
     }
@@ -518,11 +518,11 @@ class BulwarkProcessorTest {
                 "    @Audited(action = \"user.login\", capture = Capture.METADATA) public void b(String apiKey) { }",
                 "    @Audited(action = \"user.login\") @SuppressWarnings(\"bulwark:unredacted\")",
                 "    public void c(String tokenCount) { }",
-                "    @Audited(action = \"user.login\") "
-                        + "public void d(@SuppressWarnings(\"bulwark:unredacted\") String otp) { }",
+                "    @Audited(action = \"user.login\") public void d(@SuppressWarnings(\"bulwark:unredacted\") "
+                        + "String otp) { }",
                 "    @Audited(action = \"user.login\") public void e(String opinion, String spinner) { }",
-                "    @Audited(action = \"user.login\") "
-                        + "public void f(String pinned, String compass, String zipCode) { }")))
+                "    @Audited(action = \"user.login\") public void f(String pinned, String compass, String zipCode) "
+                        + "{ }")))
                 .succeededWithoutWarnings();
     }
 
@@ -538,8 +538,8 @@ class BulwarkProcessorTest {
         Compilation compilation = compile(bank);
         for (String name : new String[] {"passWord", "mfaCode", "sessionId", "jwt", "pin"}) {
             assertTrue(io.bulwark.rules.SecretNames.looksSecret(name), name);
-            assertError(compilation, bank, lineOf(bank, "String " + name),
-                    "parameter '" + name + "' looks secret and @Audited(capture = ARGS) "
+            assertError(compilation, bank, lineOf(bank, "String " + name), "parameter '" + name + "' looks secret "
+                    + "and @Audited(capture = ARGS) "
                     + "would record it: annotate it @Redact, capture less, or suppress with "
                     + "@SuppressWarnings(\"bulwark:unredacted\")");
         }
@@ -550,10 +550,9 @@ class BulwarkProcessorTest {
         JavaFileObject bank = bank(
                 "    @Audited(action = \"transfer.create\", resourceId = \"{t.form}\")",
                 "    public void transfer(Transfer t) { }");
-        assertError(compile(bank), bank, lineOf(bank, "@Audited"),
-                "resourceId '{t.form}': com.acme.Bank$Transfer has no readable property "
-                + "'form' (expected a record component, getForm()/isForm() or a public form()); "
-                + "did you mean 'from'?");
+        assertError(compile(bank), bank, lineOf(bank, "@Audited"), "resourceId '{t.form}': com.acme.Bank$Transfer "
+                + "has no readable property "
+                + "'form' (expected a record component, getForm()/isForm() or a public form()); did you mean 'from'?");
     }
 
     @Test
@@ -564,8 +563,8 @@ class BulwarkProcessorTest {
                 "    @RateLimited(limit = 5, window = \"1m\", key = \"{password}\")",
                 "    public void login(@Redact String password) { }");
         Compilation compilation = compile(bank);
-        assertError(compilation, bank, lineOf(bank, "{card.number}"),
-                "resourceId '{card.number}': {card.number} is @Redact: a redacted value never "
+        assertError(compilation, bank, lineOf(bank, "{card.number}"), "resourceId '{card.number}': {card.number} is "
+                + "@Redact: a redacted value never "
                 + "goes into a key or a resource's id or name");
         assertError(compilation, bank, lineOf(bank, "{password}"), "key '{password}': {password} is @Redact");
     }
@@ -576,10 +575,10 @@ class BulwarkProcessorTest {
                 "    @Audited(action = \"login\", resourceType = \"user account\")",
                 "    public void login() { }");
         Compilation compilation = compile(bank);
-        assertError(compilation, bank, lineOf(bank, "@Audited"),
-                "action = 'login': expected noun.verb such as 'user.login'");
-        assertError(compilation, bank, lineOf(bank, "@Audited"),
-                "resourceType = 'user account': expected letters, digits, '.', '_' or '-'");
+        assertError(compilation, bank, lineOf(bank, "@Audited"), "action = 'login': expected noun.verb such as "
+                + "'user.login'");
+        assertError(compilation, bank, lineOf(bank, "@Audited"), "resourceType = 'user account': expected letters, "
+                + "digits, '.', '_' or '-'");
     }
 
     @Test
@@ -606,8 +605,8 @@ class BulwarkProcessorTest {
                 "    @Audited(action = \"a.b\")",
                 "    void call();",
                 "}");
-        assertError(compile(source), source, lineOf(source, "@Audited"),
-                "@Audited on com.acme.Api.call() is not enforced: an abstract method "
+        assertError(compile(source), source, lineOf(source, "@Audited"), "@Audited on com.acme.Api.call() is not "
+                + "enforced: an abstract method "
                 + "has no body to guard");
     }
 
@@ -642,8 +641,9 @@ class BulwarkProcessorTest {
                 "}");
     }
 
-    private static final String LOCKOUT = "@RateLimited(name = \"login\", limit = 3, window = \"5m\", "
-            + "key = \"{email}\", count = Count.FAILURES, lockout = \"15m\")";
+    private static final String LOCKOUT = "@RateLimited(name = \"login\", limit = 3, window = \"5m\", key = "
+            + "\"{email}\", "
+            + "count = Count.FAILURES, lockout = \"15m\")";
 
     @Test
     void outcomesOfStagesAndReactorPublishersAreFollowedSoTheirGuardsCompile() {
@@ -661,8 +661,8 @@ class BulwarkProcessorTest {
     @Test
     void countingFailuresOfAFutureFailsAtTheCountValue() {
         JavaFileObject source = async(LOCKOUT, "public Future<String> login(String email) { return null; }");
-        assertError(compile(source), source, lineOf(source, "count = Count.FAILURES"),
-                "count = FAILURES needs the outcome of each call, but the method "
+        assertError(compile(source), source, lineOf(source, "count = Count.FAILURES"), "count = FAILURES needs the "
+                + "outcome of each call, but the method "
                 + "returns java.util.concurrent.Future, whose outcome Bulwark cannot follow: return CompletionStage, "
                 + "CompletableFuture, or Reactor's Mono or Flux (or use count = CALLS without @Audited)");
     }

@@ -52,8 +52,8 @@ public enum Message {
     RESOURCE_TYPE("resourceType = '%s': expected letters, digits, '.', '_' or '-', at most 64 characters"),
     UNREDACTED_SECRET("parameter '%s' looks secret and @Audited(capture = %s) would record it: annotate it @Redact, "
             + "capture less, or suppress with @SuppressWarnings(\"bulwark:unredacted\")"),
-    REDACT_NOT_CAPTURED(Kind.WARNING,
-            "@Redact on '%s' has no effect on the audit record: %s; it still keeps the value out of keys"),
+    REDACT_NOT_CAPTURED(Kind.WARNING, "@Redact on '%s' has no effect on the audit record: %s; it still keeps the value "
+            + "out of keys"),
     REDACT_UNAUDITED_METHOD("the method is not @Audited"),
     REDACT_NOTHING_CAPTURED("@Audited(capture = %s) captures no argument values"),
     MAX_AGE("maxAge = '%s': expected 0 (a code on every call) or a duration up to 24h such as 30s, 5m or 1h"),

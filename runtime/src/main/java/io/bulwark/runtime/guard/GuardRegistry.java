@@ -366,7 +366,8 @@ public final class GuardRegistry implements GuardRuntime {
             return renderedKey;
         }
         List<io.bulwark.rules.Template.Ref> refs = new ArrayList<>();
-        for (io.bulwark.rules.Template.Part part : io.bulwark.rules.Template.parse(shared.limit().policy().key())) {
+        for (io.bulwark.rules.Template.Part part
+                : io.bulwark.rules.Template.parse(shared.limit().policy().key())) {
             if (part instanceof io.bulwark.rules.Template.Ref ref) {
                 refs.add(ref);
             }
