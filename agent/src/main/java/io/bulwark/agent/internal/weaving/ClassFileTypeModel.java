@@ -1,7 +1,7 @@
 package io.bulwark.agent.internal.weaving;
 
 import io.bulwark.Redact;
-import io.bulwark.internal.key.TypeModel;
+import io.bulwark.rules.key.TypeModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.bulwark.agent.internal.weaving;
 
-import io.bulwark.internal.AsyncReturns;
+import io.bulwark.rules.AsyncReturns;
 import io.bulwark.runtime.guard.Registration;
 import java.util.ArrayList;
 import java.util.List;
@@ -284,7 +284,8 @@ final class GuardWeaving {
                 List<Object> locals = initialLocals();
                 mv.visitFrame(Opcodes.F_NEW, locals.size(), locals.toArray(), 0, new Object[0]);
             }
-            // The method's own first instruction may carry a frame of its own (a loop at its start): not at this offset.
+            // The method's own first instruction may carry a frame of its own (a loop at its start): not at
+            // this offset.
             mv.visitInsn(Opcodes.NOP);
         }
 
