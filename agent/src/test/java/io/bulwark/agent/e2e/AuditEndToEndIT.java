@@ -185,18 +185,19 @@ class AuditEndToEndIT {
     }
 
     /**
-     * With PostgreSQL unreachable the exit waits for it no longer than {@code bulwark.audit.drain-timeout}, says what it
-     * leaves and where, and leaves it in the journal.
+     * With PostgreSQL unreachable the exit waits for it no longer than {@code bulwark.audit.drain-timeout}, says what
+     * it leaves and where, and leaves it in the journal.
      */
     @Test
     void aProgramThatExitsWhilePostgresIsDownSaysWhatItLeavesInTheJournal() throws Exception {
         ForkedJvm.Result run = jvm("jdbc:postgresql://127.0.0.1:1/none?user=postgres")
                 .option("-Dbulwark.audit.drain-timeout=1s").run(AuditApp.class, "exit", "50").assertExit(0);
-        assertTrue(run.stderr().matches("(?s).*WARN audit journal drained at exit: 0 event\\(s\\) shipped to PostgreSQL "
-                + "in \\d+ ms, left: 50 of this JVM's in " + java.util.regex.Pattern.quote(dataDir.resolve("audit")
-                .toString()) + "/w-[0-9a-f-]{36} \\((PostgreSQL: .*|the bulwark.audit.drain-timeout of 1000 ms passed)"
-                + "\\); they wait in the journal for the next start "
-                + "with this data directory, or 'java -jar bulwark-agent.jar audit ship'\n.*"), run.toString());
+        String journalDir = java.util.regex.Pattern.quote(dataDir.resolve("audit").toString());
+        assertTrue(run.stderr().matches("(?s).*WARN audit journal drained at exit: 0 event\\(s\\) shipped to "
+                + "PostgreSQL in \\d+ ms, left: 50 of this JVM's in " + journalDir + "/w-[0-9a-f-]{36} "
+                + "\\((PostgreSQL: .*|the bulwark.audit.drain-timeout of 1000 ms passed)\\); they wait in the journal "
+                + "for the next start with this data directory, or 'java -jar bulwark-agent.jar audit ship'\n.*"),
+                run.toString());
         assertEquals(50, journal().size());
     }
 

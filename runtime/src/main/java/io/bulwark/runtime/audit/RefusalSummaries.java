@@ -151,8 +151,8 @@ public final class RefusalSummaries {
         json.append(",\"minute\":\"").append(minute).append("\",\"refused\":").append(w.counted).append("}}");
         d.changes(json.toString());
         d.outcome(Status.DENIED, w.message + " (and " + (w.counted - 1) + " more refusal(s) of this key by policy '"
-                + k.policy() + "' in the minute from " + minute + ": " + w.counted + " counted in this one event, after "
-                + "the first " + FIRST_FEW + " recorded one by one)", 0);
+                + k.policy() + "' in the minute from " + minute + ": " + w.counted + " counted in this one event, "
+                + "after the first " + FIRST_FEW + " recorded one by one)", 0);
         return d;
     }
 

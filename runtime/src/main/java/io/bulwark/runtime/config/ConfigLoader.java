@@ -477,7 +477,7 @@ public final class ConfigLoader {
      */
     private Duration drainTimeout(ConfigEntry entry) {
         try {
-            Duration d = Durations.parse(entry.value());
+            Duration d = DurationSyntax.parse(entry.value());
             if (!d.isNegative() && d.compareTo(Duration.ofMinutes(10)) <= 0) {
                 return d;
             }

@@ -10,7 +10,7 @@ import io.bulwark.LockedOutException;
 import io.bulwark.RateLimitedException;
 import io.bulwark.Redact;
 import io.bulwark.StoreFailure;
-import io.bulwark.internal.key.Parameter;
+import io.bulwark.rules.key.Parameter;
 import io.bulwark.runtime.audit.query.AuditQuery;
 import io.bulwark.runtime.audit.verify.AuditVerifier;
 import io.bulwark.runtime.config.AuditSettings;

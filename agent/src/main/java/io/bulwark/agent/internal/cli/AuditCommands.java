@@ -41,7 +41,7 @@ final class AuditCommands {
     static final int TAMPERED = 1;
     /** Nothing wrong was found, but not everything could be proven (a writer's key was not given, an unkeyed chain). */
     static final int UNPROVEN = 2;
-    /** Nothing wrong was found, but the journal holds events not yet in PostgreSQL: a backlog, stored on this host only. */
+    /** Nothing wrong was found, but the journal holds events not yet in PostgreSQL: a backlog, on this host only. */
     static final int BACKLOG = 3;
     /** {@code audit ship}: events are left for now (a running JVM holds their journal, or the time ran out): retry. */
     static final int LEFT_FOR_NOW = 75;
@@ -180,9 +180,9 @@ final class AuditCommands {
         String timeout = options.get("--timeout");
         if (timeout != null) {
             try {
-                deadline = System.nanoTime() + Durations.parse(timeout).toNanos();
+                deadline = System.nanoTime() + DurationSyntax.parse(timeout).toNanos();
             } catch (IllegalArgumentException e) {
-                error("--timeout " + timeout + ": expected " + Durations.EXPECTED);
+                error("--timeout " + timeout + ": expected " + DurationSyntax.EXPECTED);
                 return Cli.USAGE;
             }
         }
@@ -219,7 +219,8 @@ final class AuditCommands {
         }
         print(shipped + " event(s) shipped to PostgreSQL at " + settings.audit().jdbc().safeUrl() + " from "
                 + outcomes.size() + " journal(s); " + (code == Cli.OK ? "none left" : left + " left"
-                + (outcomes.stream().anyMatch(o -> o.left() < 0) ? ", and those of journals a running JVM holds" : "")));
+                + (outcomes.stream().anyMatch(o -> o.left() < 0) ? ", and those of journals a running JVM holds"
+                : "")));
         return code;
     }
 

@@ -85,9 +85,9 @@ public final class Cli {
         to.println("  audit ship [--timeout 30s] [--config FILE]");
         to.println("    Ships to PostgreSQL the journals in bulwark.data-dir that no running JVM holds: what an");
         to.println("    application left there (killed, or stopped before its drain finished). For a pod's pre-stop");
-        to.println("    hook or a job's last step, where the local disk goes with the container. Exit code 0: none");
-        to.println("    left; 69: PostgreSQL cannot take them; 75: a running JVM holds a journal, or the time ran out;");
-        to.println("    1: a journal is damaged (shipped up to the damage; run audit verify).");
+        to.println("    hook or a job's last step, where the local disk goes with the container. Exit code 0:");
+        to.println("    none left; 69: PostgreSQL cannot take them; 75: a running JVM holds a journal, or the");
+        to.println("    time ran out; 1: a journal is damaged (shipped up to the damage; run audit verify).");
         to.println("  audit tail [-n N] [--config FILE]");
         to.println("    The newest N audit events (default 20), oldest first, one JSON object a line.");
         to.println("  audit query [--user ID] [--action NAME] [--since 2h|2026-11-01T00:00:00Z] [--limit N]"

@@ -253,8 +253,9 @@ public final class Shipper implements AutoCloseable {
     }
 
     /**
-     * As {@link #close()}, waiting at most {@code joinMillis} for the shipping thread to stop (at exit, past the drain's
-     * deadline: a COPY it leaves behind is rolled back by PostgreSQL when the connection drops, and replayed later).
+     * As {@link #close()}, waiting at most {@code joinMillis} for the shipping thread to stop (at exit, past the
+     * drain's deadline: a COPY it leaves behind is rolled back by PostgreSQL when the connection drops, and replayed
+     * later).
      */
     public void close(long joinMillis) {
         stopping = true;
