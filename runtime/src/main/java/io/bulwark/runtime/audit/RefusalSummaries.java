@@ -32,8 +32,12 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class RefusalSummaries {
 
-    /** Refusals of one key by one policy in one minute recorded one by one before the rest are only counted. */
-    public static final int FIRST_FEW = 3;
+    /**
+     * Refusals of one key by one policy in one minute recorded one by one before the rest are only counted: enough
+     * that a person retrying while locked out (a handful of tries) leaves an event for each, each at its time; a flood
+     * costs at most this and one more a minute.
+     */
+    public static final int FIRST_FEW = 10;
     static final int MAX_COUNTED = 100_000;
     /** How long after its minute a summary waits for refusals captured in that minute and still on their way. */
     private static final long GRACE_MICROS = TimeUnit.SECONDS.toMicros(2);

@@ -122,7 +122,7 @@ class RefusalSummariesTest {
         hammer("ann@example.com", 10_000);
         failedLogin("bob@example.com");
         failedLogin("bob@example.com");
-        hammer("bob@example.com", 5);
+        hammer("bob@example.com", RefusalSummaries.FIRST_FEW + 2);
         pipeline.close();
 
         List<AuditEvent> events = journal();
