@@ -125,6 +125,7 @@ public final class ConfigWatch implements Runnable {
             return true;
         }
         List<String> restart = new ArrayList<>();
+        List<String> overridden = new ArrayList<>();
         TreeSet<String> keys = new TreeSet<>(applied.keySet());
         keys.addAll(entries.keySet());
         for (String key : keys) {
@@ -132,10 +133,21 @@ public final class ConfigWatch implements Runnable {
             ConfigEntry after = entries.get(key);
             String beforeValue = before == null ? null : before.value();
             String afterValue = after == null ? null : after.value();
-            if (!ConfigLoader.appliesWhileRunning(key) && !Objects.equals(beforeValue, afterValue)) {
-                // The key only: a value may be a secret.
-                restart.add((after != null ? after : before).key());
+            if (Objects.equals(beforeValue, afterValue)) {
+                continue;
             }
+            // The key only: a value may be a secret.
+            String name = (after != null ? after : before).key();
+            String elsewhere = setElsewhere(key);
+            if (!ConfigLoader.appliesWhileRunning(key)) {
+                restart.add(name);
+            } else if (elsewhere != null) {
+                overridden.add(name + " (" + elsewhere + " wins)");
+            }
+        }
+        if (!overridden.isEmpty()) {
+            Log.warn("configuration file " + file + " changed " + String.join(", ", overridden) + ": the file's value "
+                    + "does not apply while a later source sets the key");
         }
         applied = entries;
         if (!restart.isEmpty()) {
@@ -145,6 +157,21 @@ public final class ConfigWatch implements Runnable {
                     + "bulwark.ratelimit.<name>.limit|window|lockout|algorithm|mode apply while the agent runs)");
         }
         return true;
+    }
+
+    /** The system property or environment variable that sets {@code normalizedKey} over the file, or null. */
+    private String setElsewhere(String normalizedKey) {
+        for (String name : environment.keySet()) {
+            if (name.startsWith("BULWARK_") && ConfigEntry.normalize(name).equals(normalizedKey)) {
+                return "environment variable " + name;
+            }
+        }
+        for (String name : systemProperties.stringPropertyNames()) {
+            if (name.startsWith("bulwark.") && ConfigEntry.normalize(name).equals(normalizedKey)) {
+                return "system property " + name;
+            }
+        }
+        return null;
     }
 
     private static byte[] read(Path file) {

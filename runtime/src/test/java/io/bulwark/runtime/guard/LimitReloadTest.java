@@ -260,6 +260,26 @@ class LimitReloadTest {
     }
 
     @Test
+    void aKeyASystemPropertySetsStaysAsTheSystemPropertySaysAndTheLogSaysWhy() throws Exception {
+        write(key("limit") + "=2");
+        Properties system = new Properties();
+        system.setProperty(key("limit"), "3");
+        GuardRegistry registry = new GuardRegistry(ConfigLoader.load("config=" + file, system, Map.of()),
+                engine("memory"), audit, Clock.systemUTC());
+        Registration a = register(registry, "a", Count.CALLS, "");
+        ConfigWatch watch = ConfigWatch.of("config=" + file, system, Map.of(), registry);
+        write(key("limit") + "=10");
+        assertTrue(watch.poll());
+        assertTrue(logged().contains("WARN configuration file " + file + " changed " + key("limit") + " (system "
+                + "property " + key("limit") + " wins): the file's value does not apply while a later source sets "
+                + "the key"), logged());
+        for (int i = 0; i < 3; i++) {
+            call(registry, a, "ivan", null);
+        }
+        assertEquals(3, assertThrows(RateLimitedException.class, () -> call(registry, a, "ivan", null)).limit());
+    }
+
+    @Test
     void aPolicySwitchedFromShadowToEnforceInTheFileRefusesFromThen() throws Exception {
         write(key("mode") + "=shadow");
         GuardRegistry registry = registry("memory");
