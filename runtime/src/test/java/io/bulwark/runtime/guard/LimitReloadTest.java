@@ -279,6 +279,70 @@ class LimitReloadTest {
         assertEquals(3, assertThrows(RateLimitedException.class, () -> call(registry, a, "ivan", null)).limit());
     }
 
+    /**
+     * Calls racing changes of numbers, algorithm and mode: every call is admitted or refused with a rate-limit
+     * refusal (nothing else escapes, nothing deadlocks), and once the changes stop the policy counts exactly by the
+     * last one.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"memory", "redis"})
+    void callsRacingChangesOnlyEverSeeOnePolicyOrTheOther(String engine) throws Exception {
+        write(key("limit") + "=5");
+        GuardRegistry registry = registry(engine);
+        Registration a = register(registry, "a", Count.CALLS, "");
+        Registration login = registry.register(new MethodSpec("com.acme.Auth", "login", "(Ljava/lang/String;)V", LOGIN,
+                List.of(new RateLimitSpec(policy + "-login", 3, "1h", "{email}", Count.FAILURES, "1h", List.of(), false,
+                        StoreFailure.CLOSED)), List.of(), null, null), new ReflectiveTypeModel(),
+                getClass().getClassLoader());
+        ConfigWatch watch = watch(registry);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ConcurrentLinkedQueue<Throwable> unexpected = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int id = t;
+            Thread thread = new Thread(() -> {
+                int i = 0;
+                while (!stop.get()) {
+                    String user = "racer-" + id + "-" + (i++ % 16);
+                    try {
+                        call(registry, i % 2 == 0 ? a : login, user, i % 3 == 0 ? new SecurityException() : null);
+                        calls.incrementAndGet();
+                    } catch (RateLimitedException expected) {
+                        calls.incrementAndGet();
+                    } catch (Throwable other) {
+                        unexpected.add(other);
+                    }
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        String[] versions = {
+            key("limit") + "=7\n" + key("algorithm") + "=sliding-window",
+            key("limit") + "=3\n" + key("mode") + "=shadow\nbulwark.ratelimit." + policy + "-login.mode=shadow",
+            key("limit") + "=9\n" + key("window") + "=30m\nbulwark.ratelimit." + policy + "-login.limit=2",
+            key("limit") + "=4",
+        };
+        for (int round = 0; round < 40; round++) {
+            write(versions[round % versions.length]);
+            assertTrue(watch.poll());
+            Thread.sleep(2);
+        }
+        stop.set(true);
+        for (Thread thread : threads) {
+            thread.join(20_000);
+            assertFalse(thread.isAlive(), "a caller is stuck");
+        }
+        assertEquals(List.of(), List.copyOf(unexpected));
+        assertTrue(calls.get() > 0);
+        for (int i = 0; i < 4; i++) {
+            call(registry, a, "judy", null);
+        }
+        assertEquals(4, assertThrows(RateLimitedException.class, () -> call(registry, a, "judy", null)).limit(),
+                "the last version: limit 4, GCRA, enforced");
+    }
+
     @Test
     void aPolicySwitchedFromShadowToEnforceInTheFileRefusesFromThen() throws Exception {
         write(key("mode") + "=shadow");
