@@ -205,8 +205,8 @@ public final class ConfigLoader {
      * {@code bulwark.ratelimit.algorithm} and {@code bulwark.ratelimit.<name>.limit|window|lockout|algorithm|mode}.
      */
     static boolean appliesWhileRunning(String normalizedKey) {
-        return normalizedKey.equals(ConfigEntry.normalize(MODE)) || normalizedKey.equals(ConfigEntry.normalize(ALGORITHM))
-                || overrideAttribute(normalizedKey) != null;
+        return normalizedKey.equals(ConfigEntry.normalize(MODE))
+                || normalizedKey.equals(ConfigEntry.normalize(ALGORITHM)) || overrideAttribute(normalizedKey) != null;
     }
 
     private static Map<String, String> propertiesAsMap(Properties properties) {

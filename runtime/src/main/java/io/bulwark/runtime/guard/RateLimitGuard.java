@@ -96,7 +96,7 @@ final class RateLimitGuard implements MethodGuard {
         return token;
     }
 
-    /** One allowed decision per policy of the call, but those that admitted it only in shadow mode ({@code skipped}). */
+    /** An allowed decision per policy of the call, but those that admitted it only in shadow mode ({@code skipped}). */
     private void publishAdmitted(BulwarkListener[] listeners, boolean recorded, long start, boolean[] skipped) {
         if (!timed) {
             // In memory: the decisions were made once, nothing is allocated.

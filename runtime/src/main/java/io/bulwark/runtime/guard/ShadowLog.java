@@ -27,9 +27,9 @@ final class ShadowLog {
         long now = System.nanoTime();
         if (now - last >= PERIOD_NANOS && lastLogged.compareAndSet(last, now)) {
             long n = admitted.getAndSet(0);
-            Log.warn("policy '" + policy + "' is in shadow mode: it would have refused " + n + (n == 1 ? " call" : " calls")
-                    + " (latest: " + reason.tag() + ") since the last such line, and admitted "
-                    + (n == 1 ? "it" : "them"));
+            Log.warn("policy '" + policy + "' is in shadow mode: it would have refused " + n
+                    + (n == 1 ? " call" : " calls") + " (latest: " + reason.tag() + ") since the last such line, and "
+                    + "admitted " + (n == 1 ? "it" : "them"));
         }
     }
 }

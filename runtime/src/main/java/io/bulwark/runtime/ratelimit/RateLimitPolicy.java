@@ -37,8 +37,8 @@ public record RateLimitPolicy(String name, int limit, Duration window, String ke
     }
 
     public RateLimitPolicy withStoreFailure(StoreFailure policy) {
-        return new RateLimitPolicy(name, limit, window, key, count, lockout, failureOn, resetOnSuccess, policy, algorithm,
-                mode);
+        return new RateLimitPolicy(name, limit, window, key, count, lockout, failureOn, resetOnSuccess, policy,
+                algorithm, mode);
     }
 
     public RateLimitPolicy withAlgorithm(Algorithm newAlgorithm) {

@@ -14,9 +14,10 @@ import java.util.List;
  * Redis key names: {@code bulwark:{<policy>:<hash>}}. The rendered key (user input: an email, an IP, a 1 MB
  * string) only ever appears as 128 bits of its SHA-256, so it can neither inject into the key nor bloat it; the
  * braces make the whole name a Redis Cluster hash tag. The kind of state ({@code g} GCRA, {@code w} window,
- * {@code f} failures) is hashed in too, so that switching a policy's algorithm never meets the old state; so is its mode
- * (shadow mode as the kind in upper case), so that nothing counted in shadow mode (a would-be lockout, a reservation)
- * ever refuses a call once the policy enforces, and enforce mode's state is untouched by a trial in shadow mode.
+ * {@code f} failures) is hashed in too, so that switching a policy's algorithm never meets the old state; so is its
+ * mode (shadow mode as the kind in upper case), so that nothing counted in shadow mode (a would-be lockout, a
+ * reservation) ever refuses a call once the policy enforces, and enforce mode's state is untouched by a trial in
+ * shadow mode.
  */
 final class RedisKeys {
 
