@@ -62,6 +62,7 @@ public final class ConfigLoader {
     static final String AUDIT_CHAIN_KEY = "bulwark.audit.chain-key";
     static final String AUDIT_CHECKPOINT_EVENTS = "bulwark.audit.checkpoint-events";
     static final String AUDIT_CHECKPOINT_INTERVAL = "bulwark.audit.checkpoint-interval";
+    static final String AUDIT_DRAIN_TIMEOUT = "bulwark.audit.drain-timeout";
     static final String TOTP_KEY = "bulwark.totp.key";
     static final String TOTP_OLD_KEYS = "bulwark.totp.old-keys";
     static final String TOTP_ISSUER = "bulwark.totp.issuer";
@@ -77,7 +78,7 @@ public final class ConfigLoader {
             ALGORITHM,
             REDIS_URL, REDIS_TIMEOUT, REDIS_POOL_SIZE, DATA_DIR, JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_POOL_SIZE,
             AUDIT_RETENTION, AUDIT_QUEUE, AUDIT_MAX_CAPTURE, AUDIT_HASH_KEY, AUDIT_CHAIN_KEY, AUDIT_CHECKPOINT_EVENTS,
-            AUDIT_CHECKPOINT_INTERVAL, TOTP_KEY, TOTP_OLD_KEYS, TOTP_ISSUER,
+            AUDIT_CHECKPOINT_INTERVAL, AUDIT_DRAIN_TIMEOUT, TOTP_KEY, TOTP_OLD_KEYS, TOTP_ISSUER,
             TOTP_ALGORITHM, TOTP_DIGITS, TOTP_MAX_FAILURES, TOTP_ENROLLMENT_TTL, MAX_MEMORY, IPV6_PREFIX, MODE,
             "bulwark.ratelimit.<name>.limit",
             "bulwark.ratelimit.<name>.window", "bulwark.ratelimit.<name>.lockout",
@@ -370,6 +371,8 @@ public final class ConfigLoader {
                         (int) AuditSettings.DEFAULT_CHECKPOINT_EVENTS), audit.checkpointInterval());
             } else if (key.equals(ConfigEntry.normalize(AUDIT_CHECKPOINT_INTERVAL))) {
                 audit = audit.withCheckpoints(audit.checkpointEvents(), checkpointInterval(entry));
+            } else if (key.equals(ConfigEntry.normalize(AUDIT_DRAIN_TIMEOUT))) {
+                audit = audit.withDrainTimeout(drainTimeout(entry));
             } else if (key.startsWith("bulwark_totp_")) {
                 twoFactor = totp(twoFactor, entry);
             } else {
@@ -499,6 +502,24 @@ public final class ConfigLoader {
         }
         problems.add(entry.problem("at least 32 random bytes in Base64 (openssl rand -base64 32)"));
         return null;
+    }
+
+    /**
+     * How long a JVM's exit may wait for its journal to reach PostgreSQL: from 0 (do not wait: what is left ships at
+     * the next start, or with {@code audit ship}) to 10 minutes (beyond that, a supervisor's own stop timeout, such
+     * as Kubernetes' 30 s grace period, cuts it short anyway).
+     */
+    private Duration drainTimeout(ConfigEntry entry) {
+        try {
+            Duration d = DurationSyntax.parse(entry.value());
+            if (!d.isNegative() && d.compareTo(Duration.ofMinutes(10)) <= 0) {
+                return d;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        problems.add(entry.problem("a duration from 0s to 10m, such as 10s or 25s"));
+        return AuditSettings.DEFAULT_DRAIN_TIMEOUT;
     }
 
     /** A checkpoint interval: from one second to one day. */

@@ -358,6 +358,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theDrainTimeoutIsReadAndABadOneIsRefusedSayingWhatWasExpected() {
+        assertEquals(Duration.ofSeconds(10), ConfigLoader.load(null, props(), Map.of()).audit().drainTimeout());
+        assertEquals(Duration.ofSeconds(25), ConfigLoader.load(null, props("bulwark.audit.drain-timeout", "25s"),
+                Map.of()).audit().drainTimeout());
+        assertEquals(Duration.ZERO, ConfigLoader.load(null, props("bulwark.audit.drain-timeout", "0"), Map.of()).audit()
+                .drainTimeout());
+        for (String bad : List.of("11m", "ten", "-5s", "")) {
+            assertEquals(List.of("bulwark.audit.drain-timeout (system property) has value '" + bad + "': expected a "
+                    + "duration from 0s to 10m, such as 10s or 25s"), problems(null,
+                    props("bulwark.audit.drain-timeout", bad), Map.of()), bad);
+        }
+    }
+
+    @Test
     void aDataDirOthersMayWriteStopsStartupSayingWhy() throws IOException {
         Path data = Files.createDirectory(dir.resolve("shared"));
         Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
