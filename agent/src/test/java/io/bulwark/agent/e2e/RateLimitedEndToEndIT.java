@@ -74,7 +74,7 @@ class RateLimitedEndToEndIT {
     }
 
     /**
-     * Compiled without the processor (which would reject it at compile time) and found by the annotation scan: what
+     * Compiled without the processor (which would reject it at compile time) and found by the fallback for unindexed classes: what
      * happens when such a declaration reaches the agent anyway.
      */
     @Test

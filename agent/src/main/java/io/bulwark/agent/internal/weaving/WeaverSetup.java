@@ -25,7 +25,7 @@ final class WeaverSetup {
 
     static ClassFileTransformer build(Settings settings, GuardRegistry guards, Instrumentation instrumentation) {
         ClassWeaver weaver = new ClassWeaver(new GuardTransformer(guards, settings.requireWoven()), instrumentation,
-                settings.scanAnnotations(), settings.requireWoven());
+                settings.requireWoven());
         warmUp();
         return weaver;
     }
