@@ -2,6 +2,7 @@ package io.bulwark.processor;
 
 import io.bulwark.internal.Message;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,8 @@ final class OverrideCheck {
     private final Elements elements;
     private final Types types;
     private final Messager messager;
+    /** By supertype's qualified name: a round's types share their supertypes (and the JDK's are many). */
+    private final Map<String, List<ExecutableElement>> guardedBySupertype = new HashMap<>();
 
     OverrideCheck(Elements elements, Types types, Messager messager) {
         this.elements = elements;
@@ -50,11 +53,16 @@ final class OverrideCheck {
     void check(TypeElement type) {
         List<TypeElement> supertypes = new ArrayList<>();
         collectSupertypes(type.asType(), supertypes, new HashSet<>());
-        if (!supertypes.isEmpty()) {
+        // Most types inherit no guarded method: found once per supertype, the check of their own methods is skipped.
+        List<ExecutableElement> guardedInherited = new ArrayList<>();
+        for (TypeElement supertype : supertypes) {
+            guardedInherited.addAll(guardedMethods(supertype));
+        }
+        if (!guardedInherited.isEmpty()) {
             for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
                 if (!method.getModifiers().contains(Modifier.STATIC) && !method.getModifiers()
                         .contains(Modifier.PRIVATE)) {
-                    check(type, method, supertypes);
+                    check(type, method, guardedInherited);
                 }
             }
         }
@@ -63,21 +71,35 @@ final class OverrideCheck {
         }
     }
 
-    private void check(TypeElement type, ExecutableElement method, List<TypeElement> supertypes) {
-        for (TypeElement supertype : supertypes) {
-            for (ExecutableElement inherited : ElementFilter.methodsIn(supertype.getEnclosedElements())) {
-                if (!inherited.getSimpleName().contentEquals(method.getSimpleName())
-                        || !elements.overrides(method, inherited, type)) {
-                    continue;
+    /** The methods of {@code type} itself that carry a guard, remembered for the compilation's other subtypes. */
+    private List<ExecutableElement> guardedMethods(TypeElement type) {
+        String name = type.getQualifiedName().toString();
+        List<ExecutableElement> known = guardedBySupertype.get(name);
+        if (known == null) {
+            known = new ArrayList<>();
+            for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
+                if (!guards(method).isEmpty()) {
+                    known.add(method);
                 }
-                List<AnnotationMirror> guards = guards(inherited);
-                if (guards.isEmpty() || same(guards, guards(method)) || Suppressions.suppressed(method, SUPPRESSION)) {
-                    continue;
-                }
-                messager.printMessage(Diagnostic.Kind.ERROR, Message.UNGUARDED_OVERRIDE.format(
-                        display(type, method), display(supertype, inherited), names(guards)), method);
-                return;
             }
+            guardedBySupertype.put(name, known);
+        }
+        return known;
+    }
+
+    private void check(TypeElement type, ExecutableElement method, List<ExecutableElement> guardedInherited) {
+        for (ExecutableElement inherited : guardedInherited) {
+            if (!inherited.getSimpleName().contentEquals(method.getSimpleName())
+                    || !elements.overrides(method, inherited, type)) {
+                continue;
+            }
+            List<AnnotationMirror> guards = guards(inherited);
+            if (same(guards, guards(method)) || Suppressions.suppressed(method, SUPPRESSION)) {
+                continue;
+            }
+            messager.printMessage(Diagnostic.Kind.ERROR, Message.UNGUARDED_OVERRIDE.format(display(type, method),
+                    display((TypeElement) inherited.getEnclosingElement(), inherited), names(guards)), method);
+            return;
         }
     }
 
