@@ -27,9 +27,9 @@ import javax.tools.ToolProvider;
  * calling one guarded method, started without the agent, with the agent and the processor's index alone
  * ({@code bulwark.scan=index}), with the agent's defaults (the index, and for every class it does not list the check of
  * its constant pool for guard annotations: that check's cost is the difference between the two), and with the
- * defaults on the same application compiled without the processor; beside them, for reference, the same application under two agents that do nothing
- * (the JVM's own price for an agent) and under Bulwark switched off. Wall-clock time of the whole JVM, runs
- * interleaved, medians compared.
+ * defaults on the same application compiled without the processor; beside them, for reference, the same application
+ * under two agents that do nothing (the JVM's own price for an agent) and under Bulwark switched off. Wall-clock
+ * time of the whole JVM, runs interleaved, medians compared.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.bulwark.benchmarks.StartupReport [runs] [agent jar]
@@ -98,7 +98,8 @@ public final class StartupReport {
                 paired.add(mode.getValue().get(i) - baseline.get(i));
             }
             out.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %s | %s | %s |%n", mode.getKey(), median,
-                    percentile(mode.getValue(), 90), withAgent ? String.format(Locale.ROOT, "%+.0f ms", median - base) : "",
+                    percentile(mode.getValue(), 90),
+                    withAgent ? String.format(Locale.ROOT, "%+.0f ms", median - base) : "",
                     withAgent ? String.format(Locale.ROOT, "%+.0f ms", median(paired)) : "",
                     p == null ? "" : p + " of " + (CLASSES + 1)));
         }
@@ -139,8 +140,8 @@ public final class StartupReport {
         Files.createDirectories(src.resolve("ref"));
         Files.writeString(src.resolve("ref").resolve(name + ".java"), "package ref;\n"
                 + "public final class " + name + " {\n"
-                + "    public static void premain(String argument, java.lang.instrument.Instrumentation instrumentation)"
-                + " throws Exception {\n" + body + "    }\n}\n");
+                + "    public static void premain(String argument, "
+                + "java.lang.instrument.Instrumentation instrumentation) throws Exception {\n" + body + "    }\n}\n");
         Path classes = work.resolve("reference-classes").resolve(name);
         compile(src, classes, src, false);
         Manifest manifest = new Manifest();

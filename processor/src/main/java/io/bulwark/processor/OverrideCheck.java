@@ -1,6 +1,6 @@
 package io.bulwark.processor;
 
-import io.bulwark.internal.Message;
+import io.bulwark.rules.Message;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

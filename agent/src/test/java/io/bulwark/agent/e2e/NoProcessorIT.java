@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 class NoProcessorIT {
 
     static final String MAIN = "noproc.NoProcessorApp";
-    private static final String ADVICE = " carries Bulwark guards but is not in the processor's index (compiled without "
-            + "bulwark-processor): woven from its class file, ";
+    private static final String ADVICE = " carries Bulwark guards but is not in the processor's index (compiled "
+            + "without bulwark-processor): woven from its class file, ";
 
     @TempDir
     Path dir;

@@ -91,8 +91,9 @@ class ReadmeBuildIT {
                   </dependencies>
                   <build>
                     <pluginManagement>
-                      <!-- Not from the README: the lifecycle's other plugins at the versions this build uses, so that
-                           the inner build finds them in the outer build's repository (Maven's defaults may be absent). -->
+                      <!-- Not from the README: the lifecycle's other plugins at the versions this build uses, so
+                           that the inner build finds them in the outer build's repository (Maven's defaults may be
+                           absent). -->
                       <plugins>
                         <plugin><artifactId>maven-resources-plugin</artifactId><version>%s</version></plugin>
                         <plugin><artifactId>maven-surefire-plugin</artifactId><version>%s</version></plugin>

@@ -65,7 +65,8 @@ public final class AuditCapture {
         this.pipeline = pipeline;
         this.clock = clock;
         this.readsArguments = this.arguments != null || redactedParameters.length > 0
-                || resourceId != null && resourceId.readsArguments() || resourceName != null && resourceName.readsArguments();
+                || resourceId != null && resourceId.readsArguments()
+                || resourceName != null && resourceName.readsArguments();
     }
 
     public boolean readsArguments() {
@@ -104,7 +105,8 @@ public final class AuditCapture {
     public Pending begin(Object[] args) {
         long start = System.nanoTime();
         if (!pipeline.reserve()) {
-            throw new GuardUnavailableException(action, "its audit event cannot be kept: " + pipeline.unavailableReason());
+            throw new GuardUnavailableException(action,
+                    "its audit event cannot be kept: " + pipeline.unavailableReason());
         }
         Instant now = clock.instant();
         long micros = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);

@@ -1,7 +1,7 @@
 package io.bulwark.runtime.config;
 
-import io.bulwark.internal.Durations;
-import io.bulwark.internal.Suggestions;
+import io.bulwark.rules.DurationSyntax;
+import io.bulwark.rules.Suggestions;
 import io.bulwark.runtime.files.DataDirectoryCheck;
 import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.ratelimit.Algorithm;
@@ -77,7 +77,8 @@ public final class ConfigLoader {
             AUDIT_CHECKPOINT_INTERVAL, TOTP_KEY, TOTP_OLD_KEYS, TOTP_ISSUER,
             TOTP_ALGORITHM, TOTP_DIGITS, TOTP_MAX_FAILURES, TOTP_ENROLLMENT_TTL, MAX_MEMORY, IPV6_PREFIX,
             "bulwark.ratelimit.<name>.limit",
-            "bulwark.ratelimit.<name>.window", "bulwark.ratelimit.<name>.lockout", "bulwark.ratelimit.<name>.algorithm");
+            "bulwark.ratelimit.<name>.window", "bulwark.ratelimit.<name>.lockout",
+            "bulwark.ratelimit.<name>.algorithm");
 
     private static final String OVERRIDE_PREFIX = "bulwark_ratelimit_";
     private static final String WEB_ADAPTER_PREFIX = "bulwark_web_";
@@ -361,8 +362,8 @@ public final class ConfigLoader {
             for (String dependent : List.of(REDIS_TIMEOUT, REDIS_POOL_SIZE)) {
                 ConfigEntry entry = entries.get(ConfigEntry.normalize(dependent));
                 if (entry != null) {
-                    problems.add(entry.key() + " (" + entry.origin() + ") is set but " + REDIS_URL + " is not: expected "
-                            + "both, or neither");
+                    problems.add(entry.key() + " (" + entry.origin() + ") is set but " + REDIS_URL
+                            + " is not: expected both, or neither");
                 }
             }
         }
@@ -388,8 +389,8 @@ public final class ConfigLoader {
             problems.add(oldKeys.key() + " (" + oldKeys.origin() + ") is set but " + TOTP_KEY + " is not: old keys are "
                     + "only read beside the current one");
         }
-        return new Settings(enabled, scanAnnotations, requireWoven, scanPackages, level, maxKeys, algorithm, redis, built,
-                audit, twoFactor, maxMemory, ipv6Prefix);
+        return new Settings(enabled, scanAnnotations, requireWoven, scanPackages, level, maxKeys, algorithm, redis,
+                built, audit, twoFactor, maxMemory, ipv6Prefix);
     }
 
     private Path dataDir(ConfigEntry entry) {
@@ -442,7 +443,7 @@ public final class ConfigLoader {
                     return Duration.ofDays(days);
                 }
             } else {
-                Duration d = Durations.parse(value);
+                Duration d = DurationSyntax.parse(value);
                 if (d.compareTo(Duration.ofDays(1)) >= 0) {
                     return d;
                 }
@@ -470,7 +471,7 @@ public final class ConfigLoader {
     /** A checkpoint interval: from one second to one day. */
     private Duration checkpointInterval(ConfigEntry entry) {
         try {
-            Duration d = Durations.parse(entry.value());
+            Duration d = DurationSyntax.parse(entry.value());
             if (d.compareTo(Duration.ofSeconds(1)) >= 0 && d.compareTo(Duration.ofDays(1)) <= 0) {
                 return d;
             }
@@ -582,7 +583,7 @@ public final class ConfigLoader {
 
     private Duration timeout(ConfigEntry entry) {
         try {
-            Duration d = Durations.parse(entry.value());
+            Duration d = DurationSyntax.parse(entry.value());
             if (d.toMillis() >= 1 && d.compareTo(Duration.ofMinutes(1)) <= 0) {
                 return d;
             }
@@ -646,14 +647,15 @@ public final class ConfigLoader {
 
     private Duration duration(ConfigEntry entry) {
         try {
-            Duration d = Durations.parse(entry.value());
+            Duration d = DurationSyntax.parse(entry.value());
             if (!d.isZero()) {
                 return d;
             }
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        problems.add(entry.problem("a positive duration such as 30s, 5m, 1h, 1d, 1h30m or ISO-8601 PT5M, at most 366d"));
+        problems.add(entry.problem(
+                "a positive duration such as 30s, 5m, 1h, 1d, 1h30m or ISO-8601 PT5M, at most 366d"));
         return null;
     }
 

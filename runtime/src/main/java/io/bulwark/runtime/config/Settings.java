@@ -31,8 +31,9 @@ import java.util.Optional;
  *                      its {@code {caller.ip}} key (48 to 128)
  */
 public record Settings(boolean enabled, boolean scanAnnotations, boolean requireWoven, List<String> scanPackages,
-        Log.Level logLevel, int maxKeys, Algorithm algorithm, RedisSettings redis, Map<String, PolicyOverride> overrides,
-        AuditSettings audit, TwoFactorSettings twoFactor, long maxMemory, int ipv6Prefix) {
+        Log.Level logLevel, int maxKeys, Algorithm algorithm, RedisSettings redis,
+        Map<String, PolicyOverride> overrides, AuditSettings audit, TwoFactorSettings twoFactor, long maxMemory,
+        int ipv6Prefix) {
 
     public static final int DEFAULT_MAX_KEYS = 1_000_000;
     /** A subscriber's network: one key however the client rotates addresses inside its /64. */

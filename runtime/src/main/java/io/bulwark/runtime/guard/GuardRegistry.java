@@ -3,17 +3,17 @@ package io.bulwark.runtime.guard;
 import io.bulwark.Capture;
 import io.bulwark.GuardUnavailableException;
 import io.bulwark.Redact;
-import io.bulwark.internal.AsyncReturns;
-import io.bulwark.internal.AuditRules;
 import io.bulwark.internal.GuardRuntime;
-import io.bulwark.internal.Message;
-import io.bulwark.internal.Problem;
-import io.bulwark.internal.SecretNames;
 import io.bulwark.internal.TwoFactorOperations;
-import io.bulwark.internal.TwoFactorRules;
-import io.bulwark.internal.key.Parameter;
-import io.bulwark.internal.key.TypeModel;
 import io.bulwark.monitoring.BulwarkStatus;
+import io.bulwark.rules.AsyncReturns;
+import io.bulwark.rules.AuditRules;
+import io.bulwark.rules.Message;
+import io.bulwark.rules.Problem;
+import io.bulwark.rules.SecretNames;
+import io.bulwark.rules.TwoFactorRules;
+import io.bulwark.rules.key.Parameter;
+import io.bulwark.rules.key.TypeModel;
 import io.bulwark.runtime.InvalidGuardException;
 import io.bulwark.runtime.audit.AuditCapture;
 import io.bulwark.runtime.audit.AuditPipeline;
@@ -239,7 +239,8 @@ public final class GuardRegistry implements GuardRuntime {
             if (redactions[i] == null && captures && !spec.checked() && SecretNames.looksSecret(p.name())) {
                 redactions[i] = Redact.Mode.MASK;
                 Log.warn("@Audited on " + method.display() + ": parameter '" + p.name() + "' looks secret and is not "
-                        + "@Redact: it is masked in audit records (with the Bulwark processor this is a compile error)");
+                        + "@Redact: it is masked in audit records (with the Bulwark processor this is a compile "
+                        + "error)");
             }
             if (redactions[i] != null) {
                 redacted.add(i);
@@ -364,9 +365,10 @@ public final class GuardRegistry implements GuardRuntime {
         if (shared == null || values == null) {
             return renderedKey;
         }
-        List<io.bulwark.internal.Template.Ref> refs = new ArrayList<>();
-        for (io.bulwark.internal.Template.Part part : io.bulwark.internal.Template.parse(shared.limit().policy().key())) {
-            if (part instanceof io.bulwark.internal.Template.Ref ref) {
+        List<io.bulwark.rules.Template.Ref> refs = new ArrayList<>();
+        for (io.bulwark.rules.Template.Part part
+                : io.bulwark.rules.Template.parse(shared.limit().policy().key())) {
+            if (part instanceof io.bulwark.rules.Template.Ref ref) {
                 refs.add(ref);
             }
         }
@@ -376,7 +378,7 @@ public final class GuardRegistry implements GuardRuntime {
         String[] normalized = new String[values.size()];
         for (int i = 0; i < normalized.length; i++) {
             String value = values.get(i);
-            io.bulwark.internal.Template.Ref ref = refs.get(i);
+            io.bulwark.rules.Template.Ref ref = refs.get(i);
             if (ref.isCaller() && ref.path().get(1).equals("ip")) {
                 value = io.bulwark.internal.KeyText.callerIp(value);
             }

@@ -1,10 +1,10 @@
 package io.bulwark.runtime.guard;
 
 import io.bulwark.Count;
-import io.bulwark.internal.Durations;
-import io.bulwark.internal.Message;
-import io.bulwark.internal.Problem;
-import io.bulwark.internal.RateLimitRules;
+import io.bulwark.rules.DurationSyntax;
+import io.bulwark.rules.Message;
+import io.bulwark.rules.Problem;
+import io.bulwark.rules.RateLimitRules;
 import io.bulwark.runtime.InvalidGuardException;
 import io.bulwark.runtime.config.Settings;
 import io.bulwark.runtime.log.Log;
@@ -29,8 +29,8 @@ final class PolicyFactory {
         fail(RateLimitRules.check(new RateLimitRules.Declaration(name, spec.limit(), spec.window(), spec.count(),
                 spec.lockout(), !spec.failureOn().isEmpty(), spec.resetOnSuccess())));
         int limit = spec.limit();
-        Duration window = Durations.parse(spec.window());
-        Duration lockout = spec.lockout().isEmpty() ? Duration.ZERO : Durations.parse(spec.lockout());
+        Duration window = DurationSyntax.parse(spec.window());
+        Duration lockout = spec.lockout().isEmpty() ? Duration.ZERO : DurationSyntax.parse(spec.lockout());
         Algorithm algorithm = settings.algorithm();
         Settings.PolicyOverride override = settings.override(name).orElse(null);
         if (override != null) {

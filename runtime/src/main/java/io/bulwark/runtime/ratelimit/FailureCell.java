@@ -169,7 +169,8 @@ final class FailureCell extends Cell {
         RateLimitPolicy p = limit.policy;
         long wait = waitMicros(now);
         if (lockedUntil > now) {
-            return new LockedOutException(p.name(), p.limit(), p.window(), p.lockout(), RateLimitPolicy.fromMicros(wait));
+            return new LockedOutException(p.name(), p.limit(), p.window(), p.lockout(),
+                    RateLimitPolicy.fromMicros(wait));
         }
         return new RateLimitedException(p.name(), p.limit(), 0, p.window(), RateLimitPolicy.fromMicros(wait),
                 RateLimitPolicy.fromMicros(size == 0 ? wait : newest() + limit.windowMicros - now));

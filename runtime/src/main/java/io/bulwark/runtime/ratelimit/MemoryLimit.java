@@ -1,7 +1,7 @@
 package io.bulwark.runtime.ratelimit;
 
 import io.bulwark.Count;
-import io.bulwark.internal.Template;
+import io.bulwark.rules.Template;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 

@@ -4,7 +4,6 @@ import io.bulwark.Count;
 import io.bulwark.StoreFailure;
 import io.bulwark.internal.Durations;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -24,12 +23,13 @@ public record RateLimitPolicy(String name, int limit, Duration window, String ke
     }
 
     public RateLimitPolicy withName(String newName) {
-        return new RateLimitPolicy(newName, limit, window, key, count, lockout, failureOn, resetOnSuccess, onStoreFailure,
-                algorithm);
+        return new RateLimitPolicy(newName, limit, window, key, count, lockout, failureOn, resetOnSuccess,
+                onStoreFailure, algorithm);
     }
 
     public RateLimitPolicy withStoreFailure(StoreFailure policy) {
-        return new RateLimitPolicy(name, limit, window, key, count, lockout, failureOn, resetOnSuccess, policy, algorithm);
+        return new RateLimitPolicy(name, limit, window, key, count, lockout, failureOn, resetOnSuccess, policy,
+                algorithm);
     }
 
     public RateLimitPolicy withAlgorithm(Algorithm newAlgorithm) {

@@ -42,7 +42,8 @@ final class WindowCell extends Cell {
         RateLimitPolicy p = limit.policy;
         long wait = waitMicros(now);
         return new RateLimitedException(p.name(), p.limit(), 0, p.window(), RateLimitPolicy.fromMicros(wait),
-                RateLimitPolicy.fromMicros(SlidingWindow.resetAfter(now, start, current, previous, limit.windowMicros)));
+                RateLimitPolicy.fromMicros(
+                        SlidingWindow.resetAfter(now, start, current, previous, limit.windowMicros)));
     }
 
     @Override

@@ -137,7 +137,8 @@ class ConfigLoaderTest {
         assertEquals(3, problems.size(), problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("BULWARK_TOTP_KEY (environment variable)")
                 && p.contains("32 random bytes in Base64")), problems.toString());
-        assertTrue(problems.stream().noneMatch(p -> p.contains("hunter2")), "the key's value is not echoed: " + problems);
+        assertTrue(problems.stream().noneMatch(p -> p.contains("hunter2")),
+                "the key's value is not echoed: " + problems);
         assertTrue(problems.stream().anyMatch(p -> p.contains("BULWARK_TOTP_DIGITS") && p.contains("6 or 8")));
         assertTrue(problems.stream().anyMatch(p -> p.contains("BULWARK_TOTP_ISSUER") && p.contains("without ':'")));
     }
@@ -223,7 +224,8 @@ class ConfigLoaderTest {
 
     @Test
     void agentArgumentsOtherThanConfigAreRefused() {
-        assertEquals(List.of("agent argument 'debug' (in -javaagent:bulwark-agent.jar=debug): expected config=FILE, once"),
+        assertEquals(
+                List.of("agent argument 'debug' (in -javaagent:bulwark-agent.jar=debug): expected config=FILE, once"),
                 problems("debug", new Properties(), Map.of()));
     }
 
@@ -289,30 +291,32 @@ class ConfigLoaderTest {
                 .audit().retention());
         assertEquals(null, ConfigLoader.load(null, props("bulwark.audit.retention", "forever"), Map.of()).audit()
                 .retention());
-        assertEquals(List.of("bulwark.audit.retention (system property) has value '1h': expected a retention of at least "
-                + "one day such as 90d, 400d or 7y, or forever"), problems(null, props("bulwark.audit.retention", "1h"),
-                Map.of()));
+        assertEquals(List.of("bulwark.audit.retention (system property) has value '1h': expected a retention of at "
+                + "least one day such as 90d, 400d or 7y, or forever"),
+                problems(null, props("bulwark.audit.retention", "1h"), Map.of()));
     }
 
     @Test
     void aJdbcUrlThatIsNotPostgresIsRefusedWithoutShowingItsPassword() {
         List<String> problems = problems(null, props("bulwark.jdbc.url", "jdbc:mysql://db/app?user=a&password=hunter2"),
                 Map.of());
-        assertEquals(List.of("bulwark.jdbc.url (system property) has value 'jdbc:mysql://db/app?user=a&password=<hidden>'"
-                + ": expected a PostgreSQL JDBC URL such as jdbc:postgresql://db.internal:5432/app"), problems);
+        assertEquals(List.of("bulwark.jdbc.url (system property) has value "
+                + "'jdbc:mysql://db/app?user=a&password=<hidden>': expected a PostgreSQL JDBC URL such as "
+                + "jdbc:postgresql://db.internal:5432/app"), problems);
     }
 
     @Test
     void jdbcCredentialsWithoutAUrlAreAnError() {
-        assertEquals(List.of("bulwark.jdbc.user (system property) is set but bulwark.jdbc.url is not: expected both, or "
-                + "neither"), problems(null, props("bulwark.jdbc.user", "app"), Map.of()));
+        assertEquals(List.of("bulwark.jdbc.user (system property) is set but bulwark.jdbc.url is not: expected both, "
+                + "or neither"), problems(null, props("bulwark.jdbc.user", "app"), Map.of()));
     }
 
     @Test
     void aDataDirThatIsAFileIsAnError() throws IOException {
         Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
-        assertEquals(List.of("bulwark.data-dir (system property) has value '" + file + "': expected a directory, but it "
-                + "is a file"), problems(null, props("bulwark.data-dir", file.toString()), Map.of()));
+        assertEquals(List.of("bulwark.data-dir (system property) has value '" + file
+                + "': expected a directory, but it is a file"),
+                problems(null, props("bulwark.data-dir", file.toString()), Map.of()));
     }
 
     @Test
@@ -333,8 +337,8 @@ class ConfigLoaderTest {
         assertFalse(s.audit().toString().contains(key));
         assertEquals(List.of("bulwark.audit.chain-key (system property) has value <hidden, 8 characters>: expected at "
                 + "least 32 random bytes in Base64 (openssl rand -base64 32)",
-                "bulwark.audit.checkpoint-interval (system property) has value '0s': expected a duration from 1s to 1d, "
-                        + "such as 60s or 5m"), problems(null, props("bulwark.audit.chain-key", "c2VjcmV0",
+                "bulwark.audit.checkpoint-interval (system property) has value '0s': expected a duration from 1s "
+                        + "to 1d, such as 60s or 5m"), problems(null, props("bulwark.audit.chain-key", "c2VjcmV0",
                 "bulwark.audit.checkpoint-interval", "0s"), Map.of()));
     }
 

@@ -289,7 +289,9 @@ public abstract class RateLimiterContract {
         assertThrows(LockedOutException.class, () -> call(login, "alice"));
     }
 
-    /** An async call whose future is never completed: its slot is not held for ever, and a late failure still counts. */
+    /**
+     * An async call whose future is never completed: its slot is not held for ever, and a late failure still counts.
+     */
     @Test
     void aReservationNeverSettledFreesItsSlotAfterItsTimeToLiveAndALateFailureStillCounts() {
         RateLimiter.Limit login = limit(failures("login", 2, "5m", "15m", false));

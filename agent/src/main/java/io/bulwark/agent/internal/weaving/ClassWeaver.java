@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Weaves one class, handed over by the {@link Gate}: reads it from the bytes being defined, lets the
- * {@link GuardTransformer} register its guarded methods and weave them ({@link GuardWeaving}), and returns the new
+ * {@link GuardPlanner} register its guarded methods and weave them ({@link GuardWeaving}), and returns the new
  * bytes. Only code is changed, never members, so the same bytes serve a class being loaded and one being
  * retransformed.
  */
@@ -19,13 +19,13 @@ final class ClassWeaver implements ClassFileTransformer {
 
     private static final byte[] NOT_A_CLASS = {0};
 
-    private final GuardTransformer guards;
+    private final GuardPlanner guards;
     private final Instrumentation instrumentation;
     private final boolean requireWoven;
     /** Classes woven by the fallback, by name: each is reported once, not once per loader or retransformation. */
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
-    ClassWeaver(GuardTransformer guards, Instrumentation instrumentation, boolean requireWoven) {
+    ClassWeaver(GuardPlanner guards, Instrumentation instrumentation, boolean requireWoven) {
         this.guards = guards;
         this.instrumentation = instrumentation;
         this.requireWoven = requireWoven;
@@ -41,7 +41,7 @@ final class ClassWeaver implements ClassFileTransformer {
             if (!indexed && !ClassFile.read(name, bytes, false).declaresGuards()) {
                 return null;
             }
-            GuardTransformer.Woven woven = guards.weave(ClassFile.read(name, bytes, true), bytes, loader, domain);
+            GuardPlanner.Woven woven = guards.weave(ClassFile.read(name, bytes, true), bytes, loader, domain);
             if (woven == null) {
                 return null;
             }

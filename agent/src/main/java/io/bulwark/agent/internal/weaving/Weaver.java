@@ -60,7 +60,7 @@ public final class Weaver {
     public static String describeGuards(Settings settings) {
         int[] counts = GuardIndex.countOnClassPath(System.getProperty("java.class.path"));
         String indexed = counts[0] + " guarded method" + (counts[0] == 1 ? "" : "s") + " in the processor's index on "
-                + "the class path (" + GuardTransformer.describe(counts[1], counts[2], counts[3]) + ")";
+                + "the class path (" + GuardPlanner.describe(counts[1], counts[2], counts[3]) + ")";
         if (!settings.scanAnnotations()) {
             return indexed + "; bulwark.scan=index: classes compiled without bulwark-processor are NOT guarded";
         }

@@ -1,9 +1,9 @@
 package io.bulwark.runtime.ratelimit.redis;
 
 import io.bulwark.Count;
-import io.bulwark.runtime.keys.Utf16;
 import io.bulwark.runtime.ratelimit.Algorithm;
 import io.bulwark.runtime.ratelimit.RateLimitPolicy;
+import io.bulwark.runtime.secrets.Utf16;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;

@@ -49,7 +49,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         return new RedisRateLimiter(settings, local, clock, true);
     }
 
-    private RedisRateLimiter(RedisSettings settings, InMemoryRateLimiter local, MicroClock clock, boolean clockToRedis) {
+    private RedisRateLimiter(RedisSettings settings, InMemoryRateLimiter local, MicroClock clock,
+            boolean clockToRedis) {
         this.store = new RedisStore(settings);
         this.local = local;
         this.clock = clock;
