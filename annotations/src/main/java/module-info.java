@@ -1,6 +1,7 @@
 /**
  * Bulwark's API: the guard annotations ({@code io.bulwark}), the caller context, the exceptions, the
- * {@code TwoFactor} and {@code RateLimits} entry points, and the monitoring listener API ({@code io.bulwark.monitoring}).
+ * {@code TwoFactor} and {@code RateLimits} entry points, and the monitoring listener API
+ * ({@code io.bulwark.monitoring}).
  *
  * <p>{@code io.bulwark.internal} is the bridge that woven code and the processor's generated extractors call
  * ({@code Dispatch}, the interfaces the runtime implements behind it, key framing and key text). It is exported to

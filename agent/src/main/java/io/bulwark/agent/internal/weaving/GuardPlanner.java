@@ -23,7 +23,7 @@ import org.objectweb.asm.Type;
 /**
  * Registers each guarded method of a class with the runtime and plans the weaving its guards need: arguments
  * passed only when a key reads them, an exit hook only when something settles after the call. Not a
- * {@code ClassFileTransformer} (that is {@link ClassWeaver}); it was called {@code GuardPlanner} until issue 15.
+ * {@code ClassFileTransformer} (that is {@link ClassWeaver}); it was called {@code GuardTransformer} until issue 15.
  */
 final class GuardPlanner {
 
