@@ -36,9 +36,9 @@ final class GuardPlanner {
     }
 
     /**
-     * A woven class file and how many of its methods carry each guard.
+     * A woven class file, how many of its methods carry each guard, and the id of the first guard registered.
      */
-    record Woven(byte[] bytes, int methods, int rateLimited, int audited, int stepUp) {
+    record Woven(byte[] bytes, int methods, int rateLimited, int audited, int stepUp, int firstGuard) {
 
         /** {@code 3 guarded methods (@RateLimited 2, @Audited 0, @Requires2FA 1)}. */
         String describe() {
@@ -114,7 +114,8 @@ final class GuardPlanner {
             listedButNotGuarded(type, index, woven, plans);
         }
         return plans.isEmpty() ? null
-                : new Woven(GuardWeaving.weave(bytes, plans), woven.size(), rateLimited, audited, stepUp);
+                : new Woven(GuardWeaving.weave(bytes, plans), woven.size(), rateLimited, audited, stepUp,
+                        plans.values().iterator().next().registration().id());
     }
 
     /**
