@@ -32,6 +32,7 @@ public final class AgentInstaller {
                     + "reach the dispatch bridge's state by reflection");
         }
         Weaver.install(instrumentation, settings, runtime.guards());
+        runtime.watchConfig(argument);
         runtime.connectInBackground();
         Log.info("agent " + version() + " active: " + runtime.describe() + "; " + Weaver.describeGuards(settings)
                 + (settings.requireWoven() ? "; methods that cannot be woven are refused" : ""));

@@ -216,6 +216,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theModeIsChosenGloballyAndPerPolicyAndAnythingElseIsRefusedNamingTheKey() {
+        Settings s = ConfigLoader.load(null, props("bulwark.ratelimit.mode", "shadow",
+                "bulwark.ratelimit.login.mode", "enforce"), Map.of());
+        assertEquals(io.bulwark.runtime.ratelimit.Mode.SHADOW, s.rateLimitMode());
+        assertEquals(io.bulwark.runtime.ratelimit.Mode.ENFORCE, s.override("login").orElseThrow().mode());
+        assertEquals(io.bulwark.runtime.ratelimit.Mode.ENFORCE, Settings.defaults().rateLimitMode());
+        String expected = ": expected enforce (refuse what the limit does not admit, the default) or shadow (count and "
+                + "report what would be refused, refusing nothing)";
+        assertEquals(List.of("bulwark.ratelimit.mode (system property) has value 'dry-run'" + expected,
+                "BULWARK_RATELIMIT_LOGIN_MODE (environment variable) has value 'Shadow'" + expected),
+                problems(null, props("bulwark.ratelimit.mode", "dry-run"), Map.of("BULWARK_RATELIMIT_LOGIN_MODE",
+                        "Shadow")));
+    }
+
+    @Test
     void aMissingConfigFileStopsStartupNamingTheFile() {
         List<String> problems = problems("config=" + dir.resolve("nope.properties"), new Properties(), Map.of());
         assertTrue(problems.get(0).startsWith("config file " + dir.resolve("nope.properties").toAbsolutePath()

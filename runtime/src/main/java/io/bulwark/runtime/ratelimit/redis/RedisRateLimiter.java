@@ -67,6 +67,15 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     }
 
     @Override
+    public void reconfigure(Limit limit, RateLimitPolicy policy) {
+        RedisLimit redis = (RedisLimit) limit;
+        local.reconfigure(redis.local, policy);
+        redis.state = new RedisLimit.State(policy);
+        // Refusals remembered under the old numbers would outlive them by up to a second: a raised limit applies now.
+        denials.clear();
+    }
+
+    @Override
     public String describe() {
         return "in Redis at " + store.settings().display() + " (shared by every instance)";
     }
@@ -75,12 +84,15 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     public Object acquire(Limit[] limits, String[] keys) {
         int n = limits.length;
         RedisLimit[] redisLimits = new RedisLimit[n];
+        // Each policy as it is now, read once for the whole check (the configuration may change it meanwhile).
+        RedisLimit.State[] states = new RedisLimit.State[n];
         List<String> redisKeys = new ArrayList<>(n);
         long now = clock.micros();
         DenyCache.Denial refused = null;
         for (int i = 0; i < n; i++) {
             redisLimits[i] = (RedisLimit) limits[i];
-            String key = RedisKeys.key(redisLimits[i].policy, keys[i]);
+            states[i] = redisLimits[i].state;
+            String key = RedisKeys.key(states[i].policy, keys[i]);
             redisKeys.add(key);
             DenyCache.Denial denial = denials.find(key, now);
             if (denial != null && (refused == null || denial.retryUntil() > refused.retryUntil())) {
@@ -91,20 +103,20 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             throw refused.limit().refusal(refused.retryUntil() - now, refused.resetUntil() - now, refused.locked());
         }
         if (!health.permits()) {
-            return fallback(redisLimits, keys);
+            return fallback(redisLimits, states, keys);
         }
         List<String> body = new ArrayList<>(2 + 6 * n);
         body.add("a");
         body.add(Integer.toString(n));
-        for (RedisLimit limit : redisLimits) {
-            body.addAll(Arrays.asList(limit.acquireArgs));
+        for (RedisLimit.State state : states) {
+            body.addAll(Arrays.asList(state.acquireArgs));
         }
         Reply reply;
         try {
             reply = Reply.of(batcher.call(new Check(redisKeys, body)), n);
         } catch (StoreException e) {
             health.failed(e.getMessage());
-            return fallback(redisLimits, keys);
+            return fallback(redisLimits, states, keys);
         }
         health.succeeded();
         if (!reply.admitted()) {
@@ -113,7 +125,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
                 denials.remember(redisKeys.get(reply.index()), new DenyCache.Denial(limit, 0, now + reply.waitMicros(),
                         now + reply.resetMicros(), reply.locked()), now);
             }
-            throw limit.refusal(reply.waitMicros(), reply.resetMicros(), reply.locked());
+            throw states[reply.index()].refusal(reply.waitMicros(), reply.resetMicros(), reply.locked());
         }
         return permit(redisLimits, redisKeys, reply);
     }
@@ -143,11 +155,11 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     }
 
     /** Redis cannot answer: each policy's failure policy decides, all-or-nothing as ever. */
-    private Object fallback(RedisLimit[] limits, String[] keys) {
+    private Object fallback(RedisLimit[] limits, RedisLimit.State[] states, String[] keys) {
         List<Limit> locals = new ArrayList<>();
         List<String> localKeys = new ArrayList<>();
         for (int i = 0; i < limits.length; i++) {
-            RateLimitPolicy p = limits[i].policy;
+            RateLimitPolicy p = states[i].policy;
             if (p.count() == Count.FAILURES || p.onStoreFailure() == StoreFailure.CLOSED) {
                 throw new GuardUnavailableException(p.name(), "the rate-limit store is unavailable");
             }
