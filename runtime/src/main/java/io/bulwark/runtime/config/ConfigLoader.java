@@ -289,7 +289,7 @@ public final class ConfigLoader {
 
     private Settings interpret(Map<String, ConfigEntry> entries) {
         boolean enabled = true;
-        boolean scanAnnotations = false;
+        boolean scanAnnotations = true;
         boolean requireWoven = false;
         List<String> scanPackages = List.of();
         Log.Level level = Log.Level.INFO;
@@ -313,11 +313,12 @@ public final class ConfigLoader {
             if (key.equals(ConfigEntry.normalize(ENABLED))) {
                 enabled = bool(entry);
             } else if (key.equals(ConfigEntry.normalize(SCAN))) {
-                if (entry.value().equals("annotations")) {
-                    scanAnnotations = true;
-                } else if (!entry.value().equals("index")) {
-                    problems.add(entry.problem("index (the processor's index only, the default) or annotations (also "
-                            + "parse every class, for classes compiled without the processor)"));
+                if (entry.value().equals("index")) {
+                    scanAnnotations = false;
+                } else if (!entry.value().equals("annotations")) {
+                    problems.add(entry.problem("annotations (the default: the processor's index, and for classes it "
+                            + "does not list a check of their class file for Bulwark's annotations) or index (only "
+                            + "the classes the processor's index lists: classes compiled without it run UNGUARDED)"));
                 }
             } else if (key.equals(ConfigEntry.normalize(REQUIRE_WOVEN))) {
                 requireWoven = bool(entry);
