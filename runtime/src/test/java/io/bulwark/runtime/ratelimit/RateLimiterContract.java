@@ -324,6 +324,62 @@ public abstract class RateLimiterContract {
         assertTrue(orgSpent.policy().endsWith("per-org"));
     }
 
+    /**
+     * The refusing limit comes second: whatever the first took (on a cluster, in another slot, in another script run)
+     * is given back, whichever way it counts.
+     */
+    @Test
+    void aRefusalByTheSecondLimitGivesBackWhatTheFirstTook() {
+        RateLimiter.Limit perUser = limit(calls("gcra-user", 2, "1h"));
+        RateLimiter.Limit perUserWindow = limit(Policies.window("window-user", 2, "1h"));
+        RateLimiter.Limit login = limit(failures("login-user", 2, "1h", "1h", false));
+        RateLimiter.Limit perOrg = limit(calls("org", 1, "1h"));
+        RateLimiter.Limit[] all = {perUser, perUserWindow, login, perOrg};
+        limiter.settle(limiter.acquire(all, new String[] {"alice", "alice", "alice", "acme"}), null);
+        for (int i = 0; i < 5; i++) {
+            RateLimitedException refused = assertThrows(RateLimitedException.class,
+                    () -> limiter.acquire(all, new String[] {"alice", "alice", "alice", "acme"}));
+            assertTrue(refused.policy().endsWith("org"), refused.policy());
+        }
+        // Alice's limits lost nothing to the five refusals: exactly one more call each.
+        limiter.settle(limiter.acquire(new RateLimiter.Limit[] {perUser, perUserWindow, login},
+                new String[] {"alice", "alice", "alice"}), null);
+        limiter.settle(limiter.acquire(new RateLimiter.Limit[] {login}, new String[] {"alice"}), null);
+        assertThrows(RateLimitedException.class, () -> call(perUser, "alice"));
+        assertThrows(RateLimitedException.class, () -> call(perUserWindow, "alice"));
+    }
+
+    /**
+     * Many threads on a method with a per-user and a per-organisation limit: exactly what the binding limit allows,
+     * and the users refused by the organisation's limit keep their own quota.
+     */
+    @Test
+    void sixtyFourThreadsOnTwoLimitsGetExactlyTheBindingLimit() throws Exception {
+        RateLimiter.Limit perUser = limit(calls("user", 10, "1h"));
+        RateLimiter.Limit perOrg = limit(calls("org", 25, "1h"));
+        RateLimiter.Limit[] both = {perUser, perOrg};
+        AtomicInteger next = new AtomicInteger();
+        int admitted = hammer(64, 10, () -> limiter.acquire(both, new String[] {"user-" + next.incrementAndGet() % 4,
+                "acme"}));
+        assertEquals(25, admitted);
+        // On a cluster, a user's limit (in another slot) may have refused while concurrent calls held quota they then
+        // gave back; such a refusal is remembered locally for a second at most (DenyCache), 1/360 of an emission here.
+        clock.advance(Duration.ofMillis(1_001));
+        // 25 calls spread over 4 users took 25 of their 40: another organisation's calls get the rest.
+        int more = 0;
+        for (int u = 0; u < 4; u++) {
+            for (int i = 0; i < 10; i++) {
+                try {
+                    limiter.acquire(both, new String[] {"user-" + u, "other"});
+                    more++;
+                } catch (RateLimitedException e) {
+                    // that user's quota is spent
+                }
+            }
+        }
+        assertEquals(15, more, "4 users x 10 - 25 admitted, whatever the refusals by the organisation's limit");
+    }
+
     @Test
     void aRefusalFromALockoutReleasesTheQuotaOfTheOtherLimit() {
         RateLimiter.Limit login = limit(failures("login", 1, "5m", "15m", false));

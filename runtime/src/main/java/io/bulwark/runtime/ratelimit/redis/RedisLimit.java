@@ -64,6 +64,15 @@ final class RedisLimit implements RateLimiter.Limit {
             Long.toString(policy.lockoutMicros()), Long.toString(id), outcome};
     }
 
+    /** The script arguments that give back what an admitted acquire took; {@code token} is what it answered. */
+    String[] undoArgs(long token) {
+        return switch (RedisKeys.kind(policy)) {
+            case 'f' -> settleArgs(token, null, true);
+            case 'w' -> new String[] {"w", Long.toString(policy.windowMicros()), Long.toString(token)};
+            default -> new String[] {"g", acquireArgs[1]};
+        };
+    }
+
     RateLimitedException refusal(long waitMicros, long resetMicros, boolean locked) {
         Duration wait = Duration.ofNanos(waitMicros * 1_000);
         if (locked) {

@@ -2,6 +2,7 @@ package io.bulwark.runtime.ratelimit.redis;
 
 import io.bulwark.Count;
 import io.bulwark.GuardUnavailableException;
+import io.bulwark.RateLimitedException;
 import io.bulwark.StoreFailure;
 import io.bulwark.monitoring.BulwarkStatus;
 import io.bulwark.monitoring.Store;
@@ -14,6 +15,7 @@ import io.bulwark.runtime.ratelimit.RateLimiter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Rate limits shared by every instance of a service, in Redis. Per check: at most one round trip (one
@@ -28,7 +30,13 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private final InMemoryRateLimiter local;
     private final MicroClock clock;
     private final boolean clockToRedis;
+    private final RedisSettings settings;
+    /** Whether keys of one call may lie in several slots (a Redis Cluster): then one script run per slot. */
+    private final boolean clustered;
+    /** Single Redis or Sentinel: every check goes through this one. */
     private final Batcher batcher;
+    /** Cluster: one per slot, made on first use; checks of one slot coalesce. */
+    private final ConcurrentHashMap<Integer, Batcher> slotBatchers = new ConcurrentHashMap<>();
     private final StoreHealth health;
     private final DenyCache denials = new DenyCache();
 
@@ -50,13 +58,13 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     }
 
     private RedisRateLimiter(RedisSettings settings, InMemoryRateLimiter local, MicroClock clock, boolean clockToRedis) {
+        this.settings = settings;
         this.store = new RedisStore(settings);
+        this.clustered = settings.topology() == RedisSettings.Topology.CLUSTER;
         this.local = local;
         this.clock = clock;
         this.clockToRedis = clockToRedis;
-        // A caller may wait for a batch already on the wire, then for its own: twice the timeout at most.
-        this.batcher = new Batcher(store, clockToRedis ? () -> Long.toString(clock.micros()) : () -> "",
-                Math.min(settings.poolSize(), SENDERS), 2 * settings.timeout().toNanos());
+        this.batcher = clustered ? null : newBatcher();
         this.health = new StoreHealth(settings.display());
     }
 
@@ -92,32 +100,159 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         if (!health.permits()) {
             return fallback(redisLimits, keys);
         }
-        List<String> body = new ArrayList<>(2 + 6 * n);
-        body.add("a");
-        body.add(Integer.toString(n));
-        for (RedisLimit limit : redisLimits) {
-            body.addAll(Arrays.asList(limit.acquireArgs));
-        }
-        Reply reply;
-        try {
-            reply = Reply.of(batcher.call(new Check(redisKeys, body)), n);
-        } catch (StoreException e) {
-            health.failed(e.getMessage());
-            return fallback(redisLimits, keys);
-        }
-        health.succeeded();
-        if (!reply.admitted()) {
-            RedisLimit limit = redisLimits[reply.index()];
-            if (reply.cacheable()) {
-                denials.remember(redisKeys.get(reply.index()), new DenyCache.Denial(limit, 0, now + reply.waitMicros(),
-                        now + reply.resetMicros(), reply.locked()), now);
+        int[][] groups = groups(redisKeys);
+        if (groups.length == 1) {
+            Reply reply;
+            try {
+                reply = Reply.of(batcher(groups[0][0], redisKeys).call(check("a", redisLimits, redisKeys,
+                        groups[0], null)), n);
+            } catch (StoreException e) {
+                health.failed(e.getMessage());
+                return fallback(redisLimits, keys);
             }
-            throw limit.refusal(reply.waitMicros(), reply.resetMicros(), reply.locked());
+            health.succeeded();
+            if (!reply.admitted()) {
+                throw refusal(redisLimits, redisKeys, reply, reply.index(), now);
+            }
+            long[] tokens = new long[n];
+            for (int i = 0; i < n; i++) {
+                tokens[i] = reply.reservation(i);
+            }
+            return permit(redisLimits, redisKeys, tokens);
         }
-        return permit(redisLimits, redisKeys, reply);
+        return acquireAcrossSlots(redisLimits, redisKeys, keys, groups, now);
     }
 
-    private static RedisPermit permit(RedisLimit[] limits, List<String> keys, Reply reply) {
+    /**
+     * A method whose limits' keys lie in several cluster slots: one script run per slot, one slot after the other, each
+     * admitting (and taking) or refusing its limits atomically. When a slot refuses, or cannot answer, every slot
+     * already admitted is given back ({@code undo}) before the call is refused or follows {@code onStoreFailure}: a
+     * refusal by one limit never spends another. What others may see meanwhile is the spent quota for one round trip:
+     * a concurrent call may be refused that would have been admitted a moment later, never the reverse (see the Lua
+     * script for what an undo restores exactly).
+     */
+    private Object acquireAcrossSlots(RedisLimit[] limits, List<String> redisKeys, String[] keys, int[][] groups,
+            long now) {
+        long[] tokens = new long[limits.length];
+        for (int g = 0; g < groups.length; g++) {
+            int[] group = groups[g];
+            Reply reply;
+            try {
+                reply = Reply.of(batcher(group[0], redisKeys).call(check("a", limits, redisKeys, group, null)),
+                        group.length);
+            } catch (StoreException e) {
+                health.failed(e.getMessage());
+                undo(limits, redisKeys, groups, g, tokens);
+                return fallback(limits, keys);
+            }
+            if (!reply.admitted()) {
+                health.succeeded();
+                undo(limits, redisKeys, groups, g, tokens);
+                throw refusal(limits, redisKeys, reply, group[reply.index()], now);
+            }
+            for (int j = 0; j < group.length; j++) {
+                tokens[group[j]] = reply.reservation(j);
+            }
+        }
+        health.succeeded();
+        return permit(limits, redisKeys, tokens);
+    }
+
+    /** Gives back what the first {@code admitted} groups took. */
+    private void undo(RedisLimit[] limits, List<String> redisKeys, int[][] groups, int admitted, long[] tokens) {
+        for (int g = 0; g < admitted; g++) {
+            int[] group = groups[g];
+            try {
+                Reply.settled(batcher(group[0], redisKeys).call(check("u", limits, redisKeys, group, tokens)));
+            } catch (StoreException e) {
+                // What it took stays taken until it expires: a refusal too many, never an admission too many.
+                Log.warn("giving back the quota a refused call took in another slot failed (it stays spent until it "
+                        + "expires): " + e.getMessage());
+            }
+        }
+    }
+
+    private RateLimitedException refusal(RedisLimit[] limits, List<String> redisKeys, Reply reply, int index,
+            long now) {
+        RedisLimit limit = limits[index];
+        if (reply.cacheable()) {
+            denials.remember(redisKeys.get(index), new DenyCache.Denial(limit, 0, now + reply.waitMicros(),
+                    now + reply.resetMicros(), reply.locked()), now);
+        }
+        return limit.refusal(reply.waitMicros(), reply.resetMicros(), reply.locked());
+    }
+
+    /** The script's input for the limits at {@code indexes}: an acquire, or an undo of what {@code tokens} say. */
+    private static Check check(String op, RedisLimit[] limits, List<String> redisKeys, int[] indexes, long[] tokens) {
+        List<String> keys = new ArrayList<>(indexes.length);
+        List<String> body = new ArrayList<>(2 + 6 * indexes.length);
+        body.add(op);
+        body.add(Integer.toString(indexes.length));
+        for (int i : indexes) {
+            keys.add(redisKeys.get(i));
+            body.addAll(Arrays.asList(op.equals("a") ? limits[i].acquireArgs : limits[i].undoArgs(tokens[i])));
+        }
+        return new Check(keys, body);
+    }
+
+    /**
+     * The keys' indexes grouped by the slot their script must run in, in order of first appearance: one group on a
+     * single Redis; on a cluster one per slot (the keys of one policy and key share a hash tag, those of different
+     * policies mostly do not). A group's first element doubles as the index of a key naming its slot.
+     */
+    private int[][] groups(List<String> redisKeys) {
+        int n = redisKeys.size();
+        if (n == 1 || !clustered) {
+            int[] all = new int[n];
+            for (int i = 0; i < n; i++) {
+                all[i] = i;
+            }
+            return new int[][] {all};
+        }
+        int[] slots = new int[n];
+        for (int i = 0; i < n; i++) {
+            slots[i] = store.slot(redisKeys.get(i));
+        }
+        List<int[]> groups = new ArrayList<>();
+        boolean[] placed = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            if (placed[i]) {
+                continue;
+            }
+            int count = 0;
+            for (int j = i; j < n; j++) {
+                if (slots[j] == slots[i]) {
+                    count++;
+                }
+            }
+            int[] group = new int[count];
+            int k = 0;
+            for (int j = i; j < n; j++) {
+                if (slots[j] == slots[i]) {
+                    group[k++] = j;
+                    placed[j] = true;
+                }
+            }
+            groups.add(group);
+        }
+        return groups.toArray(int[][]::new);
+    }
+
+    /** The batcher of the slot of {@code redisKeys.get(index)}: one for everything on a single Redis. */
+    private Batcher batcher(int index, List<String> redisKeys) {
+        if (!clustered) {
+            return batcher;
+        }
+        return slotBatchers.computeIfAbsent(store.slot(redisKeys.get(index)), slot -> newBatcher());
+    }
+
+    private Batcher newBatcher() {
+        // A caller may wait for a batch already on the wire, then for its own: twice the timeout at most.
+        return new Batcher(store, clockToRedis ? () -> Long.toString(clock.micros()) : () -> "",
+                Math.min(settings.poolSize(), SENDERS), 2 * settings.timeout().toNanos());
+    }
+
+    private static RedisPermit permit(RedisLimit[] limits, List<String> keys, long[] tokens) {
         int failures = 0;
         for (RedisLimit limit : limits) {
             if (limit.countsFailures()) {
@@ -135,7 +270,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             if (limits[i].countsFailures()) {
                 settling[j] = limits[i];
                 settlingKeys.add(keys.get(i));
-                ids[j++] = reply.reservation(i);
+                ids[j++] = tokens[i];
             }
         }
         return new RedisPermit(settling, settlingKeys, ids);
@@ -178,20 +313,26 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             }
             return;
         }
-        int n = permit.limits().length;
-        List<String> body = new ArrayList<>(2 + 6 * n);
-        body.add("s");
-        body.add(Integer.toString(n));
-        for (int i = 0; i < n; i++) {
-            body.addAll(Arrays.asList(permit.limits()[i].settleArgs(permit.ids()[i], thrown, cancelled)));
-        }
-        try {
-            Reply.settled(batcher.call(new Check(permit.keys(), body)));
-            health.succeeded();
-        } catch (StoreException e) {
-            // The reservation expires by itself; meanwhile lockouts refuse, so nothing slips through.
-            health.failed(e.getMessage());
-            Log.debug("settling a rate-limit reservation failed: " + e.getMessage());
+        List<String> keys = permit.keys();
+        int[][] groups = groups(keys);
+        for (int[] group : groups) {
+            List<String> groupKeys = new ArrayList<>(group.length);
+            List<String> body = new ArrayList<>(2 + 6 * group.length);
+            body.add("s");
+            body.add(Integer.toString(group.length));
+            for (int i : group) {
+                groupKeys.add(keys.get(i));
+                body.addAll(Arrays.asList(permit.limits()[i].settleArgs(permit.ids()[i], thrown, cancelled)));
+            }
+            Check check = new Check(groupKeys, body);
+            try {
+                Reply.settled(batcher(group[0], keys).call(check));
+                health.succeeded();
+            } catch (StoreException e) {
+                // The reservation expires by itself; meanwhile lockouts refuse, so nothing slips through.
+                health.failed(e.getMessage());
+                Log.debug("settling a rate-limit reservation failed: " + e.getMessage());
+            }
         }
     }
 
