@@ -56,7 +56,12 @@ public final class RedisCluster implements AutoCloseable {
                 int port = clusterPort();
                 cluster.nodes.add(RedisServer.startOn(port, "--cluster-enabled", "yes", "--cluster-config-file",
                         dir.resolve("nodes-" + port + ".conf").toString(), "--cluster-node-timeout",
-                        Integer.toString(NODE_TIMEOUT_MILLIS), "--dir", dir.toString(), "--dbfilename",
+                        Integer.toString(NODE_TIMEOUT_MILLIS),
+                        // A replica may always take over: with the default (10), one that had nothing to replicate
+                        // for a while refuses ("Disconnected from master for longer than allowed").
+                        "--cluster-replica-validity-factor", "0",
+                        // Replicas sync at once rather than after the default 5 s wait for more of them.
+                        "--repl-diskless-sync-delay", "0", "--dir", dir.toString(), "--dbfilename",
                         "dump-" + port + ".rdb"));
                 create.add("127.0.0.1:" + port);
             }
@@ -118,7 +123,7 @@ public final class RedisCluster implements AutoCloseable {
         throw new IllegalStateException("no live node knows who serves slot " + slot);
     }
 
-    /** Waits until every running node reports {@code cluster_state:ok} and the same slot map has all 16,384 slots. */
+    /** Waits until every running node reports {@code cluster_state:ok} with all 16,384 slots, and every replica is in sync. */
     public void awaitHealthy(Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
         String last = "";
@@ -131,6 +136,9 @@ public final class RedisCluster implements AutoCloseable {
                 try (Jedis jedis = new Jedis("127.0.0.1", node.port(), 1_000)) {
                     last = jedis.clusterInfo();
                     ok &= last.contains("cluster_state:ok") && last.contains("cluster_slots_ok:16384");
+                    String replication = jedis.info("replication");
+                    // A replica not yet in sync would lose everything to a failover.
+                    ok &= replication.contains("role:master") || replication.contains("master_link_status:up");
                 } catch (RuntimeException e) {
                     ok = false;
                     last = e.toString();
