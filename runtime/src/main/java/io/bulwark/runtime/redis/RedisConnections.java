@@ -19,16 +19,12 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * How Bulwark connects to Redis ({@code bulwark.redis.*}): a small pool of its own per engine (per node on a cluster),
  * timeouts that bound every wait, TLS verified against the JVM's trust store. One Redis, a Redis Cluster (Jedis
- * follows {@code MOVED}/{@code ASK} and refreshes its slot map when a node dies or slots move) or the primary a set of
+ * follows {@code MOVED}/{@code ASK} and re-reads its slot map on every {@code MOVED} and failed connection, so a node's
+ * death or moved slots are followed without a restart; no periodic refresh, whose non-daemon thread would keep the
+ * application's JVM from exiting) or the primary a set of
  * Sentinels names (Jedis subscribes to {@code +switch-master} and moves its pool to the new primary).
  */
 public final class RedisConnections {
-
-    /**
-     * How often a cluster client re-reads the slot map on its own, besides on every {@code MOVED} and connection
-     * failure: a replica promoted while this JVM sent nothing to its slots is known within this period.
-     */
-    static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(1);
 
     private RedisConnections() {
     }
@@ -53,8 +49,7 @@ public final class RedisConnections {
                     .poolConfig(pool)
                     // Retries (MOVED, ASK, a dead node while the slot map is refreshed) stay inside the timeout: a
                     // check never waits longer, whatever the cluster does meanwhile.
-                    .maxAttempts(5).maxTotalRetriesDuration(Duration.ofMillis(millis))
-                    .topologyRefreshPeriod(TOPOLOGY_REFRESH).build();
+                    .maxAttempts(5).maxTotalRetriesDuration(Duration.ofMillis(millis)).build();
             // Sentinels get TLS as configured but no credentials: they usually have none (or their own).
             case SENTINEL -> RedisSentinelClient.builder().masterName(settings.master()).sentinels(hosts(settings))
                     .clientConfig(config).sentinelClientConfig(clientConfig(settings, millis, false))
