@@ -289,22 +289,59 @@ public abstract class RateLimiterContract {
         assertThrows(LockedOutException.class, () -> call(login, "alice"));
     }
 
-    /** An async call whose future is never completed: its slot is not held for ever, and a late failure still counts. */
+    /**
+     * A call abandoned for good (an asynchronous call whose future nobody completes; a JVM that died): nothing extends
+     * its reservation, which frees its slot when it expires and counts as a failure.
+     */
     @Test
-    void aReservationNeverSettledFreesItsSlotAfterItsTimeToLiveAndALateFailureStillCounts() {
-        RateLimiter.Limit login = limit(failures("login", 2, "5m", "15m", false));
-        Object hung = call(login, "alice");
+    void aReservationThatExpiresUnsettledCountsAsAFailure() {
+        RateLimiter.Limit login = limit(failures("login", 3, "5m", "15m", false));
         call(login, "alice");
-        RateLimitedException busy = assertThrows(RateLimitedException.class, () -> call(login, "alice"));
-        assertTrue(!(busy instanceof LockedOutException), "busy, not locked");
         clock.advance(Duration.ofNanos(RateLimiter.RESERVATION_TTL_MICROS * 1_000 + 1_000));
+        sweep();
+        fail(login, "alice");
+        fail(login, "alice");
+        assertThrows(LockedOutException.class, () -> call(login, "alice"), "the expired reservation was the third");
+    }
+
+    /** The abandoned call ends after all, failing: it was counted when its reservation expired, not twice. */
+    @Test
+    void aSettleAfterItsReservationExpiredCountsNothingMore() {
+        RateLimiter.Limit login = limit(failures("login", 3, "5m", "15m", false));
+        Object late = call(login, "alice");
+        clock.advance(Duration.ofNanos(RateLimiter.RESERVATION_TTL_MICROS * 1_000 + 1_000));
+        sweep();
+        limiter.settle(late, new IllegalArgumentException("wrong password, a minute late"));
+        fail(login, "alice");
+        Object third = call(login, "alice");
+        limiter.settle(third, new IllegalArgumentException("wrong password"));
+        assertThrows(LockedOutException.class, () -> call(login, "alice"));
+    }
+
+    /** A call that runs longer than a reservation's time to live keeps its slot: the limit holds however slow it is. */
+    @Test
+    void aRunningCallsReservationIsExtendedForAsLongAsItRuns() {
+        RateLimiter.Limit login = limit(failures("login", 1, "5m", "15m", false));
+        Object slow = call(login, "alice");
+        Duration twoThirds = Duration.ofNanos(RateLimiter.RESERVATION_TTL_MICROS * 1_000 * 2 / 3);
+        for (int i = 0; i < 3; i++) {
+            clock.advance(twoThirds);
+            extendRunningReservations();
+        }
+        sweep();
+        RateLimitedException busy = assertThrows(RateLimitedException.class, () -> call(login, "alice"));
+        assertTrue(!(busy instanceof LockedOutException), "busy, not locked: " + busy);
+        limiter.settle(slow, null);
+        succeed(login, "alice");
+    }
+
+    /** What the engine's timer does every third of a reservation's time to live. */
+    protected abstract void extendRunningReservations();
+
+    private void sweep() {
         if (limiter instanceof InMemoryRateLimiter memory) {
             memory.sweep();
         }
-        Object next = call(login, "alice");
-        limiter.settle(next, new IllegalArgumentException("wrong password"));
-        limiter.settle(hung, new IllegalArgumentException("wrong password, a minute late"));
-        assertThrows(LockedOutException.class, () -> call(login, "alice"));
     }
 
     @Test

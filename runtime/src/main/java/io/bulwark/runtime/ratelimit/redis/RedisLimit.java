@@ -15,7 +15,10 @@ final class RedisLimit implements RateLimiter.Limit {
 
     final RateLimitPolicy policy;
     final RateLimiter.Limit local;
-    /** The script arguments of an acquire: the kind, then only the values that kind needs. */
+    /**
+     * The script arguments of an acquire: the kind, then only the values that kind needs (a failures limit's random
+     * reservation id is added per call).
+     */
     final String[] acquireArgs;
 
     RedisLimit(RateLimitPolicy policy, RateLimiter.Limit local) {
@@ -62,6 +65,13 @@ final class RedisLimit implements RateLimiter.Limit {
         }
         return new String[] {"f", Integer.toString(policy.limit()), Long.toString(policy.windowMicros()),
             Long.toString(policy.lockoutMicros()), Long.toString(id), outcome};
+    }
+
+    /** The script arguments that extend reservation {@code id} by a full time to live: its call still runs. */
+    String[] extendArgs(long id) {
+        return new String[] {"f", Integer.toString(policy.limit()), Long.toString(policy.windowMicros()),
+            Long.toString(policy.lockoutMicros()), Long.toString(RateLimiter.RESERVATION_TTL_MICROS),
+            Long.toString(id)};
     }
 
     /** The script arguments that give back what an admitted acquire took; {@code token} is what it answered. */

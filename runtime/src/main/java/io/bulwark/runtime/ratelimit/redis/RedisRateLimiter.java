@@ -9,6 +9,7 @@ import io.bulwark.monitoring.Store;
 import io.bulwark.runtime.config.RedisSettings;
 import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
+import io.bulwark.runtime.ratelimit.Leases;
 import io.bulwark.runtime.ratelimit.MicroClock;
 import io.bulwark.runtime.ratelimit.RateLimitPolicy;
 import io.bulwark.runtime.ratelimit.RateLimiter;
@@ -39,6 +40,9 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private final ConcurrentHashMap<Integer, Batcher> slotBatchers = new ConcurrentHashMap<>();
     private final StoreHealth health;
     private final DenyCache denials = new DenyCache();
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    /** The reservations of calls still running, extended while they run. */
+    private final Leases<RedisPermit> leases = new Leases<>("bulwark-redis-leases", this::extend);
 
     /**
      * Script runs in flight at most. Redis runs scripts one at a time, so more would not decide faster; fewer make
@@ -191,6 +195,9 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         for (int i : indexes) {
             keys.add(redisKeys.get(i));
             body.addAll(Arrays.asList(op.equals("a") ? limits[i].acquireArgs : limits[i].undoArgs(tokens[i])));
+            if (op.equals("a") && limits[i].countsFailures()) {
+                body.add(Long.toString(reservationId()));
+            }
         }
         return new Check(keys, body);
     }
@@ -252,7 +259,15 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
                 Math.min(settings.poolSize(), SENDERS), 2 * settings.timeout().toNanos());
     }
 
-    private static RedisPermit permit(RedisLimit[] limits, List<String> keys, long[] tokens) {
+    /**
+     * A random reservation id, 53 bits (exact in the script's doubles): no instance can guess, and settle or extend,
+     * another's reservation, as it could with a counter.
+     */
+    private static long reservationId() {
+        return (RANDOM.nextLong() >>> 11) + 1;
+    }
+
+    private RedisPermit permit(RedisLimit[] limits, List<String> keys, long[] tokens) {
         int failures = 0;
         for (RedisLimit limit : limits) {
             if (limit.countsFailures()) {
@@ -273,7 +288,32 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
                 ids[j++] = tokens[i];
             }
         }
-        return new RedisPermit(settling, settlingKeys, ids);
+        RedisPermit permit = new RedisPermit(settling, settlingKeys, ids);
+        leases.add(permit);
+        return permit;
+    }
+
+    /** Extends the reservations of calls still running (every {@link Leases#PERIOD_MICROS}). */
+    void extend(List<RedisPermit> running) {
+        for (RedisPermit permit : running) {
+            for (int[] group : groups(permit.keys())) {
+                List<String> keys = new ArrayList<>(group.length);
+                List<String> body = new ArrayList<>(2 + 7 * group.length);
+                body.add("x");
+                body.add(Integer.toString(group.length));
+                for (int i : group) {
+                    keys.add(permit.keys().get(i));
+                    body.addAll(Arrays.asList(permit.limits()[i].extendArgs(permit.ids()[i])));
+                }
+                try {
+                    Reply.settled(batcher(group[0], permit.keys()).call(new Check(keys, body)));
+                } catch (StoreException e) {
+                    // Tried again next period; if Redis stays away longer than the time to live, the reservation
+                    // expires and counts as a failure: a refusal too many, never a guess too many.
+                    Log.warn("extending a running call's lockout reservation failed: " + e.getMessage());
+                }
+            }
+        }
     }
 
     /** Redis cannot answer: each policy's failure policy decides, all-or-nothing as ever. */
@@ -313,6 +353,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             }
             return;
         }
+        leases.remove(permit);
         List<String> keys = permit.keys();
         int[][] groups = groups(keys);
         for (int[] group : groups) {
@@ -328,10 +369,17 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             try {
                 Reply.settled(batcher(group[0], keys).call(check));
                 health.succeeded();
-            } catch (StoreException e) {
-                // The reservation expires by itself; meanwhile lockouts refuse, so nothing slips through.
-                health.failed(e.getMessage());
-                Log.debug("settling a rate-limit reservation failed: " + e.getMessage());
+            } catch (StoreException first) {
+                // Once more: a lost connection, a failover's first moments. Then the reservation is left to expire,
+                // which counts it as a failure: a failure too many at worst (never a guess too many), and said so.
+                try {
+                    Reply.settled(batcher(group[0], keys).call(check));
+                    health.succeeded();
+                } catch (StoreException e) {
+                    health.failed(e.getMessage());
+                    Log.warn("settling a lockout reservation failed twice (" + e.getMessage() + "): it expires within "
+                            + RateLimiter.RESERVATION_TTL_MICROS / 1_000_000 + " s and then counts as a failure");
+                }
             }
         }
     }
@@ -381,8 +429,14 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         }
     }
 
+    /** Extends every running call's reservations now, as the timer does each period (for tests). */
+    void extendLeases() {
+        leases.extendNow();
+    }
+
     @Override
     public void close() {
+        leases.close();
         store.close();
     }
 }

@@ -10,9 +10,13 @@
 -- KEYS holds the checks' keys one after the other, one per limit.
 --   acquire  'g', emission, capacity                         (GCRA)
 --            'w', limit, window                              (sliding-window counter)
---            'f', limit, window, lockout, reservation ttl    (failures, with an attempt reserved)
+--            'f', limit, window, lockout, reservation ttl, id  (failures, with an attempt reserved under a random id)
 --   settle   'f', limit, window, lockout, reservation id, outcome ('f' failed, 'r' reset, 'n' neither)
 --   undo     'g', emission | 'w', window, start | 'f', limit, window, lockout, reservation id, 'n'
+--   extend   'f', limit, window, lockout, reservation ttl, id  (the call still runs: its reservation lives on)
+--
+-- A reservation that expires unsettled (its JVM died, or stopped extending it: the call was abandoned) counts as a
+-- failure at its expiry, and a settle arriving after that counts nothing more.
 --
 -- Undo gives back what an admitted acquire took, when another limit of the same call, in another cluster slot (so
 -- in another script run), refused it: the call is all-or-nothing across slots. GCRA: the theoretical arrival time
@@ -82,7 +86,7 @@ local function arity(op, kind)
     if kind == 'w' then
         return 2
     end
-    return op == 'a' and 4 or 5
+    return 5
 end
 
 -- Everything but a run's single-GCRA acquires, made on first use: closures cost Redis time on every run that
@@ -104,23 +108,39 @@ local function library()
         return out
     end
 
-    -- Failures inside the window and reservations not yet expired, oldest first.
-    local function failureState(key, window)
+    -- The end of a lockout, failures inside the window (oldest first) and reservations not yet expired. A reservation
+    -- that expired unsettled becomes a failure at its expiry, which may complete a lockout: the same answer every
+    -- time for the same stored state, whether or not the caller saves it.
+    local function failureState(key, limit, window, lockout)
         local v = redis.call('HMGET', key, 'l', 'f', 'r')
+        local lockedUntil = tonumber(v[1]) or 0
+        local all = split(v[2])
+        local reservations = {}
+        local expired = false
+        for _, r in ipairs(split(v[3])) do
+            local sep = string.find(r, ':', 1, true)
+            local expiry = tonumber(string.sub(r, sep + 1))
+            if expiry > now then
+                reservations[#reservations + 1] = r
+            else
+                all[#all + 1] = num(expiry)
+                expired = true
+            end
+        end
+        if expired then
+            table.sort(all, function(x, y) return tonumber(x) < tonumber(y) end)
+        end
         local fails = {}
-        for _, t in ipairs(split(v[2])) do
+        for _, t in ipairs(all) do
             if tonumber(t) > now - window then
                 fails[#fails + 1] = t
             end
         end
-        local reservations = {}
-        for _, r in ipairs(split(v[3])) do
-            local sep = string.find(r, ':', 1, true)
-            if tonumber(string.sub(r, sep + 1)) > now then
-                reservations[#reservations + 1] = r
-            end
+        if expired and lockout > 0 and #fails >= limit then
+            lockedUntil = math.max(lockedUntil, tonumber(fails[#fails]) + lockout)
+            fails = {}
         end
-        return tonumber(v[1]) or 0, fails, reservations
+        return lockedUntil, fails, reservations
     end
 
     local function saveFailures(key, window, lockedUntil, fails, reservations)
@@ -180,8 +200,8 @@ local function library()
             end}
     end
 
-    local function failures(key, limit, window, lockout, ttl)
-        local lockedUntil, fails, reservations = failureState(key, window)
+    local function failures(key, limit, window, lockout, ttl, id)
+        local lockedUntil, fails, reservations = failureState(key, limit, window, lockout)
         if lockedUntil > now then
             return {wait = lockedUntil - now, reset = lockedUntil - now, reason = 2}
         end
@@ -196,23 +216,30 @@ local function library()
         end
         local result = {wait = 0, remaining = limit - #fails - #reservations - 1}
         result.commit = function()
-            local id = redis.call('HINCRBY', key, 'q', 1)
             reservations[#reservations + 1] = id .. ':' .. num(now + ttl)
             saveFailures(key, window, lockedUntil, fails, reservations)
-            result.id = id
+            result.id = tonumber(id)
         end
         return result
     end
 
-    local function settleOne(key, limit, window, lockout, id, outcome)
-        local lockedUntil, fails, reservations = failureState(key, window)
+    local function findReservation(reservations, id)
         for j, r in ipairs(reservations) do
             if string.sub(r, 1, #id + 1) == id .. ':' then
-                table.remove(reservations, j)
-                break
+                return j
             end
         end
-        if outcome == 'f' then
+        return nil
+    end
+
+    local function settleOne(key, limit, window, lockout, id, outcome)
+        local lockedUntil, fails, reservations = failureState(key, limit, window, lockout)
+        local j = findReservation(reservations, id)
+        if j then
+            table.remove(reservations, j)
+        end
+        -- Not found: it expired, and was counted as a failure then (or a reset removed it).
+        if outcome == 'f' and j then
             fails[#fails + 1] = num(now)
             if #fails >= limit and lockout > 0 then
                 lockedUntil = now + lockout
@@ -229,6 +256,22 @@ local function library()
             settleOne(KEYS[k + i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), ARGV[a + 4],
                 ARGV[a + 5])
             a = a + 6
+        end
+        return {1}
+    end
+
+    function lib.extend(k, a, n)
+        for i = 1, n do
+            local key, limit, window, lockout = KEYS[k + i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]),
+                tonumber(ARGV[a + 3])
+            local ttl, id = tonumber(ARGV[a + 4]), ARGV[a + 5]
+            a = a + 6
+            local lockedUntil, fails, reservations = failureState(key, limit, window, lockout)
+            local j = findReservation(reservations, id)
+            if j then
+                reservations[j] = id .. ':' .. num(now + ttl)
+                saveFailures(key, window, lockedUntil, fails, reservations)
+            end
         end
         return {1}
     end
@@ -273,7 +316,7 @@ local function library()
                 r = slidingWindow(KEYS[k + i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]))
             elseif kind == 'f' then
                 r = failures(KEYS[k + i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]),
-                    tonumber(ARGV[a + 4]))
+                    tonumber(ARGV[a + 4]), ARGV[a + 5])
             else
                 return nil
             end
@@ -309,7 +352,7 @@ local gcraKeys = {}
 local k, a = 0, 3
 for c = 1, checks do
     local op, n = ARGV[a], tonumber(ARGV[a + 1])
-    if n == nil or (op ~= 'a' and op ~= 's' and op ~= 'u') then
+    if n == nil or (op ~= 'a' and op ~= 's' and op ~= 'u' and op ~= 'x') then
         return redis.error_reply('bulwark: malformed check ' .. c)
     end
     starts[c] = a
@@ -317,7 +360,7 @@ for c = 1, checks do
     for i = 1, n do
         local kind = ARGV[a]
         local key = KEYS[k + i]
-        if kind == 'g' and op ~= 's' and tats[key] == nil then
+        if kind == 'g' and (op == 'a' or op == 'u') and tats[key] == nil then
             gcraKeys[#gcraKeys + 1] = key
             tats[key] = 0
         end
@@ -353,6 +396,8 @@ for c = 1, checks do
         answer = library().acquire(k, a + 2, n)
     elseif op == 'u' then
         answer = library().undo(k, a + 2, n)
+    elseif op == 'x' then
+        answer = library().extend(k, a + 2, n)
     else
         answer = library().settle(k, a + 2, n)
     end

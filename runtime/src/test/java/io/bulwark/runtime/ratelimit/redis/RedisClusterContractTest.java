@@ -18,4 +18,9 @@ class RedisClusterContractTest extends RateLimiterContract {
         return RedisRateLimiter.withClock(RedisCluster.shared().settings(Duration.ofSeconds(2), 16),
                 new InMemoryRateLimiter(clock, 1_000, false), clock);
     }
+
+    @Override
+    protected void extendRunningReservations() {
+        ((RedisRateLimiter) limiter).extendLeases();
+    }
 }

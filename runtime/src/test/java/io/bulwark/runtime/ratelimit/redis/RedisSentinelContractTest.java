@@ -15,4 +15,9 @@ class RedisSentinelContractTest extends RateLimiterContract {
         return RedisRateLimiter.withClock(RedisSentinels.shared().settings(Duration.ofSeconds(2), 16),
                 new InMemoryRateLimiter(clock, 1_000, false), clock);
     }
+
+    @Override
+    protected void extendRunningReservations() {
+        ((RedisRateLimiter) limiter).extendLeases();
+    }
 }
