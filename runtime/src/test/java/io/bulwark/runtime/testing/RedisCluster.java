@@ -4,18 +4,16 @@ import io.bulwark.runtime.config.RedisSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
 
 /**
- * A real Redis Cluster for tests: three primaries and three replicas ({@code redis-cli --cluster create ...
- * --cluster-replicas 1}) of the machine's {@code redis-server}, on free loopback ports, with a one-second node timeout
+ * A real Redis Cluster for tests: three primaries and three replicas (as {@code redis-cli --cluster create ...
+ * --cluster-replicas 1} makes them) of the machine's {@code redis-server} or the embedded binary, on free loopback ports, with a one-second node timeout
  * so that a replica takes over a dead primary within seconds. {@link #shared()} is started once per test JVM and never
  * stopped by a test; fault tests start their own with {@link #start()}.
  */
@@ -51,7 +49,6 @@ public final class RedisCluster implements AutoCloseable {
         }
         RedisCluster cluster = new RedisCluster(dir);
         try {
-            List<String> create = new ArrayList<>(List.of(redisCli().toString(), "--cluster", "create"));
             for (int i = 0; i < 6; i++) {
                 int port = clusterPort();
                 cluster.nodes.add(RedisServer.startOn(port, "--cluster-enabled", "yes", "--cluster-config-file",
@@ -63,15 +60,58 @@ public final class RedisCluster implements AutoCloseable {
                         // Replicas sync at once rather than after the default 5 s wait for more of them.
                         "--repl-diskless-sync-delay", "0", "--dir", dir.toString(), "--dbfilename",
                         "dump-" + port + ".rdb"));
-                create.add("127.0.0.1:" + port);
             }
-            create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
-            run(create);
-            cluster.awaitHealthy(Duration.ofSeconds(30));
+            cluster.create();
+            cluster.awaitHealthy(Duration.ofSeconds(60));
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
+        }
+    }
+
+    /**
+     * What {@code redis-cli --cluster create ... --cluster-replicas 1} does, with Jedis (so that the embedded binary,
+     * which comes without redis-cli, does too): slots in three even ranges to the first three nodes, each its own
+     * config epoch, everyone introduced to everyone, then each of the last three nodes made a replica of one primary.
+     */
+    private void create() {
+        int[][] ranges = {{0, 5460}, {5461, 10922}, {10923, 16383}};
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            try (Jedis node = new Jedis("127.0.0.1", nodes.get(i).port(), 5_000)) {
+                ids.add(node.clusterMyId());
+                if (i < 3) {
+                    int[] slots = new int[ranges[i][1] - ranges[i][0] + 1];
+                    for (int s = 0; s < slots.length; s++) {
+                        slots[s] = ranges[i][0] + s;
+                    }
+                    node.clusterAddSlots(slots);
+                    node.clusterSetConfigEpoch(i + 1);
+                }
+            }
+        }
+        try (Jedis first = new Jedis("127.0.0.1", nodes.get(0).port(), 5_000)) {
+            for (int i = 1; i < 6; i++) {
+                first.clusterMeet("127.0.0.1", nodes.get(i).port());
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        for (int i = 3; i < 6; i++) {
+            try (Jedis replica = new Jedis("127.0.0.1", nodes.get(i).port(), 5_000)) {
+                // The replica must have heard of its primary (gossip) before it can follow it.
+                while (true) {
+                    try {
+                        replica.clusterReplicate(ids.get(i - 3));
+                        break;
+                    } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+                        if (System.nanoTime() > deadline) {
+                            throw e;
+                        }
+                        RedisServer.sleep(100);
+                    }
+                }
+            }
         }
     }
 
@@ -177,30 +217,6 @@ public final class RedisCluster implements AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    static Path redisCli() {
-        Path server = RedisServer.binary();
-        Path cli = server.resolveSibling("redis-cli");
-        if (!Files.isExecutable(cli)) {
-            throw new IllegalStateException("no redis-cli beside " + server + ": the cluster tests need it");
-        }
-        return cli;
-    }
-
-    static void run(List<String> command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
