@@ -3,6 +3,7 @@ package io.bulwark.agent.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bulwark.agent.e2e.apps.RedisLoginApp;
 import io.bulwark.agent.e2e.apps.TwoLimitApp;
 import io.bulwark.runtime.testing.RedisCluster;
 import io.bulwark.runtime.testing.RedisSentinels;
@@ -31,6 +32,23 @@ class RedisScaleOutIT {
         ForkedJvm.Result first = twoJvms("-Dbulwark.redis.sentinel=" + sentinels.sentinels(),
                 "-Dbulwark.redis.sentinel.master=" + RedisSentinels.MASTER);
         assertTrue(first.stderr().contains("rate limits in Redis at redis-sentinel://127.0.0.1:"), first.stderr());
+    }
+
+    /** {@code lockout reset} reads the same settings: a lockout made on the cluster is cleared from a shell. */
+    @Test
+    void theResetCommandClearsALockoutOnTheCluster() throws Exception {
+        String cluster = "-Dbulwark.redis.cluster=" + RedisCluster.shared().seeds();
+        String email = UUID.randomUUID() + "@example.com";
+        ForkedJvm.Result attacker = new ForkedJvm().option(cluster).run(RedisLoginApp.class, email, "guess", "4")
+                .assertExit(0);
+        assertTrue(attacker.value("login.4").startsWith("LockedOutException policy=redis-login"), attacker.toString());
+        ForkedJvm.Result reset = new ForkedJvm().withoutAgent().option(cluster).onlyClasspath(ForkedJvm.AGENT_JAR)
+                .runMain("io.bulwark.agent.boot.AgentBoot", "lockout", "reset", "--policy", "redis-login", "--key", email)
+                .assertExit(0);
+        assertTrue(reset.stdout().startsWith("reset policy 'redis-login' for the given key in redis-cluster://"),
+                reset.toString());
+        assertEquals("OK", new ForkedJvm().option(cluster).run(RedisLoginApp.class, email, "right", "1").assertExit(0)
+                .value("login.1"));
     }
 
     private static ForkedJvm.Result twoJvms(String... redis) throws Exception {
