@@ -38,16 +38,20 @@ public @interface RateLimited {
 
     /**
      * The policy's name: it names its counters and its configuration keys
-     * ({@code bulwark.ratelimit.<name>.limit}). Letters, digits, {@code .}, {@code _} and {@code -}, at most 64
-     * characters. Defaults to the method's {@code fully.qualified.Class.method}. Two methods that use the same
-     * name share their counters and must declare the same limit.
+     * ({@code bulwark.ratelimit.<name>.limit}). 1 to 128 letters, digits, {@code .}, {@code _}, {@code $} or
+     * {@code -} (the rule the processor and the agent check, with the message they give). Defaults to the method's
+     * {@code fully.qualified.Class.method}. Two methods that use the same name share their counters and must declare
+     * the same limit.
      */
     String name() default "";
 
     /** How many calls (or failures) fall within one {@link #window()}; at least 1. */
     int limit();
 
-    /** The window: {@code "30s"}, {@code "5m"}, {@code "1h"}, {@code "1d"}, {@code "1h30m"} or ISO-8601 {@code "PT90S"}. */
+    /**
+     * The window: {@code "30s"}, {@code "5m"}, {@code "1h"}, {@code "1d"}, {@code "1h30m"} or ISO-8601
+     * {@code "PT90S"}.
+     */
     String window();
 
     /**

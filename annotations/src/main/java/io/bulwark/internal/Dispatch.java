@@ -212,7 +212,9 @@ public final class Dispatch {
         }
     }
 
-    /** The call {@link #subscribe} admitted ended: {@code result} is a {@code Mono}'s value, else null. Never throws. */
+    /**
+     * The call {@link #subscribe} admitted ended: {@code result} is a {@code Mono}'s value, else null. Never throws.
+     */
     public static void settle(Object call, Object result, Throwable thrown) {
         GuardRuntime guards = Installed.RUNTIME;
         if (guards != null && call != null) {

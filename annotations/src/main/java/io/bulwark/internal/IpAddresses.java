@@ -45,7 +45,8 @@ public final class IpAddresses {
 
     public static String format(byte[] address) {
         if (address.length == 4) {
-            return (address[0] & 0xFF) + "." + (address[1] & 0xFF) + "." + (address[2] & 0xFF) + "." + (address[3] & 0xFF);
+            return (address[0] & 0xFF) + "." + (address[1] & 0xFF) + "." + (address[2] & 0xFF) + "."
+                    + (address[3] & 0xFF);
         }
         int[] groups = new int[8];
         for (int i = 0; i < 8; i++) {

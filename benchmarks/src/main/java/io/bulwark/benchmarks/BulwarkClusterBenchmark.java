@@ -2,7 +2,6 @@ package io.bulwark.benchmarks;
 
 import io.bulwark.Count;
 import io.bulwark.StoreFailure;
-import io.bulwark.internal.Durations;
 import io.bulwark.runtime.ratelimit.Algorithm;
 import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
 import io.bulwark.runtime.ratelimit.MicroClock;
@@ -51,7 +50,7 @@ public class BulwarkClusterBenchmark {
 
     private static RateLimitPolicy policy(String name) {
         // One call per microsecond: never refuses.
-        return new RateLimitPolicy(name, 1_000_000, Durations.parse("1s"), "", Count.CALLS, Duration.ZERO, Set.of(),
+        return new RateLimitPolicy(name, 1_000_000, Duration.ofSeconds(1), "", Count.CALLS, Duration.ZERO, Set.of(),
                 false, StoreFailure.CLOSED, Algorithm.GCRA);
     }
 

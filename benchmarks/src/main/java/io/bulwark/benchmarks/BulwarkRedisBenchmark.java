@@ -3,7 +3,7 @@ package io.bulwark.benchmarks;
 import io.bulwark.Count;
 import io.bulwark.RateLimitedException;
 import io.bulwark.StoreFailure;
-import io.bulwark.internal.Durations;
+import io.bulwark.rules.DurationSyntax;
 import io.bulwark.runtime.config.RedisSettings;
 import io.bulwark.runtime.ratelimit.Algorithm;
 import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
@@ -57,7 +57,7 @@ public class BulwarkRedisBenchmark {
     }
 
     private static RateLimitPolicy policy(String name, int limit, String window) {
-        return new RateLimitPolicy(name, limit, Durations.parse(window), "", Count.CALLS,
+        return new RateLimitPolicy(name, limit, DurationSyntax.parse(window), "", Count.CALLS,
                 Duration.ZERO, Set.of(), false, StoreFailure.CLOSED, Algorithm.GCRA);
     }
 

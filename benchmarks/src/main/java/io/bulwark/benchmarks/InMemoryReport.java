@@ -22,8 +22,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class InMemoryReport {
 
-    private static final String[] ROWS = {"nanoTime", "bareCall", "bulwarkGlobal", "resilience4jGlobal", "bucket4jGlobal",
-        "bulwarkKeyed", "resilience4jKeyed", "bucket4jKeyed"};
+    private static final String[] ROWS = {"nanoTime", "bareCall", "bulwarkGlobal", "resilience4jGlobal",
+        "bucket4jGlobal", "bulwarkKeyed", "resilience4jKeyed", "bucket4jKeyed"};
 
     private InMemoryReport() {
     }

@@ -2,7 +2,7 @@ package io.bulwark.benchmarks;
 
 import io.bulwark.Count;
 import io.bulwark.StoreFailure;
-import io.bulwark.internal.Durations;
+import io.bulwark.rules.DurationSyntax;
 import io.bulwark.runtime.config.RedisSettings;
 import io.bulwark.runtime.ratelimit.Algorithm;
 import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
@@ -41,8 +41,9 @@ import redis.clients.jedis.Jedis;
 public final class Report {
 
     private static final String[] ROWS = {
-        "PingBenchmark.ping", "PingBenchmark.pingPooledJedis", "BulwarkRedisBenchmark.hotKey", "Bucket4jRedisBenchmark.hotKey",
-        "BulwarkRedisBenchmark.manyKeys", "Bucket4jRedisBenchmark.manyKeys", "BulwarkRedisBenchmark.hotKeyRefused"};
+        "PingBenchmark.ping", "PingBenchmark.pingPooledJedis", "BulwarkRedisBenchmark.hotKey",
+        "Bucket4jRedisBenchmark.hotKey", "BulwarkRedisBenchmark.manyKeys", "Bucket4jRedisBenchmark.manyKeys",
+        "BulwarkRedisBenchmark.hotKeyRefused"};
     private static final Map<String, String> LABELS = Map.of(
             "PingBenchmark.ping", "PING, RedisClient",
             "PingBenchmark.pingPooledJedis", "PING, JedisPool",
@@ -150,8 +151,9 @@ public final class Report {
         try (Jedis admin = BenchRedis.single(); RedisRateLimiter engine = new RedisRateLimiter(
                 new RedisSettings(BenchRedis.url(), Duration.ofSeconds(1), 16),
                 new InMemoryRateLimiter(MicroClock.monotonic(), 100_000, false))) {
-            RateLimiter.Limit[] limit = {engine.limit(new RateLimitPolicy("stats" + System.nanoTime(), 10, Durations
-                    .parse("1m"), "", Count.CALLS, Duration.ZERO, Set.of(), false, StoreFailure.CLOSED, Algorithm.GCRA))};
+            RateLimiter.Limit[] limit = {engine.limit(new RateLimitPolicy("stats" + System.nanoTime(), 10,
+                    DurationSyntax.parse("1m"), "", Count.CALLS, Duration.ZERO, Set.of(), false, StoreFailure.CLOSED,
+                    Algorithm.GCRA))};
             engine.acquire(limit, new String[] {"warm-up"});
             admin.configResetStat();
             int checks = 10_000;

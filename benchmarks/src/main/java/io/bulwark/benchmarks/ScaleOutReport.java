@@ -1,19 +1,8 @@
 package io.bulwark.benchmarks;
 
-import io.bulwark.Count;
-import io.bulwark.StoreFailure;
-import io.bulwark.internal.Durations;
-import io.bulwark.runtime.config.RedisSettings;
-import io.bulwark.runtime.ratelimit.Algorithm;
-import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
-import io.bulwark.runtime.ratelimit.MicroClock;
-import io.bulwark.runtime.ratelimit.RateLimitPolicy;
-import io.bulwark.runtime.ratelimit.RateLimiter;
-import io.bulwark.runtime.ratelimit.redis.RedisRateLimiter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;

@@ -94,7 +94,8 @@ public final class StartupReport {
                 paired.add(mode.getValue().get(i) - baseline.get(i));
             }
             out.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %s | %s | %s |%n", mode.getKey(), median,
-                    percentile(mode.getValue(), 90), withAgent ? String.format(Locale.ROOT, "%+.0f ms", median - base) : "",
+                    percentile(mode.getValue(), 90),
+                    withAgent ? String.format(Locale.ROOT, "%+.0f ms", median - base) : "",
                     withAgent ? String.format(Locale.ROOT, "%+.0f ms", median(paired)) : "",
                     p == null ? "" : p + " of " + (CLASSES + 1)));
         }
@@ -126,8 +127,8 @@ public final class StartupReport {
         Files.createDirectories(src.resolve("ref"));
         Files.writeString(src.resolve("ref").resolve(name + ".java"), "package ref;\n"
                 + "public final class " + name + " {\n"
-                + "    public static void premain(String argument, java.lang.instrument.Instrumentation instrumentation)"
-                + " throws Exception {\n" + body + "    }\n}\n");
+                + "    public static void premain(String argument, "
+                + "java.lang.instrument.Instrumentation instrumentation) throws Exception {\n" + body + "    }\n}\n");
         Path classes = work.resolve("reference-classes").resolve(name);
         compile(src, classes, src, false);
         Manifest manifest = new Manifest();

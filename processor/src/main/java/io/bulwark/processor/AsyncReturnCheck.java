@@ -1,7 +1,7 @@
 package io.bulwark.processor;
 
 import io.bulwark.Count;
-import io.bulwark.internal.AsyncReturns;
+import io.bulwark.rules.AsyncReturns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +73,8 @@ final class AsyncReturnCheck {
     }
 
     private static AnnotationValue value(AnnotationMirror mirror, String attribute) {
-        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e : mirror.getElementValues().entrySet()) {
+        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e
+                : mirror.getElementValues().entrySet()) {
             if (e.getKey().getSimpleName().contentEquals(attribute)) {
                 return e.getValue();
             }

@@ -2,13 +2,13 @@ package io.bulwark.processor;
 
 import io.bulwark.Capture;
 import io.bulwark.Redact;
-import io.bulwark.internal.AuditRules;
-import io.bulwark.internal.Message;
-import io.bulwark.internal.Problem;
-import io.bulwark.internal.SecretNames;
-import io.bulwark.internal.key.KeyPlan;
-import io.bulwark.internal.key.KeyPlanner;
-import io.bulwark.internal.key.Parameter;
+import io.bulwark.rules.AuditRules;
+import io.bulwark.rules.Message;
+import io.bulwark.rules.Problem;
+import io.bulwark.rules.SecretNames;
+import io.bulwark.rules.key.KeyPlan;
+import io.bulwark.rules.key.KeyPlanner;
+import io.bulwark.rules.key.Parameter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,13 +62,16 @@ final class AuditedReader {
     AuditedUse read(ExecutableElement method, AnnotationMirror mirror, boolean bodyReported) {
         if (method.getModifiers().contains(Modifier.ABSTRACT) || method.getModifiers().contains(Modifier.NATIVE)) {
             if (!bodyReported) {
-                String what = method.getModifiers().contains(Modifier.NATIVE) ? "a native method" : "an abstract method";
+                String what = method.getModifiers().contains(Modifier.NATIVE)
+                        ? "a native method"
+                        : "an abstract method";
                 rateLimited.error(Message.GUARD_WITHOUT_BODY.format("Audited", rateLimited.display(method), what),
                         method, mirror, null);
             }
             return null;
         }
-        Map<? extends ExecutableElement, ? extends AnnotationValue> values = elements.getElementValuesWithDefaults(mirror);
+        Map<? extends ExecutableElement, ? extends AnnotationValue> values =
+                elements.getElementValuesWithDefaults(mirror);
         String action = (String) value(values, "action");
         String resourceType = (String) value(values, "resourceType");
         String resourceId = (String) value(values, "resourceId");

@@ -3,7 +3,7 @@ package io.bulwark.processor;
 import com.google.auto.service.AutoService;
 import io.bulwark.Audited;
 import io.bulwark.Capture;
-import io.bulwark.internal.Message;
+import io.bulwark.rules.Message;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -29,7 +29,7 @@ import javax.tools.Diagnostic;
 /**
  * Bulwark's annotation processor: checks every guard at compile time with the rules the agent would apply at run
  * time, reporting each problem at its line and value; then, for every class whose guards are sound, writes its
- * index entry ({@link IndexWriter}) and its typed key extractors ({@link KeysWriter}).
+ * index entry ({@link IndexWriter}) and its typed key extractors ({@link ExtractorsWriter}).
  *
  * <p>It never throws into javac: an unexpected failure becomes one error naming the class being processed.
  */
@@ -82,8 +82,8 @@ public final class BulwarkProcessor extends AbstractProcessor {
             } catch (RuntimeException | IOException | LinkageError e) {
                 StringWriter trace = new StringWriter();
                 e.printStackTrace(new PrintWriter(trace));
-                processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "Bulwark's processor failed on "
-                        + entry.getKey() + " (please report this): " + trace, type);
+                processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+                        Message.PROCESSOR_FAILED.format(entry.getKey(), trace), type);
             }
         }
         return false;
@@ -104,9 +104,14 @@ public final class BulwarkProcessor extends AbstractProcessor {
         String why = audited == null ? Message.REDACT_UNAUDITED_METHOD.format()
                 : audited.capture() == Capture.NONE ? Message.REDACT_NOTHING_CAPTURED.format(audited.capture()) : null;
         if (why != null) {
-            processingEnv.getMessager().printMessage(Diagnostic.Kind.WARNING,
+            processingEnv.getMessager().printMessage(kind(Message.REDACT_NOT_CAPTURED),
                     Message.REDACT_NOT_CAPTURED.format(element.getSimpleName(), why), element);
         }
+    }
+
+    /** The catalogue's kind of {@code message} as javac's. */
+    static Diagnostic.Kind kind(Message message) {
+        return message.kind() == Message.Kind.WARNING ? Diagnostic.Kind.WARNING : Diagnostic.Kind.ERROR;
     }
 
     /** Whether every type in the method's signature compiled. */

@@ -1,7 +1,7 @@
 package io.bulwark.processor;
 
 import io.bulwark.Redact;
-import io.bulwark.internal.key.TypeModel;
+import io.bulwark.rules.key.TypeModel;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +22,7 @@ import javax.lang.model.util.Types;
 
 /**
  * {@link TypeModel} over the compiler's model of the source: the same questions the agent answers from class
- * files, so that {@link io.bulwark.internal.key.KeyPlanner} decides alike in both places. Types are known by
+ * files, so that {@link io.bulwark.rules.key.KeyPlanner} decides alike in both places. Types are known by
  * binary name; every type met on the way is remembered, so that names can be turned back into types.
  */
 final class ElementTypeModel implements TypeModel {
@@ -69,7 +69,8 @@ final class ElementTypeModel implements TypeModel {
             if (m.getModifiers().contains(Modifier.PUBLIC) && !m.getModifiers().contains(Modifier.STATIC)
                     && m.getParameters().isEmpty() && m.getReturnType().getKind() != TypeKind.VOID
                     && !owner.getQualifiedName().contentEquals("java.lang.Object")) {
-                accessors.add(new Accessor(name(owner.asType()), m.getSimpleName().toString(), name(m.getReturnType())));
+                accessors.add(new Accessor(name(owner.asType()), m.getSimpleName().toString(),
+                        name(m.getReturnType())));
             }
         }
         return accessors;

@@ -6,7 +6,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import javax.annotation.processing.Filer;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.Elements;
@@ -15,12 +14,15 @@ import javax.tools.StandardLocation;
 
 /**
  * Writes {@code META-INF/bulwark/index/<binary class name>}: the class's guarded methods, one self-contained line
- * each, sorted, after a format version line.
+ * each, sorted, after a format version line (each method is one line in the file; wrapped here, the indented part
+ * continues the line above after one space):
  *
  * <pre>
  * # bulwark-index 1
- * com.acme.Auth login (Ljava/lang/String;Ljava/lang/String;)Ljava/lang/String; RateLimited keys=com.acme.Auth_BulwarkKeys:key0,-
- * com.acme.Bank transfer (Lcom/acme/Transfer;)V RateLimited,Audited keys=com.acme.Bank_BulwarkKeys:key1 audit=com.acme.Bank_BulwarkKeys:res0,-,args0
+ * com.acme.Auth login (Ljava/lang/String;Ljava/lang/String;)Ljava/lang/String; RateLimited
+ *     keys=com.acme.Auth_BulwarkKeys:key0,-
+ * com.acme.Bank transfer (Lcom/acme/Transfer;)V RateLimited,Audited keys=com.acme.Bank_BulwarkKeys:key1
+ *     audit=com.acme.Bank_BulwarkKeys:res0,-,args0
  * </pre>
  *
  * <p>After the descriptor: the guards the processor checked, then, where it generated extractors, {@code keys=} (one

@@ -3,7 +3,8 @@ package io.bulwark.processor;
 import io.bulwark.Count;
 import io.bulwark.StoreFailure;
 import io.bulwark.internal.Durations;
-import io.bulwark.internal.Message;
+import io.bulwark.rules.DurationSyntax;
+import io.bulwark.rules.Message;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,9 +28,9 @@ final class PolicyNames {
 
     /** Null when {@code use} agrees with earlier uses of its name, else the message to report. */
     String conflict(RateLimitedUse use, String method) {
-        Definition definition = new Definition(use.limit(), Durations.parse(use.window()), use.key(), use.count(),
-                use.lockout().isEmpty() ? Duration.ZERO : Durations.parse(use.lockout()), Set.copyOf(use.failureOn()),
-                use.resetOnSuccess(), use.onStoreFailure());
+        Definition definition = new Definition(use.limit(), DurationSyntax.parse(use.window()), use.key(), use.count(),
+                use.lockout().isEmpty() ? Duration.ZERO : DurationSyntax.parse(use.lockout()),
+                Set.copyOf(use.failureOn()), use.resetOnSuccess(), use.onStoreFailure());
         Declared earlier = declared.putIfAbsent(use.name(), new Declared(definition, method, describe(use)));
         if (earlier == null || earlier.definition().equals(definition)) {
             return null;
@@ -39,9 +40,9 @@ final class PolicyNames {
 
     private static String describe(RateLimitedUse use) {
         String text = use.limit() + (use.count() == Count.FAILURES ? " failures per " : " per ")
-                + Durations.format(Durations.parse(use.window()));
+                + Durations.format(DurationSyntax.parse(use.window()));
         if (!use.lockout().isEmpty()) {
-            text += ", then locked " + Durations.format(Durations.parse(use.lockout()));
+            text += ", then locked " + Durations.format(DurationSyntax.parse(use.lockout()));
         }
         return text + ", key '" + use.key() + "'";
     }

@@ -1,15 +1,15 @@
 package io.bulwark.processor;
 
 import io.bulwark.Count;
-import io.bulwark.Redact;
 import io.bulwark.RateLimited;
+import io.bulwark.Redact;
 import io.bulwark.StoreFailure;
-import io.bulwark.internal.Message;
-import io.bulwark.internal.Problem;
-import io.bulwark.internal.RateLimitRules;
-import io.bulwark.internal.key.KeyPlan;
-import io.bulwark.internal.key.KeyPlanner;
-import io.bulwark.internal.key.Parameter;
+import io.bulwark.rules.Message;
+import io.bulwark.rules.Problem;
+import io.bulwark.rules.RateLimitRules;
+import io.bulwark.rules.key.KeyPlan;
+import io.bulwark.rules.key.KeyPlanner;
+import io.bulwark.rules.key.Parameter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -54,7 +54,8 @@ final class RateLimitedReader {
         }
         if (method.getModifiers().contains(Modifier.ABSTRACT) || method.getModifiers().contains(Modifier.NATIVE)) {
             String what = method.getModifiers().contains(Modifier.NATIVE) ? "a native method" : "an abstract method";
-            error(Message.GUARD_WITHOUT_BODY.format("RateLimited", display(method), what), method, mirrors.get(0), null);
+            error(Message.GUARD_WITHOUT_BODY.format("RateLimited", display(method), what), method, mirrors.get(0),
+                    null);
             return null;
         }
         List<Parameter> parameters = parameters(method);
@@ -77,7 +78,8 @@ final class RateLimitedReader {
     }
 
     private RateLimitedUse read(ExecutableElement method, AnnotationMirror mirror, List<Parameter> parameters) {
-        Map<? extends ExecutableElement, ? extends AnnotationValue> values = elements.getElementValuesWithDefaults(mirror);
+        Map<? extends ExecutableElement, ? extends AnnotationValue> values =
+                elements.getElementValuesWithDefaults(mirror);
         String written = (String) value(values, "name");
         String name = written.isEmpty() ? elements.getBinaryName((TypeElement) method.getEnclosingElement()) + "."
                 + method.getSimpleName() : written;

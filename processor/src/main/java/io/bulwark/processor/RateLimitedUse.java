@@ -2,7 +2,7 @@ package io.bulwark.processor;
 
 import io.bulwark.Count;
 import io.bulwark.StoreFailure;
-import io.bulwark.internal.key.KeyPlan;
+import io.bulwark.rules.key.KeyPlan;
 import java.util.List;
 import javax.lang.model.element.AnnotationMirror;
 

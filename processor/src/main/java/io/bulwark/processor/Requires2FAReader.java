@@ -1,7 +1,7 @@
 package io.bulwark.processor;
 
-import io.bulwark.internal.Message;
-import io.bulwark.internal.TwoFactorRules;
+import io.bulwark.rules.Message;
+import io.bulwark.rules.TwoFactorRules;
 import java.util.Map;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;

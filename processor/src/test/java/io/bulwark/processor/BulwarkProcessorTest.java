@@ -47,9 +47,26 @@ class BulwarkProcessorTest {
         return JavaFileObjects.forSourceLines("com.acme.Auth", lines);
     }
 
-    /** The line number (1-based) of the annotation line {@code n} (0-based) given to {@link #auth}. */
-    private static long annotationLine(int n) {
-        return 7 + n;
+    /**
+     * The line number (1-based) of the one line of {@code file} that contains {@code content}: diagnostics are located
+     * by what the line says, so that a source helper gaining a line moves nothing.
+     */
+    private static long lineOf(JavaFileObject file, String content) {
+        String[] lines;
+        try {
+            lines = file.getCharContent(true).toString().split("\n", -1);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        long found = -1;
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].contains(content)) {
+                assertEquals(-1, found, "'" + content + "' is on more than one line of " + file.getName());
+                found = i + 1;
+            }
+        }
+        assertTrue(found > 0, "'" + content + "' is on no line of " + file.getName());
+        return found;
     }
 
     private static void assertError(Compilation compilation, JavaFileObject file, long line, String message) {
@@ -62,7 +79,8 @@ class BulwarkProcessorTest {
         JavaFileObject auth = auth(
                 "@RateLimited(name = \"login\", limit = 5, window = \"5m\", key = \"{email}\", count = Count.FAILURES,",
                 "        lockout = \"15m\", resetOnSuccess = true)",
-                "@RateLimited(name = \"by-user\", limit = 100, window = \"1m\", key = \"{caller.org}:{request.user.id}\")",
+                "@RateLimited(name = \"by-user\", limit = 100, window = \"1m\", key = "
+                        + "\"{caller.org}:{request.user.id}\")",
                 "@RateLimited(name = \"global\", limit = 1000, window = \"1s\")");
         Compilation compilation = compile(auth);
         assertThat(compilation).succeededWithoutWarnings();
@@ -105,7 +123,8 @@ class BulwarkProcessorTest {
                 "import io.bulwark.*;",
                 "public class Kinds {",
                 "    public enum Tier { GOLD }",
-                "    @RateLimited(name = \"kinds\", limit = 5, window = \"1m\", key = \"{id}:{tier}:{ref}:{ok}:{name}\")",
+                "    @RateLimited(name = \"kinds\", limit = 5, window = \"1m\", key = "
+                        + "\"{id}:{tier}:{ref}:{ok}:{name}\")",
                 "    void call(long id, Tier tier, java.util.UUID ref, boolean ok, CharSequence name) { }",
                 "}");
         Compilation compilation = compile(source);
@@ -119,8 +138,9 @@ class BulwarkProcessorTest {
     @Test
     void aMistypedParameterFailsAtItsLineWithASuggestion() {
         JavaFileObject auth = auth("@RateLimited(name = \"login\", limit = 5, window = \"5m\", key = \"{emial}\")");
-        assertError(compile(auth), auth, annotationLine(0), "key '{emial}': {emial} names no parameter: expected one of "
-                + "email, password, request or a caller field such as {caller.ip}; did you mean 'email'?");
+        assertError(compile(auth), auth, lineOf(auth, "@RateLimited"), "key '{emial}': {emial} names no parameter: "
+                + "expected one of email, password, request or a caller field such as {caller.ip}; did you mean "
+                + "'email'?");
     }
 
     @Test
@@ -135,7 +155,8 @@ class BulwarkProcessorTest {
     @Test
     void anUnknownPropertyFailsWithASuggestion() {
         JavaFileObject auth = auth("@RateLimited(limit = 5, window = \"5m\", key = \"{request.usr.id}\")");
-        assertError(compile(auth), auth, annotationLine(0), "key '{request.usr.id}': com.acme.Auth$Request has no "
+        assertError(compile(auth), auth, lineOf(auth, "@RateLimited"), "key '{request.usr.id}': com.acme.Auth$Request "
+                + "has no "
                 + "readable property 'usr' (expected a record component, getUsr()/isUsr() or a public usr()); did you "
                 + "mean 'user'?");
     }
@@ -143,28 +164,33 @@ class BulwarkProcessorTest {
     @Test
     void aValueWithoutAStableTextFormFails() {
         JavaFileObject auth = auth("@RateLimited(limit = 5, window = \"5m\", key = \"{request.user.roles}\")");
-        assertError(compile(auth), auth, annotationLine(0), "key '{request.user.roles}': {request.user.roles} is a "
+        assertError(compile(auth), auth, lineOf(auth, "@RateLimited"), "key '{request.user.roles}': "
+                + "{request.user.roles} is a "
                 + "java.util.List, which has no stable text form");
     }
 
     @Test
     void templateSyntaxAndCallerFieldsAreChecked() {
         JavaFileObject unclosed = auth("@RateLimited(limit = 5, window = \"5m\", key = \"{email\")");
-        assertError(compile(unclosed), unclosed, annotationLine(0), "key '{email': '{' at column 0 is never closed");
+        assertError(compile(unclosed), unclosed, lineOf(unclosed, "@RateLimited"), "key '{email': '{' at column 0 is "
+                + "never closed");
         JavaFileObject caller = auth("@RateLimited(limit = 5, window = \"5m\", key = \"{caller.emial}\")");
-        assertError(compile(caller), caller, annotationLine(0), "is not a caller field: expected one of {caller.user}, "
+        assertError(compile(caller), caller, lineOf(caller, "@RateLimited"), "is not a caller field: expected one of "
+                + "{caller.user}, "
                 + "{caller.email}, {caller.ip}, {caller.org}, {caller.session}; did you mean 'email'?");
     }
 
     @Test
     void durationsThatDoNotParseFailAtTheirValue() {
         JavaFileObject window = auth("@RateLimited(limit = 5, window = \"5 minutes\")");
-        assertError(compile(window), window, annotationLine(0), "window = '5 minutes' is not a duration: expected a "
+        assertError(compile(window), window, lineOf(window, "@RateLimited"), "window = '5 minutes' is not a duration: "
+                + "expected a "
                 + "duration such as 30s, 5m, 1h, 1d, 1h30m, 500ms or ISO-8601 PT5M, at most 366d");
         JavaFileObject zero = auth("@RateLimited(limit = 5, window = \"0\")");
-        assertError(compile(zero), zero, annotationLine(0), "window = '0': expected a positive duration");
-        JavaFileObject lockout = auth("@RateLimited(limit = 5, window = \"5m\", count = Count.FAILURES, lockout = \"soon\")");
-        assertError(compile(lockout), lockout, annotationLine(0), "lockout = 'soon' is not a duration");
+        assertError(compile(zero), zero, lineOf(zero, "@RateLimited"), "window = '0': expected a positive duration");
+        JavaFileObject lockout = auth("@RateLimited(limit = 5, window = \"5m\", count = Count.FAILURES, lockout = "
+                + "\"soon\")");
+        assertError(compile(lockout), lockout, lineOf(lockout, "@RateLimited"), "lockout = 'soon' is not a duration");
     }
 
     @Test
@@ -182,17 +208,19 @@ class BulwarkProcessorTest {
         JavaFileObject alone = auth("@Requires2FA(maxAge = \"0\")");
         Compilation aloneCompiled = compile(alone);
         assertThat(aloneCompiled).succeededWithoutWarnings();
-        assertTrue(aloneCompiled.generatedFile(StandardLocation.CLASS_OUTPUT, "", "META-INF/bulwark/index/com.acme.Auth")
+        assertTrue(aloneCompiled.generatedFile(StandardLocation.CLASS_OUTPUT, "",
+                "META-INF/bulwark/index/com.acme.Auth")
                 .orElseThrow().getCharContent(true).toString().endsWith(" Requires2FA\n"));
     }
 
     @Test
     void aStepUpMaxAgeMustParseAndStayWithinADay() {
         JavaFileObject words = auth("@Requires2FA(maxAge = \"5 minutes\")");
-        assertError(compile(words), words, annotationLine(0), "maxAge = '5 minutes': expected 0 (a code on every call) "
+        assertError(compile(words), words, lineOf(words, "@Requires2FA"), "maxAge = '5 minutes': expected 0 (a code on "
+                + "every call) "
                 + "or a duration up to 24h such as 30s, 5m or 1h");
         JavaFileObject week = auth("@Requires2FA(maxAge = \"7d\")");
-        assertError(compile(week), week, annotationLine(0), "maxAge = '7d': expected 0");
+        assertError(compile(week), week, lineOf(week, "@Requires2FA"), "maxAge = '7d': expected 0");
     }
 
     @Test
@@ -203,41 +231,49 @@ class BulwarkProcessorTest {
                 "    @Requires2FA",
                 "    void transfer();",
                 "}");
-        assertError(compile(source), source, 4, "@Requires2FA on com.acme.Bank.transfer() is not enforced: an "
+        assertError(compile(source), source, lineOf(source, "@Requires2FA"), "@Requires2FA on "
+                + "com.acme.Bank.transfer() is not enforced: an "
                 + "abstract method has no body to guard");
     }
 
     @Test
     void limitsMustBeAtLeastOneAndAtMostOnePerMicrosecond() {
         JavaFileObject zero = auth("@RateLimited(limit = 0, window = \"5m\")");
-        assertError(compile(zero), zero, annotationLine(0), "limit = 0: expected at least 1");
+        assertError(compile(zero), zero, lineOf(zero, "@RateLimited"), "limit = 0: expected at least 1");
         JavaFileObject fine = auth("@RateLimited(limit = 2000000, window = \"1s\")");
-        assertError(compile(fine), fine, annotationLine(0), "limit = 2000000 per window 1s: expected at most one call "
+        assertError(compile(fine), fine, lineOf(fine, "@RateLimited"), "limit = 2000000 per window 1s: expected at "
+                + "most one call "
                 + "per microsecond");
     }
 
     @Test
     void failureSettingsNeedCountFailures() {
         JavaFileObject lockout = auth("@RateLimited(limit = 5, window = \"5m\", lockout = \"15m\")");
-        assertError(compile(lockout), lockout, annotationLine(0), "lockout = '15m' needs count = FAILURES: with count = "
+        assertError(compile(lockout), lockout, lineOf(lockout, "@RateLimited"), "lockout = '15m' needs count = "
+                + "FAILURES: with count = "
                 + "CALLS there are no failures to count");
-        JavaFileObject failureOn = auth("@RateLimited(limit = 5, window = \"5m\", failureOn = SecurityException.class)");
-        assertError(compile(failureOn), failureOn, annotationLine(0), "failureOn needs count = FAILURES");
+        JavaFileObject failureOn = auth("@RateLimited(limit = 5, window = \"5m\", failureOn = "
+                + "SecurityException.class)");
+        assertError(compile(failureOn), failureOn, lineOf(failureOn, "@RateLimited"), "failureOn needs count = "
+                + "FAILURES");
         JavaFileObject reset = auth("@RateLimited(limit = 5, window = \"5m\", resetOnSuccess = true)");
-        assertError(compile(reset), reset, annotationLine(0), "resetOnSuccess = true needs count = FAILURES");
+        assertError(compile(reset), reset, lineOf(reset, "@RateLimited"), "resetOnSuccess = true needs count = "
+                + "FAILURES");
         JavaFileObject large = auth("@RateLimited(limit = 5000, window = \"5m\", count = Count.FAILURES)");
-        assertError(compile(large), large, annotationLine(0), "limit = 5000 with count = FAILURES: expected at most 1000");
+        assertError(compile(large), large, lineOf(large, "@RateLimited"), "limit = 5000 with count = FAILURES: "
+                + "expected at most 1000");
     }
 
     @Test
     void policyNamesAreChecked() {
         JavaFileObject bad = auth("@RateLimited(name = \"bad name!\", limit = 5, window = \"5m\")");
-        assertError(compile(bad), bad, annotationLine(0), "name = 'bad name!': expected 1 to 128 letters, digits, "
-                + "'.', '_', '-'");
+        assertError(compile(bad), bad, lineOf(bad, "@RateLimited"), "name = 'bad name!': expected 1 to 128 letters, "
+                + "digits, '.', '_', '$' or '-'");
         JavaFileObject twice = auth("@RateLimited(name = \"x\", limit = 5, window = \"5m\")",
                 "@RateLimited(name = \"x\", limit = 6, window = \"5m\")");
         // Repeated annotations sit in a container javac synthesizes: their diagnostics land on the method's line.
-        assertError(compile(twice), twice, annotationLine(2), "policy 'x' is declared twice on the method");
+        assertError(compile(twice), twice, lineOf(twice, "public String login("), "policy 'x' is declared twice on the "
+                + "method");
     }
 
     @Test
@@ -250,7 +286,8 @@ class BulwarkProcessorTest {
                 "class B {",
                 "    @RateLimited(name = \"api\", limit = 10, window = \"1m\") void b() { }",
                 "}");
-        assertError(compile(first, second), second, 4, "policy 'api' is already declared differently by "
+        assertError(compile(first, second), second, lineOf(second, "@RateLimited"), "policy 'api' is already "
+                + "declared differently by "
                 + "com.acme.A.a() (100 per 1m, key ''): methods sharing a policy name share its counters and must "
                 + "declare it alike");
     }
@@ -281,10 +318,14 @@ class BulwarkProcessorTest {
                 "    }",
                 "}");
         Compilation compilation = compile(source);
-        assertError(compilation, source, 4, "@RateLimited on com.acme.Api.call() is not enforced: an abstract method has "
+        // Each diagnostic is on the annotation, the line above the method it guards.
+        assertError(compilation, source, lineOf(source, "    String call();") - 1,
+                "@RateLimited on com.acme.Api.call() is not enforced: an abstract method has "
                 + "no body to guard; annotate the implementing method instead");
-        assertError(compilation, source, 7, "@RateLimited on com.acme.Api$Base.call() is not enforced");
-        assertError(compilation, source, 9, "a native method has no body to guard");
+        assertError(compilation, source, lineOf(source, "abstract String call()") - 1,
+                "@RateLimited on com.acme.Api$Base.call() is not enforced");
+        assertError(compilation, source, lineOf(source, "native String nativeCall()") - 1,
+                "a native method has no body to guard");
     }
 
     @Test
@@ -295,7 +336,8 @@ class BulwarkProcessorTest {
         Compilation compilation = compile(source);
         assertThat(compilation).failed();
         assertThat(compilation).hadErrorContaining("cannot find symbol");
-        assertTrue(compilation.errors().stream().noneMatch(d -> d.getMessage(null).contains("Bulwark's processor failed")),
+        assertTrue(compilation.errors().stream().noneMatch(d -> d.getMessage(null).contains("Bulwark's processor "
+                + "failed")),
                 compilation.errors().toString());
     }
 
@@ -311,7 +353,8 @@ class BulwarkProcessorTest {
                 "}");
         Compilation compilation = compile(source);
         assertThat(compilation).succeededWithoutWarnings();
-        assertTrue(compilation.generatedFile(StandardLocation.CLASS_OUTPUT, "", "META-INF/bulwark/index/com.acme.Hidden")
+        assertTrue(compilation.generatedFile(StandardLocation.CLASS_OUTPUT, "",
+                "META-INF/bulwark/index/com.acme.Hidden")
                 .orElseThrow().getCharContent(true).toString().contains("keys=com.acme.Hidden_BulwarkKeys:-,key0"));
     }
 
@@ -336,7 +379,8 @@ class BulwarkProcessorTest {
         Compilation compilation = compile(JavaFileObjects.forSourceLines("com.acme.Plain", "package com.acme;",
                 "class Plain { void call() { } }"));
         assertThat(compilation).succeededWithoutWarnings();
-        assertFalse(compilation.generatedFile(StandardLocation.CLASS_OUTPUT, "", "META-INF/bulwark/index/com.acme.Plain")
+        assertFalse(compilation.generatedFile(StandardLocation.CLASS_OUTPUT, "",
+                "META-INF/bulwark/index/com.acme.Plain")
                 .isPresent());
         assertEquals(List.of(), compilation.generatedSourceFiles());
     }
@@ -357,7 +401,8 @@ class BulwarkProcessorTest {
                 "package com.acme;",
                 "import io.bulwark.*;",
                 "public class Bank {",
-                "    public record Card(String holder, @Redact(mode = Redact.Mode.HASH) String number, @Redact String cvc) { }",
+                "    public record Card(String holder, @Redact(mode = Redact.Mode.HASH) String number, @Redact "
+                        + "String cvc) { }",
                 "    public record Transfer(String from, String to, long cents, Card card) { }",
                 "    public enum Channel { WEB, APP }",
                 "    private record Hidden(String id) { }"));
@@ -370,7 +415,8 @@ class BulwarkProcessorTest {
     void anAuditedMethodCompilesCleanlyWithItsIndexLineAndGeneratedCapture() throws IOException {
         JavaFileObject bank = bank(
                 "    @RateLimited(name = \"transfer\", limit = 10, window = \"1m\", key = \"{caller.user}\")",
-                "    @Audited(action = \"transfer.create\", resourceType = \"account\", resourceId = \"acct-{t.from}\",",
+                "    @Audited(action = \"transfer.create\", resourceType = \"account\", resourceId = "
+                        + "\"acct-{t.from}\",",
                 "            resourceName = \"{caller.org}/{t.to}\", capture = Capture.ARGS_AND_RESULT)",
                 "    public long transfer(Transfer t, Channel channel, @Redact(mode = Redact.Mode.DROP) String pin,",
                 "            @Redact String password) { return 1; }",
@@ -459,7 +505,8 @@ class BulwarkProcessorTest {
                 "    public void login(String email,",
                 "            String password) { }");
         Compilation compilation = compile(bank);
-        assertError(compilation, bank, 10, "parameter 'password' looks secret and @Audited(capture = ARGS) would "
+        assertError(compilation, bank, lineOf(bank, "String password"), "parameter 'password' looks secret and "
+                + "@Audited(capture = ARGS) would "
                 + "record it: annotate it @Redact, capture less, or suppress with "
                 + "@SuppressWarnings(\"bulwark:unredacted\")");
     }
@@ -471,9 +518,11 @@ class BulwarkProcessorTest {
                 "    @Audited(action = \"user.login\", capture = Capture.METADATA) public void b(String apiKey) { }",
                 "    @Audited(action = \"user.login\") @SuppressWarnings(\"bulwark:unredacted\")",
                 "    public void c(String tokenCount) { }",
-                "    @Audited(action = \"user.login\") public void d(@SuppressWarnings(\"bulwark:unredacted\") String otp) { }",
+                "    @Audited(action = \"user.login\") public void d(@SuppressWarnings(\"bulwark:unredacted\") "
+                        + "String otp) { }",
                 "    @Audited(action = \"user.login\") public void e(String opinion, String spinner) { }",
-                "    @Audited(action = \"user.login\") public void f(String pinned, String compass, String zipCode) { }")))
+                "    @Audited(action = \"user.login\") public void f(String pinned, String compass, String zipCode) "
+                        + "{ }")))
                 .succeededWithoutWarnings();
     }
 
@@ -487,10 +536,10 @@ class BulwarkProcessorTest {
                 "            String jwt,",
                 "            String pin) { }");
         Compilation compilation = compile(bank);
-        int line = 9;
         for (String name : new String[] {"passWord", "mfaCode", "sessionId", "jwt", "pin"}) {
-            assertTrue(io.bulwark.internal.SecretNames.looksSecret(name), name);
-            assertError(compilation, bank, line++, "parameter '" + name + "' looks secret and @Audited(capture = ARGS) "
+            assertTrue(io.bulwark.rules.SecretNames.looksSecret(name), name);
+            assertError(compilation, bank, lineOf(bank, "String " + name), "parameter '" + name + "' looks secret "
+                    + "and @Audited(capture = ARGS) "
                     + "would record it: annotate it @Redact, capture less, or suppress with "
                     + "@SuppressWarnings(\"bulwark:unredacted\")");
         }
@@ -501,7 +550,8 @@ class BulwarkProcessorTest {
         JavaFileObject bank = bank(
                 "    @Audited(action = \"transfer.create\", resourceId = \"{t.form}\")",
                 "    public void transfer(Transfer t) { }");
-        assertError(compile(bank), bank, 8, "resourceId '{t.form}': com.acme.Bank$Transfer has no readable property "
+        assertError(compile(bank), bank, lineOf(bank, "@Audited"), "resourceId '{t.form}': com.acme.Bank$Transfer "
+                + "has no readable property "
                 + "'form' (expected a record component, getForm()/isForm() or a public form()); did you mean 'from'?");
     }
 
@@ -513,9 +563,10 @@ class BulwarkProcessorTest {
                 "    @RateLimited(limit = 5, window = \"1m\", key = \"{password}\")",
                 "    public void login(@Redact String password) { }");
         Compilation compilation = compile(bank);
-        assertError(compilation, bank, 8, "resourceId '{card.number}': {card.number} is @Redact: a redacted value never "
+        assertError(compilation, bank, lineOf(bank, "{card.number}"), "resourceId '{card.number}': {card.number} is "
+                + "@Redact: a redacted value never "
                 + "goes into a key or a resource's id or name");
-        assertError(compilation, bank, 10, "key '{password}': {password} is @Redact");
+        assertError(compilation, bank, lineOf(bank, "{password}"), "key '{password}': {password} is @Redact");
     }
 
     @Test
@@ -524,8 +575,10 @@ class BulwarkProcessorTest {
                 "    @Audited(action = \"login\", resourceType = \"user account\")",
                 "    public void login() { }");
         Compilation compilation = compile(bank);
-        assertError(compilation, bank, 8, "action = 'login': expected noun.verb such as 'user.login'");
-        assertError(compilation, bank, 8, "resourceType = 'user account': expected letters, digits, '.', '_' or '-'");
+        assertError(compilation, bank, lineOf(bank, "@Audited"), "action = 'login': expected noun.verb such as "
+                + "'user.login'");
+        assertError(compilation, bank, lineOf(bank, "@Audited"), "resourceType = 'user account': expected letters, "
+                + "digits, '.', '_' or '-'");
     }
 
     @Test
@@ -537,9 +590,10 @@ class BulwarkProcessorTest {
         Compilation compilation = compile(bank);
         assertThat(compilation).succeeded();
         assertThat(compilation).hadWarningContaining("@Redact on 'password' has no effect on the audit record: the "
-                + "method is not @Audited; it still keeps the value out of keys").inFile(bank).onLine(8);
+                + "method is not @Audited; it still keeps the value out of keys")
+                .inFile(bank).onLine(lineOf(bank, "void a("));
         assertThat(compilation).hadWarningContaining("@Audited(capture = NONE) captures no argument values")
-                .inFile(bank).onLine(9);
+                .inFile(bank).onLine(lineOf(bank, "void b("));
         assertEquals(2, compilation.warnings().size(), compilation.warnings().toString());
     }
 
@@ -551,7 +605,8 @@ class BulwarkProcessorTest {
                 "    @Audited(action = \"a.b\")",
                 "    void call();",
                 "}");
-        assertError(compile(source), source, 4, "@Audited on com.acme.Api.call() is not enforced: an abstract method "
+        assertError(compile(source), source, lineOf(source, "@Audited"), "@Audited on com.acme.Api.call() is not "
+                + "enforced: an abstract method "
                 + "has no body to guard");
     }
 
@@ -586,7 +641,8 @@ class BulwarkProcessorTest {
                 "}");
     }
 
-    private static final String LOCKOUT = "@RateLimited(name = \"login\", limit = 3, window = \"5m\", key = \"{email}\", "
+    private static final String LOCKOUT = "@RateLimited(name = \"login\", limit = 3, window = \"5m\", key = "
+            + "\"{email}\", "
             + "count = Count.FAILURES, lockout = \"15m\")";
 
     @Test
@@ -605,7 +661,8 @@ class BulwarkProcessorTest {
     @Test
     void countingFailuresOfAFutureFailsAtTheCountValue() {
         JavaFileObject source = async(LOCKOUT, "public Future<String> login(String email) { return null; }");
-        assertError(compile(source), source, 5, "count = FAILURES needs the outcome of each call, but the method "
+        assertError(compile(source), source, lineOf(source, "count = Count.FAILURES"), "count = FAILURES needs the "
+                + "outcome of each call, but the method "
                 + "returns java.util.concurrent.Future, whose outcome Bulwark cannot follow: return CompletionStage, "
                 + "CompletableFuture, or Reactor's Mono or Flux (or use count = CALLS without @Audited)");
     }
@@ -617,17 +674,18 @@ class BulwarkProcessorTest {
         Compilation futureCompiled = javac().withProcessors(new BulwarkProcessor()).compile(myFuture, MONO);
         assertThat(futureCompiled).failed();
         assertThat(futureCompiled).hadErrorContaining("@Audited needs the outcome of each call, but the method returns "
-                + "com.acme.Async.MyFuture").inFile(myFuture).onLine(5);
+                + "com.acme.Async.MyFuture").inFile(myFuture).onLine(lineOf(myFuture, "@Audited"));
         JavaFileObject myMono = async("@Audited(action = \"user.login\")",
                 "public MyMono<String> login(String email) { return null; }");
         Compilation monoCompiled = javac().withProcessors(new BulwarkProcessor()).compile(myMono, MONO);
-        assertThat(monoCompiled).hadErrorContaining("returns com.acme.Async.MyMono").inFile(myMono).onLine(5);
+        assertThat(monoCompiled).hadErrorContaining("returns com.acme.Async.MyMono").inFile(myMono)
+                .onLine(lineOf(myMono, "@Audited"));
         JavaFileObject suspend = async("@Audited(action = \"user.login\")",
                 "public Object login(String email, kotlin.coroutines.Continuation<? super String> c) { return null; }");
         Compilation suspendCompiled = javac().withProcessors(new BulwarkProcessor()).compile(suspend, MONO,
                 CONTINUATION);
         assertThat(suspendCompiled).hadErrorContaining("@Audited needs the outcome of each call, but the method is a "
-                + "Kotlin suspend function").inFile(suspend).onLine(5);
+                + "Kotlin suspend function").inFile(suspend).onLine(lineOf(suspend, "@Audited"));
     }
 
     @Test

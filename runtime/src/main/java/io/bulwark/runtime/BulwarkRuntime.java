@@ -1,6 +1,7 @@
 package io.bulwark.runtime;
 
 import io.bulwark.runtime.audit.AuditPipeline;
+import io.bulwark.runtime.config.ConfigWatch;
 import io.bulwark.runtime.config.Settings;
 import io.bulwark.runtime.guard.GuardRegistry;
 import io.bulwark.runtime.log.Log;
@@ -21,6 +22,8 @@ public final class BulwarkRuntime {
     private final AuditPipeline audit;
     private final Settings settings;
     private final GuardRegistry guards;
+    /** The agent argument whose {@code config=FILE} is watched, or null. */
+    private volatile String watched;
 
     private BulwarkRuntime(Settings settings, RateLimiter rateLimiter) {
         this.rateLimiter = rateLimiter;
@@ -41,19 +44,38 @@ public final class BulwarkRuntime {
     }
 
     /**
+     * Has the configuration file of {@code agentArgument} ({@code config=FILE}) watched for rate-limit changes from
+     * {@link #connectInBackground}'s thread: nothing of the watch is loaded in premain.
+     */
+    public void watchConfig(String agentArgument) {
+        this.watched = agentArgument;
+    }
+
+    /**
      * Opens the engines' connections on a daemon thread of its own, so that neither premain nor the first guarded
-     * call pays for them.
+     * call pays for them; first starts the watch of the configuration file, if asked ({@link #watchConfig}).
      */
     public void connectInBackground() {
         // A class, not a method reference: this runs in premain (see MicroClock.monotonic()).
         Thread connect = new Thread(new Runnable() {
             @Override
             public void run() {
+                startWatch();
                 rateLimiter.warmUp();
             }
         }, "bulwark-connect");
         connect.setDaemon(true);
         connect.start();
+    }
+
+    private void startWatch() {
+        String argument = watched;
+        if (argument != null) {
+            ConfigWatch watch = ConfigWatch.of(argument, System.getProperties(), System.getenv(), guards);
+            if (watch != null) {
+                watch.start();
+            }
+        }
     }
 
     public GuardRegistry guards() {

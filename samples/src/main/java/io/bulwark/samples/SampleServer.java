@@ -125,7 +125,8 @@ public final class SampleServer {
             return;
         }
         if (TwoFactor.status(user) == TwoFactor.Status.LOCKED) {
-            Http.send(exchange, 409, Json.object(Map.of("error", "the second factor is locked: an operator unlocks it")));
+            Http.send(exchange, 409,
+                    Json.object(Map.of("error", "the second factor is locked: an operator unlocks it")));
             return;
         }
         TwoFactorEnrollment e;
@@ -141,7 +142,9 @@ public final class SampleServer {
         body.put("secret", e.secret());
         body.put("qrPng", Base64.getEncoder().encodeToString(e.qrPng()));
         body.put("next", "POST /2fa/confirm with code=<the code your app shows>"
-                + (TwoFactor.status(user) == TwoFactor.Status.ACTIVE ? " and X-OTP: <your current factor's code>" : ""));
+                + (TwoFactor.status(user) == TwoFactor.Status.ACTIVE
+                        ? " and X-OTP: <your current factor's code>"
+                        : ""));
         Http.send(exchange, 200, Json.object(body));
     }
 

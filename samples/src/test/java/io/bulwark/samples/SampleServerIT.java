@@ -8,7 +8,6 @@ import io.bulwark.runtime.testing.PostgresServer;
 import io.bulwark.runtime.twofactor.TotpGenerator;
 import io.bulwark.runtime.twofactor.TotpParameters;
 import io.bulwark.runtime.twofactor.TotpSecret;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -65,7 +64,8 @@ class SampleServerIT {
 
     @Test
     void startupSaysTheAgentIsActiveWithTheEmbeddedEngines() {
-        assertTrue(sample.startupOutput().contains("agent 0.1.0-SNAPSHOT active: rate limits in memory (this JVM only); "
+        assertTrue(sample.startupOutput().contains(
+                "agent 0.1.0-SNAPSHOT active: rate limits in memory (this JVM only); "
                 + "audit events to the journal in " + dataDir.resolve("audit")), sample.startupOutput());
     }
 

@@ -16,7 +16,8 @@ final class Meters implements BulwarkListener {
 
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, PolicyMeters> policies = new ConcurrentHashMap<>();
-    private final AtomicReferenceArray<Counter> audit = new AtomicReferenceArray<>(AuditRecorded.Status.values().length);
+    private final AtomicReferenceArray<Counter> audit = new AtomicReferenceArray<>(
+            AuditRecorded.Status.values().length);
     private final AtomicReferenceArray<Counter> stepUps = new AtomicReferenceArray<>(
             StepUpDecision.Outcome.values().length);
     private final Counter shipped;

@@ -18,7 +18,8 @@ final class PolicyMeters {
     private final MeterRegistry registry;
     /** The name, the very string the runtime publishes (compared by identity first, see {@link Meters}). */
     final String policy;
-    private final AtomicReferenceArray<Counter> decisions = new AtomicReferenceArray<>(Outcome.values().length * REASONS);
+    private final AtomicReferenceArray<Counter> decisions = new AtomicReferenceArray<>(
+            Outcome.values().length * REASONS);
     private final AtomicReferenceArray<Timer> checks = new AtomicReferenceArray<>(Store.values().length);
 
     PolicyMeters(MeterRegistry registry, String policy) {

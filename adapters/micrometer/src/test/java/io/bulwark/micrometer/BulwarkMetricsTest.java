@@ -10,7 +10,7 @@ import io.bulwark.Count;
 import io.bulwark.RateLimitedException;
 import io.bulwark.StoreFailure;
 import io.bulwark.internal.Dispatch;
-import io.bulwark.internal.key.Parameter;
+import io.bulwark.rules.key.Parameter;
 import io.bulwark.runtime.audit.AuditPipeline;
 import io.bulwark.runtime.config.AuditSettings;
 import io.bulwark.runtime.config.RedisSettings;

@@ -122,9 +122,11 @@ public record WebSettings(TrustedProxies trustedProxies, ForwardedHeader forward
         }
         return switch (key) {
             case TRUSTED_PROXIES -> new WebSettings(TrustedProxies.parse(value), s.forwardedHeader, s.userHeader,
-                    s.rolesHeader, s.roles, s.orgHeader, s.orgAttribute, s.requestIdHeader, s.otpHeader, s.sessionHeader);
+                    s.rolesHeader, s.roles, s.orgHeader, s.orgAttribute, s.requestIdHeader, s.otpHeader,
+                    s.sessionHeader);
             case FORWARDED_HEADER -> new WebSettings(s.trustedProxies, forwardedHeader(value), s.userHeader,
-                    s.rolesHeader, s.roles, s.orgHeader, s.orgAttribute, s.requestIdHeader, s.otpHeader, s.sessionHeader);
+                    s.rolesHeader, s.roles, s.orgHeader, s.orgAttribute, s.requestIdHeader, s.otpHeader,
+                    s.sessionHeader);
             case USER_HEADER -> new WebSettings(s.trustedProxies, s.forwardedHeader, header, s.rolesHeader, s.roles,
                     s.orgHeader, s.orgAttribute, s.requestIdHeader, s.otpHeader, s.sessionHeader);
             case ROLES_HEADER -> new WebSettings(s.trustedProxies, s.forwardedHeader, s.userHeader, header, s.roles,

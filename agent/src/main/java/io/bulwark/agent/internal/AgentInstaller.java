@@ -32,6 +32,7 @@ public final class AgentInstaller {
                     + "reach the dispatch bridge's state by reflection");
         }
         Weaver.install(instrumentation, settings, runtime.guards());
+        runtime.watchConfig(argument);
         runtime.connectInBackground();
         Log.info("agent " + version() + " active: " + runtime.describe() + "; guarded classes found by "
                 + (settings.scanAnnotations() ? "the processor's index and an annotation scan"

@@ -78,8 +78,8 @@ public final class BootstrapApi {
                     ClassLoader.class, ProtectionDomain.class);
         } catch (ReflectiveOperationException | RuntimeException e) {
             instrumentation.appendToBootstrapClassLoaderSearch(jar);
-            unnamed = "this JDK has no jdk.internal.misc.Unsafe.defineClass (" + e + "), so the API was appended to the "
-                    + "bootstrap class path, in no named module";
+            unnamed = "this JDK has no jdk.internal.misc.Unsafe.defineClass (" + e + "), so the API was appended to "
+                    + "the bootstrap class path, in no named module";
             return;
         }
         List<JarEntry> pending = new ArrayList<>();
@@ -131,9 +131,9 @@ public final class BootstrapApi {
      * before any API class is, so that the classes defined next in its packages belong to it. It exports every package
      * and opens none: the dispatch bridge's private state is then out of reach of {@code setAccessible} and
      * {@code privateLookupIn} from any other module (the application's included), where the bootstrap loader's unnamed
-     * module is open to all. {@code jdk.internal.module.Modules} is how the JDK itself makes modules outside a layer; it
-     * is in JDK 9 through 25. Should it fail, the API is defined in the unnamed module as before (and the log says so):
-     * the guards work either way.
+     * module is open to all. {@code jdk.internal.module.Modules} is how the JDK itself makes modules outside a layer;
+     * it is in JDK 9 through 25. Should it fail, the API is defined in the unnamed module as before (and the log says
+     * so): the guards work either way.
      *
      * @return null, or why the module could not be made
      */

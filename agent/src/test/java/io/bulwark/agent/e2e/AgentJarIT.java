@@ -24,7 +24,7 @@ class AgentJarIT {
                     continue;
                 }
                 boolean api = name.matches("io/bulwark/[A-Za-z0-9$-]+\\.class")
-                        || name.matches("io/bulwark/internal/([a-z]+/)?[A-Za-z0-9$-]+\\.class")
+                        || name.matches("io/bulwark/internal/[A-Za-z0-9$-]+\\.class")
                         || name.matches("io/bulwark/monitoring/[A-Za-z0-9$-]+\\.class");
                 boolean boot = name.matches("io/bulwark/agent/boot/[A-Za-z$-]+\\.class");
                 if (!api && !boot) {
@@ -66,8 +66,10 @@ class AgentJarIT {
         assertEquals(List.of(), misplaced);
         assertTrue(classes > 1_000, "ASM and the runtime should be inside, found " + classes + " classes");
         try (JarFile jar = new JarFile(ForkedJvm.AGENT_JAR.toFile())) {
-            assertTrue(jar.getEntry("inst/io/bulwark/shaded/net/bytebuddy/jar/asm/ClassReader.classdata") != null);
+            assertTrue(jar.getEntry("inst/io/bulwark/shaded/org/objectweb/asm/ClassReader.classdata") != null);
             assertTrue(jar.getEntry("inst/io/bulwark/runtime/BulwarkRuntime.classdata") != null);
+            assertTrue(jar.getEntry("inst/io/bulwark/rules/RateLimitRules.classdata") != null,
+                    "the rules are the agent's own, in its isolated loader, not the application's API");
             assertTrue(jar.getEntry("inst/io/bulwark/shaded/redis/clients/jedis/RedisClient.classdata") != null);
             assertTrue(jar.getEntry("inst/META-INF/services/io.bulwark.shaded.org.slf4j.spi.SLF4JServiceProvider")
                     != null, "Bulwark's SLF4J provider is registered under the relocated name");

@@ -59,7 +59,8 @@ class AsyncEndToEndIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
-    void asyncLoginsAreLockedOutAfterTheirLimitOfFailuresAndAuditedWithTheirRealOutcome(Path javaHome) throws Exception {
+    void asyncLoginsAreLockedOutAfterTheirLimitOfFailuresAndAuditedWithTheirRealOutcome(Path javaHome)
+            throws Exception {
         run(new ForkedJvm().java(javaHome), "");
     }
 
@@ -159,9 +160,10 @@ class AsyncEndToEndIT {
         assertEquals("OK", r.value("quota.1"));
         assertTrue(r.value("quota.2").startsWith("RateLimitedException policy=future-quota"), r.toString());
         assertTrue(r.stderr().contains("ERROR Bulwark on io.bulwark.agent.e2e.apps.UnfollowableApp.login(String): "
-                + "count = FAILURES needs the outcome of each call, but the method returns java.util.concurrent.Future, "
-                + "whose outcome Bulwark cannot follow: return CompletionStage, CompletableFuture, or Reactor's Mono or "
-                + "Flux (or use count = CALLS without @Audited)"), r.toString());
+                + "count = FAILURES needs the outcome of each call, but the method returns "
+                + "java.util.concurrent.Future, whose outcome Bulwark cannot follow: return CompletionStage, "
+                + "CompletableFuture, or Reactor's Mono or Flux (or use count = CALLS without @Audited)"),
+                r.toString());
         assertTrue(r.stderr().contains("@Audited needs the outcome of each call, but the method is a Kotlin suspend "
                 + "function"), r.toString());
     }

@@ -136,8 +136,9 @@ class AuditEndToEndIT {
             assertEquals("transfer.create", transfer.action());
             assertEquals("DE01", transfer.resourceId());
             assertEquals("acme:FR02", transfer.resourceName());
-            assertTrue(transfer.changes().matches("\\{\"args\":\\{\"request\":\\{\"to\":\"FR02\",\"card\":\\{\"holder\":"
-                    + "\"Ann\",\"number\":\"hmac:[A-Za-z0-9_-]{22}\"},\"from\":\"DE01\",\"cents\":1234}},"
+            assertTrue(transfer.changes().matches("\\{\"args\":\\{\"request\":\\{\"to\":\"FR02\","
+                    + "\"card\":\\{\"holder\":\"Ann\",\"number\":\"hmac:[A-Za-z0-9_-]{22}\"},"
+                    + "\"from\":\"DE01\",\"cents\":1234}},"
                     + "\"result\":1234}"), transfer.changes());
             assertTrue(verify(schema.jdbcUrl()).intact());
 
@@ -151,7 +152,8 @@ class AuditEndToEndIT {
             try (Stream<Path> files = Files.walk(dataDir)) {
                 for (Path file : files.filter(Files::isRegularFile).toList()) {
                     String bytes = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-                    assertFalse(bytes.contains(AuditApp.PASSWORD) || bytes.contains("4111111111111111"), file.toString());
+                    assertFalse(bytes.contains(AuditApp.PASSWORD) || bytes.contains("4111111111111111"),
+                            file.toString());
                 }
             }
             app.killHard();
@@ -288,8 +290,8 @@ class AuditEndToEndIT {
 
         Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxrwxrwx"));
         ForkedJvm.Result refused = jvm(null).run(AuditApp.class, "burst", "1").assertExit(78);
-        assertTrue(refused.stderr().contains("bulwark.data-dir (system property) '" + dataDir + "' is writable by every "
-                + "user (mode 777)"), refused.toString());
+        assertTrue(refused.stderr().contains("bulwark.data-dir (system property) '" + dataDir
+                + "' is writable by every user (mode 777)"), refused.toString());
         assertFalse(refused.stdout().contains("called"), "the application must not have started:\n" + refused);
     }
 

@@ -22,7 +22,8 @@ final class ForkedJvm {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final List<String> jvmOptions = new ArrayList<>();
-    private final List<String> classpath = new ArrayList<>(List.of(TEST_CLASSES.toString(), ANNOTATIONS_JAR.toString()));
+    private final List<String> classpath = new ArrayList<>(
+            List.of(TEST_CLASSES.toString(), ANNOTATIONS_JAR.toString()));
     private final Map<String, String> environment = new HashMap<>();
     private Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     private String agentArgument;
@@ -32,7 +33,8 @@ final class ForkedJvm {
     static String required(String property) {
         String value = System.getProperty(property);
         if (value == null) {
-            throw new IllegalStateException("system property " + property + " is not set: run through Maven (mvn verify)");
+            throw new IllegalStateException(
+                    "system property " + property + " is not set: run through Maven (mvn verify)");
         }
         return value;
     }
@@ -218,8 +220,8 @@ final class ForkedJvm {
 
         @Override
         public String toString() {
-            return "command: " + String.join(" ", command) + "\nexit: " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n"
-                    + stderr;
+            return "command: " + String.join(" ", command) + "\nexit: " + exitCode + "\nstdout:\n" + stdout
+                    + "\nstderr:\n" + stderr;
         }
     }
 }

@@ -30,7 +30,8 @@ final class Javac {
         Path classes = dir.resolve("classes");
         Files.createDirectories(classes);
         List<String> args = new ArrayList<>(List.of("-proc:none", "--release", "17", "-d", classes.toString(), "-cp",
-                String.join(File.pathSeparator, ForkedJvm.ANNOTATIONS_JAR.toString(), ForkedJvm.TEST_CLASSES.toString())));
+                String.join(File.pathSeparator, ForkedJvm.ANNOTATIONS_JAR.toString(),
+                        ForkedJvm.TEST_CLASSES.toString())));
         args.addAll(options);
         for (int i = 0; i < sources.length; i += 2) {
             Path file = src.resolve(sources[i]);

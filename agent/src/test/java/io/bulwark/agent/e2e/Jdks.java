@@ -48,7 +48,8 @@ final class Jdks {
         if (required != null && !required.isBlank()) {
             for (String feature : required.split(",")) {
                 assertTrue(byFeature.containsKey(Integer.parseInt(feature.strip())),
-                        "JDK " + feature + " is required by BULWARK_TEST_REQUIRE_JDKS but not found among " + byFeature);
+                        "JDK " + feature + " is required by BULWARK_TEST_REQUIRE_JDKS but not found among "
+                                + byFeature);
             }
         }
         return List.copyOf(byFeature.values());

@@ -86,7 +86,8 @@ class RateLimitedEndToEndIT {
                 .runMain("io.bulwark.agent.e2e.apps.MisdeclaredApp").assertExit(0);
         String refused = "GuardUnavailableException status=503 message=guard '%s' refused the call: its guard "
                 + "declaration is invalid (the Bulwark log says why)";
-        assertEquals(String.format(refused, "io.bulwark.agent.e2e.apps.MisdeclaredApp.typo(String)"), r.value("typo.1"));
+        assertEquals(String.format(refused, "io.bulwark.agent.e2e.apps.MisdeclaredApp.typo(String)"),
+                r.value("typo.1"));
         assertEquals(String.format(refused, "io.bulwark.agent.e2e.apps.MisdeclaredApp.badWindow()"),
                 r.value("bad-window.1"));
         assertTrue(r.stderr().contains("ERROR @RateLimited on io.bulwark.agent.e2e.apps.MisdeclaredApp.typo(String): "
@@ -111,7 +112,8 @@ class RateLimitedEndToEndIT {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().putValue("Premain-Class", PreloadAgent.class.getName());
-        try (OutputStream out = Files.newOutputStream(preloadJar); JarOutputStream jar = new JarOutputStream(out, manifest)) {
+        try (OutputStream out = Files.newOutputStream(preloadJar);
+                JarOutputStream jar = new JarOutputStream(out, manifest)) {
             jar.flush();
         }
         ForkedJvm.Result r = new ForkedJvm().option("-javaagent:" + preloadJar).run(PreloadedApp.class).assertExit(0);
@@ -129,7 +131,9 @@ class RateLimitedEndToEndIT {
                 public static void main(String[] args) {
                     for (String who : new String[] {"alice", "alice", "bob"}) {
                         try { System.out.println("login." + who + "=" + login(who)); }
-                        catch (io.bulwark.BulwarkException e) { System.out.println("login." + who + "=" + e.getMessage()); }
+                        catch (io.bulwark.BulwarkException e) {
+                            System.out.println("login." + who + "=" + e.getMessage());
+                        }
                     }
                 }
             }

@@ -30,7 +30,8 @@ class RedisEndToEndIT {
         int refused = Integer.parseInt(a.value("refused")) + Integer.parseInt(b.value("refused"));
         assertEquals(100, admitted, "JVM 1:\n" + a + "\nJVM 2:\n" + b);
         assertEquals(2 * 64 * 10 - 100, refused);
-        assertTrue(a.stderr().contains("rate limits in Redis at " + RedisServer.shared().getScheme() + "://"), a.stderr());
+        assertTrue(a.stderr().contains("rate limits in Redis at " + RedisServer.shared().getScheme() + "://"),
+                a.stderr());
     }
 
     private static ForkedJvm.Result fork(String run) {
@@ -55,9 +56,11 @@ class RedisEndToEndIT {
                 + "retryAfter=(8[4-9][0-9]|900) status=429"), locked);
 
         ForkedJvm.Result reset = new ForkedJvm().withoutAgent().option(REDIS).onlyClasspath(ForkedJvm.AGENT_JAR)
-                .runMain("io.bulwark.agent.boot.AgentBoot", "lockout", "reset", "--policy", "redis-login", "--key", email)
+                .runMain("io.bulwark.agent.boot.AgentBoot", "lockout", "reset", "--policy", "redis-login",
+                        "--key", email)
                 .assertExit(0);
-        assertTrue(reset.stdout().startsWith("reset policy 'redis-login' for the given key in redis://"), reset.toString());
+        assertTrue(reset.stdout().startsWith("reset policy 'redis-login' for the given key in redis://"),
+                reset.toString());
         assertTrue(!reset.stdout().contains(email) && !reset.stderr().contains(email), "the key is not echoed");
 
         assertEquals("OK", withRedis().run(RedisLoginApp.class, email, "right", "1").assertExit(0).value("login.1"));

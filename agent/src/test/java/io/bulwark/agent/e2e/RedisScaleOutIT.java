@@ -43,7 +43,8 @@ class RedisScaleOutIT {
                 .assertExit(0);
         assertTrue(attacker.value("login.4").startsWith("LockedOutException policy=redis-login"), attacker.toString());
         ForkedJvm.Result reset = new ForkedJvm().withoutAgent().option(cluster).onlyClasspath(ForkedJvm.AGENT_JAR)
-                .runMain("io.bulwark.agent.boot.AgentBoot", "lockout", "reset", "--policy", "redis-login", "--key", email)
+                .runMain("io.bulwark.agent.boot.AgentBoot", "lockout", "reset", "--policy", "redis-login", "--key",
+                        email)
                 .assertExit(0);
         assertTrue(reset.stdout().startsWith("reset policy 'redis-login' for the given key in redis-cluster://"),
                 reset.toString());

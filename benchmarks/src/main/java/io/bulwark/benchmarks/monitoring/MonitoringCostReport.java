@@ -56,7 +56,8 @@ public final class MonitoringCostReport {
                     .measurementIterations(5).measurementTime(TimeValue.seconds(1)).threads(1)
                     .jvmArgsAppend(c.getValue().toArray(String[]::new));
             for (RunResult r : new Runner(options.build()).run()) {
-                String method = r.getParams().getBenchmark().substring(r.getParams().getBenchmark().lastIndexOf('.') + 1);
+                String method = r.getParams().getBenchmark()
+                        .substring(r.getParams().getBenchmark().lastIndexOf('.') + 1);
                 scores.computeIfAbsent(c.getKey(), k -> new LinkedHashMap<>()).put(method,
                         r.getPrimaryResult().getScore());
                 errors.computeIfAbsent(c.getKey(), k -> new LinkedHashMap<>()).put(method,
@@ -67,7 +68,8 @@ public final class MonitoringCostReport {
 
         String baseline = "agent, no listener";
         StringBuilder table = new StringBuilder();
-        table.append("| configuration | global ns/call | vs no listener | keyed (1,024 users) ns/call | vs no listener |\n");
+        table.append("| configuration | global ns/call | vs no listener | keyed (1,024 users) ns/call"
+                + " | vs no listener |\n");
         table.append("|---|---:|---:|---:|---:|\n");
         for (String name : scores.keySet()) {
             table.append("| ").append(name);

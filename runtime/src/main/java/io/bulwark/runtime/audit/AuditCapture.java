@@ -65,7 +65,8 @@ public final class AuditCapture {
         this.pipeline = pipeline;
         this.clock = clock;
         this.readsArguments = this.arguments != null || redactedParameters.length > 0
-                || resourceId != null && resourceId.readsArguments() || resourceName != null && resourceName.readsArguments();
+                || resourceId != null && resourceId.readsArguments()
+                || resourceName != null && resourceName.readsArguments();
     }
 
     public boolean readsArguments() {
@@ -85,6 +86,9 @@ public final class AuditCapture {
         final Object[] args;
         /** The token of the guards this one wraps. */
         public Object inner;
+        /** A policy in shadow mode that would have refused the call, and why; null for none. */
+        String shadowPolicy;
+        String shadowReason;
 
         Pending(Draft draft, long startNanos, ValueWriter changes, Object[] args) {
             this.draft = draft;
@@ -104,7 +108,8 @@ public final class AuditCapture {
     public Pending begin(Object[] args) {
         long start = System.nanoTime();
         if (!pipeline.reserve()) {
-            throw new GuardUnavailableException(action, "its audit event cannot be kept: " + pipeline.unavailableReason());
+            throw new GuardUnavailableException(action,
+                    "its audit event cannot be kept: " + pipeline.unavailableReason());
         }
         Instant now = clock.instant();
         long micros = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
@@ -146,6 +151,15 @@ public final class AuditCapture {
         return out;
     }
 
+    /**
+     * A rate-limit policy in shadow mode would have refused the call, which runs: its event says so in its captured
+     * JSON, {@code "shadow_denied":{"policy":"login","reason":"limit_exceeded"}}, beside the arguments if any.
+     */
+    public void shadowDenied(Pending pending, String policy, String reason) {
+        pending.shadowPolicy = policy;
+        pending.shadowReason = reason;
+    }
+
     /** Another guard refused the call: its event is {@code denied}, with the refusal's (safe) message. */
     public void denied(Pending pending, BulwarkException refusal) {
         pending.draft.outcome(Status.DENIED, refusal.getClass().getSimpleName() + ": " + refusal.getMessage(),
@@ -180,8 +194,22 @@ public final class AuditCapture {
     }
 
     private void submit(Pending pending) {
-        if (pending.changes != null) {
-            pending.draft.changes(pending.changes.finish());
+        ValueWriter changes = pending.changes;
+        if (pending.shadowPolicy != null) {
+            if (changes == null) {
+                changes = new ValueWriter(pipeline.settings().maxCapture(), pipeline.redactor());
+                changes.beginObject();
+            }
+            changes.member("shadow_denied");
+            changes.beginObject();
+            changes.member("policy");
+            changes.value(pending.shadowPolicy);
+            changes.member("reason");
+            changes.value(pending.shadowReason);
+            changes.endObject();
+        }
+        if (changes != null) {
+            pending.draft.changes(changes.finish());
         }
         pipeline.submit(pending.draft);
     }

@@ -44,8 +44,8 @@ public final class AuditPipeline implements AutoCloseable {
     public AuditPipeline(AuditSettings settings) {
         this.settings = settings;
         this.capacity = settings.queueCapacity();
-        // The HASH key is read (or made) on the journal thread as it starts, so the first capture need not touch a file.
-        // A class, not a method reference: this runs in premain (see MicroClock.monotonic()).
+        // The HASH key is read (or made) on the journal thread as it starts, so the first capture need not touch a
+        // file. A class, not a method reference: this runs in premain (see MicroClock.monotonic()).
         this.journalThread = new JournalThread(settings, auditDir(), queue, pending, capacity, new Runnable() {
             @Override
             public void run() {

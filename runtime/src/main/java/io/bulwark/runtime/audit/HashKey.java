@@ -1,7 +1,7 @@
 package io.bulwark.runtime.audit;
 
 import io.bulwark.runtime.config.AuditSettings;
-import io.bulwark.runtime.keys.LocalKeyFile;
+import io.bulwark.runtime.secrets.LocalKeyFile;
 import java.io.IOException;
 
 /**

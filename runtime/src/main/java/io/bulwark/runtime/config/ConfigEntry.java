@@ -63,7 +63,10 @@ record ConfigEntry(String key, String value, String origin) {
         return out.toString();
     }
 
-    /** Passwords, tokens, secrets and keys ({@code bulwark.totp.key}, {@code bulwark.audit.hash-key}, {@code bulwark.audit.chain-key}); not {@code max-keys}. */
+    /**
+     * Passwords, tokens, secrets and keys ({@code bulwark.totp.key}, {@code bulwark.audit.hash-key},
+     * {@code bulwark.audit.chain-key}); not {@code max-keys}.
+     */
     static boolean isSecret(String normalizedKey) {
         return normalizedKey.contains("password") || normalizedKey.contains("secret") || normalizedKey.contains("token")
                 || (normalizedKey.startsWith("bulwark_totp_") && normalizedKey.contains("key"))

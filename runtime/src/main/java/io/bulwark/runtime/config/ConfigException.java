@@ -2,7 +2,9 @@ package io.bulwark.runtime.config;
 
 import java.util.List;
 
-/** Configuration that cannot be used: each problem names the key, where it came from, its value and what was expected. */
+/**
+ * Configuration that cannot be used: each problem names the key, where it came from, its value and what was expected.
+ */
 public final class ConfigException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;

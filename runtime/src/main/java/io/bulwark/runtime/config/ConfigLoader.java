@@ -1,10 +1,11 @@
 package io.bulwark.runtime.config;
 
-import io.bulwark.internal.Durations;
-import io.bulwark.internal.Suggestions;
+import io.bulwark.rules.DurationSyntax;
+import io.bulwark.rules.Suggestions;
 import io.bulwark.runtime.files.DataDirectoryCheck;
 import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.ratelimit.Algorithm;
+import io.bulwark.runtime.ratelimit.Mode;
 import io.bulwark.runtime.twofactor.TotpAlgorithm;
 import io.bulwark.runtime.twofactor.TotpParameters;
 import java.io.IOException;
@@ -76,19 +77,22 @@ public final class ConfigLoader {
     static final String TOTP_ENROLLMENT_TTL = "bulwark.totp.enrollment-ttl";
     static final String MAX_MEMORY = "bulwark.ratelimit.max-memory";
     static final String IPV6_PREFIX = "bulwark.ratelimit.ipv6-prefix";
+    /** Shadow mode (issue 18): its own keys, read by {@link #mode}; they may change while the agent runs. */
+    static final String MODE = "bulwark.ratelimit.mode";
     static final List<String> KNOWN_KEYS = List.of(ENABLED, SCAN, SCAN_PACKAGES, REQUIRE_WOVEN, LOG_LEVEL, MAX_KEYS,
             ALGORITHM,
             REDIS_URL, REDIS_TIMEOUT, REDIS_POOL_SIZE, REDIS_CLUSTER, REDIS_SENTINEL, REDIS_SENTINEL_MASTER, REDIS_USER,
             REDIS_PASSWORD, REDIS_TLS, DATA_DIR, JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_POOL_SIZE,
             AUDIT_RETENTION, AUDIT_QUEUE, AUDIT_MAX_CAPTURE, AUDIT_HASH_KEY, AUDIT_CHAIN_KEY, AUDIT_CHECKPOINT_EVENTS,
             AUDIT_CHECKPOINT_INTERVAL, TOTP_KEY, TOTP_OLD_KEYS, TOTP_ISSUER,
-            TOTP_ALGORITHM, TOTP_DIGITS, TOTP_MAX_FAILURES, TOTP_ENROLLMENT_TTL, MAX_MEMORY, IPV6_PREFIX,
+            TOTP_ALGORITHM, TOTP_DIGITS, TOTP_MAX_FAILURES, TOTP_ENROLLMENT_TTL, MAX_MEMORY, IPV6_PREFIX, MODE,
             "bulwark.ratelimit.<name>.limit",
-            "bulwark.ratelimit.<name>.window", "bulwark.ratelimit.<name>.lockout", "bulwark.ratelimit.<name>.algorithm");
+            "bulwark.ratelimit.<name>.window", "bulwark.ratelimit.<name>.lockout",
+            "bulwark.ratelimit.<name>.algorithm", "bulwark.ratelimit.<name>.mode");
 
     private static final String OVERRIDE_PREFIX = "bulwark_ratelimit_";
     private static final String WEB_ADAPTER_PREFIX = "bulwark_web_";
-    private static final List<String> OVERRIDE_ATTRIBUTES = List.of("limit", "window", "lockout", "algorithm");
+    private static final List<String> OVERRIDE_ATTRIBUTES = List.of("limit", "window", "lockout", "algorithm", "mode");
     private static final int MAX_LIMIT = 1_000_000_000;
 
     private final List<String> problems = new ArrayList<>();
@@ -184,6 +188,34 @@ public final class ConfigLoader {
         return entries;
     }
 
+    // Issue 18, limits changed while the agent runs: what ConfigWatch needs of the file (kept together here).
+
+    /** The file {@code config=FILE} names in the agent argument, or null when it names none (or is malformed). */
+    static Path configFileOf(String agentArgument) {
+        ConfigLoader loader = new ConfigLoader();
+        Path file = loader.configFile(agentArgument);
+        return loader.problems.isEmpty() ? file : null;
+    }
+
+    /** The file's entries as written, by normalized key; null when it cannot be read (the loader then says why). */
+    static Map<String, ConfigEntry> fileEntries(Path file) {
+        ConfigLoader loader = new ConfigLoader();
+        Map<String, ConfigEntry> entries = new TreeMap<>();
+        for (ConfigEntry entry : loader.readFile(file)) {
+            entries.put(entry.normalizedKey(), entry);
+        }
+        return loader.problems.isEmpty() ? entries : null;
+    }
+
+    /**
+     * Whether a change of this key applies while the agent runs: {@code bulwark.ratelimit.mode},
+     * {@code bulwark.ratelimit.algorithm} and {@code bulwark.ratelimit.<name>.limit|window|lockout|algorithm|mode}.
+     */
+    static boolean appliesWhileRunning(String normalizedKey) {
+        return normalizedKey.equals(ConfigEntry.normalize(MODE))
+                || normalizedKey.equals(ConfigEntry.normalize(ALGORITHM)) || overrideAttribute(normalizedKey) != null;
+    }
+
     private static Map<String, String> propertiesAsMap(Properties properties) {
         Map<String, String> map = new LinkedHashMap<>();
         for (String name : properties.stringPropertyNames()) {
@@ -271,6 +303,7 @@ public final class ConfigLoader {
         long maxMemory = 0;
         int ipv6Prefix = Settings.DEFAULT_IPV6_PREFIX;
         Algorithm algorithm = Algorithm.GCRA;
+        Mode mode = Mode.ENFORCE;
         URI redisUrl = null;
         Duration redisTimeout = null;
         Integer redisPoolSize = null;
@@ -316,6 +349,8 @@ public final class ConfigLoader {
                 ipv6Prefix = wholeNumber(entry, 48, 128, Settings.DEFAULT_IPV6_PREFIX);
             } else if (key.equals(ConfigEntry.normalize(ALGORITHM))) {
                 algorithm = algorithm(entry);
+            } else if (key.equals(ConfigEntry.normalize(MODE))) {
+                mode = mode(entry);
             } else if (key.equals(ConfigEntry.normalize(REDIS_URL))) {
                 redisUrl = redisUrl(entry);
             } else if (key.equals(ConfigEntry.normalize(REDIS_TIMEOUT))) {
@@ -329,8 +364,8 @@ public final class ConfigLoader {
                 redisSentinels = redisNodes(entry, "the Sentinels as host:port,host:port, such as "
                         + "sentinel-0:26379,sentinel-1:26379,sentinel-2:26379");
             } else if (key.equals(ConfigEntry.normalize(REDIS_SENTINEL_MASTER))) {
-                redisMaster = redisName(entry, "the name the Sentinels know the primary by (sentinel monitor NAME ...), "
-                        + "such as mymaster");
+                redisMaster = redisName(entry, "the name the Sentinels know the primary by (sentinel monitor NAME "
+                        + "...), such as mymaster");
             } else if (key.equals(ConfigEntry.normalize(REDIS_USER))) {
                 redisUser = redisName(entry, "an ACL user name without spaces or control characters");
             } else if (key.equals(ConfigEntry.normalize(REDIS_PASSWORD))) {
@@ -405,8 +440,8 @@ public final class ConfigLoader {
             problems.add(oldKeys.key() + " (" + oldKeys.origin() + ") is set but " + TOTP_KEY + " is not: old keys are "
                     + "only read beside the current one");
         }
-        return new Settings(enabled, scanAnnotations, requireWoven, scanPackages, level, maxKeys, algorithm, redis, built,
-                audit, twoFactor, maxMemory, ipv6Prefix);
+        return new Settings(enabled, scanAnnotations, requireWoven, scanPackages, level, maxKeys, algorithm, redis,
+                built, audit, twoFactor, maxMemory, ipv6Prefix, mode);
     }
 
     private Path dataDir(ConfigEntry entry) {
@@ -459,7 +494,7 @@ public final class ConfigLoader {
                     return Duration.ofDays(days);
                 }
             } else {
-                Duration d = Durations.parse(value);
+                Duration d = DurationSyntax.parse(value);
                 if (d.compareTo(Duration.ofDays(1)) >= 0) {
                     return d;
                 }
@@ -487,7 +522,7 @@ public final class ConfigLoader {
     /** A checkpoint interval: from one second to one day. */
     private Duration checkpointInterval(ConfigEntry entry) {
         try {
-            Duration d = Durations.parse(entry.value());
+            Duration d = DurationSyntax.parse(entry.value());
             if (d.compareTo(Duration.ofSeconds(1)) >= 0 && d.compareTo(Duration.ofDays(1)) <= 0) {
                 return d;
             }
@@ -605,7 +640,8 @@ public final class ConfigLoader {
                         .append(')');
             }
             problems.add(both + " are all set: expected exactly one of " + REDIS_URL + " (one Redis), "
-                    + REDIS_CLUSTER + " (a Redis Cluster) or " + REDIS_SENTINEL + " (a primary found through Sentinel)");
+                    + REDIS_CLUSTER + " (a Redis Cluster) or " + REDIS_SENTINEL
+                    + " (a primary found through Sentinel)");
             return null;
         }
         if (places.isEmpty()) {
@@ -614,7 +650,8 @@ public final class ConfigLoader {
                 ConfigEntry entry = entries.get(ConfigEntry.normalize(dependent));
                 if (entry != null) {
                     problems.add(entry.key() + " (" + entry.origin() + ") is set but none of " + REDIS_URL + ", "
-                            + REDIS_CLUSTER + ", " + REDIS_SENTINEL + " is: expected one of them beside it, or neither");
+                            + REDIS_CLUSTER + ", " + REDIS_SENTINEL
+                            + " is: expected one of them beside it, or neither");
                 }
             }
             return null;
@@ -694,6 +731,16 @@ public final class ConfigLoader {
         return value;
     }
 
+    private Mode mode(ConfigEntry entry) {
+        Mode mode = Mode.fromConfig(entry.value());
+        if (mode == null) {
+            problems.add(entry.problem("enforce (refuse what the limit does not admit, the default) or shadow (count "
+                    + "and report what would be refused, refusing nothing)"));
+            return Mode.ENFORCE;
+        }
+        return mode;
+    }
+
     private URI redisUrl(ConfigEntry entry) {
         try {
             URI url = new URI(entry.value());
@@ -710,7 +757,7 @@ public final class ConfigLoader {
 
     private Duration timeout(ConfigEntry entry) {
         try {
-            Duration d = Durations.parse(entry.value());
+            Duration d = DurationSyntax.parse(entry.value());
             if (d.toMillis() >= 1 && d.compareTo(Duration.ofMinutes(1)) <= 0) {
                 return d;
             }
@@ -774,14 +821,15 @@ public final class ConfigLoader {
 
     private Duration duration(ConfigEntry entry) {
         try {
-            Duration d = Durations.parse(entry.value());
+            Duration d = DurationSyntax.parse(entry.value());
             if (!d.isZero()) {
                 return d;
             }
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        problems.add(entry.problem("a positive duration such as 30s, 5m, 1h, 1d, 1h30m or ISO-8601 PT5M, at most 366d"));
+        problems.add(entry.problem(
+                "a positive duration such as 30s, 5m, 1h, 1d, 1h30m or ISO-8601 PT5M, at most 366d"));
         return null;
     }
 
@@ -823,6 +871,7 @@ public final class ConfigLoader {
         private Duration window;
         private Duration lockout;
         private Algorithm algorithm;
+        private Mode mode;
         private final List<String> keys = new ArrayList<>();
 
         void set(String attribute, ConfigEntry entry) {
@@ -831,12 +880,13 @@ public final class ConfigLoader {
                 case "limit" -> limit = wholeNumber(entry, 1, MAX_LIMIT, 1);
                 case "window" -> window = duration(entry);
                 case "lockout" -> lockout = duration(entry);
+                case "mode" -> mode = mode(entry);
                 default -> algorithm = algorithm(entry);
             }
         }
 
         Settings.PolicyOverride build() {
-            return new Settings.PolicyOverride(limit, window, lockout, algorithm, String.join(", ", keys));
+            return new Settings.PolicyOverride(limit, window, lockout, algorithm, mode, String.join(", ", keys));
         }
     }
 }

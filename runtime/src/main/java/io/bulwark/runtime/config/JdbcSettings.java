@@ -29,7 +29,7 @@ public record JdbcSettings(String url, String user, String password, int poolSiz
 
     @Override
     public String toString() {
-        return "JdbcSettings[url=" + safeUrl() + ", user=" + user + ", password=" + (password == null ? "none" : "<hidden>")
-                + ", poolSize=" + poolSize + "]";
+        return "JdbcSettings[url=" + safeUrl() + ", user=" + user + ", password="
+                + (password == null ? "none" : "<hidden>") + ", poolSize=" + poolSize + "]";
     }
 }

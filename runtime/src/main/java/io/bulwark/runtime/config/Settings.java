@@ -2,6 +2,7 @@ package io.bulwark.runtime.config;
 
 import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.ratelimit.Algorithm;
+import io.bulwark.runtime.ratelimit.Mode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +28,13 @@ import java.util.Optional;
  *                      default (a share of the heap)
  * @param ipv6Prefix    {@code bulwark.ratelimit.ipv6-prefix}: how many leading bits of an IPv6 caller address make
  *                      its {@code {caller.ip}} key (48 to 128)
+ * @param rateLimitMode {@code bulwark.ratelimit.mode}: whether policies refuse, or only report (shadow mode), unless
+ *                      {@code bulwark.ratelimit.<name>.mode} says otherwise for one
  */
 public record Settings(boolean enabled, boolean scanAnnotations, boolean requireWoven, List<String> scanPackages,
-        Log.Level logLevel, int maxKeys, Algorithm algorithm, RedisSettings redis, Map<String, PolicyOverride> overrides,
-        AuditSettings audit, TwoFactorSettings twoFactor, long maxMemory, int ipv6Prefix) {
+        Log.Level logLevel, int maxKeys, Algorithm algorithm, RedisSettings redis,
+        Map<String, PolicyOverride> overrides, AuditSettings audit, TwoFactorSettings twoFactor, long maxMemory,
+        int ipv6Prefix, Mode rateLimitMode) {
 
     public static final int DEFAULT_MAX_KEYS = 1_000_000;
     /** A subscriber's network: one key however the client rotates addresses inside its /64. */
@@ -44,7 +48,7 @@ public record Settings(boolean enabled, boolean scanAnnotations, boolean require
     /** Everything at its default: enabled, scan everything, in-memory limits. */
     public static Settings defaults() {
         return new Settings(true, false, false, List.of(), Log.Level.INFO, DEFAULT_MAX_KEYS, Algorithm.GCRA, null,
-                Map.of(), AuditSettings.defaults(), TwoFactorSettings.defaults(), 0, DEFAULT_IPV6_PREFIX);
+                Map.of(), AuditSettings.defaults(), TwoFactorSettings.defaults(), 0, DEFAULT_IPV6_PREFIX, Mode.ENFORCE);
     }
 
     /** The override configured for {@code policyName}, whichever spelling the configuration used. */
@@ -55,28 +59,34 @@ public record Settings(boolean enabled, boolean scanAnnotations, boolean require
     /** The same settings with another store: what tests use to point at their Redis. */
     public Settings withRedis(RedisSettings store) {
         return new Settings(enabled, scanAnnotations, requireWoven, scanPackages, logLevel, maxKeys, algorithm, store,
-                overrides, audit, twoFactor, maxMemory, ipv6Prefix);
+                overrides, audit, twoFactor, maxMemory, ipv6Prefix, rateLimitMode);
     }
 
     /** The same settings with another audit store: what tests use to point at their data directory and database. */
     public Settings withAudit(AuditSettings store) {
         return new Settings(enabled, scanAnnotations, requireWoven, scanPackages, logLevel, maxKeys, algorithm, redis,
-                overrides, store, twoFactor, maxMemory, ipv6Prefix);
+                overrides, store, twoFactor, maxMemory, ipv6Prefix, rateLimitMode);
     }
 
     /** The same settings with other two-factor settings: what tests use for their keys. */
     public Settings withTwoFactor(TwoFactorSettings settings) {
         return new Settings(enabled, scanAnnotations, requireWoven, scanPackages, logLevel, maxKeys, algorithm, redis,
-                overrides, audit, settings, maxMemory, ipv6Prefix);
+                overrides, audit, settings, maxMemory, ipv6Prefix, rateLimitMode);
+    }
+
+    /** The same settings in another mode: what tests use for shadow mode. */
+    public Settings withRateLimitMode(Mode mode) {
+        return new Settings(enabled, scanAnnotations, requireWoven, scanPackages, logLevel, maxKeys, algorithm, redis,
+                overrides, audit, twoFactor, maxMemory, ipv6Prefix, mode);
     }
 
     /**
-     * Replaces a policy's limit, window, lockout or algorithm without recompiling; {@code null} leaves it as
-     * declared.
+     * Replaces a policy's limit, window, lockout, algorithm or mode without recompiling; {@code null} leaves it as
+     * declared (the mode: as {@code bulwark.ratelimit.mode} says).
      *
      * @param source the keys it came from, for the log
      */
-    public record PolicyOverride(Integer limit, Duration window, Duration lockout, Algorithm algorithm,
+    public record PolicyOverride(Integer limit, Duration window, Duration lockout, Algorithm algorithm, Mode mode,
             String source) {
     }
 }

@@ -26,6 +26,9 @@ final class AuditGuard implements MethodGuard {
         if (inner != null) {
             try {
                 pending.inner = inner.enter(args);
+                if (pending.inner instanceof ShadowAdmission shadow) {
+                    audit.shadowDenied(pending, shadow.policy(), shadow.reason().tag());
+                }
             } catch (BulwarkException refusal) {
                 audit.denied(pending, refusal);
                 throw refusal;

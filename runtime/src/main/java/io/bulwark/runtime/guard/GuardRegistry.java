@@ -3,17 +3,17 @@ package io.bulwark.runtime.guard;
 import io.bulwark.Capture;
 import io.bulwark.GuardUnavailableException;
 import io.bulwark.Redact;
-import io.bulwark.internal.AsyncReturns;
-import io.bulwark.internal.AuditRules;
 import io.bulwark.internal.GuardRuntime;
-import io.bulwark.internal.Message;
-import io.bulwark.internal.Problem;
-import io.bulwark.internal.SecretNames;
 import io.bulwark.internal.TwoFactorOperations;
-import io.bulwark.internal.TwoFactorRules;
-import io.bulwark.internal.key.Parameter;
-import io.bulwark.internal.key.TypeModel;
 import io.bulwark.monitoring.BulwarkStatus;
+import io.bulwark.rules.AsyncReturns;
+import io.bulwark.rules.AuditRules;
+import io.bulwark.rules.Message;
+import io.bulwark.rules.Problem;
+import io.bulwark.rules.SecretNames;
+import io.bulwark.rules.TwoFactorRules;
+import io.bulwark.rules.key.Parameter;
+import io.bulwark.rules.key.TypeModel;
 import io.bulwark.runtime.InvalidGuardException;
 import io.bulwark.runtime.audit.AuditCapture;
 import io.bulwark.runtime.audit.AuditPipeline;
@@ -21,6 +21,7 @@ import io.bulwark.runtime.audit.capture.ArgumentCapture;
 import io.bulwark.runtime.audit.capture.GeneratedArguments;
 import io.bulwark.runtime.audit.capture.MetadataArguments;
 import io.bulwark.runtime.audit.capture.PlannedArguments;
+import io.bulwark.runtime.config.ConfigWatch;
 import io.bulwark.runtime.config.Settings;
 import io.bulwark.runtime.key.KeyCompiler;
 import io.bulwark.runtime.key.KeyExtractor;
@@ -44,9 +45,14 @@ import java.util.concurrent.CancellationException;
  * Every guarded method, by the id woven into it. Registration happens at weave time, once per method; a call
  * is an array load and a virtual call away from its guard.
  */
-public final class GuardRegistry implements GuardRuntime {
+public final class GuardRegistry implements GuardRuntime, ConfigWatch.Target {
 
     private final Settings settings;
+    /**
+     * What policies are made from: {@link #settings} until the configuration file changes while the agent runs
+     * ({@link #reconfigure}); everything else keeps reading {@link #settings}.
+     */
+    private Settings policySettings;
     private final RateLimiter limiter;
     private final AuditPipeline audit;
     /** Made on first use (see {@link #twoFactorEngine()}), unless given. */
@@ -60,7 +66,9 @@ public final class GuardRegistry implements GuardRuntime {
     /** Watches asynchronous results for abandonment (see {@link AsyncCall}); made with the first such call. */
     private volatile Cleaner cleaner;
 
-    private record SharedLimit(RateLimiter.Limit limit, String declaredBy) {
+    /** A policy as the first method to declare it made it: what a reload makes it again from. */
+    private record SharedLimit(RateLimiter.Limit limit, String declaredBy, RateLimitSpec spec, MethodSpec method,
+            ShadowLog shadowLog) {
     }
 
     /**
@@ -75,6 +83,7 @@ public final class GuardRegistry implements GuardRuntime {
     public GuardRegistry(Settings settings, RateLimiter limiter, AuditPipeline audit, TwoFactorEngine twoFactor,
             Clock clock) {
         this.settings = settings;
+        this.policySettings = settings;
         this.limiter = limiter;
         this.audit = audit;
         this.twoFactor = twoFactor;
@@ -166,10 +175,11 @@ public final class GuardRegistry implements GuardRuntime {
         int n = method.rateLimits().size();
         RateLimiter.Limit[] limits = new RateLimiter.Limit[n];
         KeyExtractor[] keys = new KeyExtractor[n];
+        ShadowLog[] shadowLogs = new ShadowLog[n];
         Set<String> names = new HashSet<>();
         for (int i = 0; i < n; i++) {
             RateLimitSpec spec = method.rateLimits().get(i);
-            RateLimitPolicy policy = PolicyFactory.create(spec, method, settings);
+            RateLimitPolicy policy = PolicyFactory.create(spec, method, policySettings);
             if (!names.add(policy.name())) {
                 throw new InvalidGuardException(Message.POLICY_TWICE_ON_METHOD.format(policy.name()));
             }
@@ -179,9 +189,11 @@ public final class GuardRegistry implements GuardRuntime {
                 Log.debug("policy '" + policy.name() + "': key " + (method.keyExtractor(i) != null
                         ? "read by " + method.keyExtractor(i) : "compiled by the agent"));
             }
-            limits[i] = shared(policy, method);
+            SharedLimit shared = shared(policy, spec, method);
+            limits[i] = shared.limit();
+            shadowLogs[i] = shared.shadowLog();
         }
-        return new RateLimitGuard(limiter, limits, keys);
+        return new RateLimitGuard(limiter, limits, keys, shadowLogs);
     }
 
     private MethodGuard stepUpGuard(TwoFactorSpec spec, MethodGuard inner) throws InvalidGuardException {
@@ -239,7 +251,8 @@ public final class GuardRegistry implements GuardRuntime {
             if (redactions[i] == null && captures && !spec.checked() && SecretNames.looksSecret(p.name())) {
                 redactions[i] = Redact.Mode.MASK;
                 Log.warn("@Audited on " + method.display() + ": parameter '" + p.name() + "' looks secret and is not "
-                        + "@Redact: it is masked in audit records (with the Bulwark processor this is a compile error)");
+                        + "@Redact: it is masked in audit records (with the Bulwark processor this is a compile "
+                        + "error)");
             }
             if (redactions[i] != null) {
                 redacted.add(i);
@@ -262,18 +275,57 @@ public final class GuardRegistry implements GuardRuntime {
     }
 
     /** Methods that name the same policy share its counters, provided they declare it alike. */
-    private RateLimiter.Limit shared(RateLimitPolicy policy, MethodSpec method) throws InvalidGuardException {
+    private SharedLimit shared(RateLimitPolicy policy, RateLimitSpec spec, MethodSpec method)
+            throws InvalidGuardException {
         SharedLimit existing = limitsByName.get(policy.name());
         if (existing == null) {
-            RateLimiter.Limit limit = limiter.limit(policy);
-            limitsByName.put(policy.name(), new SharedLimit(limit, method.display()));
-            return limit;
+            SharedLimit made = new SharedLimit(limiter.limit(policy), method.display(), spec, method,
+                    new ShadowLog(policy.name()));
+            limitsByName.put(policy.name(), made);
+            return made;
         }
         if (!existing.limit().policy().equals(policy)) {
             throw new InvalidGuardException(Message.POLICY_DECLARED_DIFFERENTLY.format(policy.name(),
                     existing.declaredBy(), PolicyFactory.describe(existing.limit().policy())));
         }
-        return existing.limit();
+        return existing;
+    }
+
+    /**
+     * Applies the rate-limit keys of {@code next} ({@code bulwark.ratelimit.mode}, {@code bulwark.ratelimit.algorithm}
+     * and {@code bulwark.ratelimit.<name>.limit|window|lockout|algorithm|mode}) to every policy registered, and to
+     * those registered from now on: all of them, or, when any would be invalid, none.
+     *
+     * @return the problems that kept it from applying anything, each naming the policy and the key; empty when applied
+     */
+    @Override
+    public synchronized List<String> reconfigure(Settings next) {
+        Map<String, RateLimitPolicy> changed = new java.util.TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, SharedLimit> entry : limitsByName.entrySet()) {
+            SharedLimit shared = entry.getValue();
+            try {
+                RateLimitPolicy policy = PolicyFactory.policy(shared.spec(), shared.method(), next);
+                if (!policy.equals(shared.limit().policy())) {
+                    changed.put(entry.getKey(), policy);
+                }
+            } catch (InvalidGuardException e) {
+                problems.add("policy '" + entry.getKey() + "': " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            return problems;
+        }
+        policySettings = next;
+        for (Map.Entry<String, RateLimitPolicy> entry : changed.entrySet()) {
+            SharedLimit shared = limitsByName.get(entry.getKey());
+            RateLimitPolicy before = shared.limit().policy();
+            limiter.reconfigure(shared.limit(), entry.getValue());
+            Log.info("policy '" + entry.getKey() + "' is now " + entry.getValue().describe() + " (was "
+                    + before.describe() + ")" + (before.keepsStateApartFrom(entry.getValue())
+                            ? "; it counts afresh" : ""));
+        }
+        return List.of();
     }
 
     @Override
@@ -364,9 +416,10 @@ public final class GuardRegistry implements GuardRuntime {
         if (shared == null || values == null) {
             return renderedKey;
         }
-        List<io.bulwark.internal.Template.Ref> refs = new ArrayList<>();
-        for (io.bulwark.internal.Template.Part part : io.bulwark.internal.Template.parse(shared.limit().policy().key())) {
-            if (part instanceof io.bulwark.internal.Template.Ref ref) {
+        List<io.bulwark.rules.Template.Ref> refs = new ArrayList<>();
+        for (io.bulwark.rules.Template.Part part
+                : io.bulwark.rules.Template.parse(shared.limit().policy().key())) {
+            if (part instanceof io.bulwark.rules.Template.Ref ref) {
                 refs.add(ref);
             }
         }
@@ -376,7 +429,7 @@ public final class GuardRegistry implements GuardRuntime {
         String[] normalized = new String[values.size()];
         for (int i = 0; i < normalized.length; i++) {
             String value = values.get(i);
-            io.bulwark.internal.Template.Ref ref = refs.get(i);
+            io.bulwark.rules.Template.Ref ref = refs.get(i);
             if (ref.isCaller() && ref.path().get(1).equals("ip")) {
                 value = io.bulwark.internal.KeyText.callerIp(value);
             }

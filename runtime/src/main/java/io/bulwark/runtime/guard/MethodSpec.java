@@ -1,7 +1,7 @@
 package io.bulwark.runtime.guard;
 
-import io.bulwark.internal.AsyncReturns;
-import io.bulwark.internal.key.Parameter;
+import io.bulwark.rules.AsyncReturns;
+import io.bulwark.rules.key.Parameter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

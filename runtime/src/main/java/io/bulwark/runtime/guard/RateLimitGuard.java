@@ -1,5 +1,6 @@
 package io.bulwark.runtime.guard;
 
+import io.bulwark.BulwarkException;
 import io.bulwark.Count;
 import io.bulwark.GuardUnavailableException;
 import io.bulwark.LockedOutException;
@@ -14,8 +15,16 @@ import io.bulwark.runtime.monitor.PolicyEvents;
 import io.bulwark.runtime.ratelimit.RateLimiter;
 import java.util.concurrent.CancellationException;
 
-/** A method's {@code @RateLimited} policies: keys rendered, then all limits admitted at once or none. */
+/**
+ * A method's {@code @RateLimited} policies: keys rendered, then all limits admitted at once or none.
+ *
+ * <p>A policy in shadow mode is enforced by the engine like any other; only its refusal is caught here (so the
+ * admitted path costs what it did: the mode is looked at only when a call is refused), reported, and the call then
+ * admitted by the method's other limits alone.
+ */
 final class RateLimitGuard implements MethodGuard {
+
+    private static final BulwarkListener[] NO_LISTENERS = new BulwarkListener[0];
 
     private final RateLimiter limiter;
     private final RateLimiter.Limit[] limits;
@@ -23,13 +32,16 @@ final class RateLimitGuard implements MethodGuard {
     private final boolean readsArguments;
     private final boolean settles;
     private final PolicyEvents[] events;
+    private final ShadowLog[] shadowLogs;
     /** Checks that leave the JVM (Redis) are timed for monitoring; in memory, two clock reads would cost more. */
     private final boolean timed;
 
-    RateLimitGuard(RateLimiter limiter, RateLimiter.Limit[] limits, KeyExtractor[] keys) {
+    /** @param shadowLogs each policy's, shared by every method of the policy */
+    RateLimitGuard(RateLimiter limiter, RateLimiter.Limit[] limits, KeyExtractor[] keys, ShadowLog[] shadowLogs) {
         this.limiter = limiter;
         this.limits = limits;
         this.keys = keys;
+        this.shadowLogs = shadowLogs;
         boolean reads = false;
         boolean failures = false;
         this.events = new PolicyEvents[limits.length];
@@ -51,7 +63,11 @@ final class RateLimitGuard implements MethodGuard {
         BulwarkListener[] listeners = Listeners.all();
         boolean recorded = Monitor.rateLimitsRecorded();
         if (listeners.length == 0 && !recorded) {
-            return acquire(args);
+            try {
+                return acquire(args);
+            } catch (RateLimitedException | GuardUnavailableException refused) {
+                return admitInShadow(args, refused, NO_LISTENERS, false, 0);
+            }
         }
         return acquireWatched(args, listeners, recorded);
     }
@@ -73,31 +89,118 @@ final class RateLimitGuard implements MethodGuard {
         Object token;
         try {
             token = acquire(args);
-        } catch (RateLimitedException refused) {
-            PolicyEvents p = events[indexOf(refused.policy())];
-            RateLimitDecision decision = refused instanceof LockedOutException ? p.lockedOut
-                    : withoutStore() ? p.limitExceededWithoutStore : p.limitExceeded;
-            Monitor.rateLimit(listeners, recorded, timed(decision, start), p.throttle);
-            throw refused;
-        } catch (GuardUnavailableException unavailable) {
-            PolicyEvents p = events[indexOf(unavailable.guard())];
-            Monitor.rateLimit(listeners, recorded, timed(p.error, start), p.throttle);
-            throw unavailable;
+        } catch (RateLimitedException | GuardUnavailableException refused) {
+            return admitInShadow(args, refused, listeners, recorded, start);
         }
+        publishAdmitted(listeners, recorded, start, null);
+        return token;
+    }
+
+    /** An allowed decision per policy of the call, but those that admitted it only in shadow mode ({@code skipped}). */
+    private void publishAdmitted(BulwarkListener[] listeners, boolean recorded, long start, boolean[] skipped) {
         if (!timed) {
             // In memory: the decisions were made once, nothing is allocated.
-            for (PolicyEvents p : events) {
-                Monitor.rateLimit(listeners, recorded, p.allowed, p.throttle);
+            for (int i = 0; i < events.length; i++) {
+                if (skipped == null || !skipped[i]) {
+                    Monitor.rateLimit(listeners, recorded, events[i].allowed, events[i].throttle);
+                }
             }
-            return token;
+            return;
         }
         long nanos = System.nanoTime() - start;
         boolean withoutStore = withoutStore();
-        for (PolicyEvents p : events) {
-            Monitor.rateLimit(listeners, recorded, withoutStore ? p.allowedWithoutStore
-                    : PolicyEvents.timed(p.allowed, nanos), p.throttle);
+        for (int i = 0; i < events.length; i++) {
+            if (skipped == null || !skipped[i]) {
+                PolicyEvents p = events[i];
+                Monitor.rateLimit(listeners, recorded, withoutStore ? p.allowedWithoutStore
+                        : PolicyEvents.timed(p.allowed, nanos), p.throttle);
+            }
         }
-        return token;
+    }
+
+    /**
+     * A policy refused the call: rethrown when it enforces; when it is in shadow mode, reported, and the call admitted
+     * by the method's other limits alone (asked again without it, until they admit or one that enforces refuses).
+     * Its engine committed nothing for a refused call, so the shadowed policy counts just as it would when enforced.
+     */
+    private Object admitInShadow(Object[] args, BulwarkException refused, BulwarkListener[] listeners,
+            boolean recorded, long start) {
+        boolean watched = listeners.length != 0 || recorded;
+        boolean[] skipped = null;
+        ShadowAdmission first = null;
+        BulwarkException refusal = refused;
+        while (true) {
+            int i = indexOf(refusal);
+            if (i < 0 || skipped != null && skipped[i] || !limits[i].policy().shadow()) {
+                if (watched) {
+                    publishRefusal(refusal, listeners, recorded, start);
+                }
+                throw refusal;
+            }
+            if (skipped == null) {
+                skipped = new boolean[limits.length];
+            }
+            skipped[i] = true;
+            RateLimitDecision.Reason reason = reason(refusal);
+            shadowLogs[i].admitted(reason);
+            if (watched) {
+                Monitor.rateLimit(listeners, recorded, events[i].shadowDenied(reason), events[i].throttle);
+            }
+            if (first == null) {
+                first = new ShadowAdmission(null, events[i].policy, reason);
+            }
+            try {
+                Object token = acquireAllBut(args, skipped);
+                if (watched) {
+                    publishAdmitted(listeners, recorded, start, skipped);
+                }
+                return token == null ? first : new ShadowAdmission(token, first.policy(), first.reason());
+            } catch (RateLimitedException | GuardUnavailableException next) {
+                refusal = next;
+            }
+        }
+    }
+
+    /** The method's limits but those {@code skipped}, admitted at once or refused; null when none is left. */
+    private Object acquireAllBut(Object[] args, boolean[] skipped) {
+        int n = 0;
+        for (boolean skip : skipped) {
+            n += skip ? 0 : 1;
+        }
+        if (n == 0) {
+            return null;
+        }
+        RateLimiter.Limit[] rest = new RateLimiter.Limit[n];
+        String[] rendered = new String[n];
+        int j = 0;
+        for (int i = 0; i < limits.length; i++) {
+            if (!skipped[i]) {
+                rest[j] = limits[i];
+                rendered[j++] = keys[i].extract(args);
+            }
+        }
+        return limiter.acquire(rest, rendered);
+    }
+
+    private void publishRefusal(BulwarkException refusal, BulwarkListener[] listeners, boolean recorded, long start) {
+        int i = Math.max(0, indexOf(refusal));
+        PolicyEvents p = events[i];
+        RateLimitDecision decision;
+        if (refusal instanceof RateLimitedException) {
+            decision = refusal instanceof LockedOutException ? p.lockedOut
+                    : withoutStore() ? p.limitExceededWithoutStore : p.limitExceeded;
+        } else {
+            decision = p.error;
+        }
+        Monitor.rateLimit(listeners, recorded, timed(decision, start), p.throttle);
+    }
+
+    private static RateLimitDecision.Reason reason(BulwarkException refusal) {
+        if (refusal instanceof LockedOutException) {
+            return RateLimitDecision.Reason.LOCKED_OUT;
+        }
+        return refusal instanceof RateLimitedException ? RateLimitDecision.Reason.LIMIT_EXCEEDED
+                : RateLimitDecision.Reason.STORE_UNAVAILABLE;
     }
 
     /** Whether the store was unavailable, so that the policies' failure policies decided (racy only at a change). */
@@ -110,17 +213,23 @@ final class RateLimitGuard implements MethodGuard {
                 : decision;
     }
 
-    private int indexOf(String policy) {
+    /** The index of the policy that refused, or -1 when it is none of this method's. */
+    private int indexOf(BulwarkException refusal) {
+        String policy = refusal instanceof RateLimitedException r ? r.policy()
+                : refusal instanceof GuardUnavailableException g ? g.guard() : null;
         for (int i = 0; i < events.length; i++) {
             if (events[i].policy.equals(policy)) {
                 return i;
             }
         }
-        return 0;
+        return -1;
     }
 
     @Override
     public void exit(Object token, Object result, Throwable thrown) {
+        if (token instanceof ShadowAdmission shadow) {
+            token = shadow.token();
+        }
         if (token != null) {
             limiter.settle(token, thrown);
         }
@@ -128,6 +237,9 @@ final class RateLimitGuard implements MethodGuard {
 
     @Override
     public void cancel(Object token, CancellationException why) {
+        if (token instanceof ShadowAdmission shadow) {
+            token = shadow.token();
+        }
         if (token != null) {
             limiter.release(token);
         }

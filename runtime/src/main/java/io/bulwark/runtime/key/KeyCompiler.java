@@ -1,9 +1,9 @@
 package io.bulwark.runtime.key;
 
-import io.bulwark.internal.key.KeyPlan;
-import io.bulwark.internal.key.KeyPlanner;
-import io.bulwark.internal.key.Parameter;
-import io.bulwark.internal.key.TypeModel;
+import io.bulwark.rules.key.KeyPlan;
+import io.bulwark.rules.key.KeyPlanner;
+import io.bulwark.rules.key.Parameter;
+import io.bulwark.rules.key.TypeModel;
 import io.bulwark.runtime.InvalidGuardException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,10 @@ public final class KeyCompiler {
     private KeyCompiler() {
     }
 
-    /** Compiles without a generated extractor: see {@link #compile(String, String, List, TypeModel, ClassLoader, String)}. */
+    /**
+     * Compiles without a generated extractor: see
+     * {@link #compile(String, String, List, TypeModel, ClassLoader, String)}.
+     */
     public static KeyExtractor compile(String template, String guard, List<Parameter> parameters, TypeModel types,
             ClassLoader loader) throws InvalidGuardException {
         return compile(template, guard, parameters, types, loader, null);
@@ -87,7 +90,9 @@ public final class KeyCompiler {
         }
         List<Object> parts = new ArrayList<>();
         for (KeyPlan.Source source : plan.sources()) {
-            parts.add(source instanceof KeyPlan.Literal literal ? literal.text() : source(source, guard, loader, false));
+            parts.add(source instanceof KeyPlan.Literal literal
+                    ? literal.text()
+                    : source(source, guard, loader, false));
         }
         return new CompiledText(parts.toArray());
     }

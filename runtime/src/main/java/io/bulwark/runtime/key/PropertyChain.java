@@ -1,13 +1,13 @@
 package io.bulwark.runtime.key;
 
 import io.bulwark.GuardUnavailableException;
+import io.bulwark.rules.key.TypeModel;
 import io.bulwark.runtime.log.Log;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
-import io.bulwark.internal.key.TypeModel;
 import java.util.List;
 
 /**

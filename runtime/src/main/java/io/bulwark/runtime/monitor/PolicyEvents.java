@@ -20,6 +20,8 @@ public final class PolicyEvents {
     public final RateLimitDecision allowedWithoutStore;
     public final RateLimitDecision limitExceededWithoutStore;
     public final RateLimitDecision error;
+    /** Admitted only because the policy is in shadow mode: by reason, {@link Reason#ordinal()}. */
+    private final RateLimitDecision[] shadowDenied = new RateLimitDecision[Reason.values().length];
     public final JfrThrottle throttle = new JfrThrottle();
 
     public PolicyEvents(String policy, Store store) {
@@ -33,6 +35,14 @@ public final class PolicyEvents {
         this.limitExceededWithoutStore = new RateLimitDecision(policy, Outcome.DENIED, Reason.LIMIT_EXCEEDED,
                 Store.MEMORY, 0);
         this.error = new RateLimitDecision(policy, Outcome.ERROR, Reason.STORE_UNAVAILABLE, store, 0);
+        for (Reason reason : Reason.values()) {
+            shadowDenied[reason.ordinal()] = new RateLimitDecision(policy, Outcome.SHADOW_DENIED, reason, store, 0);
+        }
+    }
+
+    /** What a policy in shadow mode reports of a call it would have refused for {@code reason}. */
+    public RateLimitDecision shadowDenied(Reason reason) {
+        return shadowDenied[reason.ordinal()];
     }
 
     /** {@code decision} with the time its store took. */

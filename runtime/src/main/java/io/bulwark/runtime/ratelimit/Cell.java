@@ -14,14 +14,17 @@ abstract class Cell {
     final MemoryLimit limit;
     /** The key it is stored under, for the sweeper. */
     final Object key;
+    /** The {@link MemoryLimit.Numbers#generation} of the state it belongs to. */
+    final int generation;
     /** What the budget was charged for it (the key, the entry, the cell and its arrays). */
     long bytes;
     boolean dead;
 
-    Cell(long id, MemoryLimit limit, Object key) {
+    Cell(long id, MemoryLimit limit, Object key, int generation) {
         this.id = id;
         this.limit = limit;
         this.key = key;
+        this.generation = generation;
     }
 
     /** How long, in microseconds, until a call could be admitted; 0 when it can be now. Under the lock. */

@@ -40,9 +40,9 @@ final class FailureCell extends Cell {
     private long nextReservation;
     private long lockedUntil;
 
-    FailureCell(long id, MemoryLimit limit, Object key) {
-        super(id, limit, key);
-        int initial = Math.min(INITIAL, limit.policy.limit());
+    FailureCell(long id, MemoryLimit limit, Object key, int generation) {
+        super(id, limit, key, generation);
+        int initial = Math.min(INITIAL, limit.numbers.policy.limit());
         this.failures = new long[initial];
         this.reservationIds = new long[initial];
         this.reservedUntil = new long[initial];
@@ -60,11 +60,13 @@ final class FailureCell extends Cell {
             return lockedUntil - now;
         }
         forgetExpired(now);
-        int max = limit.policy.limit();
+        int max = limit.numbers.policy.limit();
         if (size + reservations < max) {
             return 0;
         }
-        return size == max ? oldest() + limit.windowMicros - now : IN_FLIGHT_WAIT_MICROS;
+        // More failures than the limit only after it was lowered while the agent ran: wait until enough expire.
+        return size >= max ? failures[(head + size - max) % failures.length] + limit.numbers.windowMicros - now
+                : IN_FLIGHT_WAIT_MICROS;
     }
 
     @Override
@@ -95,7 +97,7 @@ final class FailureCell extends Cell {
 
     /** Makes the ring hold {@code needed} (at most the limit), charging the budget; false when it refuses. */
     private boolean growRing(int needed) {
-        int length = Math.min(limit.policy.limit(), Math.max(needed, failures.length * 2));
+        int length = Math.min(limit.numbers.policy.limit(), Math.max(needed, failures.length * 2));
         if (length <= failures.length) {
             return true;
         }
@@ -115,7 +117,7 @@ final class FailureCell extends Cell {
 
     private boolean growReservations() {
         // At most limit of them: waitMicros admits no more.
-        int length = Math.min(limit.policy.limit(), reservationIds.length * 2);
+        int length = Math.min(limit.numbers.policy.limit(), reservationIds.length * 2);
         long more = 2 * 8L * (length - reservationIds.length);
         if (!limit.budget.reserve(limit, more, 0)) {
             return false;
@@ -147,20 +149,24 @@ final class FailureCell extends Cell {
         if (cancelled) {
             return;
         }
-        RateLimitPolicy p = limit.policy;
+        MemoryLimit.Numbers n = limit.numbers;
+        RateLimitPolicy p = n.policy;
         // Not found: it expired and was counted as a failure then; 0: its cell was dropped, so it was never counted.
         if (thrown != null && p.countsAsFailure(thrown) && (found || reservation == 0)) {
             forgetExpired(now);
-            if (size + reservations >= failures.length && !growRing(size + reservations + 1)) {
-                // Only a late failure (its reservation expired or its cell was dropped) finds the ring full, and only
-                // when the budget refuses it more: keep the newest failures.
+            if (size + reservations >= failures.length) {
+                growRing(size + reservations + 1);
+            }
+            if (size >= failures.length) {
+                // Only a late failure (its reservation expired or its cell was dropped) finds the ring full, when the
+                // budget refuses it more, or when the limit was lowered below the ring: keep the newest failures.
                 head = (head + 1) % failures.length;
                 size--;
             }
             failures[(head + size) % failures.length] = now;
             size++;
             if (size >= p.limit() && p.hasLockout()) {
-                lockedUntil = now + limit.lockoutMicros;
+                lockedUntil = now + n.lockoutMicros;
                 // The lock replaces the failures that caused it: after it ends, the key starts afresh.
                 size = 0;
             }
@@ -171,13 +177,15 @@ final class FailureCell extends Cell {
 
     @Override
     RateLimitedException refusal(long now) {
-        RateLimitPolicy p = limit.policy;
+        MemoryLimit.Numbers n = limit.numbers;
+        RateLimitPolicy p = n.policy;
         long wait = waitMicros(now);
         if (lockedUntil > now) {
-            return new LockedOutException(p.name(), p.limit(), p.window(), p.lockout(), RateLimitPolicy.fromMicros(wait));
+            return new LockedOutException(p.name(), p.limit(), p.window(), p.lockout(),
+                    RateLimitPolicy.fromMicros(wait));
         }
         return new RateLimitedException(p.name(), p.limit(), 0, p.window(), RateLimitPolicy.fromMicros(wait),
-                RateLimitPolicy.fromMicros(size == 0 ? wait : newest() + limit.windowMicros - now));
+                RateLimitPolicy.fromMicros(size == 0 ? wait : newest() + n.windowMicros - now));
     }
 
     @Override
@@ -207,18 +215,23 @@ final class FailureCell extends Cell {
                 expired = true;
             }
         }
-        while (size > 0 && failures[head] <= now - limit.windowMicros) {
+        MemoryLimit.Numbers n = limit.numbers;
+        long window = n.windowMicros;
+        while (size > 0 && failures[head] <= now - window) {
             head = (head + 1) % failures.length;
             size--;
         }
-        if (expired && size >= limit.policy.limit() && limit.policy.hasLockout()) {
-            lockedUntil = Math.max(lockedUntil, newest() + limit.lockoutMicros);
+        if (expired && size >= n.policy.limit() && n.policy.hasLockout()) {
+            lockedUntil = Math.max(lockedUntil, newest() + n.lockoutMicros);
             size = 0;
         }
     }
 
-    /** Puts a failure at {@code at} in time order (the ring has room for it). */
+    /** Puts a failure at {@code at} in time order (the ring has room for it, or grows to the limit for it). */
     private void insertFailure(long at) {
+        if (size >= failures.length) {
+            growRing(size + 1);
+        }
         long[] ordered = new long[failures.length];
         int n = 0;
         boolean placed = false;
@@ -228,9 +241,11 @@ final class FailureCell extends Cell {
                 ordered[n++] = at;
                 placed = true;
             }
-            ordered[n++] = t;
+            if (n < ordered.length) {
+                ordered[n++] = t;
+            }
         }
-        if (!placed) {
+        if (!placed && n < ordered.length) {
             ordered[n++] = at;
         }
         failures = ordered;

@@ -38,8 +38,8 @@ final class GcraCell extends Cell {
     /** The TAT while this cell is locked. */
     private long held;
 
-    GcraCell(long id, MemoryLimit limit, Object key) {
-        super(id, limit, key);
+    GcraCell(long id, MemoryLimit limit, Object key, int generation) {
+        super(id, limit, key, generation);
     }
 
     /**
@@ -48,8 +48,10 @@ final class GcraCell extends Cell {
      * @return 0 when admitted, the wait in microseconds when refused, {@link #DEAD_CELL} when the cell was dropped
      */
     long tryAcquire(long now) {
-        long emission = limit.emissionMicros;
-        long capacity = limit.capacityMicros;
+        // One volatile load for both numbers (see MemoryLimit.Numbers): the same cost as two final fields on x86.
+        MemoryLimit.Numbers n = limit.numbers;
+        long emission = n.emissionMicros;
+        long capacity = n.capacityMicros;
         while (true) {
             long s = (long) STATE.getVolatile(this);
             if ((s & LOCKED) != 0) {
@@ -89,13 +91,14 @@ final class GcraCell extends Cell {
 
     @Override
     long waitMicros(long now) {
-        long over = Math.max(held, now) + limit.emissionMicros - now - limit.capacityMicros;
+        MemoryLimit.Numbers n = limit.numbers;
+        long over = Math.max(held, now) + n.emissionMicros - now - n.capacityMicros;
         return over > 0 ? over : 0;
     }
 
     @Override
     boolean admit(long now) {
-        held = Math.max(held, now) + limit.emissionMicros;
+        held = Math.max(held, now) + limit.numbers.emissionMicros;
         return true;
     }
 
@@ -103,8 +106,9 @@ final class GcraCell extends Cell {
     RateLimitedException refusal(long now) {
         long s = (long) STATE.getVolatile(this);
         long tat = (s & LOCKED) != 0 ? held : s >> 1;
-        long wait = Math.max(0, Math.max(tat, now) + limit.emissionMicros - now - limit.capacityMicros);
-        RateLimitPolicy p = limit.policy;
+        MemoryLimit.Numbers n = limit.numbers;
+        long wait = Math.max(0, Math.max(tat, now) + n.emissionMicros - now - n.capacityMicros);
+        RateLimitPolicy p = n.policy;
         return new RateLimitedException(p.name(), p.limit(), 0, p.window(), RateLimitPolicy.fromMicros(wait),
                 RateLimitPolicy.fromMicros(Math.max(0, tat - now)));
     }

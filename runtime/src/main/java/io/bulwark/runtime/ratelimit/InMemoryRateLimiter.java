@@ -87,7 +87,9 @@ public final class InMemoryRateLimiter implements RateLimiter {
     @Override
     public Object acquire(Limit[] limits, String[] keys) {
         if (limits.length == 1) {
-            return acquireOne((MemoryLimit) limits[0], keys[0]);
+            // As the other entry points store it: a single-value key under its value, not under its framed form.
+            MemoryLimit memory = (MemoryLimit) limits[0];
+            return acquireOne(memory, memory.stored(keys[0]));
         }
         Object token;
         do {
@@ -146,14 +148,14 @@ public final class InMemoryRateLimiter implements RateLimiter {
                 if (cell instanceof FailureCell failures) {
                     long reservation = failures.reserve(now);
                     if (reservation == FailureCell.NO_ROOM) {
-                        throw outOfMemory(limit.policy);
+                        throw outOfMemory(limit.policy());
                     }
                     Reservation taken = new Reservation(failures, reservation);
                     leases.add(taken);
                     return taken;
                 }
                 if (!cell.admit(now)) {
-                    throw outOfMemory(limit.policy);
+                    throw outOfMemory(limit.policy());
                 }
                 return null;
             }
@@ -221,7 +223,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
                         leases.remove(toSettle[i]);
                         toSettle[i].cell().settle(toSettle[i].id(), null, true, now);
                     }
-                    throw outOfMemory(cell.limit.policy);
+                    throw outOfMemory(cell.limit.policy());
                 }
                 toSettle[taken++] = new Reservation(failures, reservation);
                 leases.add(toSettle[taken - 1]);
@@ -291,8 +293,10 @@ public final class InMemoryRateLimiter implements RateLimiter {
                 return;
             }
         }
-        if (cancelled || thrown == null) {
+        if (cancelled || thrown == null || cell.generation != cell.limit.numbers.generation) {
             // The cell is gone with its reservation: a success has nothing to reset, a cancellation nothing to give.
+            // A cell of an older generation (the policy switched algorithm or mode since) left its state behind: the
+            // attempt it admitted counts in nothing newer (an attempt admitted in shadow mode never locks anyone).
             return;
         }
         try {
@@ -310,7 +314,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
                 }
             }
         } catch (GuardUnavailableException full) {
-            Log.debug("a late failure of policy '" + cell.limit.policy.name() + "' was not counted: "
+            Log.debug("a late failure of policy '" + cell.limit.name + "' was not counted: "
                     + full.getMessage());
         }
     }
@@ -335,7 +339,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
         if (!reserve(limit, bytes)) {
             forceSweep();
             if (!reserve(limit, bytes)) {
-                return whenFull(limit.policy);
+                return whenFull(limit.policy());
             }
         }
         Cell fresh = limit.newCell(cellIds.incrementAndGet(), stored);
@@ -344,6 +348,11 @@ public final class InMemoryRateLimiter implements RateLimiter {
         if (raced != null) {
             budget.release(limit, bytes, 1);
             return raced;
+        }
+        if (fresh.generation != limit.numbers.generation) {
+            // Made for a policy replaced meanwhile (reconfigure): dropped here, or by reconfigure's own pass, which
+            // runs after the new numbers are published; whoever finds it dead looks the key up again.
+            drop(fresh, false);
         }
         if (global) {
             limit.globalCell = fresh;
@@ -413,7 +422,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
     public boolean reset(String policy, String renderedKey) {
         boolean found = false;
         for (MemoryLimit limit : limits) {
-            if (!limit.policy.name().equals(policy)) {
+            if (!limit.name.equals(policy)) {
                 continue;
             }
             Cell cell = limit.cells.get(limit.stored(renderedKey));
@@ -423,6 +432,21 @@ public final class InMemoryRateLimiter implements RateLimiter {
             }
         }
         return found;
+    }
+
+    @Override
+    public void reconfigure(Limit limit, RateLimitPolicy policy) {
+        MemoryLimit memory = (MemoryLimit) limit;
+        MemoryLimit.Numbers old = memory.numbers;
+        boolean fresh = old.policy.keepsStateApartFrom(policy);
+        memory.numbers = new MemoryLimit.Numbers(policy, fresh ? old.generation + 1 : old.generation);
+        if (fresh) {
+            // Another kind of state (another algorithm) or another mode: the policy starts afresh, as it does in
+            // Redis, where the kind and the mode are part of the key. Calls that meet a dropped cell look again.
+            for (Cell cell : memory.cells.values()) {
+                drop(cell, false);
+            }
+        }
     }
 
     /** Removes {@code cell} (only when idle, unless {@code always}) and gives back what it held. */

@@ -73,7 +73,7 @@ public final class Leases<T> implements AutoCloseable {
         timer.scheduleWithFixedDelay(new Tick(this, timer), PERIOD_MICROS, PERIOD_MICROS, TimeUnit.MICROSECONDS);
     }
 
-    /** Holds its leases weakly: an engine dropped without {@link #close} (a test's) stops its thread at the next tick. */
+    /** Holds its leases weakly: an engine dropped without {@link #close} (a test's) stops its thread next tick. */
     private static final class Tick implements Runnable {
         private final WeakReference<Leases<?>> leases;
         private final ScheduledExecutorService timer;

@@ -1,24 +1,45 @@
 package io.bulwark.runtime.ratelimit;
 
 import io.bulwark.Count;
-import io.bulwark.internal.Template;
+import io.bulwark.rules.Template;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** One policy's cells in memory, by stored key, the policy's numbers in microseconds, and what it holds. */
 final class MemoryLimit implements RateLimiter.Limit {
 
-    final RateLimitPolicy policy;
-    final MemoryBudget budget;
-    final long windowMicros;
-    final long lockoutMicros;
-    /** GCRA's emission interval, rounded down to whole microseconds. */
-    final long emissionMicros;
     /**
-     * {@code limit} intervals. Not the window itself: with the interval rounded down, comparing against the
-     * window would let the (limit+1)st call of a burst through whenever window/limit is not whole.
+     * The policy and its numbers, replaced as a whole when the configuration changes while the agent runs: a check
+     * reads them with one volatile load (a plain load on x86 and ARM's acquire), never half of an old policy and half
+     * of a new one.
      */
-    final long capacityMicros;
+    static final class Numbers {
+        final RateLimitPolicy policy;
+        final long windowMicros;
+        final long lockoutMicros;
+        /** GCRA's emission interval, rounded down to whole microseconds. */
+        final long emissionMicros;
+        /**
+         * {@code limit} intervals. Not the window itself: with the interval rounded down, comparing against the
+         * window would let the (limit+1)st call of a burst through whenever window/limit is not whole.
+         */
+        final long capacityMicros;
+        /** Bumped when the state starts afresh (another algorithm or mode): cells of an older one are not counted. */
+        final int generation;
+
+        Numbers(RateLimitPolicy policy, int generation) {
+            this.policy = policy;
+            this.windowMicros = policy.windowMicros();
+            this.lockoutMicros = policy.lockoutMicros();
+            this.emissionMicros = windowMicros / policy.limit();
+            this.capacityMicros = emissionMicros * policy.limit();
+            this.generation = generation;
+        }
+    }
+
+    final String name;
+    volatile Numbers numbers;
+    final MemoryBudget budget;
     final ConcurrentHashMap<Object, Cell> cells = new ConcurrentHashMap<>();
     /** What this policy holds of the budget. */
     final AtomicLong bytes = new AtomicLong();
@@ -41,12 +62,9 @@ final class MemoryLimit implements RateLimiter.Limit {
     };
 
     MemoryLimit(RateLimitPolicy policy, MemoryBudget budget) {
-        this.policy = policy;
+        this.name = policy.name();
+        this.numbers = new Numbers(policy, 0);
         this.budget = budget;
-        this.windowMicros = policy.windowMicros();
-        this.lockoutMicros = policy.lockoutMicros();
-        this.emissionMicros = windowMicros / policy.limit();
-        this.capacityMicros = emissionMicros * policy.limit();
         int values = 0;
         try {
             for (Template.Part part : Template.parse(policy.key())) {
@@ -72,19 +90,22 @@ final class MemoryLimit implements RateLimiter.Limit {
 
     @Override
     public RateLimitPolicy policy() {
-        return policy;
+        return numbers.policy;
     }
 
     Cell newCell(long id, Object key) {
+        Numbers n = numbers;
+        RateLimitPolicy policy = n.policy;
         if (policy.count() == Count.FAILURES) {
-            return new FailureCell(id, this, key);
+            return new FailureCell(id, this, key, n.generation);
         }
-        return policy.algorithm() == Algorithm.SLIDING_WINDOW ? new WindowCell(id, this, key)
-                : new GcraCell(id, this, key);
+        return policy.algorithm() == Algorithm.SLIDING_WINDOW ? new WindowCell(id, this, key, n.generation)
+                : new GcraCell(id, this, key, n.generation);
     }
 
     /** What a new cell costs before its key: the cell and its arrays. */
     long cellBytes() {
+        RateLimitPolicy policy = numbers.policy;
         if (policy.count() == Count.FAILURES) {
             return FailureCell.initialBytes(policy.limit());
         }

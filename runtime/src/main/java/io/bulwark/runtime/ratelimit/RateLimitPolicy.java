@@ -4,7 +4,6 @@ import io.bulwark.Count;
 import io.bulwark.StoreFailure;
 import io.bulwark.internal.Durations;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -15,26 +14,53 @@ import java.util.Set;
  * @param lockout    {@link Duration#ZERO} for none
  * @param failureOn  fully qualified exception class names that count as failures; empty for any
  * @param algorithm  how calls are counted; only meaningful with {@code count = CALLS}
+ * @param mode       whether it refuses ({@link Mode#ENFORCE}) or only reports what it would refuse
  */
 public record RateLimitPolicy(String name, int limit, Duration window, String key, Count count, Duration lockout,
-        Set<String> failureOn, boolean resetOnSuccess, StoreFailure onStoreFailure, Algorithm algorithm) {
+        Set<String> failureOn, boolean resetOnSuccess, StoreFailure onStoreFailure, Algorithm algorithm, Mode mode) {
 
     public RateLimitPolicy {
         failureOn = Set.copyOf(failureOn);
     }
 
+    /** An enforced policy. */
+    public RateLimitPolicy(String name, int limit, Duration window, String key, Count count, Duration lockout,
+            Set<String> failureOn, boolean resetOnSuccess, StoreFailure onStoreFailure, Algorithm algorithm) {
+        this(name, limit, window, key, count, lockout, failureOn, resetOnSuccess, onStoreFailure, algorithm,
+                Mode.ENFORCE);
+    }
+
     public RateLimitPolicy withName(String newName) {
-        return new RateLimitPolicy(newName, limit, window, key, count, lockout, failureOn, resetOnSuccess, onStoreFailure,
-                algorithm);
+        return new RateLimitPolicy(newName, limit, window, key, count, lockout, failureOn, resetOnSuccess,
+                onStoreFailure, algorithm, mode);
     }
 
     public RateLimitPolicy withStoreFailure(StoreFailure policy) {
-        return new RateLimitPolicy(name, limit, window, key, count, lockout, failureOn, resetOnSuccess, policy, algorithm);
+        return new RateLimitPolicy(name, limit, window, key, count, lockout, failureOn, resetOnSuccess, policy,
+                algorithm, mode);
     }
 
     public RateLimitPolicy withAlgorithm(Algorithm newAlgorithm) {
         return new RateLimitPolicy(name, limit, window, key, count, lockout, failureOn, resetOnSuccess, onStoreFailure,
-                newAlgorithm);
+                newAlgorithm, mode);
+    }
+
+    public RateLimitPolicy withMode(Mode newMode) {
+        return new RateLimitPolicy(name, limit, window, key, count, lockout, failureOn, resetOnSuccess, onStoreFailure,
+                algorithm, newMode);
+    }
+
+    public boolean shadow() {
+        return mode == Mode.SHADOW;
+    }
+
+    /**
+     * Whether {@code other}'s state cannot carry over from this policy's: another algorithm keeps another kind of
+     * state, and each mode counts apart (so that nothing shadow mode saw, a would-be lockout or a reservation, ever
+     * refuses a call once the policy enforces).
+     */
+    public boolean keepsStateApartFrom(RateLimitPolicy other) {
+        return algorithm != other.algorithm || mode != other.mode || count != other.count;
     }
 
     public long windowMicros() {
@@ -69,7 +95,8 @@ public record RateLimitPolicy(String name, int limit, Duration window, String ke
         String what = count == Count.FAILURES ? " failures per " : " per ";
         String text = limit + what + Durations.format(window)
                 + (count == Count.CALLS && algorithm == Algorithm.SLIDING_WINDOW ? " (sliding window)" : "");
-        return hasLockout() ? text + ", then locked " + Durations.format(lockout) : text;
+        text = hasLockout() ? text + ", then locked " + Durations.format(lockout) : text;
+        return mode == Mode.SHADOW ? text + ", in shadow mode (refuses nothing)" : text;
     }
 
     static long toMicros(Duration d) {

@@ -26,6 +26,14 @@ public interface RateLimiter {
     Limit limit(RateLimitPolicy policy);
 
     /**
+     * Gives {@code limit} (made by this engine for a policy of the same name, key and count) new numbers, algorithm
+     * or mode, as the configuration changed while the agent runs; checks made from now on use them. Its state is kept
+     * when only the numbers change (a key locked out stays locked), and starts afresh with another algorithm or mode
+     * ({@link RateLimitPolicy#keepsStateApartFrom}).
+     */
+    void reconfigure(Limit limit, RateLimitPolicy policy);
+
+    /**
      * Admits one call against every limit, or against none.
      *
      * @param keys the rendered key of each limit, in the same order

@@ -9,13 +9,13 @@ final class WindowCell extends Cell {
     private long current;
     private long previous;
 
-    WindowCell(long id, MemoryLimit limit, Object key) {
-        super(id, limit, key);
+    WindowCell(long id, MemoryLimit limit, Object key, int generation) {
+        super(id, limit, key, generation);
     }
 
     /** Moves the counters to the window holding {@code now}. */
     private void roll(long now) {
-        long window = limit.windowMicros;
+        long window = limit.numbers.windowMicros;
         long nowStart = SlidingWindow.start(now, window);
         if (nowStart != start) {
             previous = nowStart - window == start ? current : 0;
@@ -27,7 +27,8 @@ final class WindowCell extends Cell {
     @Override
     long waitMicros(long now) {
         roll(now);
-        return SlidingWindow.wait(now, start, current, previous, limit.policy.limit(), limit.windowMicros);
+        MemoryLimit.Numbers n = limit.numbers;
+        return SlidingWindow.wait(now, start, current, previous, n.policy.limit(), n.windowMicros);
     }
 
     @Override
@@ -39,10 +40,12 @@ final class WindowCell extends Cell {
 
     @Override
     RateLimitedException refusal(long now) {
-        RateLimitPolicy p = limit.policy;
+        MemoryLimit.Numbers n = limit.numbers;
+        RateLimitPolicy p = n.policy;
         long wait = waitMicros(now);
         return new RateLimitedException(p.name(), p.limit(), 0, p.window(), RateLimitPolicy.fromMicros(wait),
-                RateLimitPolicy.fromMicros(SlidingWindow.resetAfter(now, start, current, previous, limit.windowMicros)));
+                RateLimitPolicy.fromMicros(
+                        SlidingWindow.resetAfter(now, start, current, previous, n.windowMicros)));
     }
 
     @Override

@@ -10,7 +10,7 @@ import io.bulwark.Capture;
 import io.bulwark.ErrorDetail;
 import io.bulwark.GuardUnavailableException;
 import io.bulwark.Redact;
-import io.bulwark.internal.key.Parameter;
+import io.bulwark.rules.key.Parameter;
 import io.bulwark.runtime.audit.query.AuditQuery;
 import io.bulwark.runtime.config.AuditSettings;
 import io.bulwark.runtime.config.Settings;
@@ -120,7 +120,8 @@ class RedactedMessagesTest {
             GuardRegistry registry = new GuardRegistry(Settings.defaults(),
                     new InMemoryRateLimiter(MicroClock.monotonic(), 1_000, false), pipeline, Clock.systemUTC());
             Registration r = registry.register(new MethodSpec("com.acme.Pay", "pay", "(L" + Payment.class.getName()
-                    .replace('.', '/') + ";Ljava/lang/String;)V", List.of(new Parameter("payment", Payment.class.getName()),
+                    .replace('.', '/') + ";Ljava/lang/String;)V",
+                    List.of(new Parameter("payment", Payment.class.getName()),
                     new Parameter("otp", "java.lang.String", Redact.Mode.MASK)), List.of(), List.of(),
                     new AuditSpec("payment.create", "", "", "", Capture.ARGS)), new ReflectiveTypeModel(),
                     getClass().getClassLoader());

@@ -137,7 +137,8 @@ class ConfigLoaderTest {
         assertEquals(3, problems.size(), problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("BULWARK_TOTP_KEY (environment variable)")
                 && p.contains("32 random bytes in Base64")), problems.toString());
-        assertTrue(problems.stream().noneMatch(p -> p.contains("hunter2")), "the key's value is not echoed: " + problems);
+        assertTrue(problems.stream().noneMatch(p -> p.contains("hunter2")),
+                "the key's value is not echoed: " + problems);
         assertTrue(problems.stream().anyMatch(p -> p.contains("BULWARK_TOTP_DIGITS") && p.contains("6 or 8")));
         assertTrue(problems.stream().anyMatch(p -> p.contains("BULWARK_TOTP_ISSUER") && p.contains("without ':'")));
     }
@@ -209,7 +210,8 @@ class ConfigLoaderTest {
 
     @Test
     void aClusterIsNamedByItsSeedNodesWithCredentialsAndTlsBeside() {
-        Settings s = ConfigLoader.load(null, props("bulwark.redis.cluster", "redis-0.cache:7000, [::1]:7001,10.0.0.3:7002",
+        Settings s = ConfigLoader.load(null, props("bulwark.redis.cluster",
+                "redis-0.cache:7000, [::1]:7001,10.0.0.3:7002",
                 "bulwark.redis.user", "app", "bulwark.redis.password", "s3cret", "bulwark.redis.tls", "true",
                 "bulwark.redis.timeout", "100ms"), Map.of());
         RedisSettings redis = s.redis();
@@ -227,7 +229,8 @@ class ConfigLoaderTest {
 
     @Test
     void sentinelsNeedTheirMasterName() {
-        Settings s = ConfigLoader.load(null, new Properties(), Map.of("BULWARK_REDIS_SENTINEL", "s1:26379,s2:26379,s3:26379",
+        Settings s = ConfigLoader.load(null, new Properties(), Map.of(
+                "BULWARK_REDIS_SENTINEL", "s1:26379,s2:26379,s3:26379",
                 "BULWARK_REDIS_SENTINEL_MASTER", "mymaster", "BULWARK_REDIS_PASSWORD", "pw"));
         RedisSettings redis = s.redis();
         assertEquals(RedisSettings.Topology.SENTINEL, redis.topology());
@@ -314,6 +317,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theModeIsChosenGloballyAndPerPolicyAndAnythingElseIsRefusedNamingTheKey() {
+        Settings s = ConfigLoader.load(null, props("bulwark.ratelimit.mode", "shadow",
+                "bulwark.ratelimit.login.mode", "enforce"), Map.of());
+        assertEquals(io.bulwark.runtime.ratelimit.Mode.SHADOW, s.rateLimitMode());
+        assertEquals(io.bulwark.runtime.ratelimit.Mode.ENFORCE, s.override("login").orElseThrow().mode());
+        assertEquals(io.bulwark.runtime.ratelimit.Mode.ENFORCE, Settings.defaults().rateLimitMode());
+        String expected = ": expected enforce (refuse what the limit does not admit, the default) or shadow (count and "
+                + "report what would be refused, refusing nothing)";
+        assertEquals(List.of("bulwark.ratelimit.mode (system property) has value 'dry-run'" + expected,
+                "BULWARK_RATELIMIT_LOGIN_MODE (environment variable) has value 'Shadow'" + expected),
+                problems(null, props("bulwark.ratelimit.mode", "dry-run"), Map.of("BULWARK_RATELIMIT_LOGIN_MODE",
+                        "Shadow")));
+    }
+
+    @Test
     void aMissingConfigFileStopsStartupNamingTheFile() {
         List<String> problems = problems("config=" + dir.resolve("nope.properties"), new Properties(), Map.of());
         assertTrue(problems.get(0).startsWith("config file " + dir.resolve("nope.properties").toAbsolutePath()
@@ -322,7 +340,8 @@ class ConfigLoaderTest {
 
     @Test
     void agentArgumentsOtherThanConfigAreRefused() {
-        assertEquals(List.of("agent argument 'debug' (in -javaagent:bulwark-agent.jar=debug): expected config=FILE, once"),
+        assertEquals(
+                List.of("agent argument 'debug' (in -javaagent:bulwark-agent.jar=debug): expected config=FILE, once"),
                 problems("debug", new Properties(), Map.of()));
     }
 
@@ -388,30 +407,32 @@ class ConfigLoaderTest {
                 .audit().retention());
         assertEquals(null, ConfigLoader.load(null, props("bulwark.audit.retention", "forever"), Map.of()).audit()
                 .retention());
-        assertEquals(List.of("bulwark.audit.retention (system property) has value '1h': expected a retention of at least "
-                + "one day such as 90d, 400d or 7y, or forever"), problems(null, props("bulwark.audit.retention", "1h"),
-                Map.of()));
+        assertEquals(List.of("bulwark.audit.retention (system property) has value '1h': expected a retention of at "
+                + "least one day such as 90d, 400d or 7y, or forever"),
+                problems(null, props("bulwark.audit.retention", "1h"), Map.of()));
     }
 
     @Test
     void aJdbcUrlThatIsNotPostgresIsRefusedWithoutShowingItsPassword() {
         List<String> problems = problems(null, props("bulwark.jdbc.url", "jdbc:mysql://db/app?user=a&password=hunter2"),
                 Map.of());
-        assertEquals(List.of("bulwark.jdbc.url (system property) has value 'jdbc:mysql://db/app?user=a&password=<hidden>'"
-                + ": expected a PostgreSQL JDBC URL such as jdbc:postgresql://db.internal:5432/app"), problems);
+        assertEquals(List.of("bulwark.jdbc.url (system property) has value "
+                + "'jdbc:mysql://db/app?user=a&password=<hidden>': expected a PostgreSQL JDBC URL such as "
+                + "jdbc:postgresql://db.internal:5432/app"), problems);
     }
 
     @Test
     void jdbcCredentialsWithoutAUrlAreAnError() {
-        assertEquals(List.of("bulwark.jdbc.user (system property) is set but bulwark.jdbc.url is not: expected both, or "
-                + "neither"), problems(null, props("bulwark.jdbc.user", "app"), Map.of()));
+        assertEquals(List.of("bulwark.jdbc.user (system property) is set but bulwark.jdbc.url is not: expected both, "
+                + "or neither"), problems(null, props("bulwark.jdbc.user", "app"), Map.of()));
     }
 
     @Test
     void aDataDirThatIsAFileIsAnError() throws IOException {
         Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
-        assertEquals(List.of("bulwark.data-dir (system property) has value '" + file + "': expected a directory, but it "
-                + "is a file"), problems(null, props("bulwark.data-dir", file.toString()), Map.of()));
+        assertEquals(List.of("bulwark.data-dir (system property) has value '" + file
+                + "': expected a directory, but it is a file"),
+                problems(null, props("bulwark.data-dir", file.toString()), Map.of()));
     }
 
     @Test
@@ -432,8 +453,8 @@ class ConfigLoaderTest {
         assertFalse(s.audit().toString().contains(key));
         assertEquals(List.of("bulwark.audit.chain-key (system property) has value <hidden, 8 characters>: expected at "
                 + "least 32 random bytes in Base64 (openssl rand -base64 32)",
-                "bulwark.audit.checkpoint-interval (system property) has value '0s': expected a duration from 1s to 1d, "
-                        + "such as 60s or 5m"), problems(null, props("bulwark.audit.chain-key", "c2VjcmV0",
+                "bulwark.audit.checkpoint-interval (system property) has value '0s': expected a duration from 1s "
+                        + "to 1d, such as 60s or 5m"), problems(null, props("bulwark.audit.chain-key", "c2VjcmV0",
                 "bulwark.audit.checkpoint-interval", "0s"), Map.of()));
     }
 

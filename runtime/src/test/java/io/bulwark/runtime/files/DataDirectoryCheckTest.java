@@ -99,7 +99,8 @@ class DataDirectoryCheckTest {
             Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
             Files.setAttribute(key, "unix:uid", 4242);
             problems = problems(data);
-            assertTrue(problems.get(0).startsWith("the key file " + key + " is owned by uid 4242"), problems.toString());
+            assertTrue(problems.get(0).startsWith("the key file " + key + " is owned by uid 4242"),
+                    problems.toString());
         }
     }
 

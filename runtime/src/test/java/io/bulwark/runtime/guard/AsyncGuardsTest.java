@@ -9,8 +9,8 @@ import io.bulwark.GuardUnavailableException;
 import io.bulwark.LockedOutException;
 import io.bulwark.RateLimitedException;
 import io.bulwark.StoreFailure;
-import io.bulwark.internal.AsyncReturns;
-import io.bulwark.internal.key.Parameter;
+import io.bulwark.rules.AsyncReturns;
+import io.bulwark.rules.key.Parameter;
 import io.bulwark.runtime.audit.AuditPipeline;
 import io.bulwark.runtime.config.Settings;
 import io.bulwark.runtime.key.ReflectiveTypeModel;
@@ -38,7 +38,8 @@ class AsyncGuardsTest {
 
     private static final List<Parameter> LOGIN = List.of(new Parameter("email", "java.lang.String"),
             new Parameter("password", "java.lang.String"));
-    private static final String STAGE = "(Ljava/lang/String;Ljava/lang/String;)Ljava/util/concurrent/CompletableFuture;";
+    private static final String STAGE =
+            "(Ljava/lang/String;Ljava/lang/String;)Ljava/util/concurrent/CompletableFuture;";
 
     static final class BadCredentials extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -64,7 +65,8 @@ class AsyncGuardsTest {
         RateLimitSpec lockout = new RateLimitSpec("login", 3, "5m", "{email}", Count.FAILURES, "15m",
                 List.of(BadCredentials.class.getName()), resetOnSuccess, StoreFailure.LOCAL);
         return registry.register(new MethodSpec("com.acme.Auth", "login", descriptor, LOGIN, List.of(lockout),
-                Collections.singletonList(null), null, null, shape), new ReflectiveTypeModel(), getClass().getClassLoader());
+                Collections.singletonList(null), null, null, shape), new ReflectiveTypeModel(),
+                getClass().getClassLoader());
     }
 
     /** What the woven code of a stage method does: enter, run the body, hand the stage returned to exit. */
@@ -156,9 +158,11 @@ class AsyncGuardsTest {
         GuardUnavailableException e = assertThrows(GuardUnavailableException.class,
                 () -> registry.enter(r.id(), new Object[] {"a", "b"}));
         assertTrue(e.getMessage().contains("its guard declaration is invalid"), e.getMessage());
-        assertTrue(log.toString(StandardCharsets.UTF_8).contains("ERROR Bulwark on com.acme.Auth.login(String, String): "
-                + "count = FAILURES needs the outcome of each call, but the method returns java.util.concurrent.Future, "
-                + "whose outcome Bulwark cannot follow"), log.toString(StandardCharsets.UTF_8));
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains(
+                "ERROR Bulwark on com.acme.Auth.login(String, String): "
+                + "count = FAILURES needs the outcome of each call, but the method returns "
+                + "java.util.concurrent.Future, whose outcome Bulwark cannot follow"),
+                log.toString(StandardCharsets.UTF_8));
     }
 
     @Test

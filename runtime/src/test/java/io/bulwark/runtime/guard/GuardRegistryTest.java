@@ -10,10 +10,10 @@ import io.bulwark.GuardUnavailableException;
 import io.bulwark.LockedOutException;
 import io.bulwark.RateLimitedException;
 import io.bulwark.StoreFailure;
-import io.bulwark.runtime.config.ConfigLoader;
+import io.bulwark.rules.key.Parameter;
 import io.bulwark.runtime.audit.AuditPipeline;
+import io.bulwark.runtime.config.ConfigLoader;
 import io.bulwark.runtime.config.Settings;
-import io.bulwark.internal.key.Parameter;
 import io.bulwark.runtime.key.ReflectiveTypeModel;
 import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
@@ -58,7 +58,8 @@ class GuardRegistryTest {
     }
 
     private static RateLimitSpec lockout(String name, int limit, String window, String lockout, String key) {
-        return new RateLimitSpec(name, limit, window, key, Count.FAILURES, lockout, List.of(), false, StoreFailure.LOCAL);
+        return new RateLimitSpec(name, limit, window, key, Count.FAILURES, lockout, List.of(), false,
+                StoreFailure.LOCAL);
     }
 
     private Registration register(GuardRegistry r, String method, RateLimitSpec... specs) {
@@ -132,7 +133,8 @@ class GuardRegistryTest {
                 calls("login", 2_000_000, "1s", ""))) {
             GuardRegistry fresh = registry(Settings.defaults());
             Registration r = register(fresh, "login", bad);
-            assertThrows(GuardUnavailableException.class, () -> fresh.enter(r.id(), new Object[] {"a", "b"}), bad.toString());
+            assertThrows(GuardUnavailableException.class, () -> fresh.enter(r.id(), new Object[] {"a", "b"}),
+                    bad.toString());
         }
     }
 
@@ -157,7 +159,8 @@ class GuardRegistryTest {
         register(registry, "a", calls("shared", 2, "1h", ""));
         Registration b = register(registry, "b", calls("shared", 3, "1h", ""));
         assertThrows(GuardUnavailableException.class, () -> registry.enter(b.id(), null));
-        assertTrue(logged().contains("policy 'shared' is already declared differently by com.acme.Auth.a(String, String)"),
+        assertTrue(logged().contains(
+                "policy 'shared' is already declared differently by com.acme.Auth.a(String, String)"),
                 logged());
     }
 

@@ -13,7 +13,7 @@ import io.bulwark.GuardUnavailableException;
 import io.bulwark.RateLimitedException;
 import io.bulwark.StoreFailure;
 import io.bulwark.TwoFactorRequiredException;
-import io.bulwark.internal.key.Parameter;
+import io.bulwark.rules.key.Parameter;
 import io.bulwark.runtime.audit.AuditEvent;
 import io.bulwark.runtime.audit.AuditPipeline;
 import io.bulwark.runtime.audit.Status;

@@ -10,8 +10,8 @@ import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
 import io.bulwark.Bulwark;
 import io.bulwark.Caller;
-import io.bulwark.internal.key.Parameter;
 import io.bulwark.processor.BulwarkProcessor;
+import io.bulwark.rules.key.Parameter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Constructor;
@@ -115,7 +115,8 @@ class GeneratedKeyEquivalenceTest {
             assertTrue(generated instanceof GeneratedKey, generated.getClass().getName());
             assertFalse(own instanceof GeneratedKey);
             for (Caller caller : List.of(Caller.anonymous(), Caller.of("u-9").org("acme"),
-                    Caller.of("u-9").ip("2001:db8:1:2:aaaa::7").email("ＡＬＩＣＥ@example.com"), Caller.of("v").ip("10.0.0.1"))) {
+                    Caller.of("u-9").ip("2001:db8:1:2:aaaa::7").email("ＡＬＩＣＥ@example.com"),
+                    Caller.of("v").ip("10.0.0.1"))) {
                 try (Bulwark.Scope scope = Bulwark.bind(caller)) {
                     for (Object[] args : calls) {
                         assertEquals(own.extract(args), generated.extract(args), TEMPLATES.get(t));
@@ -130,8 +131,8 @@ class GeneratedKeyEquivalenceTest {
     /** Issue 16: case variants of one email share a key, and an IPv6 client rotating inside its /64 stays one key. */
     @Test
     void modifiersAndTheIpv6PrefixMakeVariantsOneKey() throws Exception {
-        KeyExtractor email = KeyCompiler.compile("{name:trim:lower}", "e", PARAMETERS, new ReflectiveTypeModel(compiled),
-                compiled, null);
+        KeyExtractor email = KeyCompiler.compile("{name:trim:lower}", "e", PARAMETERS,
+                new ReflectiveTypeModel(compiled), compiled, null);
         assertEquals(email.extract(new Object[] {null, 1, true, "alice@example.com"}),
                 email.extract(new Object[] {null, 1, true, " Alice@EXAMPLE.com"}));
         KeyExtractor ip = KeyCompiler.compile("{caller.ip}", "ip", PARAMETERS, new ReflectiveTypeModel(compiled),

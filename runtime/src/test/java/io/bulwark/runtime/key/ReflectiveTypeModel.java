@@ -1,7 +1,7 @@
 package io.bulwark.runtime.key;
 
 import io.bulwark.Redact;
-import io.bulwark.internal.key.TypeModel;
+import io.bulwark.rules.key.TypeModel;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;

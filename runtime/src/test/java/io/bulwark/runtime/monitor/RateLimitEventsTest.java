@@ -13,7 +13,6 @@ import io.bulwark.GuardUnavailableException;
 import io.bulwark.LockedOutException;
 import io.bulwark.RateLimitedException;
 import io.bulwark.StoreFailure;
-import io.bulwark.internal.key.Parameter;
 import io.bulwark.monitoring.AuditRecorded;
 import io.bulwark.monitoring.BulwarkListener;
 import io.bulwark.monitoring.BulwarkStatus;
@@ -22,6 +21,7 @@ import io.bulwark.monitoring.RateLimitDecision.Outcome;
 import io.bulwark.monitoring.RateLimitDecision.Reason;
 import io.bulwark.monitoring.Store;
 import io.bulwark.monitoring.Subscription;
+import io.bulwark.rules.key.Parameter;
 import io.bulwark.runtime.audit.AuditPipeline;
 import io.bulwark.runtime.config.AuditSettings;
 import io.bulwark.runtime.config.Settings;
@@ -189,8 +189,8 @@ class RateLimitEventsTest {
         try {
             GuardRegistry small = new GuardRegistry(settings, new InMemoryRateLimiter(new ManualClock(), 10, false),
                     tiny, Clock.systemUTC());
-            Registration r = small.register(new MethodSpec("com.acme.Auth", "login", "(Ljava/lang/String;)V", LOGIN, List.of(),
-                    List.of(), new AuditSpec("user.login", "user", "{email}", "", Capture.NONE), null),
+            Registration r = small.register(new MethodSpec("com.acme.Auth", "login", "(Ljava/lang/String;)V", LOGIN,
+                    List.of(), List.of(), new AuditSpec("user.login", "user", "{email}", "", Capture.NONE), null),
                     new ReflectiveTypeModel(), getClass().getClassLoader());
             assertTrue(tiny.reserve());
             BulwarkStatus full = small.status();

@@ -95,7 +95,8 @@ class InMemoryRateLimiterTest extends RateLimiterContract {
         call(memory, api, "user0");
         assertThrows(GuardUnavailableException.class, () -> call(memory, api, "newer"));
         String logged = log.toString(StandardCharsets.UTF_8);
-        assertEquals(1, logged.split("rate-limit table is full", -1).length - 1, "logged once per transition: " + logged);
+        assertEquals(1, logged.split("rate-limit table is full", -1).length - 1,
+                "logged once per transition: " + logged);
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.bulwark.runtime.ratelimit;
 
 import io.bulwark.Count;
 import io.bulwark.StoreFailure;
-import io.bulwark.internal.Durations;
+import io.bulwark.rules.DurationSyntax;
 import java.time.Duration;
 import java.util.Set;
 
@@ -13,14 +13,14 @@ public final class Policies {
     }
 
     public static RateLimitPolicy calls(String name, int limit, String window) {
-        return new RateLimitPolicy(name, limit, Durations.parse(window), "", Count.CALLS, Duration.ZERO, Set.of(),
+        return new RateLimitPolicy(name, limit, DurationSyntax.parse(window), "", Count.CALLS, Duration.ZERO, Set.of(),
                 false, StoreFailure.CLOSED, Algorithm.GCRA);
     }
 
     public static RateLimitPolicy failures(String name, int limit, String window, String lockout,
             boolean resetOnSuccess, String... failureOn) {
-        return new RateLimitPolicy(name, limit, Durations.parse(window), "", Count.FAILURES,
-                lockout.isEmpty() ? Duration.ZERO : Durations.parse(lockout), Set.of(failureOn), resetOnSuccess,
+        return new RateLimitPolicy(name, limit, DurationSyntax.parse(window), "", Count.FAILURES,
+                lockout.isEmpty() ? Duration.ZERO : DurationSyntax.parse(lockout), Set.of(failureOn), resetOnSuccess,
                 StoreFailure.CLOSED, Algorithm.GCRA);
     }
 

@@ -58,7 +58,8 @@ public final class FakeRedis implements AutoCloseable {
     }
 
     private void serve(Socket client) {
-        try (InputStream in = new BufferedInputStream(client.getInputStream()); OutputStream out = client.getOutputStream()) {
+        try (InputStream in = new BufferedInputStream(client.getInputStream());
+                OutputStream out = client.getOutputStream()) {
             while (true) {
                 List<String> command = readCommand(in);
                 if (command == null) {

@@ -13,7 +13,8 @@ import redis.clients.jedis.Jedis;
 
 /**
  * A real Redis Cluster for tests: three primaries and three replicas (as {@code redis-cli --cluster create ...
- * --cluster-replicas 1} makes them) of the machine's {@code redis-server} or the embedded binary, on free loopback ports, with a one-second node timeout
+ * --cluster-replicas 1} makes them) of the machine's {@code redis-server} or the embedded binary, on free loopback
+ * ports, with a one-second node timeout
  * so that a replica takes over a dead primary within seconds. {@link #shared()} is started once per test JVM and never
  * stopped by a test; fault tests start their own with {@link #start()}.
  */
@@ -163,7 +164,7 @@ public final class RedisCluster implements AutoCloseable {
         throw new IllegalStateException("no live node knows who serves slot " + slot);
     }
 
-    /** Waits until every running node reports {@code cluster_state:ok} with all 16,384 slots, and every replica is in sync. */
+    /** Waits until every running node says {@code cluster_state:ok} with all 16,384 slots, and replicas are in sync. */
     public void awaitHealthy(Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
         String last = "";

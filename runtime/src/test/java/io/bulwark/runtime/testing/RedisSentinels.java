@@ -54,7 +54,8 @@ public final class RedisSentinels implements AutoCloseable {
                     + ".rdb", "--repl-diskless-sync-delay", "0"));
             int replica = RedisServer.freePort();
             set.data.add(RedisServer.startOn(replica, "--dir", dir.toString(), "--dbfilename", "dump-" + replica
-                    + ".rdb", "--repl-diskless-sync-delay", "0", "--replicaof", "127.0.0.1", Integer.toString(primary)));
+                    + ".rdb", "--repl-diskless-sync-delay", "0", "--replicaof", "127.0.0.1",
+                    Integer.toString(primary)));
             for (int i = 0; i < 3; i++) {
                 int port = RedisServer.freePort();
                 Path conf = dir.resolve("sentinel-" + port + ".conf");

@@ -61,9 +61,10 @@ public final class RedisServer implements AutoCloseable {
      * 127.0.0.1 and localhost (made with the JDK's keytool); clients trust {@code material.trustStore()}.
      */
     public static RedisServer startPrivateTls(TlsMaterial material, int tlsPort) {
-        return startPrivate("--tls-port", Integer.toString(tlsPort), "--tls-cert-file", material.certificate().toString(),
-                "--tls-key-file", material.privateKey().toString(), "--tls-ca-cert-file",
-                material.certificate().toString(), "--tls-auth-clients", "no");
+        return startPrivate("--tls-port", Integer.toString(tlsPort),
+                "--tls-cert-file", material.certificate().toString(),
+                "--tls-key-file", material.privateKey().toString(),
+                "--tls-ca-cert-file", material.certificate().toString(), "--tls-auth-clients", "no");
     }
 
     /** A Redis of the caller's own, on a free port, with extra server options ({@code "--requirepass", "s"}). */

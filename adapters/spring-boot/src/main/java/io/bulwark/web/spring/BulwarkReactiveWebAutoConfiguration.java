@@ -27,7 +27,9 @@ public class BulwarkReactiveWebAutoConfiguration {
     public BulwarkWebFilter bulwarkWebFilter(BulwarkWebProperties properties,
             ObjectProvider<ReactiveCallerCustomizer> customizers) {
         return new BulwarkWebFilter(properties.toSettings(), customizers.orderedStream().toList(),
-                properties.filterOrder() == null ? BulwarkWebAutoConfiguration.DEFAULT_ORDER : properties.filterOrder());
+                properties.filterOrder() == null
+                        ? BulwarkWebAutoConfiguration.DEFAULT_ORDER
+                        : properties.filterOrder());
     }
 
     @Bean

@@ -1,6 +1,6 @@
 package io.bulwark.agent.internal.cli;
 
-import io.bulwark.internal.Durations;
+import io.bulwark.rules.DurationSyntax;
 import io.bulwark.runtime.audit.AuditEvent;
 import io.bulwark.runtime.audit.chain.ChainKey;
 import io.bulwark.runtime.audit.export.AuditExport;
@@ -238,7 +238,7 @@ final class AuditCommands {
             return null;
         }
         try {
-            return Instant.now().minus(Durations.parse(text));
+            return Instant.now().minus(DurationSyntax.parse(text));
         } catch (IllegalArgumentException e) {
             try {
                 return Instant.parse(text);

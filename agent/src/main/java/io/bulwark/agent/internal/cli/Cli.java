@@ -83,20 +83,25 @@ public final class Cli {
         to.println("    Exit code 0: intact; 1: tampered or damaged; 2: nothing wrong found, but not all proven.");
         to.println("  audit tail [-n N] [--config FILE]");
         to.println("    The newest N audit events (default 20), oldest first, one JSON object a line.");
-        to.println("  audit query [--user ID] [--action NAME] [--since 2h|2026-11-01T00:00:00Z] [--limit N] [--config FILE]");
+        to.println("  audit query [--user ID] [--action NAME] [--since 2h|2026-11-01T00:00:00Z] [--limit N]"
+                + " [--config FILE]");
         to.println("    The newest matching audit events (default 100), oldest first, one JSON object a line.");
-        to.println("  audit export --format ocsf|jsonl [--since 2h|2026-11-01T00:00:00Z] [--service NAME] [--config FILE]");
+        to.println("  audit export --format ocsf|jsonl [--since 2h|2026-11-01T00:00:00Z] [--service NAME]"
+                + " [--config FILE]");
         to.println("    Every audit event (since --since), one JSON object a line, for a log shipper: OCSF 1.8.0");
         to.println("    Authentication (3002) or API Activity (6003) events, or the columns as audit query prints");
         to.println("    them. --service names the application in Authentication events.");
-        to.println("  Audit commands read PostgreSQL when bulwark.jdbc.url is set, else the journal in bulwark.data-dir.");
+        to.println("  Audit commands read PostgreSQL when bulwark.jdbc.url is set, else the journal in"
+                + " bulwark.data-dir.");
         to.println("  Control characters in what they print are escaped (\\u001b).");
         to.println();
         to.println("  2fa enroll USER [--account NAME] [--config FILE]");
         to.println("    Prints an otpauth URI and its QR code for an authenticator app, reads the first code the app");
         to.println("    shows from standard input to confirm it, and prints the user's 10 recovery codes.");
-        to.println("  2fa confirm USER [--config FILE]       confirms a pending enrollment with a code read from input");
-        to.println("  2fa recovery-codes USER [--config FILE] prints a new set of recovery codes; the old set stops working");
+        to.println("  2fa confirm USER [--config FILE]       confirms a pending enrollment with a code read from"
+                + " input");
+        to.println("  2fa recovery-codes USER [--config FILE] prints a new set of recovery codes; the old set stops"
+                + " working");
         to.println("  2fa disable USER [--config FILE]       removes the user's second factor and recovery codes");
         to.println("  2fa unlock USER [--config FILE]        lifts the lock and delays wrong codes put on a factor");
         to.println("  2fa status USER [--config FILE]        NOT_ENROLLED, PENDING, ACTIVE or LOCKED");
@@ -201,7 +206,8 @@ public final class Cli {
         }
         if (settings.redis() == null) {
             err.println("bulwark.redis.url is not set: without Redis, limits and lockouts live in each application's "
-                    + "memory; reset them from the application with io.bulwark.RateLimits.reset(\"" + policy + "\", ...)");
+                    + "memory; reset them from the application with io.bulwark.RateLimits.reset(\"" + policy
+                    + "\", ...)");
             return CONFIG;
         }
         try (RedisRateLimiter redis = new RedisRateLimiter(settings.redis(),

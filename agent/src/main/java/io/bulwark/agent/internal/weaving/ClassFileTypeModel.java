@@ -1,7 +1,7 @@
 package io.bulwark.agent.internal.weaving;
 
 import io.bulwark.Redact;
-import io.bulwark.internal.key.TypeModel;
+import io.bulwark.rules.key.TypeModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * Answers the runtime's questions about parameter and property types from class files, read as resources of the

@@ -10,7 +10,7 @@ final class ClassNames {
 
     private static final List<String> NEVER = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.",
             "io.bulwark.agent.boot.", "io.bulwark.agent.internal.", "io.bulwark.runtime.", "io.bulwark.shaded.",
-            "io.bulwark.internal.");
+            "io.bulwark.internal.", "io.bulwark.rules.");
 
     private final List<String> packages;
 

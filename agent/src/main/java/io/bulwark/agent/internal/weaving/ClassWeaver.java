@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * Weaves one class, handed over by the {@link Gate}: reads it from the bytes being defined, lets the
- * {@link GuardTransformer} register its guarded methods and weave them ({@link GuardWeaving}), and returns the new
+ * {@link GuardPlanner} register its guarded methods and weave them ({@link GuardWeaving}), and returns the new
  * bytes. Only code is changed, never members, so the same bytes serve a class being loaded and one being
  * retransformed.
  */
@@ -18,12 +18,12 @@ final class ClassWeaver implements ClassFileTransformer {
 
     private static final byte[] NOT_A_CLASS = {0};
 
-    private final GuardTransformer guards;
+    private final GuardPlanner guards;
     private final Instrumentation instrumentation;
     private final boolean scanAnnotations;
     private final boolean requireWoven;
 
-    ClassWeaver(GuardTransformer guards, Instrumentation instrumentation, boolean scanAnnotations,
+    ClassWeaver(GuardPlanner guards, Instrumentation instrumentation, boolean scanAnnotations,
             boolean requireWoven) {
         this.guards = guards;
         this.instrumentation = instrumentation;

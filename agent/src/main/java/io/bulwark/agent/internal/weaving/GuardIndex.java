@@ -334,7 +334,8 @@ final class GuardIndex {
                 } else if (fields[i].startsWith("audit=") && fields[i].indexOf(':') > 0) {
                     String value = fields[i].substring("audit=".length());
                     auditClass = value.substring(0, value.indexOf(':'));
-                    auditExtractors = new ArrayList<>(Arrays.asList(value.substring(value.indexOf(':') + 1).split(",")));
+                    auditExtractors = new ArrayList<>(
+                            Arrays.asList(value.substring(value.indexOf(':') + 1).split(",")));
                 }
             }
             entries.put(fields[1] + fields[2], new Entry(fields[1], fields[2], Set.of(fields[3].split(",")),

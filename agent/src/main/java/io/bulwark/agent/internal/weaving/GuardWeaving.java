@@ -1,18 +1,18 @@
 package io.bulwark.agent.internal.weaving;
 
-import io.bulwark.internal.AsyncReturns;
+import io.bulwark.rules.AsyncReturns;
 import io.bulwark.runtime.guard.Registration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.Handle;
-import net.bytebuddy.jar.asm.Label;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * Writes the guards into a class's methods, in place, with ASM. A guarded method becomes, in effect:
@@ -68,7 +68,8 @@ import net.bytebuddy.jar.asm.Type;
  *
  * <p>Why not Byte Buddy's {@code Advice}, which did this before: setting it up loads some 700 classes, which on 2
  * cores added a quarter of a second to the start of every application (benchmarks/README.md). This is the same
- * code, written directly with the ASM that Byte Buddy bundles, and nothing else.
+ * code, written directly with ASM ({@code org.ow2.asm}, relocated), and nothing else: the agent no longer depends on
+ * Byte Buddy at all (issue 15).
  *
  * <p>How it stays valid without recomputing stack map frames (which would need the class hierarchy, that is,
  * loading classes): the token goes in a new local slot past the method's own ({@code max_locals}), set before
@@ -283,7 +284,8 @@ final class GuardWeaving {
                 List<Object> locals = initialLocals();
                 mv.visitFrame(Opcodes.F_NEW, locals.size(), locals.toArray(), 0, new Object[0]);
             }
-            // The method's own first instruction may carry a frame of its own (a loop at its start): not at this offset.
+            // The method's own first instruction may carry a frame of its own (a loop at its start): not at
+            // this offset.
             mv.visitInsn(Opcodes.NOP);
         }
 

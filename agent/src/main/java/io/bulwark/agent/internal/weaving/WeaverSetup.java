@@ -24,7 +24,7 @@ final class WeaverSetup {
     }
 
     static ClassFileTransformer build(Settings settings, GuardRegistry guards, Instrumentation instrumentation) {
-        ClassWeaver weaver = new ClassWeaver(new GuardTransformer(guards, settings.requireWoven()), instrumentation,
+        ClassWeaver weaver = new ClassWeaver(new GuardPlanner(guards, settings.requireWoven()), instrumentation,
                 settings.scanAnnotations(), settings.requireWoven());
         warmUp();
         return weaver;
@@ -59,7 +59,8 @@ final class WeaverSetup {
         Settings defaults = Settings.defaults();
         GuardRegistry scratch = new GuardRegistry(defaults, new InMemoryRateLimiter(MicroClock.monotonic(), 16, false),
                 new AuditPipeline(defaults.audit()), Clock.systemUTC());
-        if (redaction != Redact.Mode.MASK || new GuardTransformer(scratch, false).weave(file, bytes, agent, null) == null) {
+        if (redaction != Redact.Mode.MASK
+                || new GuardPlanner(scratch, false).weave(file, bytes, agent, null) == null) {
             throw new IllegalStateException("the agent misreads its own " + name);
         }
     }

@@ -110,7 +110,9 @@ public class AsyncApp {
         }
     }
 
-    /** {@code VALUE x}, {@code FAILED <outcome>} for a failed stage; {@code THREW <outcome>} for a synchronous throw. */
+    /**
+     * {@code VALUE x}, {@code FAILED <outcome>} for a failed stage; {@code THREW <outcome>} for a synchronous throw.
+     */
     private String future(CompletionStage<String> call) {
         String outcome;
         try {

@@ -20,9 +20,8 @@ public class ForeignByteBuddyApp {
         System.out.println("made=" + made.getDeclaredConstructor().newInstance());
         System.out.println("byteBuddyJar=" + ByteBuddy.class.getProtectionDomain().getCodeSource().getLocation());
         System.out.println("apiLoader=" + RateLimited.class.getClassLoader());
-        System.out.println("agentByteBuddyVisible=" + visible("io.bulwark.shaded.net.bytebuddy.ByteBuddy"));
         System.out.println("runtimeVisible=" + visible("io.bulwark.runtime.BulwarkRuntime"));
-        System.out.println("agentAsmVisible=" + visible("io.bulwark.shaded.net.bytebuddy.jar.asm.ClassReader"));
+        System.out.println("agentAsmVisible=" + visible("io.bulwark.shaded.org.objectweb.asm.ClassReader"));
         System.out.println("jdkInternalsExported=" + Object.class.getModule().isExported("jdk.internal.misc",
                 ForeignByteBuddyApp.class.getModule()));
         Probe.calls("guarded", 2, ForeignByteBuddyApp::guarded);

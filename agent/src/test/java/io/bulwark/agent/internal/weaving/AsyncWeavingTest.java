@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.LockedOutException;
-import io.bulwark.internal.AsyncReturns;
 import io.bulwark.internal.Dispatch;
+import io.bulwark.rules.AsyncReturns;
 import io.bulwark.runtime.guard.Registration;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
@@ -164,7 +164,8 @@ class AsyncWeavingTest {
         CompletionStage<?> counted = (CompletionStage<?>) call(type, null, "stageCountdown", 3);
         assertEquals(0, counted.toCompletableFuture().join());
         List<String> calls = calls();
-        assertTrue(calls.get(1).matches("exit \\d+ token\\d+ result=CompletableFuture:.* thrown=null"), calls.toString());
+        assertTrue(calls.get(1).matches("exit \\d+ token\\d+ result=CompletableFuture:.* thrown=null"),
+                calls.toString());
 
         LockedOutException locked = new LockedOutException("login", 5, Duration.ofMinutes(5), Duration.ofMinutes(15),
                 Duration.ofMinutes(15));

@@ -56,7 +56,7 @@ class ClassWeaverTest {
         GuardRegistry registry = new GuardRegistry(Settings.defaults(),
                 new InMemoryRateLimiter(MicroClock.monotonic(), 1_000, false),
                 new AuditPipeline(Settings.defaults().audit()), Clock.systemUTC());
-        return new ClassWeaver(new GuardTransformer(registry, requireWoven), null, false, requireWoven);
+        return new ClassWeaver(new GuardPlanner(registry, requireWoven), null, false, requireWoven);
     }
 
     /** A class path location whose index lists {@code className}, as a code source. */

@@ -62,7 +62,8 @@ class GuardIndexTest {
         Path index = dir.resolve("classes/META-INF/bulwark/index");
         Files.createDirectories(index);
         Files.writeString(index.resolve("com.acme.Auth"), ENTRY);
-        Files.writeString(index.resolve("com.acme.Outer$Inner"), ENTRY.replace("com.acme.Auth", "com.acme.Outer$Inner"));
+        Files.writeString(index.resolve("com.acme.Outer$Inner"),
+                ENTRY.replace("com.acme.Auth", "com.acme.Outer$Inner"));
         ProtectionDomain classes = domain(dir.resolve("classes"));
         ClassLoader blind = new URLClassLoader(new URL[0], null);
         assertTrue(GuardIndex.mayList("com/acme/Other", classes), "not asked about yet: it may list anything");

@@ -28,19 +28,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.Label;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * The woven code on method shapes {@link GuardWeavingTest} does not cover: a Java 5 class (no stack map frames, a
@@ -479,7 +479,7 @@ class GuardWeavingShapesTest {
             ClassFile file = ClassFile.read(name, unwoven, true);
             Map<String, GuardWeaving.Plan> weaving = new HashMap<>();
             for (ClassFile.MethodInfo m : file.methods.values()) {
-                // What GuardTransformer weaves: methods with code, no constructors or initializers, no bridges.
+                // What GuardPlanner weaves: methods with code, no constructors or initializers, no bridges.
                 if (m.name.startsWith("<") || m.is(Opcodes.ACC_ABSTRACT) || m.is(Opcodes.ACC_NATIVE)
                         || m.is(Opcodes.ACC_BRIDGE) || m.is(Opcodes.ACC_SYNTHETIC)) {
                     continue;

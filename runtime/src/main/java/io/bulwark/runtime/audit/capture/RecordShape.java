@@ -1,7 +1,7 @@
 package io.bulwark.runtime.audit.capture;
 
 import io.bulwark.Redact;
-import io.bulwark.internal.SecretNames;
+import io.bulwark.rules.SecretNames;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;

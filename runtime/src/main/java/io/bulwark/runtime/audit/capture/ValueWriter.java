@@ -1,10 +1,8 @@
 package io.bulwark.runtime.audit.capture;
 
 import io.bulwark.Redact;
-import java.util.ArrayList;
-import java.util.List;
 import io.bulwark.internal.AuditSink;
-import io.bulwark.internal.SecretNames;
+import io.bulwark.rules.SecretNames;
 import io.bulwark.runtime.audit.json.JsonText;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -15,9 +13,11 @@ import java.time.Duration;
 import java.time.Period;
 import java.time.ZoneId;
 import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;

@@ -2,7 +2,7 @@ package io.bulwark.runtime.audit.chain;
 
 import io.bulwark.runtime.audit.AuditEvent;
 import io.bulwark.runtime.config.AuditSettings;
-import io.bulwark.runtime.keys.LocalKeyFile;
+import io.bulwark.runtime.secrets.LocalKeyFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -11,9 +11,10 @@ import java.util.UUID;
  * the newest events deleted (and the head in {@code audit_writers} moved back to match), or a whole writer gone.
  *
  * <p>One line, the same in the file and the log, found wherever it stands in a line (a log shipper may add its own
- * prefix):
+ * prefix; wrapped here, the indented part continues the line above after one space):
  * <pre>
- * bulwark-checkpoint/1 writer=0193... seq=120000 hash=q83v... in=postgresql at=2026-12-03T10:15:30.123456Z key=3fa1c2e4b5d6 sig=Zx0...
+ * bulwark-checkpoint/1 writer=0193... seq=120000 hash=q83v... in=postgresql at=2026-12-03T10:15:30.123456Z
+ *     key=3fa1c2e4b5d6 sig=Zx0...
  * </pre>
  * {@code in} says what it anchors: {@code postgresql} (the event was committed there, so the database must hold it
  * for as long as the retention keeps it) or {@code journal} (the event was durable in the local journal, which is

@@ -14,8 +14,9 @@ import java.util.UUID;
 
 /**
  * The canonical encoding of an event in its chain: what is sealed ({@link ChainKey.Seal}), what the journal stores,
- * and what the verifier rebuilds from a PostgreSQL row. Fixed field order; each text as its UTF-8 length (-1 for null) and bytes; the
- * address as its 4 or 16 bytes, so that however PostgreSQL prints an {@code inet} it encodes alike. Version 1.
+ * and what the verifier rebuilds from a PostgreSQL row. Fixed field order; each text as its UTF-8 length (-1 for null)
+ * and bytes; the address as its 4 or 16 bytes, so that however PostgreSQL prints an {@code inet} it encodes alike.
+ * Version 1.
  */
 public final class EventCodec {
 

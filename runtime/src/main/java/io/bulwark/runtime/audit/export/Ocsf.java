@@ -37,8 +37,8 @@ public final class Ocsf {
     private static final Set<String> UPDATE = Set.of("update", "edit", "modify", "change", "set", "patch", "put",
             "rename", "replace", "reset", "confirm", "approve", "reject", "enable", "disable", "lock", "unlock",
             "assign", "move", "grant");
-    private static final Set<String> DELETE = Set.of("delete", "remove", "destroy", "revoke", "cancel", "purge", "erase",
-            "drop");
+    private static final Set<String> DELETE = Set.of("delete", "remove", "destroy", "revoke", "cancel", "purge",
+            "erase", "drop");
 
     private Ocsf() {
     }

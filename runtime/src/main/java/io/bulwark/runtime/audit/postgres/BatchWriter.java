@@ -113,7 +113,9 @@ final class BatchWriter {
                 && e.getMessage().contains("no partition");
     }
 
-    /** Refused over what the rows hold (classes 22 data exception, 23 integrity, 54 program limit), not over trouble. */
+    /**
+     * Refused over what the rows hold (classes 22 data exception, 23 integrity, 54 program limit), not over trouble.
+     */
     static boolean dataError(SQLException e) {
         String state = e.getSQLState();
         return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));

@@ -22,7 +22,9 @@ import java.util.List;
 final class Schema {
 
     static final int VERSION = 2;
-    /** The advisory lock Bulwark's schema changes take: any constant will do, as long as it is Bulwark's ("BULWARK"). */
+    /**
+     * The advisory lock Bulwark's schema changes take: any constant will do, as long as it is Bulwark's ("BULWARK").
+     */
     static final long LOCK = 0x42554C5741524BL;
 
     private static final List<String> V1 = List.of(
@@ -103,8 +105,8 @@ final class Schema {
     static void migrate(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("SELECT pg_advisory_xact_lock(" + LOCK + ")");
-            s.execute("CREATE TABLE IF NOT EXISTS bulwark_schema (component text PRIMARY KEY, version integer NOT NULL, "
-                    + "migrated_at timestamptz NOT NULL DEFAULT now())");
+            s.execute("CREATE TABLE IF NOT EXISTS bulwark_schema (component text PRIMARY KEY, "
+                    + "version integer NOT NULL, migrated_at timestamptz NOT NULL DEFAULT now())");
             int current = 0;
             try (ResultSet r = s.executeQuery("SELECT version FROM bulwark_schema WHERE component = 'audit'")) {
                 if (r.next()) {
@@ -127,7 +129,8 @@ final class Schema {
                 }
             }
             try (PreparedStatement p = c.prepareStatement("INSERT INTO bulwark_schema (component, version) VALUES "
-                    + "('audit', ?) ON CONFLICT (component) DO UPDATE SET version = EXCLUDED.version, migrated_at = now()")) {
+                    + "('audit', ?) ON CONFLICT (component) DO UPDATE SET version = EXCLUDED.version, "
+                    + "migrated_at = now()")) {
                 p.setInt(1, VERSION);
                 p.executeUpdate();
             }

@@ -1,12 +1,12 @@
 package io.bulwark.runtime.audit.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.bulwark.monitoring.Store;
 import io.bulwark.runtime.audit.chain.EncodedEvent;
 import io.bulwark.runtime.audit.journal.JournalDamagedException;
 import io.bulwark.runtime.audit.journal.JournalReader;
 import io.bulwark.runtime.audit.journal.JournalWriter;
 import io.bulwark.runtime.config.AuditSettings;
-import io.bulwark.monitoring.Store;
 import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.monitor.Monitor;
 import java.io.IOException;
@@ -192,8 +192,8 @@ public final class Shipper implements AutoCloseable {
         if (down) {
             down = false;
             downReason = null;
-            Log.info("PostgreSQL is reachable again: audit events are being shipped (" + (journal.durableSeq() - shipped)
-                    + " still waiting in the journal)");
+            Log.info("PostgreSQL is reachable again: audit events are being shipped ("
+                    + (journal.durableSeq() - shipped) + " still waiting in the journal)");
             Monitor.storeState(Store.POSTGRESQL, true, null);
         }
     }

@@ -78,7 +78,8 @@ public final class AuditQuery {
     }
 
     public static List<AuditEvent> fromDatabase(Connection c, Filter filter) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT id, occurred_at, org_id, user_id, user_email, user_roles, action, "
+        StringBuilder sql = new StringBuilder(
+                "SELECT id, occurred_at, org_id, user_id, user_email, user_roles, action, "
                 + "resource_type, resource_id, resource_name, changes::text, host(ip_address), user_agent, request_id, "
                 + "status, error_message, duration_us, writer_id, seq, prev_hash, hash FROM audit_logs WHERE true");
         List<Object> parameters = new ArrayList<>();

@@ -124,8 +124,8 @@ public final class AuditVerifier {
                 notes.add("writer " + writer + ": its journal starts at #" + first + " (the events before it were "
                         + "shipped to PostgreSQL, whose verification checks that it holds them)");
             } else if (first > 1) {
-                notes.add("writer " + writer + ": its journal starts at #" + first + " (the events before it were older "
-                        + "than the retention and were deleted)");
+                notes.add("writer " + writer + ": its journal starts at #" + first
+                        + " (the events before it were older than the retention and were deleted)");
             }
             if (shipsToDatabase) {
                 long anchorSeq = 0;
@@ -257,8 +257,8 @@ public final class AuditVerifier {
             }
         }
         if (checkpoints.isEmpty() && events > 0) {
-            notes.add("no checkpoint of PostgreSQL was given (none in the data directory, no --checkpoints log): events "
-                    + "deleted from the end of a chain, or whole writers deleted, cannot be found");
+            notes.add("no checkpoint of PostgreSQL was given (none in the data directory, no --checkpoints log): "
+                    + "events deleted from the end of a chain, or whole writers deleted, cannot be found");
         }
         return new Report("PostgreSQL", events, writers.size(), findings, notes);
     }
@@ -343,8 +343,8 @@ public final class AuditVerifier {
         }
         AuditEvent event = new AuditEvent(r.getObject(1, UUID.class), micros, r.getString(3), r.getString(4),
                 r.getString(5), roleList, r.getString(7), r.getString(8), r.getString(9), r.getString(10), changes,
-                ip == null ? null : IpAddresses.canonical(ip), r.getString(13), r.getString(14), status, r.getString(16),
-                r.getLong(17));
+                ip == null ? null : IpAddresses.canonical(ip), r.getString(13), r.getString(14), status,
+                r.getString(16), r.getLong(17));
         return new SealedEvent(writer, seq, r.getBytes(20), r.getBytes(21), event);
     }
 }

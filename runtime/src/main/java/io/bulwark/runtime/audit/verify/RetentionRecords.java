@@ -14,9 +14,9 @@ import java.util.UUID;
 
 /**
  * Reads {@code audit_retention} as a verifier must: a row counts only when a chain key given signed it and it drops a
- * month that had ended longer than its retention before; then it accounts for exactly the events it says went. A row signed with a key not given is passed over (and said
- * so); an unsigned row (written before the chain was keyed) excuses nothing; a row whose signature a key given does
- * not match was written by someone else, and is a finding.
+ * month that had ended longer than its retention before; then it accounts for exactly the events it says went. A row
+ * signed with a key not given is passed over (and said so); an unsigned row (written before the chain was keyed)
+ * excuses nothing; a row whose signature a key given does not match was written by someone else, and is a finding.
  */
 final class RetentionRecords {
 

@@ -48,4 +48,8 @@ final class DenyCache {
     void forget(String key) {
         entries.remove(key);
     }
+
+    void clear() {
+        entries.clear();
+    }
 }

@@ -1,9 +1,9 @@
 package io.bulwark.runtime.ratelimit.redis;
 
 import io.bulwark.Count;
-import io.bulwark.runtime.keys.Utf16;
 import io.bulwark.runtime.ratelimit.Algorithm;
 import io.bulwark.runtime.ratelimit.RateLimitPolicy;
+import io.bulwark.runtime.secrets.Utf16;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -14,7 +14,10 @@ import java.util.List;
  * Redis key names: {@code bulwark:{<policy>:<hash>}}. The rendered key (user input: an email, an IP, a 1 MB
  * string) only ever appears as 128 bits of its SHA-256, so it can neither inject into the key nor bloat it; the
  * braces make the whole name a Redis Cluster hash tag. The kind of state ({@code g} GCRA, {@code w} window,
- * {@code f} failures) is hashed in too, so that switching a policy's algorithm never meets the old state.
+ * {@code f} failures) is hashed in too, so that switching a policy's algorithm never meets the old state; so is its
+ * mode (shadow mode as the kind in upper case), so that nothing counted in shadow mode (a would-be lockout, a
+ * reservation) ever refuses a call once the policy enforces, and enforce mode's state is untouched by a trial in
+ * shadow mode.
  */
 final class RedisKeys {
 
@@ -38,13 +41,14 @@ final class RedisKeys {
     }
 
     static String key(RateLimitPolicy policy, String renderedKey) {
-        return key(policy.name(), kind(policy), renderedKey);
+        char kind = kind(policy);
+        return key(policy.name(), policy.shadow() ? Character.toUpperCase(kind) : kind, renderedKey);
     }
 
-
-    /** Every key a policy may have used for {@code renderedKey}, whatever its kind: what a reset deletes. */
+    /** Every key a policy may have used for {@code renderedKey}, whatever its kind and mode: what a reset deletes. */
     static List<String> allKinds(String policy, String renderedKey) {
-        return List.of(key(policy, 'g', renderedKey), key(policy, 'w', renderedKey), key(policy, 'f', renderedKey));
+        return List.of(key(policy, 'g', renderedKey), key(policy, 'w', renderedKey), key(policy, 'f', renderedKey),
+                key(policy, 'G', renderedKey), key(policy, 'W', renderedKey), key(policy, 'F', renderedKey));
     }
 
     private static String key(String policy, char kind, String renderedKey) {

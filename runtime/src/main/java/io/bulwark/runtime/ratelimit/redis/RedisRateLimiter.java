@@ -61,7 +61,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         return new RedisRateLimiter(settings, local, clock, true);
     }
 
-    private RedisRateLimiter(RedisSettings settings, InMemoryRateLimiter local, MicroClock clock, boolean clockToRedis) {
+    private RedisRateLimiter(RedisSettings settings, InMemoryRateLimiter local, MicroClock clock,
+            boolean clockToRedis) {
         this.settings = settings;
         this.store = new RedisStore(settings);
         this.clustered = settings.topology() == RedisSettings.Topology.CLUSTER;
@@ -78,6 +79,15 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     }
 
     @Override
+    public void reconfigure(Limit limit, RateLimitPolicy policy) {
+        RedisLimit redis = (RedisLimit) limit;
+        local.reconfigure(redis.local, policy);
+        redis.state = new RedisLimit.State(policy);
+        // Refusals remembered under the old numbers would outlive them by up to a second: a raised limit applies now.
+        denials.clear();
+    }
+
+    @Override
     public String describe() {
         return "in Redis at " + store.settings().display() + " (shared by every instance)";
     }
@@ -86,12 +96,15 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     public Object acquire(Limit[] limits, String[] keys) {
         int n = limits.length;
         RedisLimit[] redisLimits = new RedisLimit[n];
+        // Each policy as it is now, read once for the whole check (the configuration may change it meanwhile).
+        RedisLimit.State[] states = new RedisLimit.State[n];
         List<String> redisKeys = new ArrayList<>(n);
         long now = clock.micros();
         DenyCache.Denial refused = null;
         for (int i = 0; i < n; i++) {
             redisLimits[i] = (RedisLimit) limits[i];
-            String key = RedisKeys.key(redisLimits[i].policy, keys[i]);
+            states[i] = redisLimits[i].state;
+            String key = RedisKeys.key(states[i].policy, keys[i]);
             redisKeys.add(key);
             DenyCache.Denial denial = denials.find(key, now);
             if (denial != null && (refused == null || denial.retryUntil() > refused.retryUntil())) {
@@ -102,29 +115,29 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             throw refused.limit().refusal(refused.retryUntil() - now, refused.resetUntil() - now, refused.locked());
         }
         if (!health.permits()) {
-            return fallback(redisLimits, keys);
+            return fallback(redisLimits, states, keys);
         }
         int[][] groups = groups(redisKeys);
         if (groups.length == 1) {
             Reply reply;
             try {
-                reply = Reply.of(batcher(groups[0][0], redisKeys).call(check("a", redisLimits, redisKeys,
+                reply = Reply.of(batcher(groups[0][0], redisKeys).call(check("a", states, redisKeys,
                         groups[0], null)), n);
             } catch (StoreException e) {
                 health.failed(e.getMessage());
-                return fallback(redisLimits, keys);
+                return fallback(redisLimits, states, keys);
             }
             health.succeeded();
             if (!reply.admitted()) {
-                throw refusal(redisLimits, redisKeys, reply, reply.index(), now);
+                throw refusal(redisLimits, states, redisKeys, reply, reply.index(), now);
             }
             long[] tokens = new long[n];
             for (int i = 0; i < n; i++) {
                 tokens[i] = reply.reservation(i);
             }
-            return permit(redisLimits, redisKeys, tokens);
+            return permit(redisLimits, states, redisKeys, tokens);
         }
-        return acquireAcrossSlots(redisLimits, redisKeys, keys, groups, now);
+        return acquireAcrossSlots(redisLimits, states, redisKeys, keys, groups, now);
     }
 
     /**
@@ -135,39 +148,40 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
      * a concurrent call may be refused that would have been admitted a moment later, never the reverse (see the Lua
      * script for what an undo restores exactly).
      */
-    private Object acquireAcrossSlots(RedisLimit[] limits, List<String> redisKeys, String[] keys, int[][] groups,
-            long now) {
+    private Object acquireAcrossSlots(RedisLimit[] limits, RedisLimit.State[] states, List<String> redisKeys,
+            String[] keys, int[][] groups, long now) {
         long[] tokens = new long[limits.length];
         for (int g = 0; g < groups.length; g++) {
             int[] group = groups[g];
             Reply reply;
             try {
-                reply = Reply.of(batcher(group[0], redisKeys).call(check("a", limits, redisKeys, group, null)),
+                reply = Reply.of(batcher(group[0], redisKeys).call(check("a", states, redisKeys, group, null)),
                         group.length);
             } catch (StoreException e) {
                 health.failed(e.getMessage());
-                undo(limits, redisKeys, groups, g, tokens);
-                return fallback(limits, keys);
+                undo(states, redisKeys, groups, g, tokens);
+                return fallback(limits, states, keys);
             }
             if (!reply.admitted()) {
                 health.succeeded();
-                undo(limits, redisKeys, groups, g, tokens);
-                throw refusal(limits, redisKeys, reply, group[reply.index()], now);
+                undo(states, redisKeys, groups, g, tokens);
+                throw refusal(limits, states, redisKeys, reply, group[reply.index()], now);
             }
             for (int j = 0; j < group.length; j++) {
                 tokens[group[j]] = reply.reservation(j);
             }
         }
         health.succeeded();
-        return permit(limits, redisKeys, tokens);
+        return permit(limits, states, redisKeys, tokens);
     }
 
     /** Gives back what the first {@code admitted} groups took. */
-    private void undo(RedisLimit[] limits, List<String> redisKeys, int[][] groups, int admitted, long[] tokens) {
+    private void undo(RedisLimit.State[] states, List<String> redisKeys, int[][] groups, int admitted,
+            long[] tokens) {
         for (int g = 0; g < admitted; g++) {
             int[] group = groups[g];
             try {
-                Reply.settled(batcher(group[0], redisKeys).call(check("u", limits, redisKeys, group, tokens)));
+                Reply.settled(batcher(group[0], redisKeys).call(check("u", states, redisKeys, group, tokens)));
             } catch (StoreException e) {
                 // What it took stays taken until it expires: a refusal too many, never an admission too many.
                 Log.warn("giving back the quota a refused call took in another slot failed (it stays spent until it "
@@ -176,26 +190,26 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         }
     }
 
-    private RateLimitedException refusal(RedisLimit[] limits, List<String> redisKeys, Reply reply, int index,
-            long now) {
-        RedisLimit limit = limits[index];
+    private RateLimitedException refusal(RedisLimit[] limits, RedisLimit.State[] states, List<String> redisKeys,
+            Reply reply, int index, long now) {
         if (reply.cacheable()) {
-            denials.remember(redisKeys.get(index), new DenyCache.Denial(limit, 0, now + reply.waitMicros(),
+            denials.remember(redisKeys.get(index), new DenyCache.Denial(limits[index], 0, now + reply.waitMicros(),
                     now + reply.resetMicros(), reply.locked()), now);
         }
-        return limit.refusal(reply.waitMicros(), reply.resetMicros(), reply.locked());
+        return states[index].refusal(reply.waitMicros(), reply.resetMicros(), reply.locked());
     }
 
     /** The script's input for the limits at {@code indexes}: an acquire, or an undo of what {@code tokens} say. */
-    private static Check check(String op, RedisLimit[] limits, List<String> redisKeys, int[] indexes, long[] tokens) {
+    private static Check check(String op, RedisLimit.State[] states, List<String> redisKeys, int[] indexes,
+            long[] tokens) {
         List<String> keys = new ArrayList<>(indexes.length);
         List<String> body = new ArrayList<>(2 + 6 * indexes.length);
         body.add(op);
         body.add(Integer.toString(indexes.length));
         for (int i : indexes) {
             keys.add(redisKeys.get(i));
-            body.addAll(Arrays.asList(op.equals("a") ? limits[i].acquireArgs : limits[i].undoArgs(tokens[i])));
-            if (op.equals("a") && limits[i].countsFailures()) {
+            body.addAll(Arrays.asList(op.equals("a") ? states[i].acquireArgs : states[i].undoArgs(tokens[i])));
+            if (op.equals("a") && states[i].countsFailures()) {
                 body.add(Long.toString(reservationId()));
             }
         }
@@ -267,10 +281,10 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         return (RANDOM.nextLong() >>> 11) + 1;
     }
 
-    private RedisPermit permit(RedisLimit[] limits, List<String> keys, long[] tokens) {
+    private RedisPermit permit(RedisLimit[] limits, RedisLimit.State[] states, List<String> keys, long[] tokens) {
         int failures = 0;
-        for (RedisLimit limit : limits) {
-            if (limit.countsFailures()) {
+        for (RedisLimit.State state : states) {
+            if (state.countsFailures()) {
                 failures++;
             }
         }
@@ -282,7 +296,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         long[] ids = new long[failures];
         int j = 0;
         for (int i = 0; i < limits.length; i++) {
-            if (limits[i].countsFailures()) {
+            if (states[i].countsFailures()) {
                 settling[j] = limits[i];
                 settlingKeys.add(keys.get(i));
                 ids[j++] = tokens[i];
@@ -317,11 +331,11 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     }
 
     /** Redis cannot answer: each policy's failure policy decides, all-or-nothing as ever. */
-    private Object fallback(RedisLimit[] limits, String[] keys) {
+    private Object fallback(RedisLimit[] limits, RedisLimit.State[] states, String[] keys) {
         List<Limit> locals = new ArrayList<>();
         List<String> localKeys = new ArrayList<>();
         for (int i = 0; i < limits.length; i++) {
-            RateLimitPolicy p = limits[i].policy;
+            RateLimitPolicy p = states[i].policy;
             if (p.count() == Count.FAILURES || p.onStoreFailure() == StoreFailure.CLOSED) {
                 throw new GuardUnavailableException(p.name(), "the rate-limit store is unavailable");
             }

@@ -1,6 +1,6 @@
 package io.bulwark.runtime.twofactor.crypto;
 
-import io.bulwark.runtime.keys.Utf16;
+import io.bulwark.runtime.secrets.Utf16;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

@@ -1,6 +1,6 @@
 package io.bulwark.runtime.twofactor.crypto;
 
-import io.bulwark.runtime.keys.Utf16;
+import io.bulwark.runtime.secrets.Utf16;
 import io.bulwark.runtime.twofactor.TotpAlgorithm;
 import io.bulwark.runtime.twofactor.TotpParameters;
 import io.bulwark.runtime.twofactor.TotpSecret;

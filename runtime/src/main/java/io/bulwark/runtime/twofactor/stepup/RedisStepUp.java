@@ -1,8 +1,8 @@
 package io.bulwark.runtime.twofactor.stepup;
 
 import io.bulwark.runtime.config.RedisSettings;
-import io.bulwark.runtime.keys.Utf16;
 import io.bulwark.runtime.redis.RedisConnections;
+import io.bulwark.runtime.secrets.Utf16;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;

@@ -5,14 +5,14 @@ import io.bulwark.Caller;
 import io.bulwark.GuardUnavailableException;
 import io.bulwark.TwoFactor;
 import io.bulwark.TwoFactorEnrollment;
-import io.bulwark.TwoFactorRequiredException.Reason;
 import io.bulwark.TwoFactorRequiredException;
+import io.bulwark.TwoFactorRequiredException.Reason;
 import io.bulwark.internal.TwoFactorOperations;
-import io.bulwark.internal.TwoFactorRules;
+import io.bulwark.rules.TwoFactorRules;
 import io.bulwark.runtime.config.Settings;
 import io.bulwark.runtime.config.TwoFactorSettings;
-import io.bulwark.runtime.keys.LocalKeyFile;
 import io.bulwark.runtime.log.Log;
+import io.bulwark.runtime.secrets.LocalKeyFile;
 import io.bulwark.runtime.twofactor.EnrollmentQrCode;
 import io.bulwark.runtime.twofactor.OtpAuthUri;
 import io.bulwark.runtime.twofactor.RecoveryCodes;
@@ -309,7 +309,9 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
     /** How fresh a step-up must be to replace an active factor: DESIGN §7a's five minutes for credential changes. */
     static final Duration REPLACE_MAX_AGE = Duration.ofMinutes(5);
 
-    /** Null when the bound caller verified {@code user}'s active factor lately in its session or request, else why not. */
+    /**
+     * Null when the bound caller verified {@code user}'s active factor lately in its session or request, else why not.
+     */
     private Reason freshForReplacement(EngineParts p, Caller caller, String user, FactorRecord current, Instant now)
             throws FactorStoreException {
         if (caller == null || !user.equals(caller.user())) {

@@ -15,8 +15,8 @@ public final class TwoFactorSetup {
     /** Why the engine cannot work with these settings, or null. */
     public static String problem(Settings settings) {
         if (settings.twoFactor().key() == null && settings.audit().jdbc() != null) {
-            return "bulwark.totp.key is not set: with bulwark.jdbc.url every instance reads the same second factors, so "
-                    + "they must share the key they are encrypted under (openssl rand -base64 32)";
+            return "bulwark.totp.key is not set: with bulwark.jdbc.url every instance reads the same second factors, "
+                    + "so they must share the key they are encrypted under (openssl rand -base64 32)";
         }
         return null;
     }

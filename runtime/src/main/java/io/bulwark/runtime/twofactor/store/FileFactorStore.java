@@ -1,7 +1,7 @@
 package io.bulwark.runtime.twofactor.store;
 
 import io.bulwark.runtime.files.OwnerOnly;
-import io.bulwark.runtime.keys.Utf16;
+import io.bulwark.runtime.secrets.Utf16;
 import io.bulwark.runtime.twofactor.crypto.SealedSecret;
 import java.io.IOException;
 import java.io.InputStream;

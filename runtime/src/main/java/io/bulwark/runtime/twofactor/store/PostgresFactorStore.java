@@ -52,7 +52,8 @@ public final class PostgresFactorStore implements FactorStore {
     private static final long LOCK = 0x42554C5741524B32L;
     private static final String COLUMNS = "totp_secret, totp_key_id, totp_enrolled_at, pending_secret, pending_key_id, "
             + "pending_since, totp_last_step, failed_attempts, next_attempt_at, locked_at, recovery_key_id, "
-            + "recovery_code_hashes, pending_failures, pending_next_attempt_at, pending_locked_at, generation, row_seal";
+            + "recovery_code_hashes, pending_failures, pending_next_attempt_at, pending_locked_at, generation, "
+            + "row_seal";
     private static final String SELECT = "SELECT " + COLUMNS + " FROM user_security_settings WHERE user_id = ?";
     private static final String INSERT = "INSERT INTO user_security_settings (" + COLUMNS + ", user_id) VALUES "
             + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";

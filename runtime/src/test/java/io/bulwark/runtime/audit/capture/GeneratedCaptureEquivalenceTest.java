@@ -10,8 +10,8 @@ import com.google.testing.compile.JavaFileObjects;
 import io.bulwark.Bulwark;
 import io.bulwark.Caller;
 import io.bulwark.Redact;
-import io.bulwark.internal.key.Parameter;
 import io.bulwark.processor.BulwarkProcessor;
+import io.bulwark.rules.key.Parameter;
 import io.bulwark.runtime.key.KeyCompiler;
 import io.bulwark.runtime.key.KeyExtractor;
 import io.bulwark.runtime.key.ReflectiveTypeModel;
@@ -49,7 +49,8 @@ class GeneratedCaptureEquivalenceTest {
                 "package com.acme;",
                 "import io.bulwark.*;",
                 "public class Bank {",
-                "    public record Card(String holder, @Redact(mode = Redact.Mode.HASH) String number, @Redact String cvc,",
+                "    public record Card(String holder, @Redact(mode = Redact.Mode.HASH) String number, "
+                        + "@Redact String cvc,",
                 "            String secretCode, @Redact(mode = Redact.Mode.DROP) String pin) { }",
                 "    public record Transfer(String from, Long cents, Card card, java.util.List<Card> more) { }",
                 "    public enum Channel { WEB, APP }",
@@ -149,7 +150,8 @@ class GeneratedCaptureEquivalenceTest {
         }
         assertEquals(List.of("0000", "123", "123", "4111111111111111", "4111111111111111", "9876", "9876", "hunter2",
                 "s3cr3t", "s3cr3t"),
-                secrets(generated, calls.get(0)), "every redacted value, parameters and components, nested in lists too");
+                secrets(generated, calls.get(0)),
+                "every redacted value, parameters and components, nested in lists too");
         assertEquals("acct-A1:1234", idOwn.extract(calls.get(0)));
         assertEquals(null, idOwn.extract(calls.get(2)));
     }

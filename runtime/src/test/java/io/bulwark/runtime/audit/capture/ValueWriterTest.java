@@ -70,7 +70,8 @@ class ValueWriterTest {
         String json = capture(new Transfer("A1", 1234, Currency.EUR,
                 new Card("Ann", "4111111111111111", "123", "9876"), Optional.of("rent")));
         assertEquals("{\"v\":{\"from\":\"A1\",\"cents\":1234,\"currency\":\"EUR\",\"card\":{\"holder\":\"Ann\","
-                + "\"number\":\"" + REDACTOR.hash("4111111111111111") + "\",\"cvc\":\"[redacted]\"},\"note\":\"rent\"}}",
+                + "\"number\":\"" + REDACTOR.hash("4111111111111111")
+                + "\",\"cvc\":\"[redacted]\"},\"note\":\"rent\"}}",
                 json);
         assertFalse(json.contains("4111"));
         assertFalse(json.contains("9876"));

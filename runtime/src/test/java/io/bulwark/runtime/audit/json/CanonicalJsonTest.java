@@ -11,7 +11,8 @@ class CanonicalJsonTest {
 
     @Test
     void keysFollowJsonbOrderShorterFirstThenByBytes() {
-        assertEquals("{\"b\":1,\"aa\":2,\"ab\":3,\"é\":4}", CanonicalJson.canonical("{\"ab\":3,\"é\":4,\"aa\":2,\"b\":1}"));
+        assertEquals("{\"b\":1,\"aa\":2,\"ab\":3,\"é\":4}",
+                CanonicalJson.canonical("{\"ab\":3,\"é\":4,\"aa\":2,\"b\":1}"));
     }
 
     @Test

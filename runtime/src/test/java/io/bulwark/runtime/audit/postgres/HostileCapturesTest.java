@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.Capture;
-import io.bulwark.internal.key.Parameter;
+import io.bulwark.rules.key.Parameter;
 import io.bulwark.runtime.audit.AuditPipeline;
 import io.bulwark.runtime.audit.verify.Anchors;
 import io.bulwark.runtime.audit.verify.AuditVerifier;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.Capture;
-import io.bulwark.internal.key.Parameter;
+import io.bulwark.rules.key.Parameter;
 import io.bulwark.runtime.audit.AuditPipeline;
 import io.bulwark.runtime.audit.verify.Anchors;
 import io.bulwark.runtime.audit.verify.AuditVerifier;
@@ -120,7 +120,8 @@ class PostgresOutageTest {
             assertTrue(callsWhileDown.get() > 0, "callers were held up while PostgreSQL was down");
             assertTrue(logged.contains("cannot take audit events"), logged);
             assertTrue(logged.contains("PostgreSQL is reachable again"), logged);
-            assertEquals(1, logged.split("cannot take audit events", -1).length - 1, "logged once per outage: " + logged);
+            assertEquals(1, logged.split("cannot take audit events", -1).length - 1,
+                    "logged once per outage: " + logged);
         } finally {
             Log.setOutput(System.err);
         }

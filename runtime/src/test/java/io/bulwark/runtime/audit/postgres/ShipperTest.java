@@ -316,9 +316,10 @@ class ShipperTest {
     void aForgedCopyOfARowIsFoundAsInserted() throws Exception {
         write(events(5));
         ship(null);
-        execute("INSERT INTO audit_logs SELECT gen_random_uuid(), occurred_at, org_id, 'mallory', user_email, user_roles, "
-                + "action, resource_type, resource_id, resource_name, changes, ip_address, user_agent, request_id, "
-                + "status, error_message, duration_us, writer_id, seq, prev_hash, hash FROM audit_logs WHERE seq = 3");
+        execute("INSERT INTO audit_logs SELECT gen_random_uuid(), occurred_at, org_id, 'mallory', user_email, "
+                + "user_roles, action, resource_type, resource_id, resource_name, changes, ip_address, user_agent, "
+                + "request_id, status, error_message, duration_us, writer_id, seq, prev_hash, hash FROM audit_logs "
+                + "WHERE seq = 3");
         List<Finding> findings = verify().findings();
         assertTrue(findings.stream().anyMatch(f -> f.kind() == Finding.Kind.INSERTED && f.seq() == 3),
                 findings.toString());

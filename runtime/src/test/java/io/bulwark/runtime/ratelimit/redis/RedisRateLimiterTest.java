@@ -137,7 +137,8 @@ class RedisRateLimiterTest {
         admin.scriptFlush();
         try (RedisRateLimiter engine = engine(server.url())) {
             engine.warmUp();
-            assertEquals(List.of(true), admin.scriptExists(List.of(RedisScript.RATE_LIMITS.sha1)), "the script is loaded");
+            assertEquals(List.of(true), admin.scriptExists(List.of(RedisScript.RATE_LIMITS.sha1)),
+                    "the script is loaded");
             resetStats();
             call(engine, limit(engine, calls("api", 10, "1m")), "first");
             Map<String, Long> calls = commandCalls();
@@ -428,7 +429,8 @@ class RedisRateLimiterTest {
             }
             String logged = log.toString(StandardCharsets.UTF_8);
             assertTrue(logged.contains("is unavailable"), logged);
-            assertFalse(logged.contains("s3cr3t") || logged.contains("wr0ng"), "a password reached the log:\n" + logged);
+            assertFalse(logged.contains("s3cr3t") || logged.contains("wr0ng"),
+                    "a password reached the log:\n" + logged);
         }
     }
 

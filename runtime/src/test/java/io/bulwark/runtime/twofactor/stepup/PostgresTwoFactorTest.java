@@ -19,7 +19,8 @@ class PostgresTwoFactorTest extends TwoFactorContract {
     @Override
     Settings settings(byte[] key, List<byte[]> oldKeys) {
         return Settings.defaults()
-                .withAudit(AuditSettings.defaults().withDataDir(dataDir).withJdbc(new JdbcSettings(jdbcUrl, null, null, 2)))
+                .withAudit(AuditSettings.defaults().withDataDir(dataDir)
+                        .withJdbc(new JdbcSettings(jdbcUrl, null, null, 2)))
                 .withTwoFactor(twoFactor(key, oldKeys));
     }
 }

@@ -18,7 +18,8 @@ class RedisTwoFactorTest extends PostgresTwoFactorTest {
 
     @Override
     Settings settings(byte[] key, List<byte[]> oldKeys) {
-        return super.settings(key, oldKeys).withRedis(new RedisSettings(RedisServer.shared(), Duration.ofSeconds(2), 4));
+        return super.settings(key, oldKeys)
+                .withRedis(new RedisSettings(RedisServer.shared(), Duration.ofSeconds(2), 4));
     }
 
     @Test

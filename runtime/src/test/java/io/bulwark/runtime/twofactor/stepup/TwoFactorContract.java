@@ -12,8 +12,8 @@ import io.bulwark.Caller;
 import io.bulwark.GuardUnavailableException;
 import io.bulwark.TwoFactor;
 import io.bulwark.TwoFactorEnrollment;
-import io.bulwark.TwoFactorRequiredException.Reason;
 import io.bulwark.TwoFactorRequiredException;
+import io.bulwark.TwoFactorRequiredException.Reason;
 import io.bulwark.runtime.config.Settings;
 import io.bulwark.runtime.config.TwoFactorSettings;
 import io.bulwark.runtime.log.Log;
@@ -100,7 +100,8 @@ abstract class TwoFactorContract {
 
     /** The code of the step {@code offset} steps from the clock's. */
     String code(TotpSecret secret, int offset) {
-        String code = new TotpGenerator(TotpParameters.DEFAULT).codeAt(secret, clock.instant().plusSeconds(30L * offset));
+        String code = new TotpGenerator(TotpParameters.DEFAULT)
+                .codeAt(secret, clock.instant().plusSeconds(30L * offset));
         secrets.add(code);
         return code;
     }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.bulwark.Caller;
 import io.bulwark.GuardUnavailableException;
-import io.bulwark.TwoFactorRequiredException.Reason;
 import io.bulwark.TwoFactorRequiredException;
+import io.bulwark.TwoFactorRequiredException.Reason;
 import io.bulwark.runtime.config.AuditSettings;
 import io.bulwark.runtime.config.JdbcSettings;
 import io.bulwark.runtime.config.RedisSettings;

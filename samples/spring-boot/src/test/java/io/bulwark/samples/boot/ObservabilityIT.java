@@ -33,7 +33,8 @@ class ObservabilityIT {
         Path data = Files.createTempDirectory("bulwark-boot-observability");
         try (RedisServer redis = RedisServer.startPrivate()) {
             String command = "java -Dbulwark.redis.url=" + redis.url() + " -Dbulwark.redis.timeout=200ms "
-                    + "-javaagent:agent/target/bulwark-agent.jar -jar samples/spring-boot/target/bulwark-sample-spring-boot.jar";
+                    + "-javaagent:agent/target/bulwark-agent.jar "
+                    + "-jar samples/spring-boot/target/bulwark-sample-spring-boot.jar";
             Map<String, String> env = Map.of("PORT", "0", "BULWARK_DATA_DIR", data.toString(), "PATH",
                     Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator + System.getenv("PATH"));
             try (BootSample sample = BootSample.start(command, env)) {

@@ -1,2 +1,0 @@
-/** Not API. Key templates resolved against a method, shared by the runtime and the processor. */
-package io.bulwark.internal.key;
