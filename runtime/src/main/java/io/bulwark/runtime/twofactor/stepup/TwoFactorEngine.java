@@ -228,7 +228,10 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
         return enrollment.confirm(user, code);
     }
 
-    /** How fresh a step-up must be to replace an active factor: DESIGN §7a's five minutes for credential changes. */
+    /**
+     * How fresh a step-up must be to replace an active factor: architecture.md §5's five minutes for credential
+     * changes.
+     */
     static final Duration REPLACE_MAX_AGE = Duration.ofMinutes(5);
 
     @Override
