@@ -313,5 +313,14 @@ public final class AuditPipeline implements AutoCloseable {
                 Log.warn("closing the audit journal: " + e.getMessage());
             }
         }
+        StagingArea area = journalThread.staging();
+        if (area != null && (t == null || !t.isAlive())) {
+            // Its mapping stays valid: a call still ending now stages its event for the next start to journal.
+            try {
+                area.close();
+            } catch (IOException e) {
+                Log.warn("closing the audit staging area: " + e.getMessage());
+            }
+        }
     }
 }
