@@ -27,7 +27,7 @@ public record AuditSettings(Path dataDir, JdbcSettings jdbc, Duration retention,
     public enum Durability {
         /**
          * The call returns once its event is in the memory-mapped staging file: kept through any death of the process
-         * (kill -9, an OOM kill); a power cut costs at most the last sync interval (2 ms).
+         * (kill -9, an OOM kill); a power cut costs at most the last sync interval (2 ms) and one 4 KiB page.
          */
         MMAP,
         /** The call returns once the journal's fsync covers its event (group commit): nothing lost to a power cut. */
