@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.Caller;
 import io.bulwark.Capture;
+import io.bulwark.internal.key.Parameter;
 import io.bulwark.runtime.audit.capture.UuidV7;
 import io.bulwark.runtime.audit.journal.JournalWriter;
 import io.bulwark.runtime.audit.journal.StagingArea;
@@ -13,7 +14,6 @@ import io.bulwark.runtime.audit.verify.AuditVerifier;
 import io.bulwark.runtime.audit.verify.Report;
 import io.bulwark.runtime.config.AuditSettings;
 import io.bulwark.runtime.config.Settings;
-import io.bulwark.internal.key.Parameter;
 import io.bulwark.runtime.guard.AuditSpec;
 import io.bulwark.runtime.guard.GuardRegistry;
 import io.bulwark.runtime.guard.MethodSpec;

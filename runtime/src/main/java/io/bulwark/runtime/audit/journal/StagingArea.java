@@ -110,8 +110,9 @@ public final class StagingArea implements Closeable {
 
     /**
      * Opens (or creates, preallocated, so that writing into the mapping never meets a full disk) the staging area of
-     * {@code writerDir}, which the caller holds ({@link WriterDirectory}). What an earlier process staged and the journal
-     * does not hold is found here ({@link #leftovers}); the caller journals it and then calls {@link #restart}.
+     * {@code writerDir}, which the caller holds ({@link WriterDirectory}). What an earlier process staged and the
+     * journal does not hold is found here ({@link #leftovers}); the caller journals it and then calls
+     * {@link #restart}.
      *
      * @param capacity the ring's bytes for a new file; an existing file is read at its own size first
      */
