@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.Caller;
 import io.bulwark.Capture;
-import io.bulwark.internal.key.Parameter;
+import io.bulwark.rules.key.Parameter;
 import io.bulwark.runtime.audit.capture.UuidV7;
 import io.bulwark.runtime.audit.journal.JournalWriter;
 import io.bulwark.runtime.audit.journal.StagingArea;
