@@ -24,10 +24,12 @@ import javax.tools.ToolProvider;
 
 /**
  * What the agent adds to startup: an application of 5,000 classes, 5 of them guarded, loading all of them and
- * calling one guarded method, started without the agent, with the agent and the processor's index, and with the
- * agent scanning annotations; beside them, for reference, the same application under two agents that do nothing
- * (the JVM's own price for an agent) and under Bulwark switched off. Wall-clock time of the whole JVM, runs
- * interleaved, medians compared.
+ * calling one guarded method, started without the agent, with the agent and the processor's index alone
+ * ({@code bulwark.scan=index}), with the agent's defaults (the index, and for every class it does not list the check of
+ * its constant pool for guard annotations: that check's cost is the difference between the two), and with the
+ * defaults on the same application compiled without the processor; beside them, for reference, the same application
+ * under two agents that do nothing (the JVM's own price for an agent) and under Bulwark switched off. Wall-clock
+ * time of the whole JVM, runs interleaved, medians compared.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.bulwark.benchmarks.StartupReport [runs] [agent jar]
@@ -57,9 +59,9 @@ public final class StartupReport {
         modes.put(HOOK_AGENT, command(plain, api, "-javaagent:" + hook));
         modes.put("agent, bulwark.enabled=false", command(indexed, api, "-javaagent:" + agent,
                 "-Dbulwark.enabled=false"));
-        modes.put("agent, index (default)", command(indexed, api, "-javaagent:" + agent));
-        modes.put("agent, bulwark.scan=annotations", command(plain, api, "-javaagent:" + agent,
-                "-Dbulwark.scan=annotations"));
+        modes.put(INDEX_ONLY, command(indexed, api, "-javaagent:" + agent, "-Dbulwark.scan=index"));
+        modes.put(DEFAULTS, command(indexed, api, "-javaagent:" + agent));
+        modes.put(NO_PROCESSOR, command(plain, api, "-javaagent:" + agent));
         Map<String, List<Long>> times = new LinkedHashMap<>();
         modes.keySet().forEach(m -> times.put(m, new ArrayList<>()));
         for (String mode : modes.keySet()) {
@@ -71,10 +73,12 @@ public final class StartupReport {
             }
         }
         Map<String, Integer> parsed = new LinkedHashMap<>();
-        parsed.put("agent, index (default)", parsedApplicationClasses(command(indexed, api, "-javaagent:" + agent,
+        parsed.put(INDEX_ONLY, parsedApplicationClasses(command(indexed, api, "-javaagent:" + agent,
+                "-Dbulwark.scan=index", "-Dbulwark.log.level=debug")));
+        parsed.put(DEFAULTS, parsedApplicationClasses(command(indexed, api, "-javaagent:" + agent,
                 "-Dbulwark.log.level=debug")));
-        parsed.put("agent, bulwark.scan=annotations", parsedApplicationClasses(command(plain, api,
-                "-javaagent:" + agent, "-Dbulwark.scan=annotations", "-Dbulwark.log.level=debug")));
+        parsed.put(NO_PROCESSOR, parsedApplicationClasses(command(plain, api, "-javaagent:" + agent,
+                "-Dbulwark.log.level=debug")));
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%d classes, %d guarded; %d runs of each, interleaved.%n%n", CLASSES,
                 GUARDED, runs));
@@ -99,12 +103,21 @@ public final class StartupReport {
                     withAgent ? String.format(Locale.ROOT, "%+.0f ms", median(paired)) : "",
                     p == null ? "" : p + " of " + (CLASSES + 1)));
         }
+        List<Long> fallback = new ArrayList<>();
+        for (int i = 0; i < baseline.size(); i++) {
+            fallback.add(times.get(DEFAULTS).get(i) - times.get(INDEX_ONLY).get(i));
+        }
+        out.append(String.format(Locale.ROOT, "%nThe check for classes the index does not list (defaults minus index "
+                + "only, paired median): %+.0f ms.%n", median(fallback)));
         out.append(String.format(Locale.ROOT, "%nEnvironment: %d cores, %s %s.%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                 System.getProperty("java.version")));
         System.out.println(out);
     }
 
+    static final String INDEX_ONLY = "agent, index only (bulwark.scan=index)";
+    static final String DEFAULTS = "agent, defaults (index + constant-pool check of the other classes)";
+    static final String NO_PROCESSOR = "agent, defaults, application compiled without the processor";
     static final String IDLE_AGENT = "reference: an agent whose premain does nothing";
     static final String HOOK_AGENT = "reference: an agent with a transformer that returns at once";
     /** The least an agent like Bulwark's asks of the JVM: a transformer (retransformation capable) for every class. */

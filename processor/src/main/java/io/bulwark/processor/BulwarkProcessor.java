@@ -24,6 +24,7 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.TypeKind;
+import javax.lang.model.util.ElementFilter;
 import javax.tools.Diagnostic;
 
 /**
@@ -38,10 +39,18 @@ public final class BulwarkProcessor extends AbstractProcessor {
 
     private final PolicyNames policies = new PolicyNames();
 
+    private static final Set<String> ANNOTATIONS = Set.of(RateLimitedReader.RATE_LIMITED,
+            RateLimitedReader.RATE_LIMITED_LIST, AuditedReader.AUDITED, AuditedReader.REDACT,
+            Requires2FAReader.REQUIRES_2FA);
+
+    /**
+     * Every type, not only the annotated ones: a class that overrides a guarded method of a supertype (an interface
+     * in another jar, say) may carry no Bulwark annotation at all, and must still be checked ({@link OverrideCheck}).
+     * Nothing is claimed ({@link #process} returns false), so other processors see every annotation as before.
+     */
     @Override
     public Set<String> getSupportedAnnotationTypes() {
-        return Set.of(RateLimitedReader.RATE_LIMITED, RateLimitedReader.RATE_LIMITED_LIST, AuditedReader.AUDITED,
-                AuditedReader.REDACT, Requires2FAReader.REQUIRES_2FA);
+        return Set.of("*");
     }
 
     @Override
@@ -51,12 +60,22 @@ public final class BulwarkProcessor extends AbstractProcessor {
 
     @Override
     public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-        if (annotations.isEmpty()) {
-            return false;
+        OverrideCheck overrides = new OverrideCheck(processingEnv.getElementUtils(), processingEnv.getTypeUtils(),
+                processingEnv.getMessager());
+        for (TypeElement type : ElementFilter.typesIn(round.getRootElements())) {
+            try {
+                overrides.check(type);
+            } catch (RuntimeException | LinkageError e) {
+                processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+                        Message.PROCESSOR_FAILED.format(type.getQualifiedName(), e), type);
+            }
         }
         Map<String, List<ExecutableElement>> byClass = new TreeMap<>();
         Map<String, TypeElement> classes = new TreeMap<>();
         for (TypeElement annotation : annotations) {
+            if (!ANNOTATIONS.contains(annotation.getQualifiedName().toString())) {
+                continue;
+            }
             if (annotation.getQualifiedName().contentEquals(AuditedReader.REDACT)) {
                 for (Element element : round.getElementsAnnotatedWith(annotation)) {
                     redactWithoutCapture(element);

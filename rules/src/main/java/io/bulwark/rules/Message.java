@@ -59,6 +59,9 @@ public enum Message {
     MAX_AGE("maxAge = '%s': expected 0 (a code on every call) or a duration up to 24h such as 30s, 5m or 1h"),
     CALLER_PARAMETER_SHADOWED("parameter 'caller' of %s is shadowed in key templates: {caller.%s} reads the bound "
             + "caller"),
+    UNGUARDED_OVERRIDE("%s overrides %s, which is %s, without the same guard: guards are not inherited, so a call "
+            + "that reaches this method would run unguarded; repeat the guard here (the same annotation and values), "
+            + "or add @SuppressWarnings(\"bulwark:unguarded-override\") if this method must not be guarded"),
     ASYNC_OUTCOME_UNSEEN("%s the outcome of each call, but the method %s, whose outcome Bulwark cannot follow: return "
             + "CompletionStage, CompletableFuture, or Reactor's Mono or Flux (or use count = CALLS without @Audited)"),
     PROCESSOR_FAILED("Bulwark's processor failed on %s (please report this): %s");

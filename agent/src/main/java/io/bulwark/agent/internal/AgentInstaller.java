@@ -34,11 +34,7 @@ public final class AgentInstaller {
         Weaver.install(instrumentation, settings, runtime.guards());
         runtime.watchConfig(argument);
         runtime.connectInBackground();
-        Log.info("agent " + version() + " active: " + runtime.describe() + "; guarded classes found by "
-                + (settings.scanAnnotations() ? "the processor's index and an annotation scan"
-                        + (settings.scanPackages().isEmpty() ? "" : " of " + String.join(", ", settings.scanPackages()))
-                        : "the processor's index (classes compiled without bulwark-processor are not guarded unless "
-                        + "bulwark.scan=annotations)")
+        Log.info("agent " + version() + " active: " + runtime.describe() + "; " + Weaver.describeGuards(settings)
                 + (settings.requireWoven() ? "; methods that cannot be woven are refused" : ""));
     }
 

@@ -13,9 +13,11 @@ import io.bulwark.runtime.audit.chain.SealedEvent;
 import io.bulwark.runtime.audit.export.OcsfRequired;
 import io.bulwark.runtime.audit.journal.JournalScan;
 import io.bulwark.runtime.audit.journal.WriterDirectory;
+import io.bulwark.runtime.audit.postgres.ShipCursor;
 import io.bulwark.runtime.audit.query.AuditQuery;
 import io.bulwark.runtime.audit.verify.Anchors;
 import io.bulwark.runtime.audit.verify.AuditVerifier;
+import io.bulwark.runtime.audit.verify.Finding;
 import io.bulwark.runtime.audit.verify.Report;
 import io.bulwark.runtime.testing.PostgresServer;
 import java.io.IOException;
@@ -169,6 +171,116 @@ class AuditEndToEndIT {
         }
     }
 
+    /**
+     * The issue's "done when": a program that makes 1,000 audited calls and returns from {@code main} at once leaves
+     * every one of them in PostgreSQL by the time its process has ended, not in a journal a container's disk takes
+     * with it.
+     */
+    @Test
+    void aProgramThatExitsAtOnceHasAllItsEventsInPostgresWhenItHasExited() throws Exception {
+        PostgresServer.Schema schema = PostgresServer.freshSchema("audit_exit");
+        ForkedJvm.Result run = jvm(schema.jdbcUrl()).run(AuditApp.class, "exit", "1000").assertExit(0);
+        assertEquals("called 1000", run.lines().get(run.lines().size() - 1), run.toString());
+        assertEquals(1_000, count(schema.jdbcUrl(), "SELECT count(DISTINCT id) FROM audit_logs"), run.toString());
+        // One line says what was shipped at exit and what is left (the shipper may have sent some before the exit).
+        assertTrue(run.stderr().matches("(?s).*INFO audit journal drained at exit: \\d+ event\\(s\\) shipped to "
+                + "PostgreSQL in \\d+ ms, none left\n.*"), run.toString());
+        Report database = verify(schema.jdbcUrl());
+        assertTrue(database.intact(), database.findings().toString());
+    }
+
+    /**
+     * With PostgreSQL unreachable the exit waits for it no longer than {@code bulwark.audit.drain-timeout}, says what
+     * it leaves and where, and leaves it in the journal.
+     */
+    @Test
+    void aProgramThatExitsWhilePostgresIsDownSaysWhatItLeavesInTheJournal() throws Exception {
+        ForkedJvm.Result run = jvm("jdbc:postgresql://127.0.0.1:1/none?user=postgres")
+                .option("-Dbulwark.audit.drain-timeout=1s").run(AuditApp.class, "exit", "50").assertExit(0);
+        String journalDir = java.util.regex.Pattern.quote(dataDir.resolve("audit").toString());
+        assertTrue(run.stderr().matches("(?s).*WARN audit journal drained at exit: 0 event\\(s\\) shipped to "
+                + "PostgreSQL in \\d+ ms, left: 50 of this JVM's in " + journalDir + "/w-[0-9a-f-]{36} "
+                + "\\((PostgreSQL: .*|the bulwark.audit.drain-timeout of 1000 ms passed)\\); they wait in the journal "
+                + "for the next start with this data directory, or 'java -jar bulwark-agent.jar audit ship'\n.*"),
+                run.toString());
+        assertEquals(50, journal().size());
+    }
+
+    /** Starts a JVM that makes {@code calls} audited calls, waits until its journal holds them, and kills it -9. */
+    private ForkedJvm.Running journaled(String jdbcUrl, int calls, long journalTotal) throws Exception {
+        ForkedJvm.Running app = jvm(jdbcUrl).start(AuditApp.class.getName(), "burst", String.valueOf(calls));
+        app.awaitLine("called " + calls, WAIT);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (journal().size() < journalTotal && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(journalTotal, journal().size());
+        return app;
+    }
+
+    /**
+     * Two JVMs sharing a data directory without PostgreSQL are killed, leaving two writers' journals; a third, with
+     * PostgreSQL, takes one of them over as its own and, as it exits, ships the other too.
+     */
+    @Test
+    void aJvmThatExitsAlsoShipsTheJournalsEarlierJvmsLeft() throws Exception {
+        try (ForkedJvm.Running first = journaled(null, 200, 200);
+                ForkedJvm.Running second = journaled(null, 300, 500)) {
+            first.killHard();
+            second.killHard();
+        }
+        PostgresServer.Schema schema = PostgresServer.freshSchema("audit_leftover");
+        ForkedJvm.Result run = jvm(schema.jdbcUrl()).run(AuditApp.class, "exit", "10").assertExit(0);
+        assertEquals(510, count(schema.jdbcUrl(), "SELECT count(DISTINCT id) FROM audit_logs"), run.toString());
+        assertEquals(2, count(schema.jdbcUrl(), "SELECT count(*) FROM audit_writers"), run.toString());
+        assertTrue(run.stderr().matches("(?s).*INFO audit journal drained at exit: \\d+ event\\(s\\) shipped to "
+                + "PostgreSQL \\(\\d+ of them left by earlier JVMs\\) in \\d+ ms, none left\n.*"), run.toString());
+        ForkedJvm.Result verified = command(schema.jdbcUrl(), "audit", "verify").assertExit(0);
+        assertTrue(verified.stdout().contains("PostgreSQL: 510 events from 2 writer(s) checked"), verified.toString());
+    }
+
+    /**
+     * A JVM that shipped its first 200 events is killed; the next, without PostgreSQL, journals 300 more and is killed
+     * too. {@code audit verify} reports those 300 as a backlog (exit code 3), not as intact; {@code audit ship} cannot
+     * reach a PostgreSQL that is down and says so (69), then ships them (0); then verify finds it all intact.
+     */
+    @Test
+    void auditShipShipsWhatAKilledJvmLeftAndVerifyCallsItABacklogUntilThen() throws Exception {
+        PostgresServer.Schema schema = PostgresServer.freshSchema("audit_ship");
+        try (ForkedJvm.Running shipping = journaled(schema.jdbcUrl(), 200, 200)) {
+            awaitRows(schema.jdbcUrl(), 200);
+            // The ship cursor follows the commit: killed between the two, the JVM would leave all 500 to ship (again).
+            Path writerDir;
+            try (Stream<Path> dirs = Files.list(dataDir.resolve("audit"))) {
+                writerDir = dirs.filter(d -> d.getFileName().toString().startsWith("w-")).findFirst().orElseThrow();
+            }
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (ShipCursor.read(writerDir) < 200 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            shipping.killHard();
+        }
+        try (ForkedJvm.Running offline = journaled(null, 300, 500)) {
+            offline.killHard();
+        }
+        ForkedJvm.Result backlog = command(schema.jdbcUrl(), "audit", "verify").assertExit(3);
+        assertTrue(backlog.stdout().contains("BACKLOG: nothing wrong was found, but 300 event(s) are not yet in "
+                + "PostgreSQL"), backlog.toString());
+
+        ForkedJvm.Result down = command("jdbc:postgresql://127.0.0.1:1/none?user=postgres", "audit", "ship")
+                .assertExit(69);
+        assertTrue(down.stdout().contains(": 0 event(s) shipped, 300 left: PostgreSQL at "), down.toString());
+        assertEquals(200, count(schema.jdbcUrl(), "SELECT count(*) FROM audit_logs"));
+
+        ForkedJvm.Result shipped = command(schema.jdbcUrl(), "audit", "ship").assertExit(0);
+        assertTrue(shipped.stdout().contains("300 event(s) shipped to PostgreSQL at "), shipped.toString());
+        assertTrue(shipped.stdout().contains("from 1 journal(s); none left"), shipped.toString());
+        assertEquals(500, count(schema.jdbcUrl(), "SELECT count(DISTINCT id) FROM audit_logs"));
+        ForkedJvm.Result intact = command(schema.jdbcUrl(), "audit", "verify").assertExit(0);
+        assertTrue(intact.stdout().contains("PostgreSQL: 500 events from 1 writer(s) checked"), intact.toString());
+        command(schema.jdbcUrl(), "audit", "ship").assertExit(0);
+    }
+
     @Test
     void aJvmKilledWithSigkillLosesNothingThatReachedTheJournal() throws Exception {
         try (ForkedJvm.Running app = jvm(null).start(AuditApp.class.getName(), "burst", "500")) {
@@ -205,7 +317,11 @@ class AuditEndToEndIT {
         // for room in a heap queue).
         Report journal = AuditVerifier.verifyJournal(dataDir.resolve("audit"), Anchors.local(dataDir.resolve("audit")),
                 null, true);
-        assertTrue(journal.intact(), journal.findings().toString());
+        // A write the kill cut short, never synced, is the one thing that may be wrong: no JVM writes the journal any
+        // more, so the verifier reports it as damage (it cannot tell it from an edit), and the next start drops it.
+        assertTrue(journal.findings().stream().allMatch(f -> f.kind() == Finding.Kind.DAMAGED
+                && f.detail().contains("ends inside an event")) && journal.findings().size() <= 1,
+                journal.findings().toString());
         // The chain's last number, not a count: segments already shipped may have been deleted.
         long journaled = lastSeq(dataDir.resolve("audit"));
         assertTrue(journaled >= 20_000, "journaled " + journaled);

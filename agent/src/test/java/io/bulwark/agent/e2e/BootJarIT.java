@@ -64,6 +64,37 @@ class BootJarIT {
         assertTrue(listed(r).contains("jar:nested:" + dir.resolve("app.jar") + "/!BOOT-INF/classes/!/"), r.stderr());
     }
 
+    /**
+     * The application's classes compiled without the processor: no index anywhere in the jar, default settings, and
+     * every guard still holds, found through the classes' constant pools as Boot's loader defines them.
+     */
+    @Test
+    void applicationClassesCompiledWithoutTheProcessorAreGuardedByDefault() throws Exception {
+        Path classes = NoProcessorIT.compile(dir.resolve("noproc"));
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, LAUNCHER);
+        manifest.getMainAttributes().putValue("Start-Class", NoProcessorIT.MAIN);
+        manifest.getMainAttributes().putValue("Spring-Boot-Classes", "BOOT-INF/classes/");
+        manifest.getMainAttributes().putValue("Spring-Boot-Lib", "BOOT-INF/lib/");
+        Path jar = dir.resolve("app.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
+                Stream<Path> files = Files.walk(classes)) {
+            copyLoader(out);
+            out.putNextEntry(new JarEntry("BOOT-INF/classes/"));
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                out.putNextEntry(new JarEntry("BOOT-INF/classes/" + classes.relativize(file).toString()
+                        .replace('\\', '/')));
+                Files.copy(file, out);
+            }
+            out.putNextEntry(new JarEntry("BOOT-INF/classes/" + APPS + "Probe.class"));
+            Files.copy(ForkedJvm.TEST_CLASSES.resolve(APPS + "Probe.class"), out);
+            stored(out, "BOOT-INF/lib/bulwark-annotations.jar", Files.readAllBytes(ForkedJvm.ANNOTATIONS_JAR));
+        }
+        ForkedJvm.Result r = new ForkedJvm().onlyClasspath(jar).runMain(LAUNCHER).assertExit(0);
+        NoProcessorIT.assertGuarded(r);
+    }
+
     private static ForkedJvm.Result launch(Path jar, Path javaHome) throws Exception {
         // The launcher finds its archive from its own code source, as under java -jar.
         return new ForkedJvm().java(javaHome).option("-Dbulwark.log.level=debug").onlyClasspath(jar)

@@ -74,8 +74,8 @@ class RateLimitedEndToEndIT {
     }
 
     /**
-     * Compiled without the processor (which would reject it at compile time) and found by the annotation scan: what
-     * happens when such a declaration reaches the agent anyway.
+     * Compiled without the processor (which would reject it at compile time) and found by the fallback for classes
+     * the index does not list: what happens when such a declaration reaches the agent anyway.
      */
     @Test
     void declarationsThatCannotBeEnforcedRefuseEveryCallAndSayWhyAtStartup() throws Exception {

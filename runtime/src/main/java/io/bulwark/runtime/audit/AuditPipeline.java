@@ -5,6 +5,8 @@ import io.bulwark.monitoring.Store;
 import io.bulwark.runtime.audit.capture.Redactor;
 import io.bulwark.runtime.audit.journal.JournalWriter;
 import io.bulwark.runtime.audit.journal.StagingArea;
+import io.bulwark.runtime.audit.journal.WriterDirectory;
+import io.bulwark.runtime.audit.postgres.LeftoverJournals;
 import io.bulwark.runtime.audit.postgres.Shipper;
 import io.bulwark.runtime.config.AuditSettings;
 import io.bulwark.runtime.log.Log;
@@ -50,6 +52,8 @@ public final class AuditPipeline implements AutoCloseable {
     private Thread shutdownHook;
     private boolean closed;
     private volatile Redactor redactor;
+    /** Made on first use (a method with both guards is registered), not in premain. */
+    private RefusalSummaries refusals;
     /** When to try loading the hash key again after it could not be (System.nanoTime()). */
     private volatile long redactorRetryAt = System.nanoTime();
 
@@ -113,6 +117,14 @@ public final class AuditPipeline implements AutoCloseable {
                 return true;
             }
         }
+    }
+
+    /** Where refusals of one key by one policy are counted rather than recorded one by one, past the first few. */
+    public synchronized RefusalSummaries refusals() {
+        if (refusals == null) {
+            refusals = new RefusalSummaries(this);
+        }
+        return refusals;
     }
 
     /** Gives back a place taken by {@link #reserve()} for an event that will not be submitted. */
@@ -276,9 +288,19 @@ public final class AuditPipeline implements AutoCloseable {
         return journalThread.shipper();
     }
 
-    /** Writes what was captured, stops the threads. Called on JVM shutdown; once is enough. */
+    /**
+     * Writes what was captured, ships what the journal holds, stops the threads. Called on JVM shutdown; once is
+     * enough.
+     *
+     * <p>The drain: with PostgreSQL, a JVM that exits does not leave its events behind in a journal that a container's
+     * disk may take with it. Once the journal thread has written and synced the last events, shipping goes on until
+     * PostgreSQL holds this writer's journal and every journal an earlier JVM left in the data directory (nobody else
+     * holds), for at most {@code bulwark.audit.drain-timeout} from the start of the shutdown; one line says what was
+     * shipped and what is left. What is left waits in the journal for the next start, or {@code audit ship}.
+     */
     @Override
     public void close() {
+        long started = System.nanoTime();
         synchronized (this) {
             if (closed) {
                 return;
@@ -292,6 +314,14 @@ public final class AuditPipeline implements AutoCloseable {
                 }
             }
         }
+        RefusalSummaries counted;
+        synchronized (this) {
+            counted = refusals;
+        }
+        if (counted != null) {
+            // The counts of the minute not yet over, and any that found the pipeline full: written before it stops.
+            counted.sweep(true);
+        }
         journalThread.stop();
         Thread t = thread;
         if (t != null && t != Thread.currentThread()) {
@@ -302,10 +332,14 @@ public final class AuditPipeline implements AutoCloseable {
             }
         }
         Shipper s = journalThread.shipper();
-        if (s != null) {
-            s.close();
-        }
         JournalWriter writer = journalThread.journal();
+        if (s != null) {
+            long deadline = started + settings.drainTimeout().toNanos();
+            Runnable report = drain(s, writer, deadline, started);
+            // Its thread may be waiting on PostgreSQL: the exit waits for it only until the deadline (and a moment).
+            s.close(Math.max(200, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            report.run();
+        }
         if (writer != null && (t == null || !t.isAlive())) {
             try {
                 writer.close();
@@ -322,5 +356,73 @@ public final class AuditPipeline implements AutoCloseable {
                 Log.warn("closing the audit staging area: " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * Ships what is left before the JVM ends, until {@code deadline} at most; returns the logging of the one line that
+     * says how it went (logged once the shipper has stopped and logged its last checkpoint).
+     */
+    private Runnable drain(Shipper s, JournalWriter writer, long deadline, long started) {
+        long before = s.shipped();
+        long own = s.drain(deadline);
+        long shipped = s.shipped() - before;
+        long others = 0;
+        StringBuilder left = new StringBuilder();
+        if (own > 0) {
+            left.append(own).append(" of this JVM's in ").append(writer.directory());
+        }
+        if (pending.get() > 0) {
+            append(left, pending.get() + " never written to the journal (it could not be written)");
+        }
+        try {
+            if (System.nanoTime() - deadline >= 0) {
+                int journals = WriterDirectory.list(auditDir()).size() - 1;
+                if (journals > 0) {
+                    append(left, "those of " + journals + " other journal(s) in " + auditDir() + ", if any (not looked "
+                            + "at: no time was left)");
+                }
+            }
+            for (LeftoverJournals.Outcome o : System.nanoTime() - deadline >= 0 ? List.<LeftoverJournals.Outcome>of()
+                    : LeftoverJournals.ship(settings, writer.directory(), deadline)) {
+                shipped += o.shipped();
+                if (o.problem() != null) {
+                    append(left, (o.left() < 0 ? "those" : String.valueOf(o.left())) + " of writer " + o.writer()
+                            + " (" + o.problem() + ")");
+                }
+                others += o.shipped();
+            }
+        } catch (IOException | RuntimeException e) {
+            append(left, "those earlier JVMs left in " + auditDir() + " (it cannot be read: " + e.getMessage() + ")");
+        }
+        String reason = own > 0 && s.downReason() != null ? " (PostgreSQL: " + s.downReason() + ")"
+                : own > 0 ? " (the bulwark.audit.drain-timeout of " + settings.drainTimeout().toMillis() + " ms passed)"
+                : "";
+        String line = "audit journal drained at exit: " + shipped + " event(s) shipped to PostgreSQL"
+                + (others > 0 ? " (" + others + " of them left by earlier JVMs)" : "") + " in "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms, ";
+        if (left.length() == 0) {
+            String done = line + "none left";
+            return new Runnable() {
+                @Override
+                public void run() {
+                    Log.info(done);
+                }
+            };
+        }
+        String warning = line + "left: " + left + reason + "; they wait in the journal for the next start with this "
+                + "data directory, or 'java -jar bulwark-agent.jar audit ship'";
+        return new Runnable() {
+            @Override
+            public void run() {
+                Log.warn(warning);
+            }
+        };
+    }
+
+    private static void append(StringBuilder to, String what) {
+        if (to.length() > 0) {
+            to.append("; ");
+        }
+        to.append(what);
     }
 }

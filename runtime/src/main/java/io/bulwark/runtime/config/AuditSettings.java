@@ -17,11 +17,13 @@ import java.util.Objects;
  * @param chainKey           the key the audit chain is sealed with, or null to use (and make) one under the data dir
  * @param checkpointEvents   a checkpoint of each writer's head after at most this many events
  * @param checkpointInterval or after at most this long, whichever comes first
+ * @param drainTimeout       at a normal JVM exit, how long shipping what the journal holds to PostgreSQL may take
  * @param durability         when an audited call may return: once its event is staged ({@code MMAP}), or once the
  *                           journal has synced it ({@code SYNC})
  */
 public record AuditSettings(Path dataDir, JdbcSettings jdbc, Duration retention, int queueCapacity, int maxCapture,
-        byte[] hashKey, byte[] chainKey, long checkpointEvents, Duration checkpointInterval, Durability durability) {
+        byte[] hashKey, byte[] chainKey, long checkpointEvents, Duration checkpointInterval, Duration drainTimeout,
+        Durability durability) {
 
     /** {@code bulwark.audit.durability}. */
     public enum Durability {
@@ -46,10 +48,12 @@ public record AuditSettings(Path dataDir, JdbcSettings jdbc, Duration retention,
     public static final int DEFAULT_MAX_CAPTURE = 16_384;
     public static final long DEFAULT_CHECKPOINT_EVENTS = 100_000;
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
     public AuditSettings {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+        Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(durability, "durability");
         hashKey = hashKey == null ? null : hashKey.clone();
         chainKey = chainKey == null ? null : chainKey.clone();
@@ -59,7 +63,7 @@ public record AuditSettings(Path dataDir, JdbcSettings jdbc, Duration retention,
     public AuditSettings(Path dataDir, JdbcSettings jdbc, Duration retention, int queueCapacity, int maxCapture,
             byte[] hashKey) {
         this(dataDir, jdbc, retention, queueCapacity, maxCapture, hashKey, null, DEFAULT_CHECKPOINT_EVENTS,
-                DEFAULT_CHECKPOINT_INTERVAL, Durability.MMAP);
+                DEFAULT_CHECKPOINT_INTERVAL, DEFAULT_DRAIN_TIMEOUT, Durability.MMAP);
     }
 
     public static AuditSettings defaults() {
@@ -69,47 +73,52 @@ public record AuditSettings(Path dataDir, JdbcSettings jdbc, Duration retention,
 
     public AuditSettings withDataDir(Path dir) {
         return new AuditSettings(dir, jdbc, retention, queueCapacity, maxCapture, hashKey, chainKey, checkpointEvents,
-                checkpointInterval, durability);
+                checkpointInterval, drainTimeout, durability);
     }
 
     public AuditSettings withJdbc(JdbcSettings store) {
         return new AuditSettings(dataDir, store, retention, queueCapacity, maxCapture, hashKey, chainKey,
-                checkpointEvents, checkpointInterval, durability);
+                checkpointEvents, checkpointInterval, drainTimeout, durability);
     }
 
     public AuditSettings withRetention(Duration keep) {
         return new AuditSettings(dataDir, jdbc, keep, queueCapacity, maxCapture, hashKey, chainKey, checkpointEvents,
-                checkpointInterval, durability);
+                checkpointInterval, drainTimeout, durability);
     }
 
     public AuditSettings withQueueCapacity(int capacity) {
         return new AuditSettings(dataDir, jdbc, retention, capacity, maxCapture, hashKey, chainKey, checkpointEvents,
-                checkpointInterval, durability);
+                checkpointInterval, drainTimeout, durability);
     }
 
     public AuditSettings withMaxCapture(int characters) {
         return new AuditSettings(dataDir, jdbc, retention, queueCapacity, characters, hashKey, chainKey,
-                checkpointEvents, checkpointInterval, durability);
+                checkpointEvents, checkpointInterval, drainTimeout, durability);
     }
 
     public AuditSettings withHashKey(byte[] key) {
         return new AuditSettings(dataDir, jdbc, retention, queueCapacity, maxCapture, key, chainKey, checkpointEvents,
-                checkpointInterval, durability);
+                checkpointInterval, drainTimeout, durability);
     }
 
     public AuditSettings withChainKey(byte[] key) {
         return new AuditSettings(dataDir, jdbc, retention, queueCapacity, maxCapture, hashKey, key, checkpointEvents,
-                checkpointInterval, durability);
+                checkpointInterval, drainTimeout, durability);
     }
 
     public AuditSettings withCheckpoints(long events, Duration interval) {
         return new AuditSettings(dataDir, jdbc, retention, queueCapacity, maxCapture, hashKey, chainKey, events,
-                interval, durability);
+                interval, drainTimeout, durability);
     }
 
     public AuditSettings withDurability(Durability mode) {
         return new AuditSettings(dataDir, jdbc, retention, queueCapacity, maxCapture, hashKey, chainKey,
-                checkpointEvents, checkpointInterval, mode);
+                checkpointEvents, checkpointInterval, drainTimeout, mode);
+    }
+
+    public AuditSettings withDrainTimeout(Duration timeout) {
+        return new AuditSettings(dataDir, jdbc, retention, queueCapacity, maxCapture, hashKey, chainKey,
+                checkpointEvents, checkpointInterval, timeout, durability);
     }
 
     /** Where the journal, its checkpoints and its keys live: {@code <data-dir>/audit}. */
@@ -132,6 +141,7 @@ public record AuditSettings(Path dataDir, JdbcSettings jdbc, Duration retention,
         return "AuditSettings[dataDir=" + dataDir + ", jdbc=" + jdbc + ", retention=" + retention + ", queueCapacity="
                 + queueCapacity + ", maxCapture=" + maxCapture + ", hashKey=" + (hashKey == null ? "none" : "<hidden>")
                 + ", chainKey=" + (chainKey == null ? "none" : "<hidden>") + ", checkpoints every " + checkpointEvents
-                + " events or " + checkpointInterval + ", durability=" + durability + "]";
+                + " events or " + checkpointInterval + ", drainTimeout=" + drainTimeout + ", durability=" + durability
+                + "]";
     }
 }

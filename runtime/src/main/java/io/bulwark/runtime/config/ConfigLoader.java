@@ -50,6 +50,12 @@ public final class ConfigLoader {
     static final String REDIS_URL = "bulwark.redis.url";
     static final String REDIS_TIMEOUT = "bulwark.redis.timeout";
     static final String REDIS_POOL_SIZE = "bulwark.redis.pool-size";
+    static final String REDIS_CLUSTER = "bulwark.redis.cluster";
+    static final String REDIS_SENTINEL = "bulwark.redis.sentinel";
+    static final String REDIS_SENTINEL_MASTER = "bulwark.redis.sentinel.master";
+    static final String REDIS_USER = "bulwark.redis.user";
+    static final String REDIS_PASSWORD = "bulwark.redis.password";
+    static final String REDIS_TLS = "bulwark.redis.tls";
     static final String DATA_DIR = "bulwark.data-dir";
     static final String JDBC_URL = "bulwark.jdbc.url";
     static final String JDBC_USER = "bulwark.jdbc.user";
@@ -62,6 +68,7 @@ public final class ConfigLoader {
     static final String AUDIT_CHAIN_KEY = "bulwark.audit.chain-key";
     static final String AUDIT_CHECKPOINT_EVENTS = "bulwark.audit.checkpoint-events";
     static final String AUDIT_CHECKPOINT_INTERVAL = "bulwark.audit.checkpoint-interval";
+    static final String AUDIT_DRAIN_TIMEOUT = "bulwark.audit.drain-timeout";
     static final String AUDIT_DURABILITY = "bulwark.audit.durability";
     static final String TOTP_KEY = "bulwark.totp.key";
     static final String TOTP_OLD_KEYS = "bulwark.totp.old-keys";
@@ -76,9 +83,10 @@ public final class ConfigLoader {
     static final String MODE = "bulwark.ratelimit.mode";
     static final List<String> KNOWN_KEYS = List.of(ENABLED, SCAN, SCAN_PACKAGES, REQUIRE_WOVEN, LOG_LEVEL, MAX_KEYS,
             ALGORITHM,
-            REDIS_URL, REDIS_TIMEOUT, REDIS_POOL_SIZE, DATA_DIR, JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_POOL_SIZE,
+            REDIS_URL, REDIS_TIMEOUT, REDIS_POOL_SIZE, REDIS_CLUSTER, REDIS_SENTINEL, REDIS_SENTINEL_MASTER, REDIS_USER,
+            REDIS_PASSWORD, REDIS_TLS, DATA_DIR, JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_POOL_SIZE,
             AUDIT_RETENTION, AUDIT_QUEUE, AUDIT_MAX_CAPTURE, AUDIT_HASH_KEY, AUDIT_CHAIN_KEY, AUDIT_CHECKPOINT_EVENTS,
-            AUDIT_CHECKPOINT_INTERVAL, AUDIT_DURABILITY, TOTP_KEY, TOTP_OLD_KEYS, TOTP_ISSUER,
+            AUDIT_CHECKPOINT_INTERVAL, AUDIT_DRAIN_TIMEOUT, AUDIT_DURABILITY, TOTP_KEY, TOTP_OLD_KEYS, TOTP_ISSUER,
             TOTP_ALGORITHM, TOTP_DIGITS, TOTP_MAX_FAILURES, TOTP_ENROLLMENT_TTL, MAX_MEMORY, IPV6_PREFIX, MODE,
             "bulwark.ratelimit.<name>.limit",
             "bulwark.ratelimit.<name>.window", "bulwark.ratelimit.<name>.lockout",
@@ -289,7 +297,7 @@ public final class ConfigLoader {
 
     private Settings interpret(Map<String, ConfigEntry> entries) {
         boolean enabled = true;
-        boolean scanAnnotations = false;
+        boolean scanAnnotations = true;
         boolean requireWoven = false;
         List<String> scanPackages = List.of();
         Log.Level level = Log.Level.INFO;
@@ -301,6 +309,12 @@ public final class ConfigLoader {
         URI redisUrl = null;
         Duration redisTimeout = null;
         Integer redisPoolSize = null;
+        List<RedisSettings.Node> redisCluster = null;
+        List<RedisSettings.Node> redisSentinels = null;
+        String redisMaster = null;
+        String redisUser = null;
+        String redisPassword = null;
+        Boolean redisTls = null;
         AuditSettings audit = AuditSettings.defaults();
         String jdbcUrl = null;
         String jdbcUser = null;
@@ -313,11 +327,12 @@ public final class ConfigLoader {
             if (key.equals(ConfigEntry.normalize(ENABLED))) {
                 enabled = bool(entry);
             } else if (key.equals(ConfigEntry.normalize(SCAN))) {
-                if (entry.value().equals("annotations")) {
-                    scanAnnotations = true;
-                } else if (!entry.value().equals("index")) {
-                    problems.add(entry.problem("index (the processor's index only, the default) or annotations (also "
-                            + "parse every class, for classes compiled without the processor)"));
+                if (entry.value().equals("index")) {
+                    scanAnnotations = false;
+                } else if (!entry.value().equals("annotations")) {
+                    problems.add(entry.problem("annotations (the default: the processor's index, and for classes it "
+                            + "does not list a check of their class file for Bulwark's annotations) or index (only "
+                            + "the classes the processor's index lists: classes compiled without it run UNGUARDED)"));
                 }
             } else if (key.equals(ConfigEntry.normalize(REQUIRE_WOVEN))) {
                 requireWoven = bool(entry);
@@ -345,6 +360,21 @@ public final class ConfigLoader {
                 redisTimeout = timeout(entry);
             } else if (key.equals(ConfigEntry.normalize(REDIS_POOL_SIZE))) {
                 redisPoolSize = wholeNumber(entry, 1, 1_024, RedisSettings.DEFAULT_POOL_SIZE);
+            } else if (key.equals(ConfigEntry.normalize(REDIS_CLUSTER))) {
+                redisCluster = redisNodes(entry, "the cluster's seed nodes as host:port,host:port, such as "
+                        + "redis-0.cache:6379,redis-1.cache:6379");
+            } else if (key.equals(ConfigEntry.normalize(REDIS_SENTINEL))) {
+                redisSentinels = redisNodes(entry, "the Sentinels as host:port,host:port, such as "
+                        + "sentinel-0:26379,sentinel-1:26379,sentinel-2:26379");
+            } else if (key.equals(ConfigEntry.normalize(REDIS_SENTINEL_MASTER))) {
+                redisMaster = redisName(entry, "the name the Sentinels know the primary by (sentinel monitor NAME "
+                        + "...), such as mymaster");
+            } else if (key.equals(ConfigEntry.normalize(REDIS_USER))) {
+                redisUser = redisName(entry, "an ACL user name without spaces or control characters");
+            } else if (key.equals(ConfigEntry.normalize(REDIS_PASSWORD))) {
+                redisPassword = redisPassword(entry);
+            } else if (key.equals(ConfigEntry.normalize(REDIS_TLS))) {
+                redisTls = bool(entry);
             } else if (key.equals(ConfigEntry.normalize(DATA_DIR))) {
                 audit = audit.withDataDir(dataDir(entry));
             } else if (key.equals(ConfigEntry.normalize(JDBC_URL))) {
@@ -371,6 +401,8 @@ public final class ConfigLoader {
                         (int) AuditSettings.DEFAULT_CHECKPOINT_EVENTS), audit.checkpointInterval());
             } else if (key.equals(ConfigEntry.normalize(AUDIT_CHECKPOINT_INTERVAL))) {
                 audit = audit.withCheckpoints(audit.checkpointEvents(), checkpointInterval(entry));
+            } else if (key.equals(ConfigEntry.normalize(AUDIT_DRAIN_TIMEOUT))) {
+                audit = audit.withDrainTimeout(drainTimeout(entry));
             } else if (key.equals(ConfigEntry.normalize(AUDIT_DURABILITY))) {
                 audit = audit.withDurability(durability(entry));
             } else if (key.startsWith("bulwark_totp_")) {
@@ -390,19 +422,9 @@ public final class ConfigLoader {
         for (Map.Entry<String, OverrideBuilder> override : overrides.entrySet()) {
             built.put(override.getKey(), override.getValue().build());
         }
-        RedisSettings redis = null;
-        if (redisUrl != null) {
-            redis = new RedisSettings(redisUrl, redisTimeout != null ? redisTimeout : RedisSettings.DEFAULT_TIMEOUT,
-                    redisPoolSize != null ? redisPoolSize : RedisSettings.DEFAULT_POOL_SIZE);
-        } else {
-            for (String dependent : List.of(REDIS_TIMEOUT, REDIS_POOL_SIZE)) {
-                ConfigEntry entry = entries.get(ConfigEntry.normalize(dependent));
-                if (entry != null) {
-                    problems.add(entry.key() + " (" + entry.origin() + ") is set but " + REDIS_URL
-                            + " is not: expected both, or neither");
-                }
-            }
-        }
+        RedisSettings redis = redisSettings(entries, redisUrl, redisCluster, redisSentinels, redisMaster, redisUser,
+                redisPassword, redisTls, redisTimeout != null ? redisTimeout : RedisSettings.DEFAULT_TIMEOUT,
+                redisPoolSize != null ? redisPoolSize : RedisSettings.DEFAULT_POOL_SIZE);
         if (jdbcUrl != null) {
             audit = audit.withJdbc(new JdbcSettings(jdbcUrl, jdbcUser, jdbcPassword, jdbcPoolSize));
         } else {
@@ -502,6 +524,24 @@ public final class ConfigLoader {
         }
         problems.add(entry.problem("at least 32 random bytes in Base64 (openssl rand -base64 32)"));
         return null;
+    }
+
+    /**
+     * How long a JVM's exit may wait for its journal to reach PostgreSQL: from 0 (do not wait: what is left ships at
+     * the next start, or with {@code audit ship}) to 10 minutes (beyond that, a supervisor's own stop timeout, such
+     * as Kubernetes' 30 s grace period, cuts it short anyway).
+     */
+    private Duration drainTimeout(ConfigEntry entry) {
+        try {
+            Duration d = DurationSyntax.parse(entry.value());
+            if (!d.isNegative() && d.compareTo(Duration.ofMinutes(10)) <= 0) {
+                return d;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        problems.add(entry.problem("a duration from 0s to 10m, such as 10s or 25s"));
+        return AuditSettings.DEFAULT_DRAIN_TIMEOUT;
     }
 
     /** A checkpoint interval: from one second to one day. */
@@ -611,6 +651,119 @@ public final class ConfigLoader {
             return Algorithm.GCRA;
         }
         return algorithm;
+    }
+
+    /**
+     * The store {@code bulwark.redis.*} names: exactly one of url, cluster and sentinel (with its master), the other
+     * keys only beside one of them, credentials in one place only, and TLS agreeing with the URL's scheme.
+     */
+    private RedisSettings redisSettings(Map<String, ConfigEntry> entries, URI url, List<RedisSettings.Node> cluster,
+            List<RedisSettings.Node> sentinels, String master, String user, String password, Boolean tls,
+            Duration timeout, int poolSize) {
+        List<ConfigEntry> places = new ArrayList<>();
+        for (String key : List.of(REDIS_URL, REDIS_CLUSTER, REDIS_SENTINEL)) {
+            ConfigEntry entry = entries.get(ConfigEntry.normalize(key));
+            if (entry != null) {
+                places.add(entry);
+            }
+        }
+        ConfigEntry masterEntry = entries.get(ConfigEntry.normalize(REDIS_SENTINEL_MASTER));
+        if (places.size() > 1) {
+            StringBuilder both = new StringBuilder();
+            for (ConfigEntry entry : places) {
+                both.append(both.length() == 0 ? "" : " and ").append(entry.key()).append(" (").append(entry.origin())
+                        .append(')');
+            }
+            problems.add(both + " are all set: expected exactly one of " + REDIS_URL + " (one Redis), "
+                    + REDIS_CLUSTER + " (a Redis Cluster) or " + REDIS_SENTINEL
+                    + " (a primary found through Sentinel)");
+            return null;
+        }
+        if (places.isEmpty()) {
+            for (String dependent : List.of(REDIS_TIMEOUT, REDIS_POOL_SIZE, REDIS_SENTINEL_MASTER, REDIS_USER,
+                    REDIS_PASSWORD, REDIS_TLS)) {
+                ConfigEntry entry = entries.get(ConfigEntry.normalize(dependent));
+                if (entry != null) {
+                    problems.add(entry.key() + " (" + entry.origin() + ") is set but none of " + REDIS_URL + ", "
+                            + REDIS_CLUSTER + ", " + REDIS_SENTINEL
+                            + " is: expected one of them beside it, or neither");
+                }
+            }
+            return null;
+        }
+        ConfigEntry place = places.get(0);
+        boolean sentinel = place.normalizedKey().equals(ConfigEntry.normalize(REDIS_SENTINEL));
+        if (sentinel && masterEntry == null) {
+            problems.add(place.key() + " (" + place.origin() + ") is set but " + REDIS_SENTINEL_MASTER + " is not: "
+                    + "expected the name the Sentinels know the primary by beside it");
+        } else if (!sentinel && masterEntry != null) {
+            problems.add(masterEntry.key() + " (" + masterEntry.origin() + ") is set but " + REDIS_SENTINEL
+                    + " is not: expected the Sentinels beside it");
+        }
+        ConfigEntry userEntry = entries.get(ConfigEntry.normalize(REDIS_USER));
+        if (userEntry != null && password == null && entries.get(ConfigEntry.normalize(REDIS_PASSWORD)) == null) {
+            problems.add(userEntry.key() + " (" + userEntry.origin() + ") is set but " + REDIS_PASSWORD + " is not: "
+                    + "expected the user's password beside it");
+        }
+        if (url != null) {
+            RedisSettings settings = new RedisSettings(url, timeout, poolSize);
+            ConfigEntry tlsEntry = entries.get(ConfigEntry.normalize(REDIS_TLS));
+            if (tls != null && tls != settings.tls()) {
+                problems.add(tlsEntry.problem(settings.tls() ? "true, or nothing: " + place.key() + " says rediss:// "
+                        + "(TLS)" : "false, or nothing: " + place.key() + " says redis:// (no TLS); for TLS write "
+                        + "rediss:// there"));
+            }
+            if (url.getRawUserInfo() != null && (user != null || password != null)) {
+                ConfigEntry credential = entries.get(ConfigEntry.normalize(user != null ? REDIS_USER : REDIS_PASSWORD));
+                problems.add(credential.key() + " (" + credential.origin() + ") is set but " + place.key()
+                        + " carries credentials too: expected them in one place only");
+                return settings;
+            }
+            return password != null ? settings.withCredentials(user, password) : settings;
+        }
+        if (sentinel) {
+            return sentinels == null || master == null ? null : RedisSettings.sentinel(sentinels, master, user,
+                    password, tls != null && tls, timeout, poolSize);
+        }
+        return cluster == null ? null
+                : RedisSettings.cluster(cluster, user, password, tls != null && tls, timeout, poolSize);
+    }
+
+    private List<RedisSettings.Node> redisNodes(ConfigEntry entry, String expected) {
+        List<RedisSettings.Node> nodes = RedisSettings.nodes(entry.value());
+        if (nodes == null) {
+            problems.add(entry.problem(expected + " (at most 64, no duplicates)"));
+        }
+        return nodes;
+    }
+
+    /** A Sentinel master name or an ACL user: printable, no spaces, at most 128 characters. */
+    private String redisName(ConfigEntry entry, String expected) {
+        String value = entry.value();
+        boolean ok = !value.isEmpty() && value.length() <= 128;
+        for (int i = 0; ok && i < value.length(); i++) {
+            char c = value.charAt(i);
+            ok = c > 0x20 && c != 0x7f;
+        }
+        if (!ok) {
+            problems.add(entry.problem(expected));
+            return null;
+        }
+        return value;
+    }
+
+    private String redisPassword(ConfigEntry entry) {
+        String value = entry.value();
+        boolean ok = !value.isEmpty() && value.length() <= 4_096;
+        for (int i = 0; ok && i < value.length(); i++) {
+            char c = value.charAt(i);
+            ok = c >= 0x20 && c != 0x7f;
+        }
+        if (!ok) {
+            problems.add(entry.problem("the Redis password: 1 to 4096 characters, no control characters"));
+            return null;
+        }
+        return value;
     }
 
     private Mode mode(ConfigEntry entry) {

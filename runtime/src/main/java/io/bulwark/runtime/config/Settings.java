@@ -13,10 +13,12 @@ import java.util.Optional;
  * and environment. Immutable.
  *
  * @param enabled       {@code bulwark.enabled}: false turns the agent off entirely
- * @param scanAnnotations {@code bulwark.scan=annotations}: also find guarded classes by parsing every class, for
- *                      classes compiled without the processor (default: only the processor's index)
+ * @param scanAnnotations {@code bulwark.scan=annotations} (the default): besides the classes the processor's index
+ *                      lists, weave the classes whose class file names a guard annotation (compiled without the
+ *                      processor); false ({@code bulwark.scan=index}) for the index only
  * @param requireWoven  {@code bulwark.require-woven}: a method the index lists that cannot be woven must not run
- * @param scanPackages  {@code bulwark.scan.packages}: package prefixes the annotation scan looks in; empty for all
+ * @param scanPackages  {@code bulwark.scan.packages}: package prefixes the annotation check looks in (never narrows
+ *                      the index); empty for all
  * @param logLevel      {@code bulwark.log.level}
  * @param maxKeys       {@code bulwark.ratelimit.max-keys}: rate-limit keys the in-memory engine holds at most
  * @param algorithm     {@code bulwark.ratelimit.algorithm}: how {@code count = CALLS} policies count by default
@@ -47,7 +49,7 @@ public record Settings(boolean enabled, boolean scanAnnotations, boolean require
 
     /** Everything at its default: enabled, scan everything, in-memory limits. */
     public static Settings defaults() {
-        return new Settings(true, false, false, List.of(), Log.Level.INFO, DEFAULT_MAX_KEYS, Algorithm.GCRA, null,
+        return new Settings(true, true, false, List.of(), Log.Level.INFO, DEFAULT_MAX_KEYS, Algorithm.GCRA, null,
                 Map.of(), AuditSettings.defaults(), TwoFactorSettings.defaults(), 0, DEFAULT_IPV6_PREFIX, Mode.ENFORCE);
     }
 

@@ -13,8 +13,8 @@ import java.util.function.BiConsumer;
  * when it is cancelled, or, should the result become unreachable first, as abandoned.
  *
  * <p>Why abandonment is watched: a {@code CompletableFuture} nobody completes, or a subscription nobody signals or
- * cancels, would otherwise never settle. Its lockout reservation would still free itself after
- * {@link io.bulwark.runtime.ratelimit.RateLimiter#RESERVATION_TTL_MICROS}, but its audit event would never be
+ * cancels, would otherwise never settle. Its lockout reservation would expire once no longer extended (and count as a
+ * failure, see {@link io.bulwark.runtime.ratelimit.Leases}), but its audit event would never be
  * written and its place in the audit queue never given back. Once the result is garbage, nothing can complete it any
  * more, so the call is settled then: the reservation is given back and the event records a {@code failure}
  * ({@code CancellationException: abandoned ...}). A result that stays reachable and is never completed holds its

@@ -99,10 +99,12 @@ public final class GuardRegistry implements GuardRuntime, ConfigWatch.Target {
      */
     public synchronized Registration register(MethodSpec method, TypeModel types, ClassLoader loader) {
         MethodGuard guard = null;
+        RateLimitGuard limits = null;
         String annotation = "@RateLimited";
         try {
             if (!method.rateLimits().isEmpty()) {
-                guard = rateLimitGuard(method, types, loader);
+                limits = rateLimitGuard(method, types, loader);
+                guard = limits;
             }
             annotation = "@Requires2FA";
             if (method.twoFactor() != null) {
@@ -110,7 +112,8 @@ public final class GuardRegistry implements GuardRuntime, ConfigWatch.Target {
             }
             annotation = "@Audited";
             if (method.audit() != null) {
-                guard = new AuditGuard(auditCapture(method, types, loader), guard);
+                guard = new AuditGuard(auditCapture(method, types, loader), guard, limits,
+                        limits == null ? null : audit.refusals());
             }
             if (guard == null) {
                 return refuse("Bulwark", method.display(), "no guard annotation was found on it");
@@ -170,7 +173,7 @@ public final class GuardRegistry implements GuardRuntime, ConfigWatch.Target {
         return new Registration(size++, guard.readsArguments(), guard.settles(), guard.needsResult());
     }
 
-    private MethodGuard rateLimitGuard(MethodSpec method, TypeModel types, ClassLoader loader)
+    private RateLimitGuard rateLimitGuard(MethodSpec method, TypeModel types, ClassLoader loader)
             throws InvalidGuardException {
         int n = method.rateLimits().size();
         RateLimiter.Limit[] limits = new RateLimiter.Limit[n];

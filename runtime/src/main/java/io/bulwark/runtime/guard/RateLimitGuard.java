@@ -225,6 +225,16 @@ final class RateLimitGuard implements MethodGuard {
         return -1;
     }
 
+    /** The key {@code policy} renders for {@code args}, or null when it is not one of this method's policies. */
+    String keyOf(String policy, Object[] args) {
+        for (int i = 0; i < limits.length; i++) {
+            if (limits[i].policy().name().equals(policy)) {
+                return keys[i].extract(args);
+            }
+        }
+        return null;
+    }
+
     @Override
     public void exit(Object token, Object result, Throwable thrown) {
         if (token instanceof ShadowAdmission shadow) {

@@ -11,6 +11,7 @@ import io.bulwark.monitoring.StoreStateChange;
 import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.monitor.jfr.JfrEvents;
 import io.bulwark.runtime.monitor.jfr.JfrRecorder;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Publishes what the runtime decides: to the application's {@link BulwarkListener}s (registered through the API in the
@@ -30,18 +31,63 @@ public final class Monitor {
     private static final boolean JFR = ModuleLayer.boot().findModule("jdk.jfr").isPresent();
 
     private static volatile boolean listenerFailureLogged;
+    /** Set once Bulwark's event classes are initialized (by {@link #jfrLoader}), after JFR has started. */
+    private static volatile boolean jfrLoaded;
+    private static final AtomicBoolean JFR_LOADING = new AtomicBoolean();
+    /** How long the call that starts loading the event classes waits: past it, it goes on without its event. */
+    private static final long JFR_LOAD_WAIT_MILLIS = 5_000;
 
     private Monitor() {
     }
 
+    /**
+     * Whether JFR has started and Bulwark's event classes are initialized. Their initialization sets JFR up (some
+     * 100 classes, 70-80 ms here). It is done once, on a platform thread of its own, which the call that found JFR
+     * started waits for (a join: a virtual thread unmounts); calls meanwhile go on without JFR events. Were the
+     * classes initialized by the calling thread, every concurrent call would wait for that class initialization,
+     * and on a virtual thread such a wait pins its carrier (VirtualThreadsIT saw 70-85 ms recorded as
+     * jdk.VirtualThreadPinned), as would the initializing virtual thread if JFR's set-up parked in it.
+     */
+    private static boolean jfrReady() {
+        if (jfrLoaded) {
+            return true;
+        }
+        if (!JFR || !JfrRecorder.started() || !JFR_LOADING.compareAndSet(false, true)) {
+            return false;
+        }
+        Thread loader = new Thread(jfrLoader(), "bulwark-jfr-events");
+        loader.setDaemon(true);
+        loader.start();
+        try {
+            loader.join(JFR_LOAD_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return jfrLoaded;
+    }
+
+    private static Runnable jfrLoader() {
+        return new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    JfrEvents.rateLimitEnabled();
+                    jfrLoaded = true;
+                } catch (Throwable t) {
+                    Log.warn("JFR events are not recorded: Bulwark's event classes could not be loaded (" + t + ")");
+                }
+            }
+        };
+    }
+
     /** Whether a JFR recording has {@code bulwark.RateLimitDecision} enabled. */
     public static boolean rateLimitsRecorded() {
-        return JFR && JfrRecorder.started() && JfrEvents.rateLimitEnabled();
+        return jfrReady() && JfrEvents.rateLimitEnabled();
     }
 
     /** Whether anyone hears step-up decisions. */
     public static boolean stepUpsWatched() {
-        return Listeners.all().length != 0 || JFR && JfrRecorder.started() && JfrEvents.stepUpEnabled();
+        return Listeners.all().length != 0 || jfrReady() && JfrEvents.stepUpEnabled();
     }
 
     /**
@@ -73,7 +119,7 @@ public final class Monitor {
                 failed(listener, t);
             }
         }
-        if (JFR && JfrRecorder.started()) {
+        if (jfrReady()) {
             JfrEvents.stepUp(decision);
         }
     }
@@ -103,7 +149,7 @@ public final class Monitor {
                 failed(listener, t);
             }
         }
-        if (JFR && JfrRecorder.started()) {
+        if (jfrReady()) {
             JfrEvents.auditShipped(batch);
         }
     }
@@ -118,7 +164,7 @@ public final class Monitor {
                 failed(listener, t);
             }
         }
-        if (JFR && JfrRecorder.started()) {
+        if (jfrReady()) {
             JfrEvents.storeState(change);
         }
     }

@@ -12,9 +12,10 @@ import java.util.Arrays;
  * ({@link #settle}), so that failures plus attempts in flight never exceed the limit: ten concurrent wrong
  * passwords against a limit of five get five tries, not ten.
  *
- * <p>A reservation expires after {@link RateLimiter#RESERVATION_TTL_MICROS}, as it does in Redis: an asynchronous
- * call whose future is never completed must not hold its slot for ever, which after {@code limit} such calls would
- * refuse the key for good. An attempt that ends after its reservation expired still counts its failure.
+ * <p>A reservation lasts {@link RateLimiter#RESERVATION_TTL_MICROS} and is extended ({@link #extend}, by
+ * {@link Leases}) while its call runs, however long: a slow attempt never frees its slot early. One that expires
+ * anyway (its call was abandoned: an asynchronous call whose future nobody completes nor holds) counts as a failure at
+ * its expiry, as in Redis, and the attempt's own settle, should it come after all, counts nothing more.
  *
  * <p>The ring and the reservations are sized by use: they start with room for {@link #INITIAL} entries and double
  * (the ring up to {@code limit}) when an attempt needs more, each growth charged to the memory budget. A key that saw
@@ -136,9 +137,12 @@ final class FailureCell extends Cell {
      *                    of its method refused): nothing but the slot is given back
      */
     void settle(long reservation, Throwable thrown, boolean cancelled, long now) {
+        forgetExpired(now);
+        boolean found = false;
         for (int i = 0; i < reservations; i++) {
             if (reservationIds[i] == reservation) {
                 removeReservation(i);
+                found = true;
                 break;
             }
         }
@@ -147,7 +151,8 @@ final class FailureCell extends Cell {
         }
         MemoryLimit.Numbers n = limit.numbers;
         RateLimitPolicy p = n.policy;
-        if (thrown != null && p.countsAsFailure(thrown)) {
+        // Not found: it expired and was counted as a failure then; 0: its cell was dropped, so it was never counted.
+        if (thrown != null && p.countsAsFailure(thrown) && (found || reservation == 0)) {
             forgetExpired(now);
             if (size + reservations >= failures.length) {
                 growRing(size + reservations + 1);
@@ -189,17 +194,63 @@ final class FailureCell extends Cell {
         return reservations == 0 && size == 0 && lockedUntil <= now;
     }
 
+    /** The call holding {@code reservation} still runs: its slot is kept until {@code until} at least. */
+    void extend(long reservation, long until) {
+        for (int i = 0; i < reservations; i++) {
+            if (reservationIds[i] == reservation) {
+                reservedUntil[i] = Math.max(reservedUntil[i], until);
+                return;
+            }
+        }
+    }
+
     private void forgetExpired(long now) {
-        long window = limit.numbers.windowMicros;
+        boolean expired = false;
+        for (int i = reservations - 1; i >= 0; i--) {
+            if (reservedUntil[i] <= now) {
+                // Abandoned: a failure, when it expired. The ring has room: the reservation's slot becomes its failure.
+                long at = reservedUntil[i];
+                removeReservation(i);
+                insertFailure(at);
+                expired = true;
+            }
+        }
+        MemoryLimit.Numbers n = limit.numbers;
+        long window = n.windowMicros;
         while (size > 0 && failures[head] <= now - window) {
             head = (head + 1) % failures.length;
             size--;
         }
-        for (int i = reservations - 1; i >= 0; i--) {
-            if (reservedUntil[i] <= now) {
-                removeReservation(i);
+        if (expired && size >= n.policy.limit() && n.policy.hasLockout()) {
+            lockedUntil = Math.max(lockedUntil, newest() + n.lockoutMicros);
+            size = 0;
+        }
+    }
+
+    /** Puts a failure at {@code at} in time order (the ring has room for it, or grows to the limit for it). */
+    private void insertFailure(long at) {
+        if (size >= failures.length) {
+            growRing(size + 1);
+        }
+        long[] ordered = new long[failures.length];
+        int n = 0;
+        boolean placed = false;
+        for (int i = 0; i < size; i++) {
+            long t = failures[(head + i) % failures.length];
+            if (!placed && at < t) {
+                ordered[n++] = at;
+                placed = true;
+            }
+            if (n < ordered.length) {
+                ordered[n++] = t;
             }
         }
+        if (!placed && n < ordered.length) {
+            ordered[n++] = at;
+        }
+        failures = ordered;
+        head = 0;
+        size = n;
     }
 
     private void removeReservation(int i) {

@@ -150,7 +150,9 @@ public final class InMemoryRateLimiter implements RateLimiter {
                     if (reservation == FailureCell.NO_ROOM) {
                         throw outOfMemory(limit.policy());
                     }
-                    return new Reservation(failures, reservation);
+                    Reservation taken = new Reservation(failures, reservation);
+                    leases.add(taken);
+                    return taken;
                 }
                 if (!cell.admit(now)) {
                     throw outOfMemory(limit.policy());
@@ -218,11 +220,13 @@ public final class InMemoryRateLimiter implements RateLimiter {
                 long reservation = failures.reserve(now);
                 if (reservation == FailureCell.NO_ROOM) {
                     for (int i = 0; i < taken; i++) {
+                        leases.remove(toSettle[i]);
                         toSettle[i].cell().settle(toSettle[i].id(), null, true, now);
                     }
                     throw outOfMemory(cell.limit.policy());
                 }
                 toSettle[taken++] = new Reservation(failures, reservation);
+                leases.add(toSettle[taken - 1]);
             }
         }
         for (Cell cell : ordered) {
@@ -238,6 +242,26 @@ public final class InMemoryRateLimiter implements RateLimiter {
      * reset), the cell still names its limit and key, so that a failure is counted in the key's new cell.
      */
     private record Reservation(FailureCell cell, long id) {
+    }
+
+    /** Reservations of calls still running, extended while they run (see {@link Leases}). */
+    private final Leases<Reservation> leases = new Leases<>("bulwark-memory-leases", this::extend);
+
+    private void extend(List<Reservation> running) {
+        long until = clock.micros() + RESERVATION_TTL_MICROS;
+        for (Reservation reservation : running) {
+            FailureCell cell = reservation.cell();
+            synchronized (cell) {
+                if (!cell.dead) {
+                    cell.extend(reservation.id(), until);
+                }
+            }
+        }
+    }
+
+    /** Extends every running call's reservations now, as the timer does each period (for tests). */
+    void extendLeases() {
+        leases.extendNow();
     }
 
     @Override
@@ -261,6 +285,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
     }
 
     private void settle(Reservation reservation, Throwable thrown, boolean cancelled) {
+        leases.remove(reservation);
         FailureCell cell = reservation.cell();
         synchronized (cell) {
             if (!cell.dead) {

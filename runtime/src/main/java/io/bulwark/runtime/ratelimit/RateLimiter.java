@@ -12,8 +12,9 @@ import io.bulwark.monitoring.Store;
 public interface RateLimiter {
 
     /**
-     * How long an attempt's reservation ({@code count = FAILURES}) holds its slot at most: one that never settles (its
-     * JVM died, its future is never completed) then frees it. An attempt that settles later still counts its failure.
+     * How long an attempt's reservation ({@code count = FAILURES}) lasts unless extended; {@link Leases} extends it
+     * every third of that while the call runs, so it lives as long as its call. One nobody extends any more (its JVM
+     * died, its call was abandoned) expires and counts as a failure; a settle after that counts nothing more.
      */
     long RESERVATION_TTL_MICROS = 60_000_000L;
 

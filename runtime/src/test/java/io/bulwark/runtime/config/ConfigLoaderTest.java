@@ -200,9 +200,110 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void redisTuningWithoutARedisUrlIsAMistake() {
-        assertEquals(List.of("bulwark.redis.timeout (system property) is set but bulwark.redis.url is not: expected "
-                + "both, or neither"), problems(null, props("bulwark.redis.timeout", "1s"), Map.of()));
+    void redisTuningWithoutARedisIsAMistake() {
+        assertEquals(List.of("bulwark.redis.timeout (system property) is set but none of bulwark.redis.url, "
+                + "bulwark.redis.cluster, bulwark.redis.sentinel is: expected one of them beside it, or neither"),
+                problems(null, props("bulwark.redis.timeout", "1s"), Map.of()));
+        assertEquals(1, problems(null, props("bulwark.redis.password", "pw"), Map.of()).size());
+        assertEquals(1, problems(null, props("bulwark.redis.sentinel.master", "mymaster"), Map.of()).size());
+    }
+
+    @Test
+    void aClusterIsNamedByItsSeedNodesWithCredentialsAndTlsBeside() {
+        Settings s = ConfigLoader.load(null, props("bulwark.redis.cluster",
+                "redis-0.cache:7000, [::1]:7001,10.0.0.3:7002",
+                "bulwark.redis.user", "app", "bulwark.redis.password", "s3cret", "bulwark.redis.tls", "true",
+                "bulwark.redis.timeout", "100ms"), Map.of());
+        RedisSettings redis = s.redis();
+        assertEquals(RedisSettings.Topology.CLUSTER, redis.topology());
+        assertEquals(List.of(new RedisSettings.Node("redis-0.cache", 7000), new RedisSettings.Node("::1", 7001),
+                new RedisSettings.Node("10.0.0.3", 7002)), redis.nodes());
+        assertEquals("app", redis.user());
+        assertEquals("s3cret", redis.password());
+        assertTrue(redis.tls());
+        assertEquals(Duration.ofMillis(100), redis.timeout());
+        assertEquals("rediss-cluster://redis-0.cache:7000,[::1]:7001,10.0.0.3:7002 (with credentials)",
+                redis.display());
+        assertFalse(redis.toString().contains("s3cret"), redis.toString());
+    }
+
+    @Test
+    void sentinelsNeedTheirMasterName() {
+        Settings s = ConfigLoader.load(null, new Properties(), Map.of(
+                "BULWARK_REDIS_SENTINEL", "s1:26379,s2:26379,s3:26379",
+                "BULWARK_REDIS_SENTINEL_MASTER", "mymaster", "BULWARK_REDIS_PASSWORD", "pw"));
+        RedisSettings redis = s.redis();
+        assertEquals(RedisSettings.Topology.SENTINEL, redis.topology());
+        assertEquals(3, redis.nodes().size());
+        assertEquals("mymaster", redis.master());
+        assertEquals("pw", redis.password());
+        assertFalse(redis.tls());
+        assertEquals("redis-sentinel://s1:26379,s2:26379,s3:26379/mymaster (with credentials)", redis.display());
+        assertEquals(List.of("bulwark.redis.sentinel (system property) is set but bulwark.redis.sentinel.master is "
+                + "not: expected the name the Sentinels know the primary by beside it"),
+                problems(null, props("bulwark.redis.sentinel", "s1:26379"), Map.of()));
+        assertEquals(List.of("bulwark.redis.sentinel.master (system property) is set but bulwark.redis.sentinel is "
+                + "not: expected the Sentinels beside it"), problems(null, props("bulwark.redis.cluster", "a:1",
+                "bulwark.redis.sentinel.master", "m"), Map.of()));
+    }
+
+    @Test
+    void exactlyOneOfUrlClusterAndSentinel() {
+        List<String> problems = problems(null, props("bulwark.redis.url", "redis://cache:6379",
+                "bulwark.redis.cluster", "a:7000"), Map.of());
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("bulwark.redis.url (system property) and bulwark.redis.cluster (system "
+                + "property) are all set: expected exactly one of bulwark.redis.url"), problems.get(0));
+        assertEquals(1, problems(null, props("bulwark.redis.sentinel", "s:26379", "bulwark.redis.sentinel.master",
+                "m", "bulwark.redis.cluster", "a:7000"), Map.of()).size());
+    }
+
+    @Test
+    void badNodeListsAndNamesAreRefusedWithKeyValueAndExpectation() {
+        for (String bad : List.of("", "cache", "cache:", "cache:0", "cache:65536", "cache:70x", "a:1,a:1", "a b:1",
+                "::1:7000", "a:1,,b:2")) {
+            List<String> problems = problems(null, props("bulwark.redis.cluster", bad), Map.of());
+            assertEquals(1, problems.size(), bad + " " + problems);
+            assertTrue(problems.get(0).startsWith("bulwark.redis.cluster (system property) has value '" + bad
+                    + "': expected the cluster's seed nodes as host:port,host:port"), problems.get(0));
+        }
+        List<String> problems = problems(null, props("bulwark.redis.sentinel", "s:26379",
+                "bulwark.redis.sentinel.master", "my master"), Map.of());
+        assertEquals(List.of("bulwark.redis.sentinel.master (system property) has value 'my master': expected the "
+                + "name the Sentinels know the primary by (sentinel monitor NAME ...), such as mymaster"), problems);
+        assertEquals(List.of("bulwark.redis.tls (system property) has value 'yes': expected true or false"),
+                problems(null, props("bulwark.redis.cluster", "a:1", "bulwark.redis.tls", "yes"), Map.of()));
+        assertEquals(List.of("bulwark.redis.user (system property) is set but bulwark.redis.password is not: "
+                + "expected the user's password beside it"), problems(null, props("bulwark.redis.cluster", "a:1",
+                "bulwark.redis.user", "app"), Map.of()));
+    }
+
+    @Test
+    void theRedisPasswordIsNeverRepeated() {
+        List<String> problems = problems(null, props("bulwark.redis.cluster", "a:1", "bulwark.redis.password",
+                "top\u0001secret"), Map.of());
+        assertEquals(1, problems.size());
+        assertFalse(problems.get(0).contains("secret"), problems.get(0));
+        assertTrue(problems.get(0).startsWith("bulwark.redis.password (system property) has value <hidden"),
+                problems.get(0));
+        problems = problems(null, props("bulwark.redis.url", "redis://:inurl@cache", "bulwark.redis.password",
+                "topsecret"), Map.of());
+        assertEquals(List.of("bulwark.redis.password (system property) is set but bulwark.redis.url carries "
+                + "credentials too: expected them in one place only"), problems);
+    }
+
+    @Test
+    void aUrlTakesAPasswordBesideItAndTlsMustAgreeWithItsScheme() {
+        RedisSettings redis = ConfigLoader.load(null, props("bulwark.redis.url", "redis://cache:6379/1",
+                "bulwark.redis.user", "app", "bulwark.redis.password", "pw", "bulwark.redis.tls", "false"), Map.of())
+                .redis();
+        assertEquals("app", redis.user());
+        assertEquals("pw", redis.password());
+        assertEquals(1, redis.database());
+        List<String> problems = problems(null, props("bulwark.redis.url", "redis://cache:6379",
+                "bulwark.redis.tls", "true"), Map.of());
+        assertEquals(List.of("bulwark.redis.tls (system property) has value 'true': expected false, or nothing: "
+                + "bulwark.redis.url says redis:// (no TLS); for TLS write rediss:// there"), problems);
     }
 
     @Test
@@ -355,6 +456,20 @@ class ConfigLoaderTest {
                 "bulwark.audit.checkpoint-interval (system property) has value '0s': expected a duration from 1s "
                         + "to 1d, such as 60s or 5m"), problems(null, props("bulwark.audit.chain-key", "c2VjcmV0",
                 "bulwark.audit.checkpoint-interval", "0s"), Map.of()));
+    }
+
+    @Test
+    void theDrainTimeoutIsReadAndABadOneIsRefusedSayingWhatWasExpected() {
+        assertEquals(Duration.ofSeconds(10), ConfigLoader.load(null, props(), Map.of()).audit().drainTimeout());
+        assertEquals(Duration.ofSeconds(25), ConfigLoader.load(null, props("bulwark.audit.drain-timeout", "25s"),
+                Map.of()).audit().drainTimeout());
+        assertEquals(Duration.ZERO, ConfigLoader.load(null, props("bulwark.audit.drain-timeout", "0"), Map.of()).audit()
+                .drainTimeout());
+        for (String bad : List.of("11m", "ten", "-5s", "")) {
+            assertEquals(List.of("bulwark.audit.drain-timeout (system property) has value '" + bad + "': expected a "
+                    + "duration from 0s to 10m, such as 10s or 25s"), problems(null,
+                    props("bulwark.audit.drain-timeout", bad), Map.of()), bad);
+        }
     }
 
     @Test

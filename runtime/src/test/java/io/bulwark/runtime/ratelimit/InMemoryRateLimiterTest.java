@@ -39,6 +39,11 @@ class InMemoryRateLimiterTest extends RateLimiterContract {
         return new InMemoryRateLimiter(clock, 100_000, false);
     }
 
+    @Override
+    protected void extendRunningReservations() {
+        ((InMemoryRateLimiter) limiter).extendLeases();
+    }
+
     private static Object call(RateLimiter limiter, RateLimiter.Limit limit, String key) {
         return limiter.acquire(new RateLimiter.Limit[] {limit}, new String[] {key});
     }
@@ -62,17 +67,20 @@ class InMemoryRateLimiterTest extends RateLimiterContract {
     }
 
     @Test
-    void aCellWithACallInFlightIsKeptUntilItsReservationExpires() {
+    void aCellWithACallInFlightIsKeptUntilItsReservationExpiresAsAFailureThatLeavesTheWindow() {
         InMemoryRateLimiter memory = new InMemoryRateLimiter(clock, 100, false);
         RateLimiter.Limit login = memory.limit(failures("login", 1, "1h", "", false));
         Object inFlight = call(memory, login, "alice");
         clock.advance(Duration.ofSeconds(59));
         assertEquals(0, memory.sweep());
         clock.advance(Duration.ofSeconds(2));
-        assertEquals(1, memory.sweep(), "the reservation expired: the cell holds nothing");
-        // The call ends after all: its failure is counted in a fresh cell.
-        memory.settle(inFlight, new RuntimeException());
+        assertEquals(0, memory.sweep(), "the reservation expired unsettled: now a failure, kept for its window");
         assertThrows(RateLimitedException.class, () -> call(memory, login, "alice"));
+        // The call ends after all: it was counted when its reservation expired, and is not counted again.
+        memory.settle(inFlight, new RuntimeException());
+        clock.advance(Duration.ofHours(1));
+        assertEquals(1, memory.sweep(), "the failure left the window: the cell holds nothing");
+        memory.settle(call(memory, login, "alice"), null);
     }
 
     @Test

@@ -290,23 +290,58 @@ public abstract class RateLimiterContract {
     }
 
     /**
-     * An async call whose future is never completed: its slot is not held for ever, and a late failure still counts.
+     * A call abandoned for good (an asynchronous call whose future nobody completes; a JVM that died): nothing extends
+     * its reservation, which frees its slot when it expires and counts as a failure.
      */
     @Test
-    void aReservationNeverSettledFreesItsSlotAfterItsTimeToLiveAndALateFailureStillCounts() {
-        RateLimiter.Limit login = limit(failures("login", 2, "5m", "15m", false));
-        Object hung = call(login, "alice");
+    void aReservationThatExpiresUnsettledCountsAsAFailure() {
+        RateLimiter.Limit login = limit(failures("login", 3, "5m", "15m", false));
         call(login, "alice");
-        RateLimitedException busy = assertThrows(RateLimitedException.class, () -> call(login, "alice"));
-        assertTrue(!(busy instanceof LockedOutException), "busy, not locked");
         clock.advance(Duration.ofNanos(RateLimiter.RESERVATION_TTL_MICROS * 1_000 + 1_000));
+        sweep();
+        fail(login, "alice");
+        fail(login, "alice");
+        assertThrows(LockedOutException.class, () -> call(login, "alice"), "the expired reservation was the third");
+    }
+
+    /** The abandoned call ends after all, failing: it was counted when its reservation expired, not twice. */
+    @Test
+    void aSettleAfterItsReservationExpiredCountsNothingMore() {
+        RateLimiter.Limit login = limit(failures("login", 3, "5m", "15m", false));
+        Object late = call(login, "alice");
+        clock.advance(Duration.ofNanos(RateLimiter.RESERVATION_TTL_MICROS * 1_000 + 1_000));
+        sweep();
+        limiter.settle(late, new IllegalArgumentException("wrong password, a minute late"));
+        fail(login, "alice");
+        Object third = call(login, "alice");
+        limiter.settle(third, new IllegalArgumentException("wrong password"));
+        assertThrows(LockedOutException.class, () -> call(login, "alice"));
+    }
+
+    /** A call that runs longer than a reservation's time to live keeps its slot: the limit holds however slow it is. */
+    @Test
+    void aRunningCallsReservationIsExtendedForAsLongAsItRuns() {
+        RateLimiter.Limit login = limit(failures("login", 1, "5m", "15m", false));
+        Object slow = call(login, "alice");
+        Duration twoThirds = Duration.ofNanos(RateLimiter.RESERVATION_TTL_MICROS * 1_000 * 2 / 3);
+        for (int i = 0; i < 3; i++) {
+            clock.advance(twoThirds);
+            extendRunningReservations();
+        }
+        sweep();
+        RateLimitedException busy = assertThrows(RateLimitedException.class, () -> call(login, "alice"));
+        assertTrue(!(busy instanceof LockedOutException), "busy, not locked: " + busy);
+        limiter.settle(slow, null);
+        succeed(login, "alice");
+    }
+
+    /** What the engine's timer does every third of a reservation's time to live. */
+    protected abstract void extendRunningReservations();
+
+    private void sweep() {
         if (limiter instanceof InMemoryRateLimiter memory) {
             memory.sweep();
         }
-        Object next = call(login, "alice");
-        limiter.settle(next, new IllegalArgumentException("wrong password"));
-        limiter.settle(hung, new IllegalArgumentException("wrong password, a minute late"));
-        assertThrows(LockedOutException.class, () -> call(login, "alice"));
     }
 
     @Test
@@ -324,6 +359,62 @@ public abstract class RateLimiterContract {
         RateLimitedException orgSpent = assertThrows(RateLimitedException.class,
                 () -> limiter.acquire(both, new String[] {"carol", "acme"}));
         assertTrue(orgSpent.policy().endsWith("per-org"));
+    }
+
+    /**
+     * The refusing limit comes second: whatever the first took (on a cluster, in another slot, in another script run)
+     * is given back, whichever way it counts.
+     */
+    @Test
+    void aRefusalByTheSecondLimitGivesBackWhatTheFirstTook() {
+        RateLimiter.Limit perUser = limit(calls("gcra-user", 2, "1h"));
+        RateLimiter.Limit perUserWindow = limit(Policies.window("window-user", 2, "1h"));
+        RateLimiter.Limit login = limit(failures("login-user", 2, "1h", "1h", false));
+        RateLimiter.Limit perOrg = limit(calls("org", 1, "1h"));
+        RateLimiter.Limit[] all = {perUser, perUserWindow, login, perOrg};
+        limiter.settle(limiter.acquire(all, new String[] {"alice", "alice", "alice", "acme"}), null);
+        for (int i = 0; i < 5; i++) {
+            RateLimitedException refused = assertThrows(RateLimitedException.class,
+                    () -> limiter.acquire(all, new String[] {"alice", "alice", "alice", "acme"}));
+            assertTrue(refused.policy().endsWith("org"), refused.policy());
+        }
+        // Alice's limits lost nothing to the five refusals: exactly one more call each.
+        limiter.settle(limiter.acquire(new RateLimiter.Limit[] {perUser, perUserWindow, login},
+                new String[] {"alice", "alice", "alice"}), null);
+        limiter.settle(limiter.acquire(new RateLimiter.Limit[] {login}, new String[] {"alice"}), null);
+        assertThrows(RateLimitedException.class, () -> call(perUser, "alice"));
+        assertThrows(RateLimitedException.class, () -> call(perUserWindow, "alice"));
+    }
+
+    /**
+     * Many threads on a method with a per-user and a per-organisation limit: exactly what the binding limit allows,
+     * and the users refused by the organisation's limit keep their own quota.
+     */
+    @Test
+    void sixtyFourThreadsOnTwoLimitsGetExactlyTheBindingLimit() throws Exception {
+        RateLimiter.Limit perUser = limit(calls("user", 10, "1h"));
+        RateLimiter.Limit perOrg = limit(calls("org", 25, "1h"));
+        RateLimiter.Limit[] both = {perUser, perOrg};
+        AtomicInteger next = new AtomicInteger();
+        int admitted = hammer(64, 10, () -> limiter.acquire(both, new String[] {"user-" + next.incrementAndGet() % 4,
+                "acme"}));
+        assertEquals(25, admitted);
+        // On a cluster, a user's limit (in another slot) may have refused while concurrent calls held quota they then
+        // gave back; such a refusal is remembered locally for a second at most (DenyCache), 1/360 of an emission here.
+        clock.advance(Duration.ofMillis(1_001));
+        // 25 calls spread over 4 users took 25 of their 40: another organisation's calls get the rest.
+        int more = 0;
+        for (int u = 0; u < 4; u++) {
+            for (int i = 0; i < 10; i++) {
+                try {
+                    limiter.acquire(both, new String[] {"user-" + u, "other"});
+                    more++;
+                } catch (RateLimitedException e) {
+                    // that user's quota is spent
+                }
+            }
+        }
+        assertEquals(15, more, "4 users x 10 - 25 admitted, whatever the refusals by the organisation's limit");
     }
 
     @Test

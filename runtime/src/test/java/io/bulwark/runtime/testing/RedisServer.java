@@ -74,6 +74,18 @@ public final class RedisServer implements AutoCloseable {
         return server;
     }
 
+    /** A Redis of the caller's own on {@code port}, with extra server options, started. */
+    public static RedisServer startOn(int port, String... options) {
+        RedisServer server = new RedisServer(binary(), port, List.of(options));
+        server.start();
+        return server;
+    }
+
+    /** A Redis not started yet: {@link #start()} runs it on {@code port} with {@code options} after the defaults. */
+    public static RedisServer prepared(int port, String... options) {
+        return new RedisServer(binary(), port, List.of(options));
+    }
+
     public URI url() {
         return URI.create("redis://127.0.0.1:" + port);
     }
@@ -120,6 +132,24 @@ public final class RedisServer implements AutoCloseable {
         process = null;
     }
 
+    /** Kills the server at once (SIGKILL), as a crashed machine would: nothing is flushed, no one is told. */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    public synchronized boolean running() {
+        return process != null && process.isAlive();
+    }
+
     @Override
     public void close() {
         stop();
@@ -143,7 +173,7 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private static Path binary() {
+    static Path binary() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             Path candidate = Path.of(dir, "redis-server");
             if (Files.isExecutable(candidate)) {
@@ -185,7 +215,7 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -6,6 +6,7 @@ import io.bulwark.runtime.audit.chain.ChainKey;
 import io.bulwark.runtime.audit.export.AuditExport;
 import io.bulwark.runtime.audit.export.Ocsf;
 import io.bulwark.runtime.audit.postgres.Database;
+import io.bulwark.runtime.audit.postgres.LeftoverJournals;
 import io.bulwark.runtime.audit.query.AuditQuery;
 import io.bulwark.runtime.audit.verify.Anchors;
 import io.bulwark.runtime.audit.verify.AuditVerifier;
@@ -40,6 +41,10 @@ final class AuditCommands {
     static final int TAMPERED = 1;
     /** Nothing wrong was found, but not everything could be proven (a writer's key was not given, an unkeyed chain). */
     static final int UNPROVEN = 2;
+    /** Nothing wrong was found, but the journal holds events not yet in PostgreSQL: a backlog, on this host only. */
+    static final int BACKLOG = 3;
+    /** {@code audit ship}: events are left for now (a running JVM holds their journal, or the time ran out): retry. */
+    static final int LEFT_FOR_NOW = 75;
     private static final String APP = "bulwark-cli";
 
     private final PrintStream out;
@@ -115,14 +120,16 @@ final class AuditCommands {
         }
         boolean tampered = false;
         boolean unproven = false;
+        // With PostgreSQL verified too, what it lacks is counted against its rows; else against the ship cursor.
+        long backlog = database != null ? database.backlog() : journal.backlog();
         for (Report report : new Report[] {journal, database}) {
             if (report != null) {
-                print(report);
+                print(report, report == journal ? backlog : 0);
                 tampered |= report.tampered();
                 unproven |= !report.intact();
             }
         }
-        return tampered ? TAMPERED : unproven ? UNPROVEN : Cli.OK;
+        return tampered ? TAMPERED : unproven ? UNPROVEN : backlog > 0 ? BACKLOG : Cli.OK;
     }
 
     private static List<ChainKey> dedup(List<ChainKey> keys) {
@@ -136,7 +143,8 @@ final class AuditCommands {
         return distinct;
     }
 
-    private void print(Report report) {
+    /** @param backlog the events of the journal not yet in PostgreSQL, reported instead of "intact" */
+    private void print(Report report, long backlog) {
         print(report.store() + ": " + report.events() + " events from " + report.writers() + " writer(s) checked");
         report.notes().forEach(n -> print("  note: " + n));
         Set<UUID> reported = new HashSet<>();
@@ -148,9 +156,72 @@ final class AuditCommands {
         if (report.findings().size() > reported.size()) {
             print("  (" + (report.findings().size() - reported.size()) + " further problem(s) after those)");
         }
-        print(report.intact() ? "  intact: every event is in place and unchanged"
+        print(report.intact() && backlog > 0 ? "  BACKLOG: nothing wrong was found, but " + backlog
+                + " event(s) are not yet in PostgreSQL: stored on this host only until shipped ('audit ship', or the "
+                + "application's next start with this data directory)"
+                : report.intact() ? "  intact: every event is in place and unchanged"
                 : report.tampered() ? "  TAMPERED or damaged"
                 : "  NOT PROVEN: nothing wrong was found, but not every writer could be checked");
+    }
+
+    /**
+     * {@code audit ship}: ships to PostgreSQL every journal in the data directory that no running JVM holds (what a
+     * JVM left there when it exited before its events were shipped, or was killed), for a pod's pre-stop hook or a
+     * job's last step. Exit code 0 when nothing is left; 69 when PostgreSQL cannot take them; 75 when a running JVM
+     * holds a journal or {@code --timeout} ran out; 1 when a journal is damaged (shipped up to the damage).
+     */
+    int ship(Settings settings, Options options) {
+        if (settings.audit().jdbc() == null) {
+            error("bulwark.jdbc.url is not set: without PostgreSQL the journal in " + settings.audit().auditDir()
+                    + " is the store, and there is nothing to ship it to");
+            return Cli.CONFIG;
+        }
+        long deadline = System.nanoTime() + Long.MAX_VALUE / 4;
+        String timeout = options.get("--timeout");
+        if (timeout != null) {
+            try {
+                deadline = System.nanoTime() + DurationSyntax.parse(timeout).toNanos();
+            } catch (IllegalArgumentException e) {
+                error("--timeout " + timeout + ": expected " + DurationSyntax.EXPECTED);
+                return Cli.USAGE;
+            }
+        }
+        Path auditDir = settings.audit().auditDir();
+        if (!Files.isDirectory(auditDir)) {
+            print("nothing to ship: no journal in " + auditDir);
+            return Cli.OK;
+        }
+        List<LeftoverJournals.Outcome> outcomes;
+        try {
+            outcomes = LeftoverJournals.ship(settings.audit(), null, deadline);
+        } catch (IOException e) {
+            error("the journal in " + auditDir + " cannot be read: " + e.getMessage());
+            return Cli.UNAVAILABLE;
+        }
+        long shipped = 0;
+        long left = 0;
+        int code = Cli.OK;
+        for (LeftoverJournals.Outcome o : outcomes) {
+            shipped += o.shipped();
+            if (o.why() == null) {
+                print("writer " + o.writer() + ": " + o.shipped() + " event(s) shipped, none left");
+                continue;
+            }
+            left += Math.max(o.left(), 0);
+            print("writer " + o.writer() + ": " + o.shipped() + " event(s) shipped, "
+                    + (o.left() < 0 ? "its events left" : o.left() + " left") + ": " + o.problem());
+            int mine = switch (o.why()) {
+                case DAMAGED -> TAMPERED;
+                case DATABASE -> Cli.UNAVAILABLE;
+                case HELD, TIME -> LEFT_FOR_NOW;
+            };
+            code = code == Cli.OK ? mine : Math.min(code, mine);
+        }
+        print(shipped + " event(s) shipped to PostgreSQL at " + settings.audit().jdbc().safeUrl() + " from "
+                + outcomes.size() + " journal(s); " + (code == Cli.OK ? "none left" : left + " left"
+                + (outcomes.stream().anyMatch(o -> o.left() < 0) ? ", and those of journals a running JVM holds"
+                : "")));
+        return code;
     }
 
     int query(Settings settings, Options options, int defaultLimit) {

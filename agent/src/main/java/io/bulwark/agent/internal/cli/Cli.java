@@ -80,7 +80,14 @@ public final class Cli {
         to.println("    --checkpoints FILE, such as an application log), and names each writer's first changed,");
         to.println("    missing, reordered or inserted event. Keys: bulwark.audit.chain-key, the data directory's");
         to.println("    chain.key, and each --chain-key-file (another instance's chain.key).");
-        to.println("    Exit code 0: intact; 1: tampered or damaged; 2: nothing wrong found, but not all proven.");
+        to.println("    Exit code 0: intact; 1: tampered or damaged; 2: nothing wrong found, but not all proven;");
+        to.println("    3: nothing wrong found, but the journal holds events not yet in PostgreSQL (a backlog).");
+        to.println("  audit ship [--timeout 30s] [--config FILE]");
+        to.println("    Ships to PostgreSQL the journals in bulwark.data-dir that no running JVM holds: what an");
+        to.println("    application left there (killed, or stopped before its drain finished). For a pod's pre-stop");
+        to.println("    hook or a job's last step, where the local disk goes with the container. Exit code 0:");
+        to.println("    none left; 69: PostgreSQL cannot take them; 75: a running JVM holds a journal, or the");
+        to.println("    time ran out; 1: a journal is damaged (shipped up to the damage; run audit verify).");
         to.println("  audit tail [-n N] [--config FILE]");
         to.println("    The newest N audit events (default 20), oldest first, one JSON object a line.");
         to.println("  audit query [--user ID] [--action NAME] [--since 2h|2026-11-01T00:00:00Z] [--limit N]"
@@ -138,11 +145,12 @@ public final class Cli {
             case "tail" -> Set.of("-n", "--config");
             case "query" -> Set.of("--user", "--action", "--since", "--limit", "--config");
             case "export" -> Set.of("--format", "--since", "--service", "--config");
+            case "ship" -> Set.of("--timeout", "--config");
             default -> null;
         };
         if (allowed == null) {
-            err.println("unknown command: audit " + command + ": expected audit verify, audit tail, audit query or "
-                    + "audit export");
+            err.println("unknown command: audit " + command + ": expected audit verify, audit ship, audit tail, "
+                    + "audit query or audit export");
             return USAGE;
         }
         Options options = Options.parse(args, allowed, Set.of("--checkpoints", "--chain-key-file"));
@@ -159,6 +167,7 @@ public final class Cli {
             case "verify" -> audit.verify(settings, options);
             case "tail" -> audit.query(settings, options, 20);
             case "export" -> audit.export(settings, options);
+            case "ship" -> audit.ship(settings, options);
             default -> audit.query(settings, options, 100);
         };
     }

@@ -55,7 +55,7 @@ final class ClassFile {
         return file;
     }
 
-    /** Whether any method carries a guard (the annotation scan's question). */
+    /** Whether any method carries a guard (asked of a class the index does not list). */
     boolean declaresGuards() {
         for (MethodInfo method : methods.values()) {
             if (method.guarded()) {

@@ -3,8 +3,9 @@ package io.bulwark.agent.internal.weaving;
 import java.util.List;
 
 /**
- * Which class names never carry guards: the JDK's, Bulwark's own, and (with {@code bulwark.scan.packages}) those
- * outside the packages scanned. Names only, no class file: the start-up gate asks this for every class loaded.
+ * Which class names never carry guards (the JDK's, Bulwark's own), and which ones the fallback for classes the
+ * processor's index does not list looks at ({@code bulwark.scan.packages}). Names only, no class file: the start-up
+ * gate asks this for every class loaded. The packages never narrow the index: a class it lists is woven wherever it is.
  */
 final class ClassNames {
 
@@ -26,17 +27,19 @@ final class ClassNames {
             }
         }
         // The public API itself: io.bulwark.X, io.bulwark.X$Y, but not the application's io.bulwark.samples.*.
-        if (name.startsWith("io.bulwark.") && name.indexOf('.', "io.bulwark.".length()) < 0) {
-            return true;
-        }
+        return name.startsWith("io.bulwark.") && name.indexOf('.', "io.bulwark.".length()) < 0;
+    }
+
+    /** Whether the fallback (classes the index does not list) looks at {@code name}. */
+    boolean scanned(String name) {
         if (packages.isEmpty()) {
-            return false;
+            return true;
         }
         for (String prefix : packages) {
             if (name.startsWith(prefix)) {
-                return false;
+                return true;
             }
         }
-        return true;
+        return false;
     }
 }

@@ -7,6 +7,7 @@ import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Weaves one class, handed over by the {@link Gate}: reads it from the bytes being defined, lets the
@@ -20,14 +21,13 @@ final class ClassWeaver implements ClassFileTransformer {
 
     private final GuardPlanner guards;
     private final Instrumentation instrumentation;
-    private final boolean scanAnnotations;
     private final boolean requireWoven;
+    /** Classes woven by the fallback, by name: each is reported once, not once per loader or retransformation. */
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
-    ClassWeaver(GuardPlanner guards, Instrumentation instrumentation, boolean scanAnnotations,
-            boolean requireWoven) {
+    ClassWeaver(GuardPlanner guards, Instrumentation instrumentation, boolean requireWoven) {
         this.guards = guards;
         this.instrumentation = instrumentation;
-        this.scanAnnotations = scanAnnotations;
         this.requireWoven = requireWoven;
     }
 
@@ -36,19 +36,26 @@ final class ClassWeaver implements ClassFileTransformer {
             ProtectionDomain domain, byte[] bytes) {
         String name = internalName.replace('/', '.');
         try {
-            if (scanAnnotations && !GuardIndex.lists(loader, name, domain)
-                    && !ClassFile.read(name, bytes, false).declaresGuards()) {
+            // The gate hands over indexed classes, and with the fallback classes whose constant pool names a guard.
+            boolean indexed = GuardIndex.lists(loader, name, domain);
+            if (!indexed && !ClassFile.read(name, bytes, false).declaresGuards()) {
                 return null;
             }
-            byte[] result = guards.weave(ClassFile.read(name, bytes, true), bytes, loader, domain);
-            if (result == null) {
+            GuardPlanner.Woven woven = guards.weave(ClassFile.read(name, bytes, true), bytes, loader, domain);
+            if (woven == null) {
                 return null;
             }
             readDispatch(module);
             Log.debug("woven " + name + (redefined == null ? "" : " (retransformed)"));
-            return result;
+            if (!indexed && reported.add(name)) {
+                Log.warn(name + " carries Bulwark guards but is not in the processor's index (compiled without "
+                        + "bulwark-processor): woven from its class file, " + woven.describe() + ". Add "
+                        + "bulwark-processor to the compiler's annotation processor path (see the README): it checks "
+                        + "the declarations when you compile, and the agent need not parse the class");
+            }
+            return woven.bytes();
         } catch (Throwable t) {
-            return failed(name, loader, redefined, domain, t);
+            return failed(name, loader, redefined, domain, bytes, t);
         }
     }
 
@@ -72,22 +79,39 @@ final class ClassWeaver implements ClassFileTransformer {
     /** Whether the index lists a {@code @Requires2FA} method of the class: those are refused unless woven. */
     private static boolean requiresStepUp(ClassLoader loader, String name, ProtectionDomain domain) {
         Map<String, GuardIndex.Entry> entries = GuardIndex.read(loader, name, domain);
-        return entries != null && entries.values().stream().anyMatch(e -> e.kinds().contains("Requires2FA"));
+        if (entries == null) {
+            return false;
+        }
+        for (GuardIndex.Entry entry : entries.values()) {
+            if (entry.kinds().contains("Requires2FA")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
      * The JVM ignores a transformer's exceptions and defines the class as it is. With {@code bulwark.require-woven},
-     * or when it has a {@code @Requires2FA} method, an indexed class that could not be woven is answered with bytes
-     * that are no class, so that its definition fails and none of its guarded methods can run. (A class already
-     * loaded cannot be taken back: reported only.)
+     * or when it has a {@code @Requires2FA} method, a class that may carry guards (indexed, or naming a guard in its
+     * constant pool) and could not be woven is answered with bytes that are no class, so that its definition fails
+     * and none of its guarded methods can run. (A class already loaded cannot be taken back: reported only.)
      */
-    private byte[] failed(String name, ClassLoader loader, Class<?> redefined, ProtectionDomain domain, Throwable t) {
+    private byte[] failed(String name, ClassLoader loader, Class<?> redefined, ProtectionDomain domain, byte[] bytes,
+            Throwable t) {
         Log.error("could not weave " + name + "; if it declares guarded methods, they run UNGUARDED (" + t + ")");
-        if (redefined == null && GuardIndex.lists(loader, name, domain)
-                && (requireWoven || requiresStepUp(loader, name, domain))) {
-            Log.error(name + " is listed in the Bulwark index but could not be woven, and " + (requireWoven
-                    ? "bulwark.require-woven is set" : "it has methods that require a second factor")
-                    + ": the class is refused, so that none of its guarded methods runs unguarded");
+        if (redefined != null) {
+            return null;
+        }
+        boolean indexed = GuardIndex.lists(loader, name, domain);
+        // Only a guard's descriptor found counts: an unreadable constant pool says nothing about guards.
+        int named = indexed ? 0 : GuardDescriptors.named(bytes) & ~GuardDescriptors.UNREADABLE;
+        boolean stepUp = indexed ? requiresStepUp(loader, name, domain)
+                : (named & GuardDescriptors.REQUIRES_2FA) != 0;
+        if ((indexed || named != 0) && (requireWoven || stepUp)) {
+            Log.error(name + (indexed ? " is listed in the Bulwark index" : " names Bulwark guards") + " but could "
+                    + "not be woven, and " + (requireWoven ? "bulwark.require-woven is set" : "it has methods that "
+                    + "require a second factor") + ": the class is refused, so that none of its guarded methods runs "
+                    + "unguarded");
             return NOT_A_CLASS;
         }
         return null;

@@ -13,21 +13,25 @@ import java.security.ProtectionDomain;
  * is woven, or not defined, never defined unguarded. Once the weaver is ready, the gate still answers for the
  * classes it knows are unguarded: only candidates are read by the weaver.
  *
+ * <p>A candidate is a class the processor's index lists, or (the fallback, {@code bulwark.scan=annotations}, the
+ * default) one whose constant pool names a guard annotation ({@link GuardDescriptors}) in the packages of
+ * {@code bulwark.scan.packages}. The packages narrow only the fallback: an indexed class is a candidate wherever it is.
+ *
  * <p>JDK classes and the index only: this code runs before the weaver's classes are loaded, and for the classes the
  * weaver itself loads while it is being set up.
  */
 final class Gate implements ClassFileTransformer {
 
     private final ClassNames names;
-    private final boolean scanAnnotations;
+    private final boolean fallback;
     /** Set once, with {@link #failure} or {@link #weaver}; waited for under the gate's monitor. */
     private volatile boolean settled;
     private volatile ClassFileTransformer weaver;
     private Throwable failure;
 
-    Gate(ClassNames names, boolean scanAnnotations) {
+    Gate(ClassNames names, boolean fallback) {
         this.names = names;
-        this.scanAnnotations = scanAnnotations;
+        this.fallback = fallback;
     }
 
     synchronized void open(ClassFileTransformer built) {
@@ -45,12 +49,27 @@ final class Gate implements ClassFileTransformer {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
             ProtectionDomain domain, byte[] bytes) throws IllegalClassFormatException {
-        if (internalName == null || loader == null || !scanAnnotations && !GuardIndex.mayList(internalName, domain)) {
+        if (internalName == null || loader == null) {
             return null;
         }
-        String name = internalName.replace('/', '.');
-        if (names.ignored(name) || !scanAnnotations && !GuardIndex.lists(loader, name, domain)) {
-            return null;
+        String name = null;
+        boolean indexed = false;
+        if (GuardIndex.mayList(internalName, domain)) {
+            name = internalName.replace('/', '.');
+            if (names.ignored(name)) {
+                return null;
+            }
+            indexed = GuardIndex.lists(loader, name, domain);
+        }
+        if (!indexed) {
+            // The constant pool first: it rules out nearly every class before a name is even built.
+            if (!fallback || GuardDescriptors.named(bytes) == 0) {
+                return null;
+            }
+            name = name != null ? name : internalName.replace('/', '.');
+            if (names.ignored(name) || !names.scanned(name)) {
+                return null;
+            }
         }
         ClassFileTransformer w = weaver;
         return (w != null ? w : await(name)).transform(module, loader, internalName, redefined, domain, bytes);

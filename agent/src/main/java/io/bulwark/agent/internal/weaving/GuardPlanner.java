@@ -36,16 +36,36 @@ final class GuardPlanner {
     }
 
     /**
+     * A woven class file, how many of its methods carry each guard, and the id of the first guard registered.
+     */
+    record Woven(byte[] bytes, int methods, int rateLimited, int audited, int stepUp, int firstGuard) {
+
+        /** {@code 3 guarded methods (@RateLimited 2, @Audited 0, @Requires2FA 1)}. */
+        String describe() {
+            return methods + " guarded method" + (methods == 1 ? "" : "s") + " (" + GuardPlanner.describe(
+                    rateLimited, audited, stepUp) + ")";
+        }
+    }
+
+    /** {@code @RateLimited 2, @Audited 1, @Requires2FA 0}. */
+    static String describe(int rateLimited, int audited, int stepUp) {
+        return "@RateLimited " + rateLimited + ", @Audited " + audited + ", @Requires2FA " + stepUp;
+    }
+
+    /**
      * Weaves the guards of {@code type}, read from its class file with its code (parameter names come from
      * MethodParameters, or failing that the local variable table: classes compiled with -g but not -parameters).
      *
      * @return the woven class file, or null when the class has nothing to weave
      */
-    byte[] weave(ClassFile type, byte[] bytes, ClassLoader loader, ProtectionDomain domain) {
+    Woven weave(ClassFile type, byte[] bytes, ClassLoader loader, ProtectionDomain domain) {
         ClassFileTypeModel types = new ClassFileTypeModel(loader, type);
         Map<String, GuardIndex.Entry> index = GuardIndex.read(loader, type.name, domain);
         Map<String, GuardWeaving.Plan> plans = new LinkedHashMap<>();
         Set<String> woven = new HashSet<>();
+        int rateLimited = 0;
+        int audited = 0;
+        int stepUp = 0;
         for (ClassFile.MethodInfo method : type.methods.values()) {
             if (!method.guarded() || method.is(Opcodes.ACC_BRIDGE) || method.is(Opcodes.ACC_SYNTHETIC)) {
                 // javac copies annotations onto bridge methods; the bridge calls the real method, which is
@@ -64,6 +84,9 @@ final class GuardPlanner {
                 continue;
             }
             woven.add(method.key());
+            rateLimited += RateLimitedReader.present(method.annotations) ? 1 : 0;
+            audited += Annotation.find(method.annotations, AuditedReader.AUDITED) != null ? 1 : 0;
+            stepUp += Annotation.find(method.annotations, Requires2FAReader.REQUIRES_2FA) != null ? 1 : 0;
             GuardIndex.Entry entry = index == null ? null : index.get(method.key());
             Registration registration;
             AsyncReturns.Shape returns = AsyncReturns.Shape.PLAIN;
@@ -90,7 +113,9 @@ final class GuardPlanner {
         if (index != null && index.size() > woven.size()) {
             listedButNotGuarded(type, index, woven, plans);
         }
-        return plans.isEmpty() ? null : GuardWeaving.weave(bytes, plans);
+        return plans.isEmpty() ? null
+                : new Woven(GuardWeaving.weave(bytes, plans), woven.size(), rateLimited, audited, stepUp,
+                        plans.values().iterator().next().registration().id());
     }
 
     /**

@@ -3,6 +3,8 @@ package io.bulwark.agent.internal.weaving;
 import io.bulwark.runtime.config.Settings;
 import io.bulwark.runtime.guard.GuardRegistry;
 import io.bulwark.runtime.log.Log;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,8 +53,27 @@ public final class Weaver {
         setup.start();
     }
 
-    /** Classes already loaded that may carry guards: listed in the index of their code source, or (scan) any. */
-    private static List<Class<?>> candidates(Instrumentation instrumentation, ClassNames names, boolean scan) {
+    /**
+     * For the startup line: how many methods the processor's index on the class path guards, per kind, and how the
+     * classes it does not list are treated.
+     */
+    public static String describeGuards(Settings settings) {
+        int[] counts = GuardIndex.countOnClassPath(System.getProperty("java.class.path"));
+        String indexed = counts[0] + " guarded method" + (counts[0] == 1 ? "" : "s") + " in the processor's index on "
+                + "the class path (" + GuardPlanner.describe(counts[1], counts[2], counts[3]) + ")";
+        if (!settings.scanAnnotations()) {
+            return indexed + "; bulwark.scan=index: classes compiled without bulwark-processor are NOT guarded";
+        }
+        return indexed + ", and classes compiled without bulwark-processor" + (settings.scanPackages().isEmpty() ? ""
+                : " in " + String.join(", ", settings.scanPackages())) + ", found by their class files as they load "
+                + "and each logged by name";
+    }
+
+    /**
+     * Classes already loaded that may carry guards: listed in the index of their code source, or (the fallback) in
+     * the packages scanned and naming a guard in the constant pool of their class file.
+     */
+    private static List<Class<?>> candidates(Instrumentation instrumentation, ClassNames names, boolean fallback) {
         List<Class<?>> candidates = new ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
             ClassLoader loader = type.getClassLoader();
@@ -60,10 +81,20 @@ public final class Weaver {
                     || type.isHidden() || names.ignored(type.getName()) || !instrumentation.isModifiableClass(type)) {
                 continue;
             }
-            if (scan || GuardIndex.lists(loader, type.getName(), type.getProtectionDomain())) {
+            if (GuardIndex.lists(loader, type.getName(), type.getProtectionDomain())
+                    || fallback && names.scanned(type.getName()) && namesGuards(loader, type.getName())) {
                 candidates.add(type);
             }
         }
         return candidates;
+    }
+
+    /** Whether the class file of {@code name} names a guard; true when it cannot be read (retransforming tells). */
+    private static boolean namesGuards(ClassLoader loader, String name) {
+        try (InputStream in = loader.getResourceAsStream(name.replace('.', '/') + ".class")) {
+            return in == null || GuardDescriptors.named(in.readAllBytes()) != 0;
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
     }
 }

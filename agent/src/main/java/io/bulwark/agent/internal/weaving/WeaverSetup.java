@@ -25,7 +25,7 @@ final class WeaverSetup {
 
     static ClassFileTransformer build(Settings settings, GuardRegistry guards, Instrumentation instrumentation) {
         ClassWeaver weaver = new ClassWeaver(new GuardPlanner(guards, settings.requireWoven()), instrumentation,
-                settings.scanAnnotations(), settings.requireWoven());
+                settings.requireWoven());
         warmUp();
         return weaver;
     }
@@ -59,10 +59,15 @@ final class WeaverSetup {
         Settings defaults = Settings.defaults();
         GuardRegistry scratch = new GuardRegistry(defaults, new InMemoryRateLimiter(MicroClock.monotonic(), 16, false),
                 new AuditPipeline(defaults.audit()), Clock.systemUTC());
-        if (redaction != Redact.Mode.MASK
-                || new GuardPlanner(scratch, false).weave(file, bytes, agent, null) == null) {
+        GuardPlanner.Woven woven = new GuardPlanner(scratch, false).weave(file, bytes, agent, null);
+        if (redaction != Redact.Mode.MASK || woven == null) {
             throw new IllegalStateException("the agent misreads its own " + name);
         }
+        // And one call through the scratch guard: the classes every guarded call loads (the monitor's, the engine's
+        // call path) are loaded here too. Loaded by the application's first calls, they made concurrent calls wait
+        // for one another's class loading, which on a virtual thread pins its carrier (VirtualThreadsIT).
+        Object token = scratch.enter(woven.firstGuard(), new Object[] {"warm-up"});
+        scratch.exit(woven.firstGuard(), token, "warm-up", null);
     }
 
     /** Retransforms {@code candidates}, loaded before premain, through the gate (open by now). */

@@ -10,8 +10,9 @@ import io.bulwark.Redact;
 
 /**
  * Audited calls of every outcome, compiled with the processor. {@code scenario}: one of each, then waits to be
- * stopped; {@code burst N}: N calls, then waits; {@code forever}: calls until killed; {@code idle}: only waits, so
- * that what is in the journal ships.
+ * stopped; {@code burst N}: N calls, then waits; {@code exit N}: N calls, then returns from {@code main} at once (a
+ * normal exit: the JVM's shutdown hooks run); {@code forever}: calls until killed; {@code idle}: only waits, so that
+ * what is in the journal ships.
  */
 public class AuditApp {
 
@@ -74,6 +75,13 @@ public class AuditApp {
                 }
                 System.out.println("called " + n);
                 Thread.sleep(60_000);
+            }
+            case "exit" -> {
+                int n = Integer.parseInt(args[1]);
+                for (int i = 0; i < n; i++) {
+                    ping();
+                }
+                System.out.println("called " + n);
             }
             case "forever" -> {
                 for (long i = 1; ; i++) {

@@ -56,7 +56,7 @@ class ClassWeaverTest {
         GuardRegistry registry = new GuardRegistry(Settings.defaults(),
                 new InMemoryRateLimiter(MicroClock.monotonic(), 1_000, false),
                 new AuditPipeline(Settings.defaults().audit()), Clock.systemUTC());
-        return new ClassWeaver(new GuardPlanner(registry, requireWoven), null, false, requireWoven);
+        return new ClassWeaver(new GuardPlanner(registry, requireWoven), null, requireWoven);
     }
 
     /** A class path location whose index lists {@code className}, as a code source. */
@@ -104,5 +104,32 @@ class ClassWeaverTest {
                 "not in the index: nothing says it is guarded");
         assertNull(weaver(true).transform(null, loader(), "com/acme/Guarded", Object.class, domain, CORRUPT),
                 "already loaded: it cannot be taken back, only reported");
+    }
+
+    /** A class file whose constant pool is whole but which ends early: ASM cannot read it. */
+    private static byte[] truncated(Class<?> type) throws IOException {
+        String file = type.getName().substring(type.getName().lastIndexOf('.') + 1) + ".class";
+        try (InputStream in = type.getResourceAsStream(file)) {
+            byte[] whole = in.readAllBytes();
+            return Arrays.copyOf(whole, whole.length - 4);
+        }
+    }
+
+    @Test
+    void anUnindexedClassNamingAStepUpThatCannotBeWovenIsRefusedEvenWithoutRequireWoven() throws Exception {
+        ProtectionDomain domain = indexing("com.acme.Other");
+        byte[] stepUp = truncated(GuardDescriptorsTest.StepUpAndAudit.class);
+        assertTrue((GuardDescriptors.named(stepUp) & GuardDescriptors.REQUIRES_2FA) != 0, "the pool is whole");
+        assertArrayEquals(new byte[] {0}, weaver(false).transform(null, loader(), "com/acme/Unlisted", null, domain,
+                stepUp), "a step-up never runs unwoven");
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("com.acme.Unlisted names Bulwark guards but could "
+                + "not be woven, and it has methods that require a second factor: the class is refused"),
+                log.toString());
+
+        byte[] limited = truncated(GuardDescriptorsTest.OneLimit.class);
+        assertNull(weaver(false).transform(null, loader(), "com/acme/Unlisted", null, domain, limited),
+                "a rate limit alone is reported");
+        assertArrayEquals(new byte[] {0}, weaver(true).transform(null, loader(), "com/acme/Unlisted", null, domain,
+                limited), "and refused with require-woven");
     }
 }

@@ -112,6 +112,30 @@ public final class Checkpoints {
         }
     }
 
+    /**
+     * The newest event of {@code writer} that a checkpoint in {@code auditDir} signed with {@code key} shows stored, in
+     * the journal or in PostgreSQL (which only ever receives what the journal had made durable); 0 when there is none
+     * (or none that verifies). A journal that ends before it lost durable events: recovery must not go on from there.
+     */
+    public static long newestSeq(Path auditDir, UUID writer, ChainKey key) {
+        long newest = 0;
+        for (Checkpoint.Store store : Checkpoint.Store.values()) {
+            Path file = auditDir.resolve(DIRECTORY).resolve("w-" + writer + "." + store.name().toLowerCase(
+                    Locale.ROOT));
+            try {
+                Checkpoint c = Checkpoint.find(Files.readString(file, StandardCharsets.US_ASCII).strip());
+                if (c != null && c.writer().equals(writer) && c.signedBy(key)) {
+                    newest = Math.max(newest, c.seq());
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                // never checkpointed in this store
+            } catch (IOException | IllegalArgumentException e) {
+                // unreadable: it proves nothing, and the verifier reports it
+            }
+        }
+        return newest;
+    }
+
     /** The checkpoint files under {@code <auditDir>/checkpoints}, for a verifier. */
     public static List<Path> files(Path auditDir) throws IOException {
         Path dir = auditDir.resolve(DIRECTORY);

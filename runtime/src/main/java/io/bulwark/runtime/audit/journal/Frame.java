@@ -77,8 +77,8 @@ final class Frame {
             return new Torn("zero-filled tail");
         }
         if (length < 2 * EventCodec.HASH_LENGTH || length > MAX_PAYLOAD) {
-            return position + HEADER + Math.max(length, 0) > size || length <= 0
-                    ? new Torn("a frame length of " + length) : new Damaged("a frame length of " + length);
+            // No writer ever wrote such a length, and a write cut short leaves a whole header or less than one.
+            return new Damaged("a frame length of " + length);
         }
         if (position + HEADER + length > size) {
             return new Torn("a frame of " + length + " bytes with " + (size - position - HEADER) + " left in the file");
@@ -87,9 +87,9 @@ final class Frame {
         readFully(channel, payload, position + HEADER);
         CRC32C check = new CRC32C();
         check.update(payload.array());
-        boolean last = position + HEADER + length == size;
         if ((int) check.getValue() != crc) {
-            return last ? new Torn("a checksum mismatch in the last frame") : new Damaged("a checksum mismatch");
+            // Whole, last or not: changed on disk. Only a frame that runs past the end of the file is torn.
+            return new Damaged("a checksum mismatch");
         }
         byte[] bytes = payload.array();
         byte[] prev = Arrays.copyOfRange(bytes, 0, EventCodec.HASH_LENGTH);
@@ -107,7 +107,8 @@ final class Frame {
 
     /**
      * As {@link #read}, through a window and up to {@code limit} (the file ends there as far as this read goes), with
-     * the event checked for form but not decoded. A zero length is a torn tail, as {@link #read} finds it.
+     * the event checked for form but not decoded. A zero header is a torn tail, as {@link #read} finds a zero-filled
+     * one.
      */
     static Read readEncoded(SegmentWindow window, long position, long limit) throws IOException {
         if (position >= limit) {
@@ -118,17 +119,19 @@ final class Frame {
         }
         int length = window.intAt(position);
         int crc = window.intAt(position + 4);
+        if (length == 0 && crc == 0) {
+            // As read() finds a zero-filled tail; a reader stops there, and recovery and the verifier look closer.
+            return new Torn("a zero frame header");
+        }
         if (length < 2 * EventCodec.HASH_LENGTH || length > MAX_PAYLOAD) {
-            return position + HEADER + Math.max(length, 0) > limit || length <= 0
-                    ? new Torn("a frame length of " + length) : new Damaged("a frame length of " + length);
+            return new Damaged("a frame length of " + length);
         }
         if (!window.holds(position + HEADER, length, limit)) {
             return new Torn("a frame of " + length + " bytes with " + (limit - position - HEADER)
                     + " left in the file");
         }
         if (window.crc32c(position + HEADER, length) != crc) {
-            return position + HEADER + length == limit ? new Torn("a checksum mismatch in the last frame")
-                    : new Damaged("a checksum mismatch");
+            return new Damaged("a checksum mismatch");
         }
         try {
             return new FoundEncoded(new EncodedEvent(window.copy(position + HEADER, length)),

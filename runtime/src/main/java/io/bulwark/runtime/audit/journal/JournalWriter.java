@@ -207,6 +207,11 @@ public final class JournalWriter implements Closeable {
             start(1);
             return;
         }
+        // Events up to here were durable once (a signed checkpoint, or PostgreSQL's commit, says so): a journal that
+        // now ends before it was cut or edited, never torn by a crash, and going on from there would number new events
+        // as those were numbered.
+        long floor = Math.max(Checkpoints.newestSeq(directory.path().getParent(), directory.writer(), key),
+                io.bulwark.runtime.audit.postgres.ShipCursor.read(directory.path()));
         // The chain goes on from the newest event on disk: scan back to the newest segment that holds one.
         for (int i = segments.size() - 1; i >= 0; i--) {
             Path file = segments.get(i);
@@ -227,7 +232,8 @@ public final class JournalWriter implements Closeable {
                     if (read instanceof Frame.Found found) {
                         last = found.sealed();
                         position = found.next();
-                    } else if (read instanceof Frame.Torn torn && newest) {
+                    } else if (read instanceof Frame.Torn torn && newest
+                            && (last != null ? last.seq() : Segments.firstSeq(file) - 1) >= floor) {
                         Log.warn("audit journal " + file + ": its last write was cut short (" + torn.why() + "); the "
                                 + (channel.size() - position) + " bytes of it, never made durable, are dropped");
                         channel.truncate(position);
@@ -247,6 +253,11 @@ public final class JournalWriter implements Closeable {
                     break;
                 }
             }
+        }
+        if (lastSeq < floor) {
+            throw new JournalDamagedException("the audit journal in " + directory.path() + " ends at event #" + lastSeq
+                    + ", but event #" + floor + " was made durable (a checkpoint or PostgreSQL holds it): its end was "
+                    + "cut or edited. Run 'audit verify'; move the writer directory aside to start a new chain");
         }
         Path newestFile = segments.get(segments.size() - 1);
         long first = Segments.firstSeq(newestFile);

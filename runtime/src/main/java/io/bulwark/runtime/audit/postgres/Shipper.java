@@ -37,6 +37,7 @@ public final class Shipper implements AutoCloseable {
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long MAINTENANCE_NANOS = TimeUnit.HOURS.toNanos(1);
+    private static final long DRAIN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final AuditSettings settings;
     private final JournalWriter journal;
@@ -224,15 +225,45 @@ public final class Shipper implements AutoCloseable {
         return e.getClass().getSimpleName() + state + ": " + e.getMessage();
     }
 
+    /**
+     * At a normal exit, once the journal has written and synced its last events: lets shipping go on until PostgreSQL
+     * holds every event of this writer's journal or {@code deadline} ({@link System#nanoTime()}) passes, whichever
+     * comes first; then {@link #close()} stops it. PostgreSQL being down meanwhile is retried as always (backing off
+     * up to 5 s).
+     *
+     * @return the events of this writer still not in PostgreSQL
+     */
+    public long drain(long deadline) {
+        Thread t = thread;
+        while (t != null && t.isAlive() && backlog() > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            wake();
+            LockSupport.parkNanos(this, Math.min(left, DRAIN_POLL_NANOS));
+        }
+        return backlog();
+    }
+
     /** Stops shipping (what is not shipped stays in the journal for the next start) and closes the pool. */
     @Override
     public void close() {
+        close(TimeUnit.SECONDS.toMillis(5));
+    }
+
+    /**
+     * As {@link #close()}, waiting at most {@code joinMillis} for the shipping thread to stop (at exit, past the
+     * drain's deadline: a COPY it leaves behind is rolled back by PostgreSQL when the connection drops, and replayed
+     * later).
+     */
+    public void close(long joinMillis) {
         stopping = true;
         Thread t = thread;
         if (t != null) {
             LockSupport.unpark(t);
             try {
-                t.join(TimeUnit.SECONDS.toMillis(5));
+                t.join(Math.max(1, joinMillis));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -77,6 +77,7 @@ public final class AuditVerifier {
         List<Finding> findings = new ArrayList<>();
         List<String> notes = new ArrayList<>(anchors.takeNotes());
         long events = 0;
+        long backlog = 0;
         long cutoffMicros = retention == null ? Long.MIN_VALUE
                 : micros(Instant.now().minus(retention));
         List<Path> dirs = WriterDirectory.list(auditDir);
@@ -90,6 +91,14 @@ public final class AuditVerifier {
             Checkpoint checkpoint = anchors.newest(Checkpoint.Store.JOURNAL).get(writer);
             if (checkpoint != null) {
                 check.anchor(new ChainCheck.Anchor(checkpoint.seq(), checkpoint.hash(), "its " + checkpoint));
+            }
+            boolean live = live(dir);
+            // A PostgreSQL checkpoint names an event the journal had made durable: the journal must still end at or
+            // after it (its newest segment is never deleted), unchanged if it still holds it.
+            Checkpoint shippedCheckpoint = anchors.newest(Checkpoint.Store.POSTGRESQL).get(writer);
+            if (shippedCheckpoint != null) {
+                check.anchor(new ChainCheck.Anchor(shippedCheckpoint.seq(), shippedCheckpoint.hash(), "its "
+                        + shippedCheckpoint));
             }
             byte[][] shippedHash = new byte[1][];
             byte[][] firstPrev = new byte[1][];
@@ -113,8 +122,17 @@ public final class AuditVerifier {
 
                 @Override
                 public void tornTail(Path segment, long position, String why) {
-                    notes.add("writer " + writer + ": " + segment.getFileName() + " ends inside an event at byte "
-                            + position + " (a write in progress, or cut short by a crash: " + why + ")");
+                    if (live) {
+                        notes.add("writer " + writer + ": " + segment.getFileName() + " ends inside an event at byte "
+                                + position + " (a write in progress: " + why + ")");
+                    } else {
+                        // No writer is writing it: whatever ends inside a frame was cut short (by a crash before
+                        // its fsync) or edited, and nothing here can tell which.
+                        findings.add(new Finding(writer, check.lastSeq() + 1, Finding.Kind.DAMAGED, segment
+                                .getFileName() + " ends inside an event at byte " + position + " (" + why + ") and no "
+                                + "running JVM is writing it: cut short by a crash before it was synced, or edited; "
+                                + "the next start drops it unless a checkpoint shows it durable"));
+                    }
                 }
             });
             findings.addAll(check.finish(-1, null, Long.MAX_VALUE));
@@ -139,6 +157,7 @@ public final class AuditVerifier {
                 }
                 anchors.journal(writer, new Anchors.JournalFacts(shipped, anchorSeq, anchorHash, check.lastSeq()));
                 if (check.lastSeq() > shipped) {
+                    backlog += check.lastSeq() - shipped;
                     notes.add("writer " + writer + ": " + (check.lastSeq() - shipped) + " event(s) in the journal are "
                             + "not yet in PostgreSQL (#" + (shipped + 1) + " to #" + check.lastSeq() + ")");
                 }
@@ -150,7 +169,17 @@ public final class AuditVerifier {
                         + "but its " + checkpoint + " shows #" + checkpoint.seq() + " stored"));
             }
         }
-        return new Report("journal " + auditDir, events, dirs.size(), findings, notes);
+        return new Report("journal " + auditDir, events, dirs.size(), findings, notes, backlog);
+    }
+
+    /** Whether a running JVM holds a writer directory (and may be writing its last frame right now). */
+    private static boolean live(Path dir) {
+        try (WriterDirectory free = WriterDirectory.tryLock(dir)) {
+            return free == null;
+        } catch (IOException | RuntimeException e) {
+            // Cannot tell (the verifier may not write there): as if it were, which reports less, never more.
+            return true;
+        }
     }
 
     /**
@@ -256,11 +285,19 @@ public final class AuditVerifier {
                         + gone.dropped() + " events up to #" + gone.maxSeq() + ")");
             }
         }
+        // What the journal holds that PostgreSQL does not (yet): measured against the rows, not the journal's ship
+        // cursor, which is written just after each commit and may lag it.
+        long backlog = 0;
+        for (Map.Entry<UUID, Anchors.JournalFacts> journal : anchors.journals().entrySet()) {
+            ChainCheck check = checks.get(journal.getKey());
+            long stored = Math.max(journal.getValue().shippedSeq(), check == null ? 0 : check.lastSeq());
+            backlog += Math.max(0, journal.getValue().lastSeq() - stored);
+        }
         if (checkpoints.isEmpty() && events > 0) {
             notes.add("no checkpoint of PostgreSQL was given (none in the data directory, no --checkpoints log): "
                     + "events deleted from the end of a chain, or whole writers deleted, cannot be found");
         }
-        return new Report("PostgreSQL", events, writers.size(), findings, notes);
+        return new Report("PostgreSQL", events, writers.size(), findings, notes, backlog);
     }
 
     private static ChainCheck newCheck(UUID writer, Anchors anchors, Expired expired) {

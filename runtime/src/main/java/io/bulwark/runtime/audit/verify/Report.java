@@ -10,12 +10,20 @@ import java.util.List;
  * @param findings every problem, in the order found (each writer's first is the one to look at)
  * @param notes    what is worth knowing but not wrong: a chain that starts after events were expired, events not yet
  *                 shipped, checkpoints that could not be used
+ * @param backlog  events the journal holds that are not yet in PostgreSQL (0 when the journal is the store): not
+ *                 wrong, but not yet where they belong either
  */
-public record Report(String store, long events, int writers, List<Finding> findings, List<String> notes) {
+public record Report(String store, long events, int writers, List<Finding> findings, List<String> notes,
+        long backlog) {
 
     public Report {
         findings = List.copyOf(findings);
         notes = List.copyOf(notes);
+    }
+
+    /** A report without a backlog. */
+    public Report(String store, long events, int writers, List<Finding> findings, List<String> notes) {
+        this(store, events, writers, findings, notes, 0);
     }
 
     /** Nothing wrong, and everything proven: no finding at all. */

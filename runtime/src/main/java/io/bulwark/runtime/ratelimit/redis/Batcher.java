@@ -104,7 +104,7 @@ final class Batcher {
             args.addAll(p.check.body());
         }
         try {
-            Object reply = store.run(List.of(new RedisStore.Call(keys, args))).get(0);
+            Object reply = store.run(new RedisStore.Call(keys, args));
             if (!(reply instanceof List<?> answers) || answers.size() != batch.size()) {
                 throw new StoreException("unexpected reply from the rate-limit script: " + Reply.shown(reply));
             }

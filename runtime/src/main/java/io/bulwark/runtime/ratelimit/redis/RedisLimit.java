@@ -16,12 +16,29 @@ final class RedisLimit implements RateLimiter.Limit {
     /** The policy and its script arguments, replaced as a whole: a check reads one of them, never half of each. */
     static final class State {
         final RateLimitPolicy policy;
-        /** The script arguments of an acquire: the kind, then only the values that kind needs. */
+        /**
+         * The script arguments of an acquire: the kind, then only the values that kind needs (a failures limit's
+         * random reservation id is added per call).
+         */
         final String[] acquireArgs;
 
         State(RateLimitPolicy policy) {
             this.policy = policy;
             this.acquireArgs = acquireArgs(policy);
+        }
+
+        boolean countsFailures() {
+            return policy.count() == Count.FAILURES;
+        }
+
+        /** The script arguments that give back what an admitted acquire took; {@code token} is what it answered. */
+        String[] undoArgs(long token) {
+            return switch (RedisKeys.kind(policy)) {
+                case 'f' -> new String[] {"f", Integer.toString(policy.limit()), Long.toString(policy.windowMicros()),
+                    Long.toString(policy.lockoutMicros()), Long.toString(token), "n"};
+                case 'w' -> new String[] {"w", Long.toString(policy.windowMicros()), Long.toString(token)};
+                default -> new String[] {"g", acquireArgs[1]};
+            };
         }
 
         RateLimitedException refusal(long waitMicros, long resetMicros, boolean locked) {
@@ -85,6 +102,14 @@ final class RedisLimit implements RateLimiter.Limit {
         }
         return new String[] {"f", Integer.toString(policy.limit()), Long.toString(policy.windowMicros()),
             Long.toString(policy.lockoutMicros()), Long.toString(id), outcome};
+    }
+
+    /** The script arguments that extend reservation {@code id} by a full time to live: its call still runs. */
+    String[] extendArgs(long id) {
+        RateLimitPolicy policy = state.policy;
+        return new String[] {"f", Integer.toString(policy.limit()), Long.toString(policy.windowMicros()),
+            Long.toString(policy.lockoutMicros()), Long.toString(RateLimiter.RESERVATION_TTL_MICROS),
+            Long.toString(id)};
     }
 
     RateLimitedException refusal(long waitMicros, long resetMicros, boolean locked) {

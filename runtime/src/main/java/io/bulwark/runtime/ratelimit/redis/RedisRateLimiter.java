@@ -2,18 +2,21 @@ package io.bulwark.runtime.ratelimit.redis;
 
 import io.bulwark.Count;
 import io.bulwark.GuardUnavailableException;
+import io.bulwark.RateLimitedException;
 import io.bulwark.StoreFailure;
 import io.bulwark.monitoring.BulwarkStatus;
 import io.bulwark.monitoring.Store;
 import io.bulwark.runtime.config.RedisSettings;
 import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
+import io.bulwark.runtime.ratelimit.Leases;
 import io.bulwark.runtime.ratelimit.MicroClock;
 import io.bulwark.runtime.ratelimit.RateLimitPolicy;
 import io.bulwark.runtime.ratelimit.RateLimiter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Rate limits shared by every instance of a service, in Redis. Per check: at most one round trip (one
@@ -28,9 +31,18 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private final InMemoryRateLimiter local;
     private final MicroClock clock;
     private final boolean clockToRedis;
+    private final RedisSettings settings;
+    /** Whether keys of one call may lie in several slots (a Redis Cluster): then one script run per slot. */
+    private final boolean clustered;
+    /** Single Redis or Sentinel: every check goes through this one. */
     private final Batcher batcher;
+    /** Cluster: one per slot, made on first use; checks of one slot coalesce. */
+    private final ConcurrentHashMap<Integer, Batcher> slotBatchers = new ConcurrentHashMap<>();
     private final StoreHealth health;
     private final DenyCache denials = new DenyCache();
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    /** The reservations of calls still running, extended while they run. */
+    private final Leases<RedisPermit> leases = new Leases<>("bulwark-redis-leases", this::extend);
 
     /**
      * Script runs in flight at most. Redis runs scripts one at a time, so more would not decide faster; fewer make
@@ -51,13 +63,13 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
     private RedisRateLimiter(RedisSettings settings, InMemoryRateLimiter local, MicroClock clock,
             boolean clockToRedis) {
+        this.settings = settings;
         this.store = new RedisStore(settings);
+        this.clustered = settings.topology() == RedisSettings.Topology.CLUSTER;
         this.local = local;
         this.clock = clock;
         this.clockToRedis = clockToRedis;
-        // A caller may wait for a batch already on the wire, then for its own: twice the timeout at most.
-        this.batcher = new Batcher(store, clockToRedis ? () -> Long.toString(clock.micros()) : () -> "",
-                Math.min(settings.poolSize(), SENDERS), 2 * settings.timeout().toNanos());
+        this.batcher = clustered ? null : newBatcher();
         this.health = new StoreHealth(settings.display());
     }
 
@@ -105,35 +117,174 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         if (!health.permits()) {
             return fallback(redisLimits, states, keys);
         }
-        List<String> body = new ArrayList<>(2 + 6 * n);
-        body.add("a");
-        body.add(Integer.toString(n));
-        for (RedisLimit.State state : states) {
-            body.addAll(Arrays.asList(state.acquireArgs));
-        }
-        Reply reply;
-        try {
-            reply = Reply.of(batcher.call(new Check(redisKeys, body)), n);
-        } catch (StoreException e) {
-            health.failed(e.getMessage());
-            return fallback(redisLimits, states, keys);
-        }
-        health.succeeded();
-        if (!reply.admitted()) {
-            RedisLimit limit = redisLimits[reply.index()];
-            if (reply.cacheable()) {
-                denials.remember(redisKeys.get(reply.index()), new DenyCache.Denial(limit, 0, now + reply.waitMicros(),
-                        now + reply.resetMicros(), reply.locked()), now);
+        int[][] groups = groups(redisKeys);
+        if (groups.length == 1) {
+            Reply reply;
+            try {
+                reply = Reply.of(batcher(groups[0][0], redisKeys).call(check("a", states, redisKeys,
+                        groups[0], null)), n);
+            } catch (StoreException e) {
+                health.failed(e.getMessage());
+                return fallback(redisLimits, states, keys);
             }
-            throw states[reply.index()].refusal(reply.waitMicros(), reply.resetMicros(), reply.locked());
+            health.succeeded();
+            if (!reply.admitted()) {
+                throw refusal(redisLimits, states, redisKeys, reply, reply.index(), now);
+            }
+            long[] tokens = new long[n];
+            for (int i = 0; i < n; i++) {
+                tokens[i] = reply.reservation(i);
+            }
+            return permit(redisLimits, states, redisKeys, tokens);
         }
-        return permit(redisLimits, redisKeys, reply);
+        return acquireAcrossSlots(redisLimits, states, redisKeys, keys, groups, now);
     }
 
-    private static RedisPermit permit(RedisLimit[] limits, List<String> keys, Reply reply) {
+    /**
+     * A method whose limits' keys lie in several cluster slots: one script run per slot, one slot after the other, each
+     * admitting (and taking) or refusing its limits atomically. When a slot refuses, or cannot answer, every slot
+     * already admitted is given back ({@code undo}) before the call is refused or follows {@code onStoreFailure}: a
+     * refusal by one limit never spends another. What others may see meanwhile is the spent quota for one round trip:
+     * a concurrent call may be refused that would have been admitted a moment later, never the reverse (see the Lua
+     * script for what an undo restores exactly).
+     */
+    private Object acquireAcrossSlots(RedisLimit[] limits, RedisLimit.State[] states, List<String> redisKeys,
+            String[] keys, int[][] groups, long now) {
+        long[] tokens = new long[limits.length];
+        for (int g = 0; g < groups.length; g++) {
+            int[] group = groups[g];
+            Reply reply;
+            try {
+                reply = Reply.of(batcher(group[0], redisKeys).call(check("a", states, redisKeys, group, null)),
+                        group.length);
+            } catch (StoreException e) {
+                health.failed(e.getMessage());
+                undo(states, redisKeys, groups, g, tokens);
+                return fallback(limits, states, keys);
+            }
+            if (!reply.admitted()) {
+                health.succeeded();
+                undo(states, redisKeys, groups, g, tokens);
+                throw refusal(limits, states, redisKeys, reply, group[reply.index()], now);
+            }
+            for (int j = 0; j < group.length; j++) {
+                tokens[group[j]] = reply.reservation(j);
+            }
+        }
+        health.succeeded();
+        return permit(limits, states, redisKeys, tokens);
+    }
+
+    /** Gives back what the first {@code admitted} groups took. */
+    private void undo(RedisLimit.State[] states, List<String> redisKeys, int[][] groups, int admitted,
+            long[] tokens) {
+        for (int g = 0; g < admitted; g++) {
+            int[] group = groups[g];
+            try {
+                Reply.settled(batcher(group[0], redisKeys).call(check("u", states, redisKeys, group, tokens)));
+            } catch (StoreException e) {
+                // What it took stays taken until it expires: a refusal too many, never an admission too many.
+                Log.warn("giving back the quota a refused call took in another slot failed (it stays spent until it "
+                        + "expires): " + e.getMessage());
+            }
+        }
+    }
+
+    private RateLimitedException refusal(RedisLimit[] limits, RedisLimit.State[] states, List<String> redisKeys,
+            Reply reply, int index, long now) {
+        if (reply.cacheable()) {
+            denials.remember(redisKeys.get(index), new DenyCache.Denial(limits[index], 0, now + reply.waitMicros(),
+                    now + reply.resetMicros(), reply.locked()), now);
+        }
+        return states[index].refusal(reply.waitMicros(), reply.resetMicros(), reply.locked());
+    }
+
+    /** The script's input for the limits at {@code indexes}: an acquire, or an undo of what {@code tokens} say. */
+    private static Check check(String op, RedisLimit.State[] states, List<String> redisKeys, int[] indexes,
+            long[] tokens) {
+        List<String> keys = new ArrayList<>(indexes.length);
+        List<String> body = new ArrayList<>(2 + 6 * indexes.length);
+        body.add(op);
+        body.add(Integer.toString(indexes.length));
+        for (int i : indexes) {
+            keys.add(redisKeys.get(i));
+            body.addAll(Arrays.asList(op.equals("a") ? states[i].acquireArgs : states[i].undoArgs(tokens[i])));
+            if (op.equals("a") && states[i].countsFailures()) {
+                body.add(Long.toString(reservationId()));
+            }
+        }
+        return new Check(keys, body);
+    }
+
+    /**
+     * The keys' indexes grouped by the slot their script must run in, in order of first appearance: one group on a
+     * single Redis; on a cluster one per slot (the keys of one policy and key share a hash tag, those of different
+     * policies mostly do not). A group's first element doubles as the index of a key naming its slot.
+     */
+    private int[][] groups(List<String> redisKeys) {
+        int n = redisKeys.size();
+        if (n == 1 || !clustered) {
+            int[] all = new int[n];
+            for (int i = 0; i < n; i++) {
+                all[i] = i;
+            }
+            return new int[][] {all};
+        }
+        int[] slots = new int[n];
+        for (int i = 0; i < n; i++) {
+            slots[i] = store.slot(redisKeys.get(i));
+        }
+        List<int[]> groups = new ArrayList<>();
+        boolean[] placed = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            if (placed[i]) {
+                continue;
+            }
+            int count = 0;
+            for (int j = i; j < n; j++) {
+                if (slots[j] == slots[i]) {
+                    count++;
+                }
+            }
+            int[] group = new int[count];
+            int k = 0;
+            for (int j = i; j < n; j++) {
+                if (slots[j] == slots[i]) {
+                    group[k++] = j;
+                    placed[j] = true;
+                }
+            }
+            groups.add(group);
+        }
+        return groups.toArray(int[][]::new);
+    }
+
+    /** The batcher of the slot of {@code redisKeys.get(index)}: one for everything on a single Redis. */
+    private Batcher batcher(int index, List<String> redisKeys) {
+        if (!clustered) {
+            return batcher;
+        }
+        return slotBatchers.computeIfAbsent(store.slot(redisKeys.get(index)), slot -> newBatcher());
+    }
+
+    private Batcher newBatcher() {
+        // A caller may wait for a batch already on the wire, then for its own: twice the timeout at most.
+        return new Batcher(store, clockToRedis ? () -> Long.toString(clock.micros()) : () -> "",
+                Math.min(settings.poolSize(), SENDERS), 2 * settings.timeout().toNanos());
+    }
+
+    /**
+     * A random reservation id, 53 bits (exact in the script's doubles): no instance can guess, and settle or extend,
+     * another's reservation, as it could with a counter.
+     */
+    private static long reservationId() {
+        return (RANDOM.nextLong() >>> 11) + 1;
+    }
+
+    private RedisPermit permit(RedisLimit[] limits, RedisLimit.State[] states, List<String> keys, long[] tokens) {
         int failures = 0;
-        for (RedisLimit limit : limits) {
-            if (limit.countsFailures()) {
+        for (RedisLimit.State state : states) {
+            if (state.countsFailures()) {
                 failures++;
             }
         }
@@ -145,13 +296,38 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         long[] ids = new long[failures];
         int j = 0;
         for (int i = 0; i < limits.length; i++) {
-            if (limits[i].countsFailures()) {
+            if (states[i].countsFailures()) {
                 settling[j] = limits[i];
                 settlingKeys.add(keys.get(i));
-                ids[j++] = reply.reservation(i);
+                ids[j++] = tokens[i];
             }
         }
-        return new RedisPermit(settling, settlingKeys, ids);
+        RedisPermit permit = new RedisPermit(settling, settlingKeys, ids);
+        leases.add(permit);
+        return permit;
+    }
+
+    /** Extends the reservations of calls still running (every {@link Leases#PERIOD_MICROS}). */
+    void extend(List<RedisPermit> running) {
+        for (RedisPermit permit : running) {
+            for (int[] group : groups(permit.keys())) {
+                List<String> keys = new ArrayList<>(group.length);
+                List<String> body = new ArrayList<>(2 + 7 * group.length);
+                body.add("x");
+                body.add(Integer.toString(group.length));
+                for (int i : group) {
+                    keys.add(permit.keys().get(i));
+                    body.addAll(Arrays.asList(permit.limits()[i].extendArgs(permit.ids()[i])));
+                }
+                try {
+                    Reply.settled(batcher(group[0], permit.keys()).call(new Check(keys, body)));
+                } catch (StoreException e) {
+                    // Tried again next period; if Redis stays away longer than the time to live, the reservation
+                    // expires and counts as a failure: a refusal too many, never a guess too many.
+                    Log.warn("extending a running call's lockout reservation failed: " + e.getMessage());
+                }
+            }
+        }
     }
 
     /** Redis cannot answer: each policy's failure policy decides, all-or-nothing as ever. */
@@ -191,20 +367,34 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             }
             return;
         }
-        int n = permit.limits().length;
-        List<String> body = new ArrayList<>(2 + 6 * n);
-        body.add("s");
-        body.add(Integer.toString(n));
-        for (int i = 0; i < n; i++) {
-            body.addAll(Arrays.asList(permit.limits()[i].settleArgs(permit.ids()[i], thrown, cancelled)));
-        }
-        try {
-            Reply.settled(batcher.call(new Check(permit.keys(), body)));
-            health.succeeded();
-        } catch (StoreException e) {
-            // The reservation expires by itself; meanwhile lockouts refuse, so nothing slips through.
-            health.failed(e.getMessage());
-            Log.debug("settling a rate-limit reservation failed: " + e.getMessage());
+        leases.remove(permit);
+        List<String> keys = permit.keys();
+        int[][] groups = groups(keys);
+        for (int[] group : groups) {
+            List<String> groupKeys = new ArrayList<>(group.length);
+            List<String> body = new ArrayList<>(2 + 6 * group.length);
+            body.add("s");
+            body.add(Integer.toString(group.length));
+            for (int i : group) {
+                groupKeys.add(keys.get(i));
+                body.addAll(Arrays.asList(permit.limits()[i].settleArgs(permit.ids()[i], thrown, cancelled)));
+            }
+            Check check = new Check(groupKeys, body);
+            try {
+                Reply.settled(batcher(group[0], keys).call(check));
+                health.succeeded();
+            } catch (StoreException first) {
+                // Once more: a lost connection, a failover's first moments. Then the reservation is left to expire,
+                // which counts it as a failure: a failure too many at worst (never a guess too many), and said so.
+                try {
+                    Reply.settled(batcher(group[0], keys).call(check));
+                    health.succeeded();
+                } catch (StoreException e) {
+                    health.failed(e.getMessage());
+                    Log.warn("settling a lockout reservation failed twice (" + e.getMessage() + "): it expires within "
+                            + RateLimiter.RESERVATION_TTL_MICROS / 1_000_000 + " s and then counts as a failure");
+                }
+            }
         }
     }
 
@@ -253,8 +443,14 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         }
     }
 
+    /** Extends every running call's reservations now, as the timer does each period (for tests). */
+    void extendLeases() {
+        leases.extendNow();
+    }
+
     @Override
     public void close() {
+        leases.close();
         store.close();
     }
 }

@@ -1,129 +1,126 @@
 package io.bulwark.runtime.ratelimit.redis;
 
 import io.bulwark.runtime.config.RedisSettings;
+import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.redis.RedisConnections;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * Bulwark's connection to Redis: a small pool of its own, opened on first use (never in premain), and the
- * rate-limit script sent by SHA-1, with the source loaded again on {@code NOSCRIPT} (after a restart or a
- * {@code SCRIPT FLUSH}).
+ * rate-limit script sent by SHA-1, with the source sent instead on {@code NOSCRIPT} (after a restart, a
+ * {@code SCRIPT FLUSH} or a failover to a node that never saw it), which also caches it there.
+ *
+ * <p>A {@code READONLY} reply means the node written to was demoted to a replica (a failover happened behind this
+ * client's back: a DNS name that moved, a Sentinel or cluster notice not yet seen): the client is dropped and opened
+ * afresh, so that the next call asks where the primary is now.
  */
 final class RedisStore implements AutoCloseable {
 
-    /** One script call: its keys and arguments. */
+    /** One script call: its keys (all of one cluster slot) and arguments. */
     record Call(List<String> keys, List<String> args) {
     }
 
     private final RedisSettings settings;
-    private volatile RedisClient client;
+    private final boolean cluster;
+    private volatile UnifiedJedis client;
     private volatile boolean closed;
 
     RedisStore(RedisSettings settings) {
         this.settings = settings;
+        this.cluster = settings.topology() == RedisSettings.Topology.CLUSTER;
     }
 
     RedisSettings settings() {
         return settings;
     }
 
-    /** Runs {@code calls} in one pipeline: one round trip for all of them. */
-    List<Object> run(List<Call> calls) throws StoreException {
-        RedisClient redis = client();
-        if (calls.size() == 1) {
-            return List.of(runOne(redis, calls.get(0)));
-        }
-        Object[] replies = new Object[calls.size()];
-        List<Integer> unknownScript = pipeline(redis, calls, all(calls.size()), replies);
-        if (!unknownScript.isEmpty()) {
-            try {
-                redis.scriptLoad(RedisScript.RATE_LIMITS.source);
-            } catch (JedisException e) {
-                throw new StoreException("loading the script failed: " + e.getMessage(), e);
-            }
-            if (!pipeline(redis, calls, unknownScript, replies).isEmpty()) {
-                throw new StoreException("Redis does not keep the script (NOSCRIPT right after SCRIPT LOAD)");
-            }
-        }
-        return Arrays.asList(replies);
+    /**
+     * The group a key's script runs in: its cluster slot, or 0 for everything on one Redis (where one script may touch
+     * any keys).
+     */
+    int slot(String key) {
+        return cluster ? JedisClusterCRC16.getSlot(key) : 0;
     }
 
-    /** One call without a pipeline object: what a lone check (the common case at low load) costs. */
-    private static Object runOne(RedisClient redis, Call call) throws StoreException {
+    /** Runs the script once. */
+    Object run(Call call) throws StoreException {
+        UnifiedJedis redis = client();
         try {
             try {
                 return redis.evalsha(RedisScript.RATE_LIMITS.sha1, call.keys(), call.args());
             } catch (JedisNoScriptException e) {
-                redis.scriptLoad(RedisScript.RATE_LIMITS.source);
-                return redis.evalsha(RedisScript.RATE_LIMITS.sha1, call.keys(), call.args());
+                // EVAL caches the script on the node that runs it: the one that owns these keys.
+                return redis.eval(RedisScript.RATE_LIMITS.source, call.keys(), call.args());
             }
         } catch (JedisNoScriptException e) {
-            throw new StoreException("Redis does not keep the script (NOSCRIPT right after SCRIPT LOAD)", e);
+            throw new StoreException("Redis does not keep the script (NOSCRIPT after EVAL)", e);
+        } catch (JedisDataException e) {
+            if (readOnly(e)) {
+                reconnect(redis);
+                throw new StoreException("Redis answered READONLY (a primary was demoted): reconnecting", e);
+            }
+            throw new StoreException("Redis refused the script: " + e.getMessage(), e);
         } catch (JedisException | IllegalStateException e) {
             throw new StoreException(describe(e), e);
         }
     }
 
-    /** Sends the calls at {@code indexes}; returns the indexes Redis had no script for. */
-    private static List<Integer> pipeline(RedisClient redis, List<Call> calls, List<Integer> indexes, Object[] replies)
-            throws StoreException {
-        List<Response<Object>> responses = new ArrayList<>(indexes.size());
-        try (AbstractPipeline pipe = redis.pipelined()) {
-            for (int i : indexes) {
-                Call call = calls.get(i);
-                responses.add(pipe.evalsha(RedisScript.RATE_LIMITS.sha1, call.keys(), call.args()));
+    private static boolean readOnly(JedisDataException e) {
+        return e.getMessage() != null && e.getMessage().startsWith("READONLY");
+    }
+
+    /** Drops {@code stale} (unless another caller already did) so that the next call opens a client afresh. */
+    private void reconnect(UnifiedJedis stale) {
+        synchronized (this) {
+            if (client != stale) {
+                return;
             }
-            pipe.sync();
-        } catch (JedisException | IllegalStateException e) {
-            throw new StoreException(describe(e), e);
+            client = null;
         }
-        List<Integer> unknownScript = new ArrayList<>();
-        for (int j = 0; j < indexes.size(); j++) {
-            try {
-                replies[indexes.get(j)] = responses.get(j).get();
-            } catch (JedisNoScriptException e) {
-                unknownScript.add(indexes.get(j));
-            } catch (JedisException e) {
-                throw new StoreException("Redis refused the script: " + e.getMessage(), e);
-            }
+        Log.warn("the rate-limit store " + settings.display() + " answered READONLY: a primary was demoted, "
+                + "reconnecting to find the new one");
+        try {
+            stale.close();
+        } catch (RuntimeException e) {
+            Log.debug("closing the demoted primary's connections failed: " + e);
         }
-        return unknownScript;
     }
 
     /** Opens a connection (its TLS handshake included) and loads the script, so that the first check needs neither. */
     void warmUp() throws StoreException {
         try {
+            // On a cluster, Jedis sends SCRIPT LOAD to every primary.
             client().scriptLoad(RedisScript.RATE_LIMITS.source);
         } catch (JedisException e) {
             throw new StoreException(describe(e), e);
         }
     }
 
-    /** Deletes {@code keys}; returns how many existed. */
+    /** Deletes {@code keys}, one by one (they may lie in different slots); returns how many existed. */
     long delete(List<String> keys) throws StoreException {
         try {
-            return client().del(keys.toArray(String[]::new));
+            UnifiedJedis redis = client();
+            long deleted = 0;
+            for (String key : keys) {
+                deleted += redis.del(key);
+            }
+            return deleted;
+        } catch (JedisDataException e) {
+            if (readOnly(e)) {
+                reconnect(client);
+            }
+            throw new StoreException(describe(e), e);
         } catch (JedisException e) {
             throw new StoreException(describe(e), e);
         }
     }
 
-    private static List<Integer> all(int n) {
-        List<Integer> indexes = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            indexes.add(i);
-        }
-        return indexes;
-    }
-
-    private static String describe(Exception e) {
+    static String describe(Exception e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -132,8 +129,8 @@ final class RedisStore implements AutoCloseable {
         return root == e ? what : what + " (" + root.getClass().getSimpleName() + ")";
     }
 
-    private RedisClient client() throws StoreException {
-        RedisClient c = client;
+    private UnifiedJedis client() throws StoreException {
+        UnifiedJedis c = client;
         if (c != null) {
             return c;
         }

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -39,7 +39,7 @@ final class RedisStepUp implements Freshness, StepLedger {
 
     private final RedisSettings settings;
     private final Duration keep;
-    private volatile RedisClient client;
+    private volatile UnifiedJedis client;
 
     RedisStepUp(RedisSettings settings, Duration keep) {
         this.settings = settings;
@@ -90,7 +90,7 @@ final class RedisStepUp implements Freshness, StepLedger {
     }
 
     /** A Redis command; once more on a broken connection (a restarted Redis leaves dead ones in the pool). */
-    private <T> T call(java.util.function.Function<RedisClient, T> command) throws StepUpStoreException {
+    private <T> T call(java.util.function.Function<UnifiedJedis, T> command) throws StepUpStoreException {
         try {
             try {
                 return command.apply(client());
@@ -107,8 +107,8 @@ final class RedisStepUp implements Freshness, StepLedger {
                 + e.getClass().getSimpleName() + ")", e);
     }
 
-    private RedisClient client() {
-        RedisClient c = client;
+    private UnifiedJedis client() {
+        UnifiedJedis c = client;
         if (c == null) {
             synchronized (this) {
                 if (client == null) {

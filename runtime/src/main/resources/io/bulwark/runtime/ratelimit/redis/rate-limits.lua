@@ -5,16 +5,28 @@
 --
 -- ARGV[1]  now, or '' to read Redis's own clock (TIME) so that every instance shares one clock (production)
 -- ARGV[2]  the number of checks
--- then, per check: its operation ('a' acquire, 's' settle), its number of limits n, and per limit its kind and
--- the values of that kind (only those: every argument costs Redis a string to make);
+-- then, per check: its operation ('a' acquire, 's' settle, 'u' undo an acquire), its number of limits n, and per
+-- limit its kind and the values of that kind (only those: every argument costs Redis a string to make);
 -- KEYS holds the checks' keys one after the other, one per limit.
 --   acquire  'g', emission, capacity                         (GCRA)
 --            'w', limit, window                              (sliding-window counter)
---            'f', limit, window, lockout, reservation ttl    (failures, with an attempt reserved)
+--            'f', limit, window, lockout, reservation ttl, id  (failures, with an attempt reserved under a random id)
 --   settle   'f', limit, window, lockout, reservation id, outcome ('f' failed, 'r' reset, 'n' neither)
+--   undo     'g', emission | 'w', window, start | 'f', limit, window, lockout, reservation id, 'n'
+--   extend   'f', limit, window, lockout, reservation ttl, id  (the call still runs: its reservation lives on)
+--
+-- A reservation that expires unsettled (its JVM died, or stopped extending it: the call was abandoned) counts as a
+-- failure at its expiry, and a settle arriving after that counts nothing more.
+--
+-- Undo gives back what an admitted acquire took, when another limit of the same call, in another cluster slot (so
+-- in another script run), refused it: the call is all-or-nothing across slots. GCRA: the theoretical arrival time
+-- goes back by one emission, never below now (while the bucket had room to spare that is exact; a bucket that
+-- refilled meanwhile has nothing to give back); window: the count of the window it was taken from drops by one;
+-- failures: the reservation is removed, counting neither way.
 --
 -- The reply holds one answer per check. Acquire: {1, remaining, id_1 .. id_n} when every limit admits (id_i:
--- the reservation of a failures limit, else 0), or {0, i, wait, reset, reason} for the limit that frees up
+-- the reservation of a failures limit, the window's start of a sliding window, else 0; what an undo needs), or
+-- {0, i, wait, reset, reason} for the limit that frees up
 -- last. Reasons: 1 rate, 2 locked out, 3 failures fill the window, 4 attempts in flight (transient: not to be
 -- cached). Settle: {1}.
 
@@ -68,10 +80,13 @@ local changed = {}
 
 -- The number of values after the kind of a limit of operation op.
 local function arity(op, kind)
-    if kind == 'g' or kind == 'w' then
+    if kind == 'g' then
+        return op == 'u' and 1 or 2
+    end
+    if kind == 'w' then
         return 2
     end
-    return op == 's' and 5 or 4
+    return 5
 end
 
 -- Everything but a run's single-GCRA acquires, made on first use: closures cost Redis time on every run that
@@ -93,23 +108,39 @@ local function library()
         return out
     end
 
-    -- Failures inside the window and reservations not yet expired, oldest first.
-    local function failureState(key, window)
+    -- The end of a lockout, failures inside the window (oldest first) and reservations not yet expired. A reservation
+    -- that expired unsettled becomes a failure at its expiry, which may complete a lockout: the same answer every
+    -- time for the same stored state, whether or not the caller saves it.
+    local function failureState(key, limit, window, lockout)
         local v = redis.call('HMGET', key, 'l', 'f', 'r')
+        local lockedUntil = tonumber(v[1]) or 0
+        local all = split(v[2])
+        local reservations = {}
+        local expired = false
+        for _, r in ipairs(split(v[3])) do
+            local sep = string.find(r, ':', 1, true)
+            local expiry = tonumber(string.sub(r, sep + 1))
+            if expiry > now then
+                reservations[#reservations + 1] = r
+            else
+                all[#all + 1] = num(expiry)
+                expired = true
+            end
+        end
+        if expired then
+            table.sort(all, function(x, y) return tonumber(x) < tonumber(y) end)
+        end
         local fails = {}
-        for _, t in ipairs(split(v[2])) do
+        for _, t in ipairs(all) do
             if tonumber(t) > now - window then
                 fails[#fails + 1] = t
             end
         end
-        local reservations = {}
-        for _, r in ipairs(split(v[3])) do
-            local sep = string.find(r, ':', 1, true)
-            if tonumber(string.sub(r, sep + 1)) > now then
-                reservations[#reservations + 1] = r
-            end
+        if expired and lockout > 0 and #fails >= limit then
+            lockedUntil = math.max(lockedUntil, tonumber(fails[#fails]) + lockout)
+            fails = {}
         end
-        return tonumber(v[1]) or 0, fails, reservations
+        return lockedUntil, fails, reservations
     end
 
     local function saveFailures(key, window, lockedUntil, fails, reservations)
@@ -162,15 +193,15 @@ local function library()
             if c > 0 then reset = start + 2 * window - now elseif p > 0 then reset = start + window - now end
             return {wait = wait, reset = reset, reason = 1}
         end
-        return {wait = 0, id = 0, remaining = math.floor(limit - estimate - 1),
+        return {wait = 0, id = start, remaining = math.floor(limit - estimate - 1),
             commit = function()
                 redis.call('HSET', key, 's', num(start), 'c', num(c + 1), 'p', num(p))
                 redis.call('PEXPIRE', key, ms(start + 2 * window - now))
             end}
     end
 
-    local function failures(key, limit, window, lockout, ttl)
-        local lockedUntil, fails, reservations = failureState(key, window)
+    local function failures(key, limit, window, lockout, ttl, id)
+        local lockedUntil, fails, reservations = failureState(key, limit, window, lockout)
         if lockedUntil > now then
             return {wait = lockedUntil - now, reset = lockedUntil - now, reason = 2}
         end
@@ -185,37 +216,90 @@ local function library()
         end
         local result = {wait = 0, remaining = limit - #fails - #reservations - 1}
         result.commit = function()
-            local id = redis.call('HINCRBY', key, 'q', 1)
             reservations[#reservations + 1] = id .. ':' .. num(now + ttl)
             saveFailures(key, window, lockedUntil, fails, reservations)
-            result.id = id
+            result.id = tonumber(id)
         end
         return result
     end
 
+    local function findReservation(reservations, id)
+        for j, r in ipairs(reservations) do
+            if string.sub(r, 1, #id + 1) == id .. ':' then
+                return j
+            end
+        end
+        return nil
+    end
+
+    local function settleOne(key, limit, window, lockout, id, outcome)
+        local lockedUntil, fails, reservations = failureState(key, limit, window, lockout)
+        local j = findReservation(reservations, id)
+        if j then
+            table.remove(reservations, j)
+        end
+        -- Not found: it expired, and was counted as a failure then (or a reset removed it).
+        if outcome == 'f' and j then
+            fails[#fails + 1] = num(now)
+            if #fails >= limit and lockout > 0 then
+                lockedUntil = now + lockout
+                fails = {}
+            end
+        elseif outcome == 'r' then
+            fails = {}
+        end
+        saveFailures(key, window, lockedUntil, fails, reservations)
+    end
+
     function lib.settle(k, a, n)
+        for i = 1, n do
+            settleOne(KEYS[k + i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), ARGV[a + 4],
+                ARGV[a + 5])
+            a = a + 6
+        end
+        return {1}
+    end
+
+    function lib.extend(k, a, n)
         for i = 1, n do
             local key, limit, window, lockout = KEYS[k + i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]),
                 tonumber(ARGV[a + 3])
-            local id, outcome = ARGV[a + 4], ARGV[a + 5]
+            local ttl, id = tonumber(ARGV[a + 4]), ARGV[a + 5]
             a = a + 6
-            local lockedUntil, fails, reservations = failureState(key, window)
-            for j, r in ipairs(reservations) do
-                if string.sub(r, 1, #id + 1) == id .. ':' then
-                    table.remove(reservations, j)
-                    break
-                end
+            local lockedUntil, fails, reservations = failureState(key, limit, window, lockout)
+            local j = findReservation(reservations, id)
+            if j then
+                reservations[j] = id .. ':' .. num(now + ttl)
+                saveFailures(key, window, lockedUntil, fails, reservations)
             end
-            if outcome == 'f' then
-                fails[#fails + 1] = num(now)
-                if #fails >= limit and lockout > 0 then
-                    lockedUntil = now + lockout
-                    fails = {}
+        end
+        return {1}
+    end
+
+    function lib.undo(k, a, n)
+        for i = 1, n do
+            local key, kind = KEYS[k + i], ARGV[a]
+            if kind == 'g' then
+                local tat = tats[key]
+                if tat > now then
+                    tats[key] = math.max(now, tat - tonumber(ARGV[a + 1]))
+                    changed[key] = true
                 end
-            elseif outcome == 'r' then
-                fails = {}
+            elseif kind == 'w' then
+                local window, start = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+                local v = redis.call('HMGET', key, 's', 'c', 'p')
+                local s = tonumber(v[1])
+                if s == start and (tonumber(v[2]) or 0) > 0 then
+                    redis.call('HINCRBY', key, 'c', -1)
+                elseif s == start + window and (tonumber(v[3]) or 0) > 0 then
+                    redis.call('HINCRBY', key, 'p', -1)
+                end
+            elseif kind == 'f' then
+                settleOne(key, tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), ARGV[a + 4], 'n')
+            else
+                return nil
             end
-            saveFailures(key, window, lockedUntil, fails, reservations)
+            a = a + 1 + arity('u', kind)
         end
         return {1}
     end
@@ -232,7 +316,7 @@ local function library()
                 r = slidingWindow(KEYS[k + i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]))
             elseif kind == 'f' then
                 r = failures(KEYS[k + i], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]),
-                    tonumber(ARGV[a + 4]))
+                    tonumber(ARGV[a + 4]), ARGV[a + 5])
             else
                 return nil
             end
@@ -268,7 +352,7 @@ local gcraKeys = {}
 local k, a = 0, 3
 for c = 1, checks do
     local op, n = ARGV[a], tonumber(ARGV[a + 1])
-    if n == nil or (op ~= 'a' and op ~= 's') then
+    if n == nil or (op ~= 'a' and op ~= 's' and op ~= 'u' and op ~= 'x') then
         return redis.error_reply('bulwark: malformed check ' .. c)
     end
     starts[c] = a
@@ -276,7 +360,7 @@ for c = 1, checks do
     for i = 1, n do
         local kind = ARGV[a]
         local key = KEYS[k + i]
-        if kind == 'g' and op == 'a' and tats[key] == nil then
+        if kind == 'g' and (op == 'a' or op == 'u') and tats[key] == nil then
             gcraKeys[#gcraKeys + 1] = key
             tats[key] = 0
         end
@@ -310,6 +394,10 @@ for c = 1, checks do
         end
     elseif op == 'a' then
         answer = library().acquire(k, a + 2, n)
+    elseif op == 'u' then
+        answer = library().undo(k, a + 2, n)
+    elseif op == 'x' then
+        answer = library().extend(k, a + 2, n)
     else
         answer = library().settle(k, a + 2, n)
     end

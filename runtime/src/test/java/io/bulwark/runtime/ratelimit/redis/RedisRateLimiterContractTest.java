@@ -16,4 +16,9 @@ class RedisRateLimiterContractTest extends RateLimiterContract {
         RedisSettings settings = new RedisSettings(RedisServer.shared(), Duration.ofSeconds(2), 16);
         return RedisRateLimiter.withClock(settings, new InMemoryRateLimiter(clock, 1_000, false), clock);
     }
+
+    @Override
+    protected void extendRunningReservations() {
+        ((RedisRateLimiter) limiter).extendLeases();
+    }
 }

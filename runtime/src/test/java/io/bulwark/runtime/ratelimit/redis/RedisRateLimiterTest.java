@@ -362,7 +362,7 @@ class RedisRateLimiterTest {
     }
 
     @Test
-    void aReservationNeverSettledFreesItsSlotAfterItsTimeToLive() {
+    void aReservationNeverSettledExpiresAfterItsTimeToLiveAndCountsAsAFailure() {
         ManualClock clock = new ManualClock();
         try (RedisRateLimiter engine = RedisRateLimiter.withClock(new RedisSettings(server.url(), TIMEOUT, 4),
                 new InMemoryRateLimiter(clock, 1_000, false), clock)) {
@@ -372,7 +372,25 @@ class RedisRateLimiterTest {
             RateLimitedException busy = assertThrows(RateLimitedException.class, () -> call(engine, login, "alice"));
             assertFalse(busy instanceof LockedOutException);
             clock.advance(Duration.ofNanos(RateLimiter.RESERVATION_TTL_MICROS * 1_000));
-            call(engine, login, "alice");
+            // Both expired unsettled: two failures, the limit, so the key is locked.
+            assertThrows(LockedOutException.class, () -> call(engine, login, "alice"));
+        }
+    }
+
+    /** Redis goes away while a login runs: its settle is tried twice, then said at warn, and nothing slips through. */
+    @Test
+    void aSettleThatFailsIsRetriedAndLoggedAtWarn() {
+        try (RedisRateLimiter engine = engine(server.url())) {
+            RateLimiter.Limit login = limit(engine, failures("login", 3, "5m", "15m", false));
+            Object running = call(engine, login, "alice");
+            server.stop();
+            engine.settle(running, new RuntimeException("wrong password"));
+            String logged = log.toString(StandardCharsets.UTF_8);
+            assertTrue(logged.contains("WARN settling a lockout reservation failed twice"), logged);
+            assertTrue(logged.contains("then counts as a failure"), logged);
+            assertThrows(GuardUnavailableException.class, () -> call(engine, login, "alice"), "fails closed");
+        } finally {
+            server.start();
         }
     }
 

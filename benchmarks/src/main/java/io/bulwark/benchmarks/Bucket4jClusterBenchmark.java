@@ -1,0 +1,66 @@
+package io.bulwark.benchmarks;
+
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.BucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.jedis.Bucket4jJedis;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import redis.clients.jedis.RedisClusterClient;
+
+/** The peer on the cluster: Bucket4j's Jedis back end (compare-and-swap) over a Jedis cluster client. */
+@State(Scope.Benchmark)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class Bucket4jClusterBenchmark {
+
+    private RedisClusterClient cluster;
+    private BucketProxy hot;
+    private final BucketProxy[] many = new BucketProxy[BulwarkRedisBenchmark.KEYS];
+
+    @State(Scope.Thread)
+    public static class Cursor {
+        int next = (int) (Math.random() * BulwarkRedisBenchmark.KEYS);
+    }
+
+    @Setup
+    public void connect() {
+        cluster = BenchCluster.client(BenchRedis.PEER_POOL);
+        ProxyManager<byte[]> buckets = Bucket4jJedis.casBasedBuilder(cluster)
+                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+                        Duration.ofSeconds(10)))
+                .build();
+        BucketConfiguration roomy = BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(1_000_000).refillGreedy(1_000_000, Duration.ofSeconds(1)))
+                .build();
+        String run = "bucket4j-cluster" + System.nanoTime();
+        hot = buckets.builder().build((run + ":hot").getBytes(StandardCharsets.UTF_8), () -> roomy);
+        for (int i = 0; i < many.length; i++) {
+            many[i] = buckets.builder().build((run + ":user-" + i).getBytes(StandardCharsets.UTF_8), () -> roomy);
+        }
+    }
+
+    @TearDown
+    public void close() {
+        cluster.close();
+    }
+
+    @Benchmark
+    public boolean hotKey() {
+        return hot.tryConsume(1);
+    }
+
+    @Benchmark
+    public boolean manyKeys(Cursor cursor) {
+        int i = cursor.next;
+        cursor.next = i + 1 == many.length ? 0 : i + 1;
+        return many[i].tryConsume(1);
+    }
+}

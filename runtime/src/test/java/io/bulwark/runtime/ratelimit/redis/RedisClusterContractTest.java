@@ -1,0 +1,26 @@
+package io.bulwark.runtime.ratelimit.redis;
+
+import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
+import io.bulwark.runtime.ratelimit.ManualClock;
+import io.bulwark.runtime.ratelimit.RateLimiter;
+import io.bulwark.runtime.ratelimit.RateLimiterContract;
+import io.bulwark.runtime.testing.RedisCluster;
+import java.time.Duration;
+
+/**
+ * The in-memory engine's semantics, unchanged, on a Redis Cluster of three primaries and three replicas: a method's
+ * limits lie in different slots, so all-or-nothing holds across script runs.
+ */
+class RedisClusterContractTest extends RateLimiterContract {
+
+    @Override
+    protected RateLimiter newLimiter(ManualClock clock) {
+        return RedisRateLimiter.withClock(RedisCluster.shared().settings(Duration.ofSeconds(2), 16),
+                new InMemoryRateLimiter(clock, 1_000, false), clock);
+    }
+
+    @Override
+    protected void extendRunningReservations() {
+        ((RedisRateLimiter) limiter).extendLeases();
+    }
+}
