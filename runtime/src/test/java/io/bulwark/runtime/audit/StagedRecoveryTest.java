@@ -7,12 +7,17 @@ import io.bulwark.Caller;
 import io.bulwark.Capture;
 import io.bulwark.rules.key.Parameter;
 import io.bulwark.runtime.audit.capture.UuidV7;
+import io.bulwark.runtime.audit.chain.ChainKey;
+import io.bulwark.runtime.audit.chain.Checkpoint;
+import io.bulwark.runtime.audit.chain.Checkpoints;
 import io.bulwark.runtime.audit.journal.JournalWriter;
 import io.bulwark.runtime.audit.journal.StagingArea;
+import io.bulwark.runtime.audit.postgres.LeftoverJournals;
 import io.bulwark.runtime.audit.query.AuditQuery;
 import io.bulwark.runtime.audit.verify.AuditVerifier;
 import io.bulwark.runtime.audit.verify.Report;
 import io.bulwark.runtime.config.AuditSettings;
+import io.bulwark.runtime.config.JdbcSettings;
 import io.bulwark.runtime.config.Settings;
 import io.bulwark.runtime.guard.AuditSpec;
 import io.bulwark.runtime.guard.GuardRegistry;
@@ -21,11 +26,20 @@ import io.bulwark.runtime.guard.Registration;
 import io.bulwark.runtime.key.ReflectiveTypeModel;
 import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
 import io.bulwark.runtime.ratelimit.MicroClock;
+import io.bulwark.runtime.testing.PostgresServer;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,6 +133,40 @@ class StagedRecoveryTest {
             third.close();
         }
         assertEquals(5, AuditQuery.fromJournal(audit, new AuditQuery.Filter(null, null, null, 1_000)).size());
+    }
+
+    @Test
+    void auditShipJournalsAndShipsWhatAKilledJvmStagedInAJournalNoJvmHolds() throws Exception {
+        PostgresServer.Schema schema = PostgresServer.freshSchema("staged_ship");
+        AuditSettings settings = AuditSettings.defaults().withDataDir(dataDir)
+                .withJdbc(new JdbcSettings(schema.jdbcUrl(), null, null, 2));
+        Set<UUID> ids = new HashSet<>();
+        JournalWriter dead = JournalWriter.open(settings.auditDir(), ChainKey.of(settings), new Checkpoints.Policy(
+                1_000, Duration.ofMinutes(1), Checkpoint.Store.POSTGRESQL));
+        StagingArea area = StagingArea.open(dead.directory(), StagingArea.DEFAULT_CAPACITY);
+        JournalThread.recoverStaged(dead, area);
+        for (int i = 0; i < 4; i++) {
+            Draft d = draft(i);
+            ids.add(d.id());
+            stage(area, d);
+        }
+        // Killed before its journal thread took them: the lock goes with the process, the staged pages stay.
+        dead.close();
+
+        List<LeftoverJournals.Outcome> outcomes = LeftoverJournals.ship(settings, null,
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+        assertEquals(1, outcomes.size(), outcomes.toString());
+        assertEquals(4, outcomes.get(0).shipped(), outcomes.toString());
+        assertEquals(0, outcomes.get(0).left(), outcomes.toString());
+        Set<UUID> stored = new HashSet<>();
+        try (Connection c = DriverManager.getConnection(schema.jdbcUrl()); Statement st = c.createStatement();
+                ResultSet r = st.executeQuery("SELECT id FROM audit_logs")) {
+            while (r.next()) {
+                stored.add(r.getObject(1, UUID.class));
+            }
+        }
+        assertEquals(ids, stored);
+        area.close();
     }
 
     @Test
