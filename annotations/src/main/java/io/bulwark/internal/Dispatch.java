@@ -15,8 +15,8 @@ import java.util.function.Supplier;
  * The bridge woven code calls: one copy in the JVM (the agent defines the API in the bootstrap class loader), so
  * classes of every class loader reach the same runtime. Not API.
  *
- * <p>Nothing in the application may swap the guards out (DESIGN §10), so the runtime is kept where Java's ways of
- * reaching a private field all fail:
+ * <p>Nothing in the application may swap the guards out (architecture.md §7), so the runtime is kept where Java's ways
+ * of reaching a private field all fail:
  * <ul>
  *   <li>The agent defines this package in a named module of the bootstrap loader, {@code io.bulwark}, that exports
  *   it and opens nothing ({@code BootstrapApi}): {@code Field.setAccessible} and

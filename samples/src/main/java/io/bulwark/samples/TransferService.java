@@ -6,8 +6,8 @@ import io.bulwark.Requires2FA;
 import java.util.UUID;
 
 /**
- * Moving money: a second factor verified within 5 minutes (DESIGN §7a), at most 20 transfers an hour per caller, and
- * every attempt audited, a refused one as {@code denied}.
+ * Moving money: a second factor verified within 5 minutes (architecture.md §5), at most 20 transfers an hour per
+ * caller, and every attempt audited, a refused one as {@code denied}.
  */
 public class TransferService {
 

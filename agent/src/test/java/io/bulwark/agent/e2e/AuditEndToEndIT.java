@@ -103,7 +103,7 @@ class AuditEndToEndIT {
         return Jdks.all().stream();
     }
 
-    /** On every JDK from 17 on (DESIGN §4): the agent's shaded driver, pool and COPY included. */
+    /** On every JDK from 17 on (architecture.md §4): the agent's shaded driver, pool and COPY included. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void eachCallLeavesOneCompleteRowInPostgresAndNothingRedactedAnywhere(Path javaHome) throws Exception {

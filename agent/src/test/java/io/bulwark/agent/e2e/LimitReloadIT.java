@@ -17,7 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LimitReloadIT {
 
-    /** Generous for a loaded build machine; the watch itself looks twice a second (README: within 2 seconds). */
+    /**
+     * Generous for a loaded build machine; the watch itself looks twice a second (docs/rate-limits.md: within 2
+     * seconds).
+     */
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
     @TempDir

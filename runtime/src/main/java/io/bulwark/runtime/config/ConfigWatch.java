@@ -32,7 +32,10 @@ public final class ConfigWatch implements Runnable {
         List<String> reconfigure(Settings settings);
     }
 
-    /** A change is applied within this and the time to read it: well inside the 2 seconds promised (README). */
+    /**
+     * A change is applied within this and the time to read it: well inside the 2 seconds promised
+     * (docs/rate-limits.md).
+     */
     static final long POLL_MILLIS = 500;
 
     private final String agentArgument;

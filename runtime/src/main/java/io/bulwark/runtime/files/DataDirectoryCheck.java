@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * What Bulwark refuses to start with (exit 78): a data directory, or one of its key files, that another local user
  * could write to or that another user owns. Such a user could change the journal before it is shipped, plant a key,
- * or read what Bulwark keeps (DESIGN §10: local users other than the service's own read nothing Bulwark writes).
+ * or read what Bulwark keeps (architecture.md §7: local users other than the service's own read nothing Bulwark
+ * writes).
  *
  * <ul>
  *   <li>the data directory and its {@code audit} and {@code 2fa} directories: owned by this process's user, not

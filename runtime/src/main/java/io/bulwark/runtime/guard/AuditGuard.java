@@ -7,8 +7,8 @@ import io.bulwark.runtime.audit.RefusalSummaries;
 import java.util.concurrent.CancellationException;
 
 /**
- * {@code @Audited} around the method's other guards (DESIGN §3): the call is captured first, then the other guards
- * decide; a refusal among them is recorded as {@code denied} and rethrown, and after the body the others settle
+ * {@code @Audited} around the method's other guards (architecture.md §3): the call is captured first, then the other
+ * guards decide; a refusal among them is recorded as {@code denied} and rethrown, and after the body the others settle
  * before the event is completed. Exactly one event per call that got past {@link AuditCapture#begin}, but for the
  * refusals of one key by one of the method's {@code @RateLimited} policies past the first few in a minute, which are
  * counted into one event ({@link RefusalSummaries}).

@@ -2,7 +2,7 @@ package io.bulwark.runtime.guard;
 
 import java.util.concurrent.CancellationException;
 
-/** Everything enforced on one method, in the order of DESIGN §3. */
+/** Everything enforced on one method, in the order of architecture.md §3. */
 interface MethodGuard {
 
     /** Before the body: returns a token for {@link #exit}, or throws the refusal. */

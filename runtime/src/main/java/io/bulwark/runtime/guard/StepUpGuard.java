@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 
 /**
- * {@code @Requires2FA} in front of the method's rate limits (DESIGN §3): the step-up decides first, so a caller
- * without a fresh second factor spends nothing of a quota; then the other guards run as they would alone.
+ * {@code @Requires2FA} in front of the method's rate limits (architecture.md §3): the step-up decides first, so a
+ * caller without a fresh second factor spends nothing of a quota; then the other guards run as they would alone.
  */
 final class StepUpGuard implements MethodGuard {
 

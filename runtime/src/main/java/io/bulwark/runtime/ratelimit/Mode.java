@@ -12,7 +12,8 @@ public enum Mode {
     ENFORCE,
     /**
      * Counts as usual and reports what it would refuse (outcome {@code shadow_denied}, an audit note, a log line),
-     * but refuses nothing. Counted in state of its own, apart from enforce mode's: see README, "Shadow mode".
+     * but refuses nothing. Counted in state of its own, apart from enforce mode's: see docs/rate-limits.md, "Shadow
+     * mode".
      */
     SHADOW;
 

@@ -30,7 +30,7 @@ import java.util.Set;
  */
 public final class RecoveryCodes {
 
-    /** How many codes {@link #generate(SecureRandom)} makes (DESIGN §7a). */
+    /** How many codes {@link #generate(SecureRandom)} makes (architecture.md §5). */
     public static final int DEFAULT_COUNT = 10;
     /** Characters in a code, without the dash. */
     public static final int LENGTH = 10;

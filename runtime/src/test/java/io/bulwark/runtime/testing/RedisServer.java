@@ -18,10 +18,10 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Redis server for tests, in one of three ways (DESIGN §8): the one named by {@code BULWARK_TEST_REDIS_URL},
- * else the one on localhost:6379, else one started here, from the machine's {@code redis-server} or the binary
- * Maven Central ships in {@code com.github.codemonstur:embedded-redis}. Fault tests start a private one with
- * {@link #startPrivate()}, which they may stop and start again on the same port.
+ * A real Redis server for tests, in one of three ways (architecture.md §6): the one named by {@code
+ * BULWARK_TEST_REDIS_URL}, else the one on localhost:6379, else one started here, from the machine's {@code
+ * redis-server} or the binary Maven Central ships in {@code com.github.codemonstur:embedded-redis}. Fault tests start a
+ * private one with {@link #startPrivate()}, which they may stop and start again on the same port.
  */
 public final class RedisServer implements AutoCloseable {
 

@@ -137,8 +137,8 @@ final class GuardPlanner {
                         + "the index is stale; rebuild with the processor");
                 continue;
             }
-            // A step-up is refused whatever the setting (DESIGN §4): running a money transfer without its second
-            // factor is never the lesser evil.
+            // A step-up is refused whatever the setting (architecture.md §4): running a money transfer without its
+            // second factor is never the lesser evil.
             boolean stepUp = entry.kinds().contains("Requires2FA");
             if (!requireWoven && !stepUp) {
                 Log.error(method + " is listed in the Bulwark index but carries no guard in its class file: it runs "

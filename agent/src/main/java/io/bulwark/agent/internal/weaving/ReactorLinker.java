@@ -21,12 +21,12 @@ import java.util.WeakHashMap;
  *
  * <p>Why there: the helper must extend Reactor's {@code Mono} and implement its {@code CoreSubscriber}, and only the
  * application's loaders see the application's Reactor; the agent's isolated loader and the bootstrap loader (where the
- * dispatch bridge lives) see none, and reflection on the hot path is what DESIGN §4 rules out. Options weighed: woven
- * code that calls Reactor itself would need methods added to the woven class for its callbacks, which retransformation
- * forbids; a helper defined once per woven package through the woven class's own {@code Lookup} would need its
- * classes renamed for each package. So the helper is defined once per class loader, as the agent defines its API in
- * the bootstrap loader ({@code BootstrapApi}): with {@code jdk.internal.misc.Unsafe.defineClass}, which the agent
- * opened to its own isolated loader only. After linking, a call costs what any static call costs (the
+ * dispatch bridge lives) see none, and reflection on the hot path is what architecture.md §4 rules out. Options
+ * weighed: woven code that calls Reactor itself would need methods added to the woven class for its callbacks, which
+ * retransformation forbids; a helper defined once per woven package through the woven class's own {@code Lookup} would
+ * need its classes renamed for each package. So the helper is defined once per class loader, as the agent defines its
+ * API in the bootstrap loader ({@code BootstrapApi}): with {@code jdk.internal.misc.Unsafe.defineClass}, which the
+ * agent opened to its own isolated loader only. After linking, a call costs what any static call costs (the
  * {@code invokedynamic} is bound for good; benchmarks/README.md has the measurement).
  *
  * <p>Where the helper cannot be defined (a JDK without that method), linking fails, the failure is logged, and the call

@@ -13,15 +13,9 @@ import io.bulwark.runtime.config.Settings;
 import io.bulwark.runtime.config.TwoFactorSettings;
 import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.secrets.LocalKeyFile;
-import io.bulwark.runtime.twofactor.EnrollmentQrCode;
-import io.bulwark.runtime.twofactor.OtpAuthUri;
-import io.bulwark.runtime.twofactor.RecoveryCodes;
-import io.bulwark.runtime.twofactor.TotpSecret;
-import io.bulwark.runtime.twofactor.TotpVerifier;
 import io.bulwark.runtime.twofactor.crypto.KeyRing;
 import io.bulwark.runtime.twofactor.crypto.RecoveryHasher;
 import io.bulwark.runtime.twofactor.crypto.RowSeal;
-import io.bulwark.runtime.twofactor.crypto.SealedSecretException;
 import io.bulwark.runtime.twofactor.crypto.SecretSealer;
 import io.bulwark.runtime.twofactor.store.FactorRecord;
 import io.bulwark.runtime.twofactor.store.FactorStore;
@@ -40,12 +34,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The two-factor engine: step-up checks for {@code @Requires2FA} and the operations of {@link TwoFactor}. Secrets
- * and their state live in a {@link FactorStore}; session freshness and the replay ledger in Redis when configured.
+ * The two-factor engine: step-up checks for {@code @Requires2FA} here, and the operations of {@link TwoFactor}
+ * (enrolling and managing factors) handed to {@link Enrollment}. Secrets and their state live in a
+ * {@link FactorStore}; session freshness and the replay ledger in Redis when configured.
  * Nothing is opened until first used. Every store, Redis or key trouble refuses (fail closed) with
  * {@link GuardUnavailableException}, and is logged without any secret.
  */
@@ -59,6 +53,7 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
     private final Clock clock;
     private final AttemptPolicy attempts;
     private final String problem;
+    private final Enrollment enrollment;
     private volatile EngineParts parts;
 
     private TwoFactorEngine(Settings settings, Clock clock, String problem) {
@@ -66,6 +61,7 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
         this.clock = clock;
         this.attempts = new AttemptPolicy(settings.twoFactor().maxFailures());
         this.problem = problem;
+        this.enrollment = new Enrollment(this, settings, attempts);
     }
 
     public static TwoFactorEngine create(Settings settings, Clock clock) {
@@ -157,7 +153,7 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
      */
     private final AtomicReferenceArray<Accepted> acceptedByRequest = new AtomicReferenceArray<>(256);
 
-    private record Accepted(WeakReference<Caller> caller, String user, byte[] code, Instant at) {
+    record Accepted(WeakReference<Caller> caller, String user, byte[] code, Instant at) {
     }
 
     private static int slot(Caller caller) {
@@ -169,7 +165,7 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
     }
 
     /** What this very caller had accepted lately (within the replacement window), or null. */
-    private Accepted acceptedBy(Caller caller) {
+    Accepted acceptedBy(Caller caller) {
         Accepted a = acceptedByRequest.get(slot(caller));
         return a != null && a.caller().get() == caller && !now().isAfter(a.at().plus(REPLACE_MAX_AGE)) ? a : null;
     }
@@ -202,7 +198,7 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
      * memory of whoever made the change. One store read per call that finds its session marked; a lock or new
      * recovery codes leave the factor, and so its sessions, as they are.
      */
-    private static boolean ofTheActiveFactor(FactorRecord r, Instant verified) {
+    static boolean ofTheActiveFactor(FactorRecord r, Instant verified) {
         // At or after the confirmation: a code verified in the confirming instant is of the new factor (clocks with
         // a coarse tick). Instances whose clocks lag ask again until they pass it, which is safe.
         return r != null && r.active() != null && r.enrolledAt() != null && !verified.isBefore(r.enrolledAt());
@@ -223,208 +219,40 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
 
     @Override
     public TwoFactorEnrollment enroll(String user, String account) {
-        requireUser(user);
-        EngineParts p = parts();
-        TwoFactorSettings config = settings.twoFactor();
-        TotpSecret secret = TotpSecret.generate(config.parameters().algorithm(), p.random());
-        try {
-            OtpAuthUri uri = OtpAuthUri.of(config.issuer(), account, secret, config.parameters());
-            EnrollmentQrCode qr = EnrollmentQrCode.of(uri);
-            var sealed = p.sealer().seal(secret, config.parameters(), user, SecretSealer.Slot.PENDING);
-            Instant now = now();
-            update(p, user, current -> new FactorStore.Outcome<>(
-                    (current == null ? FactorRecord.empty(user) : current).withPending(sealed, now), null));
-            Log.info("two-factor enrollment started for user " + user);
-            return new TwoFactorEnrollment(uri.toUriString(), secret.toBase32(), qr.toPng(), qr.toTerminalText());
-        } finally {
-            secret.destroy();
-        }
+        return enrollment.enroll(user, account);
     }
 
-    /**
-     * Confirms the pending enrollment. Wrong codes count as step-up codes do, on the pending enrollment's own counters
-     * (delays, then a lock until a new enrollment); the enrollment expires after {@code bulwark.totp.enrollment-ttl}.
-     * Replacing an active factor needs the bound caller to be that user with a step-up fresh within
-     * {@link #REPLACE_MAX_AGE} in the same session (or in the same request), and a locked factor stays locked until
-     * {@link #unlock}: a password alone can neither replace nor unlock a factor (issue 16).
-     */
+    /** Confirms the pending enrollment; see {@link Enrollment#confirm} for the rules on replacing a factor. */
     @Override
     public List<String> confirm(String user, String code) {
-        requireUser(user);
-        EngineParts p = parts();
-        Instant now = now();
-        Caller caller = Bulwark.caller();
-        List<String> codes = RecoveryCodes.generate(p.random());
-        List<String> hashes = p.hasher().hash(user, codes.stream()
-                .map(c -> RecoveryCodes.normalize(c).orElseThrow()).toList());
-        Duration ttl = settings.twoFactor().enrollmentTtl();
-        Verdict refusal = update(p, user, current -> {
-            if (current == null || current.pending() == null) {
-                return new FactorStore.Outcome<>(current, Verdict.NOT_ENROLLED);
-            }
-            if (!now.isBefore(current.pendingSince().plus(ttl))) {
-                return new FactorStore.Outcome<>(current.withoutPending(), Verdict.NOT_ENROLLED);
-            }
-            if (current.active() != null) {
-                if (current.lockedAt() != null) {
-                    return new FactorStore.Outcome<>(current, Verdict.LOCKED);
-                }
-                Reason stepUp = freshForReplacement(p, caller, user, current, now);
-                if (stepUp != null) {
-                    return new FactorStore.Outcome<>(current, new Verdict(stepUp, Duration.ZERO));
-                }
-            }
-            if (current.pendingLockedAt() != null) {
-                return new FactorStore.Outcome<>(current, Verdict.LOCKED);
-            }
-            if (current.pendingNextAttemptAt() != null && now.isBefore(current.pendingNextAttemptAt())) {
-                return new FactorStore.Outcome<>(current,
-                        Verdict.throttled(Duration.between(now, current.pendingNextAttemptAt())));
-            }
-            SecretSealer.Opened opened = open(p, current, user, SecretSealer.Slot.PENDING);
-            try {
-                OptionalLong step = new TotpVerifier(opened.parameters(), 1).verify(opened.secret(), code, now);
-                if (step.isEmpty()) {
-                    FactorRecord failed = attempts.failedPending(current, now);
-                    return new FactorStore.Outcome<>(failed,
-                            failed.pendingLockedAt() != null ? Verdict.LOCKED : Verdict.INVALID);
-                }
-                raiseLedger(p, user, step.getAsLong());
-                var active = p.sealer().seal(opened.secret(), opened.parameters(), user, SecretSealer.Slot.ACTIVE);
-                return new FactorStore.Outcome<>(current.confirmed(active, now, step.getAsLong(),
-                        p.hasher().currentKeyId(), hashes), null);
-            } finally {
-                opened.secret().destroy();
-            }
-        });
-        if (refusal != null) {
-            throw new TwoFactorRequiredException(refusal.refusal(),
-                    refusal.refusal() == Reason.MISSING || refusal.refusal() == Reason.EXPIRED ? REPLACE_MAX_AGE
-                            : Duration.ZERO, refusal.retryAfter());
-        }
-        Log.info("two-factor enrollment confirmed for user " + user + ": a new factor and recovery codes are active");
-        return codes;
+        return enrollment.confirm(user, code);
     }
-
-    /** How fresh a step-up must be to replace an active factor: DESIGN §7a's five minutes for credential changes. */
-    static final Duration REPLACE_MAX_AGE = Duration.ofMinutes(5);
 
     /**
-     * Null when the bound caller verified {@code user}'s active factor lately in its session or request, else why not.
+     * How fresh a step-up must be to replace an active factor: architecture.md §5's five minutes for credential
+     * changes.
      */
-    private Reason freshForReplacement(EngineParts p, Caller caller, String user, FactorRecord current, Instant now)
-            throws FactorStoreException {
-        if (caller == null || !user.equals(caller.user())) {
-            return Reason.MISSING;
-        }
-        Accepted inRequest = acceptedBy(caller);
-        if (inRequest != null && inRequest.user().equals(user) && !inRequest.at().isBefore(current.enrolledAt())) {
-            return null;
-        }
-        if (caller.session() == null) {
-            return Reason.MISSING;
-        }
-        Instant verified;
-        try {
-            verified = p.freshness().verifiedAt(user, caller.session());
-        } catch (StepUpStoreException e) {
-            throw new FactorStoreException(e.getMessage(), e);
-        }
-        if (verified == null || !ofTheActiveFactor(current, verified)) {
-            return Reason.MISSING;
-        }
-        return now.isAfter(verified.plus(REPLACE_MAX_AGE)) ? Reason.EXPIRED : null;
-    }
+    static final Duration REPLACE_MAX_AGE = Duration.ofMinutes(5);
 
     @Override
     public List<String> newRecoveryCodes(String user) {
-        requireUser(user);
-        EngineParts p = parts();
-        List<String> codes = RecoveryCodes.generate(p.random());
-        List<String> hashes = p.hasher().hash(user, codes.stream()
-                .map(c -> RecoveryCodes.normalize(c).orElseThrow()).toList());
-        boolean done = update(p, user, current -> current == null || current.active() == null
-                ? new FactorStore.Outcome<>(current, false)
-                : new FactorStore.Outcome<>(current.withRecovery(p.hasher().currentKeyId(), hashes), true));
-        if (!done) {
-            throw new TwoFactorRequiredException(Reason.NOT_ENROLLED, Duration.ZERO);
-        }
-        Log.info("new recovery codes issued for user " + user + "; the earlier ones no longer work");
-        return codes;
+        return enrollment.newRecoveryCodes(user);
     }
 
     @Override
     public boolean disable(String user) {
-        requireUser(user);
-        boolean removed = update(parts(), user, current -> current == null || current.isEmpty()
-                ? new FactorStore.Outcome<>(current, false) : new FactorStore.Outcome<>(null, true));
-        if (removed) {
-            Log.info("two-factor disabled for user " + user);
-        }
-        return removed;
+        return enrollment.disable(user);
     }
 
     @Override
     public boolean unlock(String user) {
-        requireUser(user);
-        boolean unlocked = update(parts(), user, current -> current == null
-                || current.failures() == 0 && current.lockedAt() == null && current.nextAttemptAt() == null
-                && current.pendingFailures() == 0
-                ? new FactorStore.Outcome<>(current, false)
-                : new FactorStore.Outcome<>(current.withFailures(0, null, null).withPendingFailures(0, null, null),
-                        true));
-        if (unlocked) {
-            Log.info("two-factor unlocked for user " + user);
-        }
-        return unlocked;
+        return enrollment.unlock(user);
     }
 
     @Override
     public TwoFactor.Status status(String user) {
-        requireUser(user);
-        FactorRecord r;
-        try {
-            r = parts().store().read(user);
-        } catch (FactorStoreException e) {
-            throw unavailable(e.getMessage());
-        }
-        if (r == null || r.active() == null) {
-            return r != null && r.pending() != null
-                    && now().isBefore(r.pendingSince().plus(settings.twoFactor().enrollmentTtl()))
-                    ? TwoFactor.Status.PENDING : TwoFactor.Status.NOT_ENROLLED;
-        }
-        return r.lockedAt() != null ? TwoFactor.Status.LOCKED : TwoFactor.Status.ACTIVE;
+        return enrollment.status(user);
     }
-
-    private <T> T update(EngineParts p, String user, FactorStore.Change<T> change) {
-        try {
-            return p.store().update(user, change);
-        } catch (FactorStoreException e) {
-            throw unavailable(e.getMessage());
-        } catch (CodeCheck.Tampered e) {
-            throw unavailable("user " + user + ": " + e.getMessage());
-        }
-    }
-
-    private static SecretSealer.Opened open(EngineParts p, FactorRecord r, String user, SecretSealer.Slot slot) {
-        try {
-            return p.sealer().open(slot == SecretSealer.Slot.ACTIVE ? r.active() : r.pending(), user, slot);
-        } catch (SealedSecretException e) {
-            throw new CodeCheck.Tampered(e);
-        }
-    }
-
-    private static void raiseLedger(EngineParts p, String user, long step) throws FactorStoreException {
-        if (p.ledger() == null) {
-            return;
-        }
-        try {
-            p.ledger().raise(user, step);
-        } catch (StepUpStoreException e) {
-            throw new FactorStoreException(e.getMessage(), e);
-        }
-    }
-
     private static boolean validUser(String user) {
         if (user.isEmpty() || user.length() > MAX_USER_LENGTH) {
             return false;
@@ -447,7 +275,7 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
         return true;
     }
 
-    private static void requireUser(String user) {
+    static void requireUser(String user) {
         Objects.requireNonNull(user, "user");
         if (!validUser(user)) {
             throw new IllegalArgumentException("a user id for two-factor must be 1 to " + MAX_USER_LENGTH
@@ -456,11 +284,11 @@ public final class TwoFactorEngine implements TwoFactorOperations, AutoCloseable
     }
 
     /** Microseconds, as PostgreSQL keeps them: what was stored reads back equal. */
-    private Instant now() {
+    Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
-    private GuardUnavailableException unavailable(String why) {
+    GuardUnavailableException unavailable(String why) {
         Log.error("two-factor refused a call because it cannot decide: " + why);
         return new GuardUnavailableException(GUARD, "the second factor store is unavailable");
     }

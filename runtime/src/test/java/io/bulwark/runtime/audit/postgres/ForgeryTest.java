@@ -43,9 +43,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DESIGN §10: someone with full write access to PostgreSQL, but not to the application's host, its configuration or
- * its keys, rewrites the audit trail; {@code audit verify} must report each attempt. Every one of these verified
- * "intact" before the chain was keyed and anchored (issue 14).
+ * architecture.md §7: someone with full write access to PostgreSQL, but not to the application's host, its
+ * configuration or its keys, rewrites the audit trail; {@code audit verify} must report each attempt. Every one of
+ * these verified "intact" before the chain was keyed and anchored (issue 14).
  */
 class ForgeryTest {
 

@@ -38,7 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** PostgreSQL stopped for seconds under load, then started again (DESIGN §8: fault tests stop the real server). */
+/**
+ * PostgreSQL stopped for seconds under load, then started again (architecture.md §6: fault tests stop the real server).
+ */
 class PostgresOutageTest {
 
     @TempDir

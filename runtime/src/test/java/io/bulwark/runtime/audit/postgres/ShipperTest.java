@@ -39,7 +39,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Shipping the journal to a real PostgreSQL (DESIGN §8), each test in a schema of its own. */
+/** Shipping the journal to a real PostgreSQL (architecture.md §6), each test in a schema of its own. */
 class ShipperTest {
 
     @TempDir

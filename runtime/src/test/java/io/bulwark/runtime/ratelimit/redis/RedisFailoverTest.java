@@ -35,7 +35,7 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * a Sentinel failover (the old primary is demoted and answers READONLY), and a Redis that turns replica under a
  * single-URL client. Checks follow {@code onStoreFailure} meanwhile (CLOSED here: refused, 503), resume on the new
  * primary without a restart, and admit at most {@link #OVER_ADMISSION_BOUND} more than the limit, the writes Redis's
- * asynchronous replication lost (see "Failover" in README.md for what was measured).
+ * asynchronous replication lost (see "Failover" in docs/rate-limits.md for what was measured).
  */
 class RedisFailoverTest {
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Spring Boot sample, started with the agent exactly as the README says, on Boot's own executable jar. Every
+ * The Spring Boot sample, started with the agent exactly as docs/samples.md says, on Boot's own executable jar. Every
  * test uses its own emails; all of them together stay under the sample's 20 failures per IP (15).
  */
 class SpringBootSampleIT {
@@ -37,15 +37,15 @@ class SpringBootSampleIT {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private static final Duration JOURNAL_WAIT = Duration.ofSeconds(30);
 
-    private static ReadmeSection readme;
+    private static DocSection page;
     private static Path dataDir;
     private static BootSample sample;
 
     @BeforeAll
     static void start() throws Exception {
-        readme = ReadmeSection.read(BootSample.REPOSITORY.resolve("README.md"));
+        page = DocSection.read(BootSample.REPOSITORY.resolve("docs/samples.md"));
         dataDir = Files.createTempDirectory("bulwark-boot-sample");
-        sample = BootSample.start(readme.startCommand(), environment(dataDir));
+        sample = BootSample.start(page.startCommand(), environment(dataDir));
     }
 
     @AfterAll
@@ -70,9 +70,9 @@ class SpringBootSampleIT {
     }
 
     @Test
-    void theReadmesCommandsPrintWhatTheReadmeSays() throws Exception {
-        assertTrue(readme.steps().size() >= 6, readme.toString());
-        for (ReadmeSection.Step step : readme.steps()) {
+    void theSamplePagesCommandsPrintWhatItSays() throws Exception {
+        assertTrue(page.steps().size() >= 6, page.toString());
+        for (DocSection.Step step : page.steps()) {
             String command = step.command().replace("http://127.0.0.1:8080", sample.base.toString());
             long deadline = System.nanoTime() + JOURNAL_WAIT.toNanos();
             String output = shell(command);
@@ -210,7 +210,7 @@ class SpringBootSampleIT {
                 "X-Forwarded-For", "203.0.113.9", "X-Request-Id", "w-1"), "the sample trusts no proxy");
 
         // The key as a system property: the agent passes it over, Spring's environment reads it.
-        String trusting = readme.startCommand().replaceFirst("^java ",
+        String trusting = page.startCommand().replaceFirst("^java ",
                 "java -Dbulwark.web.trusted-proxies=127.0.0.1/32 ");
         Path proxiedData = Files.createTempDirectory("bulwark-boot-sample-proxied");
         try (BootSample proxied = BootSample.start(trusting, environment(proxiedData))) {

@@ -7,23 +7,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The README's "The Spring Boot sample" section, read as a script: its first {@code sh} block starts the sample,
- * and in the others each command may be followed by {@code # prints: <its output>} or {@code # shows: <a part of
- * it>}.
+ * The "The Spring Boot sample" section of {@code docs/samples.md}, read as a script: its first {@code sh} block starts
+ * the sample, and in the others each command may be followed by {@code # prints: <its output>} or {@code # shows: <a
+ * part of it>}.
  */
-record ReadmeSection(String startCommand, List<Step> steps) {
+record DocSection(String startCommand, List<Step> steps) {
 
     static final String HEADING = "## The Spring Boot sample";
 
-    /** One command and what the README says it outputs ({@code exact}), or a part of that. */
+    /** One command and what the page says it outputs ({@code exact}), or a part of that. */
     record Step(String command, String expected, boolean exact) {
     }
 
-    static ReadmeSection read(Path readme) throws IOException {
-        List<String> lines = Files.readAllLines(readme);
+    static DocSection read(Path page) throws IOException {
+        List<String> lines = Files.readAllLines(page);
         int start = lines.indexOf(HEADING);
         if (start < 0) {
-            throw new AssertionError("no '" + HEADING + "' section in " + readme);
+            throw new AssertionError("no '" + HEADING + "' section in " + page);
         }
         List<List<String>> blocks = new ArrayList<>();
         List<String> block = null;
@@ -59,6 +59,6 @@ record ReadmeSection(String startCommand, List<Step> steps) {
                 }
             }
         }
-        return new ReadmeSection(startCommand, steps);
+        return new DocSection(startCommand, steps);
     }
 }
