@@ -40,8 +40,16 @@ final class AuditFixture implements AutoCloseable {
 
     /** @param jdbc PostgreSQL to ship to, or null for the journal alone (the embedded default) */
     AuditFixture(JdbcSettings jdbc) throws IOException {
+        this(jdbc, AuditSettings.Durability.MMAP);
+    }
+
+    /**
+     * @param jdbc       PostgreSQL to ship to, or null for the journal alone (the embedded default)
+     * @param durability {@code bulwark.audit.durability}; the chain is keyed and checkpointed as by default
+     */
+    AuditFixture(JdbcSettings jdbc, AuditSettings.Durability durability) throws IOException {
         dataDir = Files.createTempDirectory("bulwark-bench-audit");
-        AuditSettings settings = AuditSettings.defaults().withDataDir(dataDir);
+        AuditSettings settings = AuditSettings.defaults().withDataDir(dataDir).withDurability(durability);
         pipeline = new AuditPipeline(jdbc == null ? settings : settings.withJdbc(jdbc));
         registry = new GuardRegistry(Settings.defaults(), new InMemoryRateLimiter(MicroClock.monotonic(), 1_000, false),
                 pipeline, Clock.systemUTC());

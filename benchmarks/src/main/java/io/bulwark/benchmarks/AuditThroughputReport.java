@@ -398,9 +398,13 @@ public final class AuditThroughputReport {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%,d events (after %,d of warm-up), %d producer threads.%n%n",
                 run.events(), run.warmup(), threads));
-        out.append("| into PostgreSQL | rows | seconds | rows/s | vs raw COPY |\n");
+        out.append("| into PostgreSQL | rows | seconds | rows/s | vs the best raw COPY of this run |\n");
         out.append("|---|---:|---:|---:|---:|\n");
-        double best = copies.get(0).rowsPerSecond();
+        // The target (issue 14) is against the fastest raw shape measured in the same run, not the first one.
+        double best = 0;
+        for (CopyRun copy : copies) {
+            best = Math.max(best, copy.rowsPerSecond());
+        }
         out.append(String.format(Locale.ROOT, "| Bulwark pipeline: first call to last row committed | %,d | %.2f | "
                 + "%,.0f | %.2f× |%n", run.events(), run.lastCommitted(), run.eventsPerSecond(),
                 run.eventsPerSecond() / best));

@@ -4,6 +4,7 @@ import io.bulwark.monitoring.BulwarkStatus;
 import io.bulwark.monitoring.Store;
 import io.bulwark.runtime.audit.capture.Redactor;
 import io.bulwark.runtime.audit.journal.JournalWriter;
+import io.bulwark.runtime.audit.journal.StagingArea;
 import io.bulwark.runtime.audit.journal.WriterDirectory;
 import io.bulwark.runtime.audit.postgres.LeftoverJournals;
 import io.bulwark.runtime.audit.postgres.Shipper;
@@ -16,24 +17,35 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Carries captured events from the calling threads to the journal, and from there (with {@code bulwark.jdbc.url}) to
- * PostgreSQL, so that no caller ever waits for a disk or a database.
+ * PostgreSQL, so that no caller ever waits for a database, and (in the default durability) not for a disk either.
  *
- * <p><b>When full.</b> Each audited call reserves its place before its body runs ({@link #reserve()}); past
- * {@code bulwark.audit.queue} events not yet in the journal, the call is refused (503) before anything happens. So an
- * action is never taken without its event having room, and an event, once captured, is never dropped. The queue fills
- * only when the local disk cannot keep up or is failing (full, read-only): that is logged loudly, and service
- * resumes on its own once the disk takes writes again. PostgreSQL being down never fills it: the journal holds the
- * events until they are shipped.
+ * <p><b>Crash-safe before the call returns.</b> A caller writes its event into the journal's staging area, a
+ * memory-mapped file ({@link StagingArea}), before its call returns: the kernel keeps it whatever kills the process,
+ * and the next start journals it exactly once. With {@code bulwark.audit.durability=sync} the caller also waits for
+ * the fsync that covers it.
+ *
+ * <p><b>When full.</b> Each audited call takes a place before its body runs ({@link #reserve()}); past
+ * {@code bulwark.audit.queue} calls begun whose events are not staged yet (calls in flight, async ones included), the
+ * call is refused (503) before anything happens. A burst fills the staging area on disk (64 MiB, hundreds of
+ * thousands of events), not the heap; should even that be full, a caller waits for the journal to free room rather
+ * than being refused. Calls are refused while the journal cannot be opened, or cannot be written and the staging area
+ * is half full: that is logged loudly, and service resumes on its own once the disk takes writes again. PostgreSQL
+ * being down never fills anything: the journal holds the events until they are shipped.
  */
 public final class AuditPipeline implements AutoCloseable {
 
     private final AuditSettings settings;
     private final ConcurrentLinkedQueue<Draft> queue = new ConcurrentLinkedQueue<>();
-    /** Events reserved, queued or being written: everything not yet durable in the journal. */
+    /** Calls begun whose events are not yet staged (or queued). */
     private final AtomicInteger pending = new AtomicInteger();
+    /** Events staged or queued by this JVM. */
+    private final LongAdder accepted = new LongAdder();
+    private final boolean syncEach;
     private final int capacity;
     private final JournalThread journalThread;
     private volatile Thread thread;
@@ -48,6 +60,7 @@ public final class AuditPipeline implements AutoCloseable {
     public AuditPipeline(AuditSettings settings) {
         this.settings = settings;
         this.capacity = settings.queueCapacity();
+        this.syncEach = settings.durability() == AuditSettings.Durability.SYNC;
         // The HASH key is read (or made) on the journal thread as it starts, so the first capture need not touch a
         // file. A class, not a method reference: this runs in premain (see MicroClock.monotonic()).
         this.journalThread = new JournalThread(settings, auditDir(), queue, pending, capacity, new Runnable() {
@@ -82,10 +95,17 @@ public final class AuditPipeline implements AutoCloseable {
 
     /**
      * Takes a place for one event; false when the call must be refused (see the class comment), with
-     * {@link #unavailableReason()} saying why.
+     * {@link #unavailableReason()} saying why. The first calls of a JVM wait here for the journal to open.
      */
     public boolean reserve() {
         if (journalThread.unavailable() != null) {
+            return false;
+        }
+        StagingArea area = journalThread.staging();
+        if (area == null && (thread == null || (area = journalThread.awaitStaging()) == null)) {
+            return false;
+        }
+        if (journalThread.writeFailure() != null && area.fill() >= 0.5) {
             return false;
         }
         while (true) {
@@ -112,16 +132,65 @@ public final class AuditPipeline implements AutoCloseable {
         pending.decrementAndGet();
     }
 
-    /** Hands over the event of a reserved place. */
+    /**
+     * Hands over the event of a reserved place: staged (crash-safe) before this returns, and in the sync mode durable
+     * in the journal too.
+     */
     public void submit(Draft draft) {
-        queue.offer(draft);
+        StagingArea area = journalThread.staging();
+        long end = area == null ? -1 : stage(area, draft);
+        accepted.increment();
+        pending.decrementAndGet();
+        if (end < 0) {
+            // Not stageable: the journal never opened, or an event larger than a staging record may be (a quarter of
+            // the area). It waits on the heap, as every event once did: kept unless the process dies first.
+            queue.offer(draft);
+            journalThread.wakeNow();
+            return;
+        }
         journalThread.wake();
+        if (syncEach) {
+            journalThread.awaitDurable(end);
+        }
+    }
+
+    /** Writes {@code draft} into the staging area, waiting for room when it is full; where its record ends, or -1. */
+    private long stage(StagingArea area, Draft draft) {
+        int length = StagedDrafts.length(draft);
+        if (length > area.maxPayload()) {
+            return -1;
+        }
+        long position;
+        while ((position = area.reserve(length)) < 0) {
+            // Full: the journal frees room at its next sync (within 2 ms while it can write). The call has run, so
+            // its event is never dropped: the caller waits.
+            journalThread.wakeNow();
+            LockSupport.parkNanos(this, 50_000);
+        }
+        try {
+            StagedDrafts.write(draft, area.bytes(), area.chars(), area.payloadAt(position));
+        } catch (RuntimeException | Error e) {
+            area.abandon(position, length);
+            return -1;
+        }
+        area.commit(position, length);
+        return area.end(position, length);
     }
 
     public String unavailableReason() {
         String reason = journalThread.unavailable();
-        return reason != null ? reason
-                : capacity + " audit events are waiting for the local journal (bulwark.audit.queue)";
+        if (reason != null) {
+            return reason;
+        }
+        StagingArea area = journalThread.staging();
+        if (area == null) {
+            return thread == null ? "the audit journal is not started" : "the audit journal did not open within 30 s";
+        }
+        String failure = journalThread.writeFailure();
+        if (failure != null && area.fill() >= 0.5) {
+            return failure + " and its staging area is half full";
+        }
+        return capacity + " audited calls are in flight with their events not yet staged (bulwark.audit.queue)";
     }
 
     /**
@@ -168,6 +237,9 @@ public final class AuditPipeline implements AutoCloseable {
                     : writeFailure);
         } else if (pending.get() >= capacity) {
             journal = new BulwarkStatus.StoreStatus(Store.JOURNAL, false, unavailableReason());
+        } else if (journalThread.staging() != null && journalThread.staging().fill() >= 0.9) {
+            journal = new BulwarkStatus.StoreStatus(Store.JOURNAL, false, "its staging area is "
+                    + Math.round(journalThread.staging().fill() * 100) + "% full: audited calls may wait for room");
         } else {
             journal = new BulwarkStatus.StoreStatus(Store.JOURNAL, true, "up");
         }
@@ -188,7 +260,7 @@ public final class AuditPipeline implements AutoCloseable {
      */
     public long backlog() {
         Shipper s = journalThread.shipper();
-        return pending.get() + (s == null ? 0 : s.backlog());
+        return pending() + (s == null ? 0 : s.backlog());
     }
 
     /** Bytes the journal's file system has left for this JVM, or -1 when unknown. */
@@ -203,7 +275,7 @@ public final class AuditPipeline implements AutoCloseable {
 
     /** Events captured and not yet durable in the journal (for tests and the log). */
     public int pending() {
-        return pending.get();
+        return (int) Math.min(Integer.MAX_VALUE, pending.get() + journalThread.notDurable(accepted.sum()));
     }
 
     /** The journal, once the journal thread has opened it; else null. */
@@ -273,6 +345,15 @@ public final class AuditPipeline implements AutoCloseable {
                 writer.close();
             } catch (IOException e) {
                 Log.warn("closing the audit journal: " + e.getMessage());
+            }
+        }
+        StagingArea area = journalThread.staging();
+        if (area != null && (t == null || !t.isAlive())) {
+            // Its mapping stays valid: a call still ending now stages its event for the next start to journal.
+            try {
+                area.close();
+            } catch (IOException e) {
+                Log.warn("closing the audit staging area: " + e.getMessage());
             }
         }
     }

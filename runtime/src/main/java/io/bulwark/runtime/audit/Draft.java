@@ -64,6 +64,16 @@ public final class Draft {
      * Bulwark bug) is stored as a marker instead.
      */
     public AuditEvent toEvent() {
+        return event(id, occurredAtMicros, caller.org(), caller.user(), caller.email(), caller.roles(), action,
+                resourceType, resourceId, resourceName, changes, caller.ip(), caller.userAgent(), caller.requestId(),
+                status, errorMessage, durationMicros);
+    }
+
+    /** As {@link #toEvent()}, of a draft's fields (read back from a staging record: {@link StagedDrafts}). */
+    static AuditEvent event(UUID id, long occurredAtMicros, String org, String user, String email,
+            Iterable<String> callerRoles, String action, String resourceType, String resourceId, String resourceName,
+            String changes, String ip, String userAgent, String requestId, Status status, String errorMessage,
+            long durationMicros) {
         String json;
         try {
             json = CanonicalJson.canonical(changes);
@@ -71,15 +81,15 @@ public final class Draft {
             json = "{\"_error\":\"the capture could not be encoded\"}";
         }
         List<String> roles = new ArrayList<>();
-        for (String role : caller.roles()) {
+        for (String role : callerRoles) {
             if (roles.size() == MAX_ROLES) {
                 break;
             }
             roles.add(Text.clean(role, 128));
         }
-        return new AuditEvent(id, occurredAtMicros, capped(caller.org()), capped(caller.user()), capped(caller.email()),
-                roles, Text.clean(action, 128), capped(resourceType), capped(resourceId), capped(resourceName), json,
-                IpAddresses.canonical(caller.ip()), capped(caller.userAgent()), capped(caller.requestId()),
+        return new AuditEvent(id, occurredAtMicros, capped(org), capped(user), capped(email), roles,
+                Text.clean(action, 128), capped(resourceType), capped(resourceId), capped(resourceName), json,
+                IpAddresses.canonical(ip), capped(userAgent), capped(requestId),
                 status == null ? Status.FAILURE : status, Text.clean(errorMessage, MAX_MESSAGE), durationMicros);
     }
 

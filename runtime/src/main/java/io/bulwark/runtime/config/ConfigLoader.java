@@ -69,6 +69,7 @@ public final class ConfigLoader {
     static final String AUDIT_CHECKPOINT_EVENTS = "bulwark.audit.checkpoint-events";
     static final String AUDIT_CHECKPOINT_INTERVAL = "bulwark.audit.checkpoint-interval";
     static final String AUDIT_DRAIN_TIMEOUT = "bulwark.audit.drain-timeout";
+    static final String AUDIT_DURABILITY = "bulwark.audit.durability";
     static final String TOTP_KEY = "bulwark.totp.key";
     static final String TOTP_OLD_KEYS = "bulwark.totp.old-keys";
     static final String TOTP_ISSUER = "bulwark.totp.issuer";
@@ -85,7 +86,7 @@ public final class ConfigLoader {
             REDIS_URL, REDIS_TIMEOUT, REDIS_POOL_SIZE, REDIS_CLUSTER, REDIS_SENTINEL, REDIS_SENTINEL_MASTER, REDIS_USER,
             REDIS_PASSWORD, REDIS_TLS, DATA_DIR, JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_POOL_SIZE,
             AUDIT_RETENTION, AUDIT_QUEUE, AUDIT_MAX_CAPTURE, AUDIT_HASH_KEY, AUDIT_CHAIN_KEY, AUDIT_CHECKPOINT_EVENTS,
-            AUDIT_CHECKPOINT_INTERVAL, AUDIT_DRAIN_TIMEOUT, TOTP_KEY, TOTP_OLD_KEYS, TOTP_ISSUER,
+            AUDIT_CHECKPOINT_INTERVAL, AUDIT_DRAIN_TIMEOUT, AUDIT_DURABILITY, TOTP_KEY, TOTP_OLD_KEYS, TOTP_ISSUER,
             TOTP_ALGORITHM, TOTP_DIGITS, TOTP_MAX_FAILURES, TOTP_ENROLLMENT_TTL, MAX_MEMORY, IPV6_PREFIX, MODE,
             "bulwark.ratelimit.<name>.limit",
             "bulwark.ratelimit.<name>.window", "bulwark.ratelimit.<name>.lockout",
@@ -402,6 +403,8 @@ public final class ConfigLoader {
                 audit = audit.withCheckpoints(audit.checkpointEvents(), checkpointInterval(entry));
             } else if (key.equals(ConfigEntry.normalize(AUDIT_DRAIN_TIMEOUT))) {
                 audit = audit.withDrainTimeout(drainTimeout(entry));
+            } else if (key.equals(ConfigEntry.normalize(AUDIT_DURABILITY))) {
+                audit = audit.withDurability(durability(entry));
             } else if (key.startsWith("bulwark_totp_")) {
                 twoFactor = totp(twoFactor, entry);
             } else {
@@ -629,6 +632,16 @@ public final class ConfigLoader {
         problems.add(entry.problem("32 random bytes in Base64, such as the output of: openssl rand -base64 32"
                 + (entry.normalizedKey().endsWith("old_keys") ? " (several separated by commas)" : "")));
         return null;
+    }
+
+    private AuditSettings.Durability durability(ConfigEntry entry) {
+        AuditSettings.Durability durability = AuditSettings.Durability.fromConfig(entry.value());
+        if (durability == null) {
+            problems.add(entry.problem("mmap (an audited call returns once its event is staged in a memory-mapped "
+                    + "file: kept through a crash of the process) or sync (once the journal's fsync covers it)"));
+            return AuditSettings.Durability.MMAP;
+        }
+        return durability;
     }
 
     private Algorithm algorithm(ConfigEntry entry) {

@@ -473,6 +473,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theAuditDurabilityIsMmapOrSyncAndAnythingElseStopsStartup() {
+        assertEquals(AuditSettings.Durability.MMAP, ConfigLoader.load(null, props(), Map.of()).audit().durability());
+        assertEquals(AuditSettings.Durability.SYNC, ConfigLoader.load(null, props("bulwark.audit.durability", "sync"),
+                Map.of()).audit().durability());
+        assertEquals(List.of("bulwark.audit.durability (system property) has value 'fsync': expected mmap (an audited "
+                + "call returns once its event is staged in a memory-mapped file: kept through a crash of the process) "
+                + "or sync (once the journal's fsync covers it)"), problems(null, props("bulwark.audit.durability",
+                "fsync"), Map.of()));
+    }
+
+    @Test
     void aDataDirOthersMayWriteStopsStartupSayingWhy() throws IOException {
         Path data = Files.createDirectory(dir.resolve("shared"));
         Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));

@@ -30,6 +30,8 @@ import java.util.UUID;
 public final class JournalWriter implements Closeable {
 
     private final WriterDirectory directory;
+    /** Whether closing the journal lets go of its directory (not when the caller holds it: {@link #openHeld}). */
+    private final boolean ownsDirectory;
     private final long rotateAt;
     private final ChainKey key;
     private final ChainKey.Seal seal;
@@ -51,7 +53,13 @@ public final class JournalWriter implements Closeable {
     }
 
     private JournalWriter(WriterDirectory directory, long rotateAt, ChainKey key, Checkpoints.Policy policy) {
+        this(directory, true, rotateAt, key, policy);
+    }
+
+    private JournalWriter(WriterDirectory directory, boolean ownsDirectory, long rotateAt, ChainKey key,
+            Checkpoints.Policy policy) {
         this.directory = directory;
+        this.ownsDirectory = ownsDirectory;
         this.rotateAt = rotateAt;
         this.key = key;
         this.seal = key.seal();
@@ -64,6 +72,22 @@ public final class JournalWriter implements Closeable {
      */
     public static JournalWriter open(Path auditDir, ChainKey key, Checkpoints.Policy policy) throws IOException {
         return open(auditDir, Segments.ROTATE_AT, key, policy);
+    }
+
+    /**
+     * Opens the journal of a writer directory the caller holds (a command shipping a journal no JVM holds), sealing
+     * with {@code key}; closing the journal leaves the directory held.
+     */
+    public static JournalWriter openHeld(WriterDirectory held, ChainKey key, Checkpoints.Policy policy)
+            throws IOException {
+        JournalWriter journal = new JournalWriter(held, false, Segments.ROTATE_AT, key, policy);
+        try {
+            journal.recover();
+        } catch (IOException | RuntimeException e) {
+            journal.close();
+            throw e;
+        }
+        return journal;
     }
 
     /** As {@link #open(Path, ChainKey, Checkpoints.Policy)} with the key of {@code <auditDir>/chain.key}. */
@@ -195,7 +219,9 @@ public final class JournalWriter implements Closeable {
                 checkpoints.closing();
             }
         } finally {
-            directory.close();
+            if (ownsDirectory) {
+                directory.close();
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.bulwark.runtime.audit.postgres;
 
+import io.bulwark.runtime.audit.StagedRecovery;
 import io.bulwark.runtime.audit.chain.ChainKey;
 import io.bulwark.runtime.audit.chain.Checkpoint;
 import io.bulwark.runtime.audit.chain.Checkpoints;
@@ -7,9 +8,12 @@ import io.bulwark.runtime.audit.chain.EncodedEvent;
 import io.bulwark.runtime.audit.journal.JournalDamagedException;
 import io.bulwark.runtime.audit.journal.JournalReader;
 import io.bulwark.runtime.audit.journal.JournalWriter;
+import io.bulwark.runtime.audit.journal.StagingArea;
 import io.bulwark.runtime.audit.journal.WriterDirectory;
 import io.bulwark.runtime.config.AuditSettings;
+import io.bulwark.runtime.log.Log;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -83,6 +87,7 @@ public final class LeftoverJournals {
                                 + "ships it itself"));
                         continue;
                     }
+                    journalStaged(settings, key, held);
                     Outcome down = outcomes.isEmpty() ? null : outcomes.get(outcomes.size() - 1);
                     if (down != null && down.why() == Why.DATABASE) {
                         // PostgreSQL just failed: not tried again for each journal (each try may take seconds).
@@ -209,6 +214,23 @@ public final class LeftoverJournals {
     }
 
     /** The chain key checkpoints are signed with, or null when it cannot be had (the events still ship). */
+    /**
+     * Journals what the writer's callers staged and its journal never took (its JVM was killed: issue 14), so that it
+     * ships with the rest. A journal that cannot be opened (damage) is shipped as far as it goes, as before.
+     */
+    private static void journalStaged(AuditSettings settings, ChainKey key, WriterDirectory held) {
+        if (key == null || !Files.exists(held.path().resolve(StagingArea.FILE))) {
+            return;
+        }
+        try (JournalWriter writer = JournalWriter.openHeld(held, key, new Checkpoints.Policy(
+                settings.checkpointEvents(), settings.checkpointInterval(), Checkpoint.Store.POSTGRESQL))) {
+            StagedRecovery.recover(writer);
+        } catch (IOException | RuntimeException e) {
+            Log.warn("audit journal " + held.path() + ": the events its callers staged could not be journalled ("
+                    + e.getMessage() + "); the next JVM to take it over tries again");
+        }
+    }
+
     private static ChainKey chainKey(AuditSettings settings) {
         try {
             return ChainKey.of(settings);
