@@ -10,7 +10,6 @@ import io.bulwark.runtime.ratelimit.MicroClock;
 import io.bulwark.runtime.ratelimit.RateLimitPolicy;
 import io.bulwark.runtime.ratelimit.RateLimiter;
 import io.bulwark.runtime.ratelimit.redis.RedisRateLimiter;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.openjdk.jmh.annotations.Mode;
@@ -53,9 +51,6 @@ public final class Report {
             "Bucket4jRedisBenchmark.manyKeys", "Bucket4j (Jedis, CAS), 10,000 keys",
             "BulwarkRedisBenchmark.hotKeyRefused", "Bulwark, hot key over its limit");
 
-    private record Cell(double opsPerSecond, double p50Micros, double p99Micros) {
-    }
-
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
         int[] threads = {1, 8, 64};
@@ -64,21 +59,21 @@ public final class Report {
                 threads = java.util.Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
             }
         }
-        Map<String, Map<Integer, Cell>> table = new LinkedHashMap<>();
+        Map<String, Map<Integer, RedisReportTable.Cell>> table = new LinkedHashMap<>();
         for (int t : threads) {
-            Map<String, Double> throughput = scores(run(t, Mode.Throughput, quick));
+            Map<String, Double> throughput = RedisReportTable.scores(run(t, Mode.Throughput, quick));
             Collection<RunResult> sampled = run(t, Mode.SampleTime, quick);
             for (RunResult r : sampled) {
-                String name = shortName(r);
+                String name = RedisReportTable.shortName(r);
                 var stats = r.getPrimaryResult().getStatistics();
-                table.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(t, new Cell(
+                table.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(t, new RedisReportTable.Cell(
                         throughput.getOrDefault(name, Double.NaN) * 1_000_000, stats.getPercentile(50),
                         stats.getPercentile(99)));
             }
         }
         String report = "\"vs PING\" compares with the best PING at the same thread count: the highest throughput and "
-                + "the lowest p50 of the two client styles.\n\n" + render(table, threads) + "\n" + commandStats() + "\n"
-                + environment();
+                + "the lowest p50 of the two client styles.\n\n" + RedisReportTable.render(table, ROWS, LABELS, threads)
+                + "\n" + commandStats() + "\n" + RedisReportTable.environment();
         System.out.println(report);
         Path out = Path.of("benchmarks", "results", "redis-" + LocalDate.now() + (quick ? "-quick" : "") + ".md");
         if (Files.isDirectory(Path.of("benchmarks"))) {
@@ -102,48 +97,6 @@ public final class Report {
                 .measurementTime(TimeValue.seconds(quick ? 1 : 3))
                 .shouldFailOnError(true);
         return new Runner(options.build()).run();
-    }
-
-    private static Map<String, Double> scores(Collection<RunResult> results) {
-        Map<String, Double> scores = new LinkedHashMap<>();
-        for (RunResult r : results) {
-            scores.put(shortName(r), r.getPrimaryResult().getScore());
-        }
-        return scores;
-    }
-
-    private static String shortName(RunResult r) {
-        String full = r.getParams().getBenchmark();
-        String[] parts = full.split("\\.");
-        return parts[parts.length - 2] + "." + parts[parts.length - 1];
-    }
-
-    private static String render(Map<String, Map<Integer, Cell>> table, int[] threads) {
-        StringBuilder out = new StringBuilder();
-        out.append("| check | threads | checks/s | p50 µs | p99 µs | throughput vs PING | p50 vs PING |\n");
-        out.append("|---|---:|---:|---:|---:|---:|---:|\n");
-        for (int t : threads) {
-            List<Cell> pings = new ArrayList<>();
-            for (String ping : List.of("PingBenchmark.ping", "PingBenchmark.pingPooledJedis")) {
-                Cell c = table.getOrDefault(ping, Map.of()).get(t);
-                if (c != null) {
-                    pings.add(c);
-                }
-            }
-            // The strictest floor for each column: the best PING throughput, the best PING p50.
-            double bestOps = pings.stream().mapToDouble(Cell::opsPerSecond).max().orElse(Double.NaN);
-            double bestP50 = pings.stream().mapToDouble(Cell::p50Micros).min().orElse(Double.NaN);
-            for (String row : ROWS) {
-                Cell c = table.getOrDefault(row, Map.of()).get(t);
-                if (c == null) {
-                    continue;
-                }
-                out.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %.1f | %.1f | %.2f× | %.2f× |%n",
-                        LABELS.get(row), t, c.opsPerSecond(), c.p50Micros(), c.p99Micros(), c.opsPerSecond() / bestOps,
-                        c.p50Micros() / bestP50));
-            }
-        }
-        return out.toString();
     }
 
     /** 10,000 checks on distinct keys from one thread, and what Redis counted for them. */
@@ -171,20 +124,4 @@ public final class Report {
         }
     }
 
-    private static String environment() throws IOException {
-        String cpu = "unknown";
-        Path cpuinfo = Path.of("/proc/cpuinfo");
-        if (Files.isReadable(cpuinfo)) {
-            cpu = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("model name")).findFirst()
-                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse(cpu);
-        }
-        String redisVersion;
-        try (Jedis admin = BenchRedis.single()) {
-            redisVersion = admin.info("server").lines().filter(l -> l.startsWith("redis_version:")).findFirst()
-                    .orElse("redis_version:?").substring("redis_version:".length());
-        }
-        return String.format(Locale.ROOT, "Environment: %d cores (%s), %s %s, Redis %s at %s, JMH 1.37.%n",
-                Runtime.getRuntime().availableProcessors(), cpu, System.getProperty("java.vm.name"),
-                System.getProperty("java.version"), redisVersion, BenchRedis.url());
-    }
 }
