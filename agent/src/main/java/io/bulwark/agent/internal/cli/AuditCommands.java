@@ -42,8 +42,8 @@ final class AuditCommands {
     /** Nothing wrong was found, but not everything could be proven (a writer's key was not given, an unkeyed chain). */
     static final int UNPROVEN = 2;
     /**
-     * Nothing wrong was found, but the journal holds events not yet in PostgreSQL, or a stopped JVM staged events not yet
-     * in the journal: a backlog, on this host only.
+     * Nothing wrong was found, but the journal holds events not yet in PostgreSQL, or a stopped JVM staged events not
+     * yet in the journal: a backlog, on this host only.
      */
     static final int BACKLOG = 3;
     /** {@code audit ship}: events are left for now (a running JVM holds their journal, or the time ran out): retry. */
