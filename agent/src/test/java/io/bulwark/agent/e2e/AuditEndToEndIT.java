@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.agent.e2e.apps.AuditApp;
 import io.bulwark.runtime.audit.AuditEvent;
+import io.bulwark.runtime.audit.StagedLeftovers;
 import io.bulwark.runtime.audit.Status;
 import io.bulwark.runtime.audit.chain.Checkpoints;
 import io.bulwark.runtime.audit.chain.SealedEvent;
@@ -19,6 +20,8 @@ import io.bulwark.runtime.audit.verify.Anchors;
 import io.bulwark.runtime.audit.verify.AuditVerifier;
 import io.bulwark.runtime.audit.verify.Finding;
 import io.bulwark.runtime.audit.verify.Report;
+import io.bulwark.runtime.config.AuditSettings;
+import io.bulwark.runtime.config.JdbcSettings;
 import io.bulwark.runtime.testing.PostgresServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +35,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -374,6 +378,28 @@ class AuditEndToEndIT {
             cli.option("-Dbulwark.jdbc.url=" + jdbcUrl);
         }
         return cli.runMain("io.bulwark.agent.boot.AgentBoot", args);
+    }
+
+    /**
+     * Events a killed JVM staged and never journalled are in neither store: {@code audit verify} reports them as a
+     * backlog (exit code 3), not as intact, until {@code audit ship} journals and ships them (issue 14).
+     */
+    @Test
+    void verifyCallsWhatAKilledJvmStagedABacklogUntilShipped() throws Exception {
+        PostgresServer.Schema schema = PostgresServer.freshSchema("audit_staged");
+        List<UUID> ids = StagedLeftovers.leave(AuditSettings.defaults().withDataDir(dataDir)
+                .withJdbc(new JdbcSettings(schema.jdbcUrl(), null, null, 2)), 4);
+        // Nothing reached PostgreSQL yet (not even its tables): the journal alone is verified.
+        ForkedJvm.Result backlog = command(null, "audit", "verify").assertExit(3);
+        assertTrue(backlog.stdout().contains("BACKLOG: nothing wrong was found, but 4 staged event(s) are not yet in "
+                + "the journal"), backlog.toString());
+
+        command(schema.jdbcUrl(), "audit", "ship").assertExit(0);
+        assertEquals(4, count(schema.jdbcUrl(), "SELECT count(DISTINCT id) FROM audit_logs"));
+        ForkedJvm.Result intact = command(schema.jdbcUrl(), "audit", "verify").assertExit(0);
+        assertTrue(intact.stdout().contains("PostgreSQL: " + ids.size() + " events from 1 writer(s) checked"),
+                intact.toString());
+        assertTrue(intact.stdout().contains("intact: every event is in place and unchanged"), intact.toString());
     }
 
     @Test

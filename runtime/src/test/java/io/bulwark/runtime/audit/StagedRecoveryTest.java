@@ -1,5 +1,6 @@
 package io.bulwark.runtime.audit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import io.bulwark.runtime.audit.journal.JournalWriter;
 import io.bulwark.runtime.audit.journal.StagingArea;
 import io.bulwark.runtime.audit.postgres.LeftoverJournals;
 import io.bulwark.runtime.audit.query.AuditQuery;
+import io.bulwark.runtime.audit.verify.Anchors;
 import io.bulwark.runtime.audit.verify.AuditVerifier;
 import io.bulwark.runtime.audit.verify.Report;
 import io.bulwark.runtime.config.AuditSettings;
@@ -27,6 +29,7 @@ import io.bulwark.runtime.key.ReflectiveTypeModel;
 import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
 import io.bulwark.runtime.ratelimit.MicroClock;
 import io.bulwark.runtime.testing.PostgresServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -105,6 +108,11 @@ class StagedRecoveryTest {
             ids.add(d.id());
             stage(deadArea, d);
         }
+        // While its JVM runs, what it staged is in flight: noted, not a backlog.
+        Report running = AuditVerifier.verifyJournal(audit);
+        assertEquals(0, running.staged());
+        assertTrue(running.notes().stream().anyMatch(n -> n.contains("5 event(s) staged by the running JVM are in "
+                + "flight")), running.notes().toString());
         // The journal thread had taken the first two, written and even synced them, but died before releasing them.
         List<AuditEvent> taken = new ArrayList<>();
         deadArea.drain((at, length) -> taken.add(StagedDrafts.read(deadArea.bytes(), deadArea.chars(), at, length)),
@@ -112,6 +120,16 @@ class StagedRecoveryTest {
         dead.append(taken);
         dead.sync();
         dead.close();
+
+        // Its JVM is gone: the three staged events the journal does not hold are a backlog (issue 14), not intact.
+        Path staging = dead.directory().resolve(StagingArea.FILE);
+        byte[] stagedBytes = Files.readAllBytes(staging);
+        Report before = AuditVerifier.verifyJournal(audit);
+        assertEquals(3, before.staged(), before.notes().toString());
+        assertEquals(2, before.events());
+        assertTrue(before.notes().stream().anyMatch(n -> n.contains("3 event(s) staged by calls that returned before "
+                + "its JVM stopped are not yet in the journal")), before.notes().toString());
+        assertArrayEquals(stagedBytes, Files.readAllBytes(staging), "verify leaves the staging file as it was");
 
         JournalWriter next = JournalWriter.open(audit);
         try (StagingArea area = StagingArea.open(next.directory(), StagingArea.MIN_CAPACITY)) {
@@ -124,6 +142,8 @@ class StagedRecoveryTest {
         assertEquals(ids, journal.stream().map(AuditEvent::id).toList());
         Report report = AuditVerifier.verifyJournal(audit);
         assertTrue(report.intact(), report.findings().toString());
+        assertEquals(0, report.staged(), report.notes().toString());
+        assertEquals(5, report.events());
 
         // Journalled now: a third start finds nothing more to add.
         JournalWriter third = JournalWriter.open(audit);
@@ -153,6 +173,13 @@ class StagedRecoveryTest {
         // Killed before its journal thread took them: the lock goes with the process, the staged pages stay.
         dead.close();
 
+        // In neither store yet: a backlog of four staged events (issue 14).
+        Anchors anchors = Anchors.local(settings.auditDir());
+        Report before = AuditVerifier.verifyJournal(settings.auditDir(), anchors, null, true);
+        assertEquals(4, before.staged(), before.notes().toString());
+        assertEquals(0, before.backlog());
+        assertEquals(0, before.events());
+
         List<LeftoverJournals.Outcome> outcomes = LeftoverJournals.ship(settings, null,
                 System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
         assertEquals(1, outcomes.size(), outcomes.toString());
@@ -167,6 +194,18 @@ class StagedRecoveryTest {
         }
         assertEquals(ids, stored);
         area.close();
+
+        Anchors after = Anchors.local(settings.auditDir());
+        Report journal = AuditVerifier.verifyJournal(settings.auditDir(), after, null, true);
+        assertEquals(0, journal.staged(), journal.notes().toString());
+        assertEquals(0, journal.backlog(), journal.notes().toString());
+        assertTrue(journal.intact(), journal.findings().toString());
+        try (Connection c = DriverManager.getConnection(schema.jdbcUrl())) {
+            Report database = AuditVerifier.verifyDatabase(c, after);
+            assertTrue(database.intact(), database.findings().toString());
+            assertEquals(0, database.backlog());
+            assertEquals(4, database.events());
+        }
     }
 
     @Test

@@ -41,7 +41,10 @@ final class AuditCommands {
     static final int TAMPERED = 1;
     /** Nothing wrong was found, but not everything could be proven (a writer's key was not given, an unkeyed chain). */
     static final int UNPROVEN = 2;
-    /** Nothing wrong was found, but the journal holds events not yet in PostgreSQL: a backlog, on this host only. */
+    /**
+     * Nothing wrong was found, but the journal holds events not yet in PostgreSQL, or a stopped JVM staged events not
+     * yet in the journal: a backlog, on this host only.
+     */
     static final int BACKLOG = 3;
     /** {@code audit ship}: events are left for now (a running JVM holds their journal, or the time ran out): retry. */
     static final int LEFT_FOR_NOW = 75;
@@ -122,9 +125,12 @@ final class AuditCommands {
         boolean unproven = false;
         // With PostgreSQL verified too, what it lacks is counted against its rows; else against the ship cursor.
         long backlog = database != null ? database.backlog() : journal.backlog();
+        // Events a stopped JVM staged and did not journal: in neither store yet, so a backlog of both.
+        long staged = journal != null ? journal.staged() : 0;
+        backlog += staged;
         for (Report report : new Report[] {journal, database}) {
             if (report != null) {
-                print(report, report == journal ? backlog : 0);
+                print(report, report == journal ? backlog - staged : 0, report == journal ? staged : 0);
                 tampered |= report.tampered();
                 unproven |= !report.intact();
             }
@@ -143,8 +149,11 @@ final class AuditCommands {
         return distinct;
     }
 
-    /** @param backlog the events of the journal not yet in PostgreSQL, reported instead of "intact" */
-    private void print(Report report, long backlog) {
+    /**
+     * @param backlog the events of the journal not yet in PostgreSQL, reported instead of "intact"
+     * @param staged  the events staged by a JVM that stopped and not yet in its journal, reported so too
+     */
+    private void print(Report report, long backlog, long staged) {
         print(report.store() + ": " + report.events() + " events from " + report.writers() + " writer(s) checked");
         report.notes().forEach(n -> print("  note: " + n));
         Set<UUID> reported = new HashSet<>();
@@ -156,7 +165,11 @@ final class AuditCommands {
         if (report.findings().size() > reported.size()) {
             print("  (" + (report.findings().size() - reported.size()) + " further problem(s) after those)");
         }
-        print(report.intact() && backlog > 0 ? "  BACKLOG: nothing wrong was found, but " + backlog
+        print(report.intact() && staged > 0 ? "  BACKLOG: nothing wrong was found, but " + staged + " staged "
+                + "event(s) are not yet in the journal" + (backlog > 0 ? " and " + backlog + " event(s) of the journal "
+                + "are not yet in PostgreSQL" : "") + ": stored on this host only until the application's next start "
+                + "with this data directory (or 'audit ship') takes them"
+                : report.intact() && backlog > 0 ? "  BACKLOG: nothing wrong was found, but " + backlog
                 + " event(s) are not yet in PostgreSQL: stored on this host only until shipped ('audit ship', or the "
                 + "application's next start with this data directory)"
                 : report.intact() ? "  intact: every event is in place and unchanged"

@@ -18,7 +18,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 
@@ -194,10 +197,27 @@ public final class StagingArea implements Closeable {
     /** Finds the whole records staged after {@code released}, wherever a killed thread left a gap before them. */
     private void recover(long releasedAt, long seq) {
         leftoverSeq = seq;
+        dirty = scan(bytes, capacity, releasedAt, new RecordSink() {
+            @Override
+            public void record(int at, int length) {
+                leftovers.add(new long[] {at, length});
+            }
+        });
+        released = releasedAt;
+        consumed = releasedAt;
+        tail.set(releasedAt);
+    }
+
+    /**
+     * Visits the whole records of a ring of {@code capacity} bytes staged after {@code releasedAt}, in order, skipping
+     * what a killed thread left half written: the records {@link #open} finds. Whether anything but zeros lies there.
+     */
+    private static boolean scan(ByteBuffer bytes, int capacity, long releasedAt, RecordSink sink) {
+        boolean dirty = false;
         long pos = releasedAt;
         long end = releasedAt + capacity;
         while (pos < end) {
-            int at = index(pos);
+            int at = DATA_AT + (int) (pos % capacity);
             long stamp = bytes.getLong(at);
             if (stamp == pos + 1) {
                 int length = bytes.getInt(at + 8);
@@ -207,9 +227,9 @@ public final class StagingArea implements Closeable {
                     continue;
                 }
                 if (length >= 0 && length <= capacity - (at - DATA_AT) - RECORD_HEADER
-                        && crc(at + RECORD_HEADER, length) == bytes.getInt(at + 12)) {
+                        && crc(bytes, at + RECORD_HEADER, length) == bytes.getInt(at + 12)) {
                     dirty = true;
-                    leftovers.add(new long[] {at + RECORD_HEADER, length});
+                    sink.record(at + RECORD_HEADER, length);
                     pos += size(length);
                     continue;
                 }
@@ -221,9 +241,73 @@ public final class StagingArea implements Closeable {
             }
             pos += ALIGN;
         }
-        released = releasedAt;
-        consumed = releasedAt;
-        tail.set(releasedAt);
+        return dirty;
+    }
+
+    private interface RecordSink {
+        void record(int at, int length);
+    }
+
+    /**
+     * What the staging area of a writer directory holds that {@link #open} would find and journal: read only, without
+     * the directory's lock, and without changing the file (for {@code audit verify}). Null when there is no staging
+     * file; {@link Staged#readable()} false when it is not one this version wrote (the next open moves it aside).
+     */
+    public static Staged inspect(Path writerDir) throws IOException {
+        Path file = writerDir.resolve(FILE);
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            ByteBuffer header = ByteBuffer.allocate(DATA_AT).order(ByteOrder.nativeOrder());
+            if (size > DATA_AT) {
+                Frame.readFully(channel, header, 0);
+            }
+            long capacity = header.getLong(CAPACITY_AT);
+            long releasedAt = header.getLong(RELEASED_AT);
+            boolean valid = size > DATA_AT && Arrays.equals(Arrays.copyOf(header.array(), MAGIC.length), MAGIC)
+                    && header.getInt(ORDER_AT) == 1 && capacity >= PAGE && capacity <= MAX_CAPACITY
+                    && capacity % PAGE == 0 && size == DATA_AT + capacity && releasedAt >= 0;
+            if (!valid) {
+                return new Staged(false, 0, List.of());
+            }
+            ByteBuffer bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, size).order(ByteOrder.nativeOrder());
+            List<UUID> ids = new ArrayList<>();
+            // A staged payload starts with its event's id (StagedDrafts): two int64s in the platform's order.
+            scan(bytes, (int) capacity, releasedAt, (at, length) -> ids.add(length >= 16
+                    ? new UUID(bytes.getLong(at), bytes.getLong(at + 8)) : null));
+            return new Staged(true, header.getLong(SEQ_AT), ids);
+        }
+    }
+
+    /**
+     * The whole records of a staging file after its {@code released} position.
+     *
+     * @param readable whether the file is one this version wrote
+     * @param seq      the journal's last sequence number when those records' predecessors were released: the journal's
+     *                 events after it may already hold some of them
+     * @param ids      each record's event id in staging order (null for a record too short to hold one)
+     */
+    public record Staged(boolean readable, long seq, List<UUID> ids) {
+
+        public Staged {
+            ids = Collections.unmodifiableList(new ArrayList<>(ids));
+        }
+
+        /**
+         * The records recovery would journal: those whose id is not among {@code journalled} (the ids of the journal's
+         * events after {@link #seq()}); a record too short to hold an event is one it leaves out.
+         */
+        public long notIn(Set<UUID> journalled) {
+            long n = 0;
+            for (UUID id : ids) {
+                if (id != null && !journalled.contains(id)) {
+                    n++;
+                }
+            }
+            return n;
+        }
     }
 
     /** A staged record's payload where it lies: read it through {@link #bytes()} / {@link #chars()}. */
@@ -300,6 +384,10 @@ public final class StagingArea implements Closeable {
     }
 
     private int crc(int at, int length) {
+        return crc(bytes, at, length);
+    }
+
+    private static int crc(ByteBuffer bytes, int at, int length) {
         CRC32C crc = new CRC32C();
         crc.update(bytes.slice(at, length));
         return (int) crc.getValue();

@@ -7,6 +7,7 @@ import io.bulwark.runtime.audit.chain.Checkpoint;
 import io.bulwark.runtime.audit.chain.EventCodec;
 import io.bulwark.runtime.audit.chain.SealedEvent;
 import io.bulwark.runtime.audit.journal.JournalScan;
+import io.bulwark.runtime.audit.journal.StagingArea;
 import io.bulwark.runtime.audit.journal.WriterDirectory;
 import io.bulwark.runtime.audit.json.CanonicalJson;
 import io.bulwark.runtime.audit.postgres.ShipCursor;
@@ -78,6 +79,7 @@ public final class AuditVerifier {
         List<String> notes = new ArrayList<>(anchors.takeNotes());
         long events = 0;
         long backlog = 0;
+        long staged = 0;
         long cutoffMicros = retention == null ? Long.MIN_VALUE
                 : micros(Instant.now().minus(retention));
         List<Path> dirs = WriterDirectory.list(auditDir);
@@ -93,6 +95,10 @@ public final class AuditVerifier {
                 check.anchor(new ChainCheck.Anchor(checkpoint.seq(), checkpoint.hash(), "its " + checkpoint));
             }
             boolean live = live(dir);
+            // Read before the journal: the staged events it already holds are among its events after the header's
+            // sequence number (as recovery finds them, JournalThread#recoverStaged). Read only, no lock taken.
+            StagingArea.Staged stagedHere = StagingArea.inspect(dir);
+            Set<UUID> journalledAfter = new HashSet<>();
             // A PostgreSQL checkpoint names an event the journal had made durable: the journal must still end at or
             // after it (its newest segment is never deleted), unchanged if it still holds it.
             Checkpoint shippedCheckpoint = anchors.newest(Checkpoint.Store.POSTGRESQL).get(writer);
@@ -109,6 +115,9 @@ public final class AuditVerifier {
                         firstPrev[0] = event.prevHash();
                     }
                     check.accept(event);
+                    if (stagedHere != null && event.seq() > stagedHere.seq()) {
+                        journalledAfter.add(event.event().id());
+                    }
                     if (event.seq() == shipped) {
                         shippedHash[0] = event.hash();
                     }
@@ -137,6 +146,21 @@ public final class AuditVerifier {
             });
             findings.addAll(check.finish(-1, null, Long.MAX_VALUE));
             events += check.events();
+            if (stagedHere != null && !stagedHere.readable()) {
+                notes.add("writer " + writer + ": its staging file is not one this version wrote (or was damaged): "
+                        + "events staged in it cannot be counted, and the next start moves it aside without them");
+            } else if (stagedHere != null) {
+                long pending = stagedHere.notIn(journalledAfter);
+                if (pending > 0 && live) {
+                    notes.add("writer " + writer + ": " + pending + " event(s) staged by the running JVM are in "
+                            + "flight, not yet in its journal");
+                } else if (pending > 0) {
+                    staged += pending;
+                    notes.add("writer " + writer + ": " + pending + " event(s) staged by calls that returned before "
+                            + "its JVM stopped are not yet in the journal (the next start with this data directory, "
+                            + "or 'audit ship', journals them)");
+                }
+            }
             long first = check.firstSeq();
             if (first > 1 && shipsToDatabase) {
                 notes.add("writer " + writer + ": its journal starts at #" + first + " (the events before it were "
@@ -169,7 +193,7 @@ public final class AuditVerifier {
                         + "but its " + checkpoint + " shows #" + checkpoint.seq() + " stored"));
             }
         }
-        return new Report("journal " + auditDir, events, dirs.size(), findings, notes, backlog);
+        return new Report("journal " + auditDir, events, dirs.size(), findings, notes, backlog, staged);
     }
 
     /** Whether a running JVM holds a writer directory (and may be writing its last frame right now). */
@@ -297,7 +321,7 @@ public final class AuditVerifier {
             notes.add("no checkpoint of PostgreSQL was given (none in the data directory, no --checkpoints log): "
                     + "events deleted from the end of a chain, or whole writers deleted, cannot be found");
         }
-        return new Report("PostgreSQL", events, writers.size(), findings, notes, backlog);
+        return new Report("PostgreSQL", events, writers.size(), findings, notes, backlog, 0);
     }
 
     private static ChainCheck newCheck(UUID writer, Anchors anchors, Expired expired) {

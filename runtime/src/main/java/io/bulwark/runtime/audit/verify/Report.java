@@ -12,9 +12,12 @@ import java.util.List;
  *                 shipped, checkpoints that could not be used
  * @param backlog  events the journal holds that are not yet in PostgreSQL (0 when the journal is the store): not
  *                 wrong, but not yet where they belong either
+ * @param staged   events staged by calls that returned, in the staging area of a writer no running JVM holds, and not
+ *                 yet in its journal (what the next start or {@code audit ship} journals): a backlog too, on this host
+ *                 only (a running JVM's are in flight, and only noted)
  */
 public record Report(String store, long events, int writers, List<Finding> findings, List<String> notes,
-        long backlog) {
+        long backlog, long staged) {
 
     public Report {
         findings = List.copyOf(findings);
@@ -23,7 +26,7 @@ public record Report(String store, long events, int writers, List<Finding> findi
 
     /** A report without a backlog. */
     public Report(String store, long events, int writers, List<Finding> findings, List<String> notes) {
-        this(store, events, writers, findings, notes, 0);
+        this(store, events, writers, findings, notes, 0, 0);
     }
 
     /** Nothing wrong, and everything proven: no finding at all. */
