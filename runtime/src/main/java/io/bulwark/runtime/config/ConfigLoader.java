@@ -485,6 +485,34 @@ public final class ConfigLoader {
         return url;
     }
 
+    /**
+     * {@code value} is 1 to {@code maxDigits} ASCII digits followed by {@code unit}: {@code [0-9]{1,n}u} without a
+     * regular expression, which would load {@code java.util.regex} in premain (PremainClassLoadIT).
+     */
+    static boolean digitsThen(String value, int maxDigits, char unit) {
+        int digits = value.length() - 1;
+        if (digits < 1 || digits > maxDigits || value.charAt(digits) != unit) {
+            return false;
+        }
+        for (int i = 0; i < digits; i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A loop, not {@code chars().anyMatch(...)}: no stream or lambda in premain (PremainClassLoadIT). */
+    private static boolean hasControlCharacter(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isISOControl(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** {@code 90d}, {@code 7y} (365 days each), any duration Bulwark parses, or {@code forever} (null). */
     private Duration retention(ConfigEntry entry) {
         String value = entry.value().strip();
@@ -492,10 +520,10 @@ public final class ConfigLoader {
             return null;
         }
         try {
-            if (value.matches("[0-9]{1,3}y")) {
+            if (digitsThen(value, 3, 'y')) {
                 return Duration.ofDays(365L * Integer.parseInt(value.substring(0, value.length() - 1)));
             }
-            if (value.matches("[0-9]{1,5}d")) {
+            if (digitsThen(value, 5, 'd')) {
                 long days = Long.parseLong(value.substring(0, value.length() - 1));
                 if (days >= 1) {
                     return Duration.ofDays(days);
@@ -576,7 +604,7 @@ public final class ConfigLoader {
         if (key.equals(ConfigEntry.normalize(TOTP_ISSUER))) {
             String issuer = entry.value();
             if (issuer.isBlank() || issuer.length() > 64 || issuer.contains(":") || !issuer.strip().equals(issuer)
-                    || issuer.chars().anyMatch(Character::isISOControl)) {
+                    || hasControlCharacter(issuer)) {
                 problems.add(entry.problem("1 to 64 characters without ':', control characters or surrounding spaces, "
                         + "such as ACME Bank"));
                 return s;

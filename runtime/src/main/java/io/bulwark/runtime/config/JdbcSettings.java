@@ -23,8 +23,43 @@ public record JdbcSettings(String url, String user, String password, int poolSiz
         return hidePassword(url);
     }
 
+    /**
+     * {@code replaceAll("(?i)(password=)[^&;]*", "$1<hidden>")} then {@code replaceAll("//[^/@]*@",
+     * "//<credentials hidden>@")}, written as loops: the URL is logged in premain, which loads no regular expression
+     * (PremainClassLoadIT).
+     */
     static String hidePassword(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1<hidden>").replaceAll("//[^/@]*@", "//<credentials hidden>@");
+        StringBuilder hidden = new StringBuilder(url.length());
+        int i = 0;
+        while (i < url.length()) {
+            if (url.regionMatches(true, i, "password=", 0, "password=".length())) {
+                hidden.append(url, i, i + "password=".length()).append("<hidden>");
+                i += "password=".length();
+                while (i < url.length() && url.charAt(i) != '&' && url.charAt(i) != ';') {
+                    i++;
+                }
+            } else {
+                hidden.append(url.charAt(i++));
+            }
+        }
+        String text = hidden.toString();
+        StringBuilder out = new StringBuilder(text.length());
+        i = 0;
+        while (i < text.length()) {
+            if (text.startsWith("//", i)) {
+                int end = i + 2;
+                while (end < text.length() && text.charAt(end) != '/' && text.charAt(end) != '@') {
+                    end++;
+                }
+                if (end < text.length() && text.charAt(end) == '@') {
+                    out.append("//<credentials hidden>@");
+                    i = end + 1;
+                    continue;
+                }
+            }
+            out.append(text.charAt(i++));
+        }
+        return out.toString();
     }
 
     @Override

@@ -149,10 +149,24 @@ public record RedisSettings(Topology topology, List<Node> nodes, String master, 
             return "credentials as user:password@ or :password@";
         }
         String path = url.getPath();
-        if (path != null && !path.isEmpty() && !path.equals("/") && !path.substring(1).matches("[0-9]{1,5}")) {
+        if (path != null && !path.isEmpty() && !path.equals("/") && !databaseNumber(path.substring(1))) {
             return "a database number as the path, as in redis://cache:6379/2";
         }
         return null;
+    }
+
+    /** 1 to 5 ASCII digits, {@code [0-9]{1,5}} without a regular expression (none in premain: PremainClassLoadIT). */
+    private static boolean databaseNumber(String text) {
+        if (text.isEmpty() || text.length() > 5) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

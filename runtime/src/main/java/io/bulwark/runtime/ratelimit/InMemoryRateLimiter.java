@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The embedded rate-limit engine: exact, per JVM.
@@ -245,7 +246,15 @@ public final class InMemoryRateLimiter implements RateLimiter {
     }
 
     /** Reservations of calls still running, extended while they run (see {@link Leases}). */
-    private final Leases<Reservation> leases = new Leases<>("bulwark-memory-leases", this::extend);
+    private final Leases<Reservation> leases = new Leases<>("bulwark-memory-leases", new Extend());
+
+    /** A class, not {@code this::extend}: no lambda is spun while the engine is built in premain. */
+    private final class Extend implements Consumer<List<Reservation>> {
+        @Override
+        public void accept(List<Reservation> running) {
+            extend(running);
+        }
+    }
 
     private void extend(List<Reservation> running) {
         long until = clock.micros() + RESERVATION_TTL_MICROS;

@@ -75,7 +75,8 @@ final class WeaverSetup {
         for (int i = 0; i < candidates.size(); i += BATCH) {
             List<Class<?>> batch = candidates.subList(i, Math.min(candidates.size(), i + BATCH));
             try {
-                instrumentation.retransformClasses(batch.toArray(Class<?>[]::new));
+                // new Class<?>[0], not Class<?>[]::new: no lambda is spun in premain (PremainClassLoadIT)
+                instrumentation.retransformClasses(batch.toArray(new Class<?>[0]));
             } catch (Exception | LinkageError e) {
                 for (Class<?> type : batch) {
                     try {

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Rate limits shared by every instance of a service, in Redis. Per check: at most one round trip (one
@@ -42,7 +44,23 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private final DenyCache denials = new DenyCache();
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     /** The reservations of calls still running, extended while they run. */
-    private final Leases<RedisPermit> leases = new Leases<>("bulwark-redis-leases", this::extend);
+    private final Leases<RedisPermit> leases = new Leases<>("bulwark-redis-leases", new Extend());
+
+    /** A class, not {@code this::extend}: no lambda is spun while the engine is built in premain. */
+    private final class Extend implements Consumer<List<RedisPermit>> {
+        @Override
+        public void accept(List<RedisPermit> running) {
+            extend(running);
+        }
+    }
+
+    /** The time Redis is sent with each batch (empty: Redis's own clock); a class, not a lambda (premain). */
+    private final class Now implements Supplier<String> {
+        @Override
+        public String get() {
+            return clockToRedis ? Long.toString(clock.micros()) : "";
+        }
+    }
 
     /**
      * Script runs in flight at most. Redis runs scripts one at a time, so more would not decide faster; fewer make
@@ -269,7 +287,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
     private Batcher newBatcher() {
         // A caller may wait for a batch already on the wire, then for its own: twice the timeout at most.
-        return new Batcher(store, clockToRedis ? () -> Long.toString(clock.micros()) : () -> "",
+        return new Batcher(store, new Now(),
                 Math.min(settings.poolSize(), SENDERS), 2 * settings.timeout().toNanos());
     }
 
