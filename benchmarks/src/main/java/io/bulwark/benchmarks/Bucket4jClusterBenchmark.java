@@ -1,11 +1,8 @@
 package io.bulwark.benchmarks;
 
-import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
-import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.jedis.Bucket4jJedis;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -33,18 +30,10 @@ public class Bucket4jClusterBenchmark {
     @Setup
     public void connect() {
         cluster = BenchCluster.client(BenchRedis.PEER_POOL);
-        ProxyManager<byte[]> buckets = Bucket4jJedis.casBasedBuilder(cluster)
+        hot = Bucket4jRedisBenchmark.fill(Bucket4jJedis.casBasedBuilder(cluster)
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
                         Duration.ofSeconds(10)))
-                .build();
-        BucketConfiguration roomy = BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(1_000_000).refillGreedy(1_000_000, Duration.ofSeconds(1)))
-                .build();
-        String run = "bucket4j-cluster" + System.nanoTime();
-        hot = buckets.builder().build((run + ":hot").getBytes(StandardCharsets.UTF_8), () -> roomy);
-        for (int i = 0; i < many.length; i++) {
-            many[i] = buckets.builder().build((run + ":user-" + i).getBytes(StandardCharsets.UTF_8), () -> roomy);
-        }
+                .build(), "bucket4j-cluster" + System.nanoTime(), many);
     }
 
     @TearDown

@@ -36,18 +36,24 @@ public class Bucket4jRedisBenchmark {
     public void connect() {
         pool = new JedisPool(BenchRedis.jedisPoolConfig(BenchRedis.PEER_POOL), BenchRedis.url().getHost(),
                 BenchRedis.url().getPort());
-        ProxyManager<byte[]> buckets = Bucket4jJedis.casBasedBuilder(pool)
+        hot = fill(Bucket4jJedis.casBasedBuilder(pool)
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
                         Duration.ofSeconds(10)))
-                .build();
+                .build(), "bucket4j" + System.nanoTime(), many);
+    }
+
+    /**
+     * Fills {@code many} with buckets of {@code buckets} roomy enough never to refuse, and returns the hot one: the
+     * peer's cost per check, not its refusals, is measured. Shared with {@link Bucket4jClusterBenchmark}.
+     */
+    static BucketProxy fill(ProxyManager<byte[]> buckets, String run, BucketProxy[] many) {
         BucketConfiguration roomy = BucketConfiguration.builder()
                 .addLimit(limit -> limit.capacity(1_000_000).refillGreedy(1_000_000, Duration.ofSeconds(1)))
                 .build();
-        String run = "bucket4j" + System.nanoTime();
-        hot = buckets.builder().build((run + ":hot").getBytes(StandardCharsets.UTF_8), () -> roomy);
         for (int i = 0; i < many.length; i++) {
             many[i] = buckets.builder().build((run + ":user-" + i).getBytes(StandardCharsets.UTF_8), () -> roomy);
         }
+        return buckets.builder().build((run + ":hot").getBytes(StandardCharsets.UTF_8), () -> roomy);
     }
 
     @TearDown
