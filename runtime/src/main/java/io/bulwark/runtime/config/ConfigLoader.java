@@ -56,6 +56,8 @@ public final class ConfigLoader {
     static final String REDIS_USER = "bulwark.redis.user";
     static final String REDIS_PASSWORD = "bulwark.redis.password";
     static final String REDIS_TLS = "bulwark.redis.tls";
+    static final String REDIS_SENTINEL_USER = "bulwark.redis.sentinel.user";
+    static final String REDIS_SENTINEL_PASSWORD = "bulwark.redis.sentinel.password";
     static final String DATA_DIR = "bulwark.data-dir";
     static final String JDBC_URL = "bulwark.jdbc.url";
     static final String JDBC_USER = "bulwark.jdbc.user";
@@ -84,7 +86,8 @@ public final class ConfigLoader {
     static final List<String> KNOWN_KEYS = List.of(ENABLED, SCAN, SCAN_PACKAGES, REQUIRE_WOVEN, LOG_LEVEL, MAX_KEYS,
             ALGORITHM,
             REDIS_URL, REDIS_TIMEOUT, REDIS_POOL_SIZE, REDIS_CLUSTER, REDIS_SENTINEL, REDIS_SENTINEL_MASTER, REDIS_USER,
-            REDIS_PASSWORD, REDIS_TLS, DATA_DIR, JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_POOL_SIZE,
+            REDIS_PASSWORD, REDIS_TLS, REDIS_SENTINEL_USER, REDIS_SENTINEL_PASSWORD,
+            DATA_DIR, JDBC_URL, JDBC_USER, JDBC_PASSWORD, JDBC_POOL_SIZE,
             AUDIT_RETENTION, AUDIT_QUEUE, AUDIT_MAX_CAPTURE, AUDIT_HASH_KEY, AUDIT_CHAIN_KEY, AUDIT_CHECKPOINT_EVENTS,
             AUDIT_CHECKPOINT_INTERVAL, AUDIT_DRAIN_TIMEOUT, AUDIT_DURABILITY, TOTP_KEY, TOTP_OLD_KEYS, TOTP_ISSUER,
             TOTP_ALGORITHM, TOTP_DIGITS, TOTP_MAX_FAILURES, TOTP_ENROLLMENT_TTL, MAX_MEMORY, IPV6_PREFIX, MODE,
@@ -315,6 +318,8 @@ public final class ConfigLoader {
         String redisUser = null;
         String redisPassword = null;
         Boolean redisTls = null;
+        String sentinelUser = null;
+        String sentinelPassword = null;
         AuditSettings audit = AuditSettings.defaults();
         String jdbcUrl = null;
         String jdbcUser = null;
@@ -375,6 +380,11 @@ public final class ConfigLoader {
                 redisPassword = redisPassword(entry);
             } else if (key.equals(ConfigEntry.normalize(REDIS_TLS))) {
                 redisTls = bool(entry);
+            } else if (key.equals(ConfigEntry.normalize(REDIS_SENTINEL_USER))) {
+                sentinelUser = redisName(entry, "an ACL user name of the Sentinels without spaces or control "
+                        + "characters");
+            } else if (key.equals(ConfigEntry.normalize(REDIS_SENTINEL_PASSWORD))) {
+                sentinelPassword = redisPassword(entry);
             } else if (key.equals(ConfigEntry.normalize(DATA_DIR))) {
                 audit = audit.withDataDir(dataDir(entry));
             } else if (key.equals(ConfigEntry.normalize(JDBC_URL))) {
@@ -425,6 +435,7 @@ public final class ConfigLoader {
         RedisSettings redis = redisSettings(entries, redisUrl, redisCluster, redisSentinels, redisMaster, redisUser,
                 redisPassword, redisTls, redisTimeout != null ? redisTimeout : RedisSettings.DEFAULT_TIMEOUT,
                 redisPoolSize != null ? redisPoolSize : RedisSettings.DEFAULT_POOL_SIZE);
+        redis = sentinelCredentials(entries, redis, sentinelUser, sentinelPassword);
         if (jdbcUrl != null) {
             audit = audit.withJdbc(new JdbcSettings(jdbcUrl, jdbcUser, jdbcPassword, jdbcPoolSize));
         } else {
@@ -755,6 +766,31 @@ public final class ConfigLoader {
         }
         return cluster == null ? null
                 : RedisSettings.cluster(cluster, user, password, tls != null && tls, timeout, poolSize);
+    }
+
+    /**
+     * The Sentinels' own credentials ({@code bulwark.redis.sentinel.user}, {@code .password}): only beside
+     * {@code bulwark.redis.sentinel}, a user only with a password.
+     */
+    private RedisSettings sentinelCredentials(Map<String, ConfigEntry> entries, RedisSettings redis, String user,
+            String password) {
+        ConfigEntry userEntry = entries.get(ConfigEntry.normalize(REDIS_SENTINEL_USER));
+        ConfigEntry passwordEntry = entries.get(ConfigEntry.normalize(REDIS_SENTINEL_PASSWORD));
+        if (entries.get(ConfigEntry.normalize(REDIS_SENTINEL)) == null) {
+            for (ConfigEntry entry : new ConfigEntry[] {userEntry, passwordEntry}) {
+                if (entry != null) {
+                    problems.add(entry.key() + " (" + entry.origin() + ") is set but " + REDIS_SENTINEL + " is not: "
+                            + "expected the Sentinels beside it (the data nodes' credentials are " + REDIS_USER
+                            + " and " + REDIS_PASSWORD + ")");
+                }
+            }
+            return redis;
+        }
+        if (userEntry != null && passwordEntry == null) {
+            problems.add(userEntry.key() + " (" + userEntry.origin() + ") is set but " + REDIS_SENTINEL_PASSWORD
+                    + " is not: expected the Sentinel user's password beside it");
+        }
+        return redis == null || password == null ? redis : redis.withSentinelCredentials(user, password);
     }
 
     private List<RedisSettings.Node> redisNodes(ConfigEntry entry, String expected) {
