@@ -52,7 +52,8 @@ class RedisScaleOutIT {
                 .value("login.1"));
     }
 
-    private static ForkedJvm.Result twoJvms(String... redis) throws Exception {
+    /** Two JVMs at once, then a third: exactly the binding limit is admitted, refusals spent no user's quota. */
+    static ForkedJvm.Result twoJvms(String... redis) throws Exception {
         String run = "run-" + UUID.randomUUID();
         CompletableFuture<ForkedJvm.Result> first = CompletableFuture.supplyAsync(() -> fork(run, "hammer", redis));
         CompletableFuture<ForkedJvm.Result> second = CompletableFuture.supplyAsync(() -> fork(run, "hammer", redis));

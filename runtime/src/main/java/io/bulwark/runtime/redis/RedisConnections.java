@@ -65,10 +65,11 @@ public final class RedisConnections {
                     Throwable first = e.getSuppressed().length > 0 ? e.getSuppressed()[0] : null;
                     if (refusedCredentials(first)) {
                         throw new JedisAccessControlException("the cluster's nodes refused the credentials of "
-                                + "bulwark.redis.user and bulwark.redis.password (" + first.getMessage() + ")", e);
+                                + "bulwark.redis.user and bulwark.redis.password (" + first.getMessage() + ")", first);
                     }
+                    // The first failure as the cause: the log names its root (an SSLHandshakeException, say).
                     throw first == null ? e : new JedisClusterOperationException(e.getMessage() + " "
-                            + first.getClass().getSimpleName() + ": " + first.getMessage(), e);
+                            + first.getClass().getSimpleName() + ": " + first.getMessage(), first);
                 }
             }
             // Sentinels get TLS as configured and credentials of their own (bulwark.redis.sentinel.user and
