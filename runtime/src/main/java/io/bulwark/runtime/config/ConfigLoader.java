@@ -478,7 +478,7 @@ public final class ConfigLoader {
 
     private String jdbcUrl(ConfigEntry entry) {
         String url = entry.value();
-        if (!url.startsWith("jdbc:postgresql:") || org.postgresql.Driver.parseURL(url, null) == null) {
+        if (!JdbcUrls.parsable(url)) {
             problems.add(entry.problem("a PostgreSQL JDBC URL such as jdbc:postgresql://db.internal:5432/app"));
             return null;
         }
