@@ -489,7 +489,7 @@ public final class ConfigLoader {
 
     private String jdbcUrl(ConfigEntry entry) {
         String url = entry.value();
-        if (!url.startsWith("jdbc:postgresql:") || org.postgresql.Driver.parseURL(url, null) == null) {
+        if (!JdbcUrls.parsable(url)) {
             problems.add(entry.problem("a PostgreSQL JDBC URL such as jdbc:postgresql://db.internal:5432/app"));
             return null;
         }
@@ -606,8 +606,9 @@ public final class ConfigLoader {
         if (key.equals(ConfigEntry.normalize(TOTP_OLD_KEYS))) {
             List<byte[]> old = new ArrayList<>();
             for (String part : entry.value().split(",")) {
-                if (!part.isBlank()) {
-                    old.add(aesKey(entry, part));
+                byte[] oldKey = part.isBlank() ? null : aesKey(entry, part);
+                if (oldKey != null) { // null: not a key, and already a problem
+                    old.add(oldKey);
                 }
             }
             return s.withKey(s.key(), old);
