@@ -69,10 +69,13 @@ class RedisScaleOutIT {
         return a;
     }
 
-    /** With 2 s for Redis to answer, not 250 ms: see RedisEndToEndIT.fork (a timed-out check is a refusal). */
+    /**
+     * With 2 s for Redis to answer, not 250 ms: see RedisEndToEndIT.fork (a timed-out check is a refusal). Before
+     * {@code redis}, so that a caller may give more (the last of two -D options wins).
+     */
     private static ForkedJvm.Result fork(String run, String mode, String... redis) {
         try {
-            return new ForkedJvm().option(redis).option("-Dbulwark.redis.timeout=2s").run(TwoLimitApp.class, run, mode);
+            return new ForkedJvm().option("-Dbulwark.redis.timeout=2s").option(redis).run(TwoLimitApp.class, run, mode);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

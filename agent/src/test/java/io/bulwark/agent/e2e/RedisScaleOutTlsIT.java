@@ -37,8 +37,10 @@ class RedisScaleOutTlsIT {
         try (RedisCluster cluster = RedisCluster.start(RedisSecurity.aclUser("bulwark-app", PASSWORD).withTls(tls))) {
             String[] options = {"-Dbulwark.redis.cluster=" + cluster.seeds(), "-Dbulwark.redis.tls=true",
                 "-Dbulwark.redis.user=bulwark-app", "-Dbulwark.redis.password=" + PASSWORD,
-                // TLS handshakes of 32 threads on a busy 2-core machine can outlast the 250 ms default.
-                "-Dbulwark.redis.timeout=2s", "-Djavax.net.ssl.trustStore=" + tls.trustStore(),
+                // A check that times out counts in its JVM (LOCAL), which this test would see as sharing that
+                // failed: the TLS handshakes of 2 x 32 threads with six nodes took over 4 s (twice 2 s) on this
+                // 2-core machine while other builds and benchmarks ran. What is asserted is sharing, not speed.
+                "-Dbulwark.redis.timeout=10s", "-Djavax.net.ssl.trustStore=" + tls.trustStore(),
                 "-Djavax.net.ssl.trustStorePassword=" + tls.password()};
             ForkedJvm.Result first = RedisScaleOutIT.twoJvms(options);
             assertTrue(first.stderr().contains("rate limits in Redis at rediss-cluster://127.0.0.1:"), first.stderr());
@@ -80,7 +82,7 @@ class RedisScaleOutTlsIT {
             String[] options = {"-Dbulwark.redis.sentinel=" + sentinels.sentinels(),
                 "-Dbulwark.redis.sentinel.master=" + RedisSentinels.MASTER, "-Dbulwark.redis.tls=true",
                 "-Dbulwark.redis.password=" + PASSWORD, "-Dbulwark.redis.sentinel.password=" + SENTINEL_PASSWORD,
-                "-Dbulwark.redis.timeout=2s", "-Djavax.net.ssl.trustStore=" + tls.trustStore(),
+                "-Dbulwark.redis.timeout=10s", "-Djavax.net.ssl.trustStore=" + tls.trustStore(),
                 "-Djavax.net.ssl.trustStorePassword=" + tls.password()};
             ForkedJvm.Result first = RedisScaleOutIT.twoJvms(options);
             assertTrue(first.stderr().contains("rate limits in Redis at rediss-sentinel://127.0.0.1:"),
