@@ -110,7 +110,7 @@ final class AuditReader {
 
     private String jdbcUrl(ConfigEntry entry) {
         String url = entry.value();
-        if (!url.startsWith("jdbc:postgresql:") || org.postgresql.Driver.parseURL(url, null) == null) {
+        if (!JdbcUrls.parsable(url)) {
             parser.refuse(JDBC_URL, entry);
             return null;
         }

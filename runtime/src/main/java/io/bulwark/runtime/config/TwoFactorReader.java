@@ -29,8 +29,9 @@ final class TwoFactorReader {
             case TOTP_OLD_KEYS -> {
                 List<byte[]> old = new ArrayList<>();
                 for (String part : entry.value().split(",")) {
-                    if (!part.isBlank()) {
-                        old.add(aesKey(key, entry, part));
+                    byte[] oldKey = part.isBlank() ? null : aesKey(key, entry, part);
+                    if (oldKey != null) { // null: not a key, and already a problem
+                        old.add(oldKey);
                     }
                 }
                 s = s.withKey(s.key(), old);
