@@ -297,7 +297,7 @@ class ConfigLoaderTest {
         List<String> problems = problems(null, props("bulwark.redis.sentinel", "s:1", "bulwark.redis.sentinel.master",
                 "m", "bulwark.redis.sentinel.password", "top\u0007secret"), Map.of());
         assertEquals(List.of("bulwark.redis.sentinel.password (system property) has value <hidden, 10 characters>: "
-                + "expected the Redis password: 1 to 4096 characters, no control characters"), problems);
+                + "expected the Sentinels' password: 1 to 4096 characters, no control characters"), problems);
     }
 
     @Test

@@ -17,8 +17,8 @@ class PremainParsingTest {
     void digitsThenMatchesTheRetentionPatterns() {
         for (String value : List.of("7y", "999y", "1000y", "y", "07y", "1d", "99999d", "100000d", "d", "1 d", "-1d",
                 "1y1", "1Y", "٣d", "1dd", "", "12", "forever")) {
-            assertEquals(value.matches("[0-9]{1,3}y"), ConfigLoader.digitsThen(value, 3, 'y'), value);
-            assertEquals(value.matches("[0-9]{1,5}d"), ConfigLoader.digitsThen(value, 5, 'd'), value);
+            assertEquals(value.matches("[0-9]{1,3}y"), AuditReader.digitsThen(value, 3, 'y'), value);
+            assertEquals(value.matches("[0-9]{1,5}d"), AuditReader.digitsThen(value, 5, 'd'), value);
         }
     }
 
