@@ -136,6 +136,8 @@ class PremainClassLoadIT {
             default -> {
                 options.add("redis.sentinel=127.0.0.1:26379,127.0.0.1:26380");
                 options.add("redis.sentinel.master=mymaster");
+                options.add("redis.sentinel.user=watcher");
+                options.add("redis.sentinel.password=not-a-real-one-either");
             }
         }
         String[] properties = new String[options.size()];

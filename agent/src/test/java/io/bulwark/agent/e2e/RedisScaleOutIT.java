@@ -52,7 +52,8 @@ class RedisScaleOutIT {
                 .value("login.1"));
     }
 
-    private static ForkedJvm.Result twoJvms(String... redis) throws Exception {
+    /** Two JVMs at once, then a third: exactly the binding limit is admitted, refusals spent no user's quota. */
+    static ForkedJvm.Result twoJvms(String... redis) throws Exception {
         String run = "run-" + UUID.randomUUID();
         CompletableFuture<ForkedJvm.Result> first = CompletableFuture.supplyAsync(() -> fork(run, "hammer", redis));
         CompletableFuture<ForkedJvm.Result> second = CompletableFuture.supplyAsync(() -> fork(run, "hammer", redis));
@@ -68,10 +69,13 @@ class RedisScaleOutIT {
         return a;
     }
 
-    /** With 2 s for Redis to answer, not 250 ms: see RedisEndToEndIT.fork (a timed-out check is a refusal). */
+    /**
+     * With 2 s for Redis to answer, not 250 ms: see RedisEndToEndIT.fork (a timed-out check is a refusal). Before
+     * {@code redis}, so that a caller may give more (the last of two -D options wins).
+     */
     private static ForkedJvm.Result fork(String run, String mode, String... redis) {
         try {
-            return new ForkedJvm().option(redis).option("-Dbulwark.redis.timeout=2s").run(TwoLimitApp.class, run, mode);
+            return new ForkedJvm().option("-Dbulwark.redis.timeout=2s").option(redis).run(TwoLimitApp.class, run, mode);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

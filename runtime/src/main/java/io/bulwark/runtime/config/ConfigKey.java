@@ -62,8 +62,19 @@ enum ConfigKey {
     REDIS_PASSWORD("bulwark.redis.password", Area.REDIS, kind(Kind.TEXT, null, "1 to 4096 characters",
             "the Redis password: 1 to 4096 characters, no control characters").byDefault("none").secret(), RESTART,
             "password for the Redis nodes (not the Sentinels); with `url`, only if the URL carries no credentials"),
+    REDIS_SENTINEL_USER("bulwark.redis.sentinel.user", Area.REDIS, kind(Kind.TEXT, null, "a name",
+            "an ACL user name of the Sentinels without spaces or control characters")
+            .byDefault("the Sentinels' default user"), RESTART,
+            "ACL user the Sentinels themselves ask for (a `user` line in `sentinel.conf`); needs "
+            + "`bulwark.redis.sentinel.password`; only with `bulwark.redis.sentinel`"),
+    REDIS_SENTINEL_PASSWORD("bulwark.redis.sentinel.password", Area.REDIS, kind(Kind.TEXT, null,
+            "1 to 4096 characters", "the Sentinels' password: 1 to 4096 characters, no control characters")
+            .byDefault("none").secret(), RESTART,
+            "password the Sentinels themselves ask for (`requirepass` in `sentinel.conf`, or the Sentinel ACL user's); "
+            + "only with `bulwark.redis.sentinel`"),
     REDIS_TLS("bulwark.redis.tls", Area.REDIS, bool("false"), RESTART,
-            "TLS (verified against the JVM's trust store) to every node and Sentinel; with `url`, must agree with its "
+            "TLS to every node and every Sentinel, verified against the JVM's trust store "
+            + "(`-Djavax.net.ssl.trustStore=...`) and the host name connected to; with `url`, must agree with its "
             + "scheme"),
     REDIS_TIMEOUT("bulwark.redis.timeout", Area.REDIS, duration("250ms", Duration.ofMillis(1), Duration.ofMinutes(1),
             "`1ms` to `1m`", "a duration from 1ms to 1m, such as 250ms or 2s"), RESTART,

@@ -5,6 +5,8 @@ import static io.bulwark.runtime.config.ConfigKey.REDIS_PASSWORD;
 import static io.bulwark.runtime.config.ConfigKey.REDIS_POOL_SIZE;
 import static io.bulwark.runtime.config.ConfigKey.REDIS_SENTINEL;
 import static io.bulwark.runtime.config.ConfigKey.REDIS_SENTINEL_MASTER;
+import static io.bulwark.runtime.config.ConfigKey.REDIS_SENTINEL_PASSWORD;
+import static io.bulwark.runtime.config.ConfigKey.REDIS_SENTINEL_USER;
 import static io.bulwark.runtime.config.ConfigKey.REDIS_TIMEOUT;
 import static io.bulwark.runtime.config.ConfigKey.REDIS_TLS;
 import static io.bulwark.runtime.config.ConfigKey.REDIS_URL;
@@ -30,6 +32,8 @@ final class RedisReader {
     private String user;
     private String password;
     private Boolean tls;
+    private String sentinelUser;
+    private String sentinelPassword;
 
     RedisReader(ValueParser parser) {
         this.parser = parser;
@@ -46,6 +50,8 @@ final class RedisReader {
             case REDIS_USER -> user = name(key, entry);
             case REDIS_PASSWORD -> password = password(key, entry);
             case REDIS_TLS -> tls = parser.bool(key, entry);
+            case REDIS_SENTINEL_USER -> sentinelUser = name(key, entry);
+            case REDIS_SENTINEL_PASSWORD -> sentinelPassword = password(key, entry);
             default -> throw new IllegalStateException("not a Redis key: " + key.key);
         }
     }
@@ -56,6 +62,10 @@ final class RedisReader {
      * none (or when that is not so: the problems say why).
      */
     RedisSettings settings(Map<String, ConfigEntry> entries) {
+        return sentinelCredentials(entries, store(entries));
+    }
+
+    private RedisSettings store(Map<String, ConfigEntry> entries) {
         Duration timeout = this.timeout != null ? this.timeout : RedisSettings.DEFAULT_TIMEOUT;
         int poolSize = this.poolSize != null ? this.poolSize : RedisSettings.DEFAULT_POOL_SIZE;
         List<ConfigEntry> places = new ArrayList<>();
@@ -125,6 +135,31 @@ final class RedisReader {
         }
         return cluster == null ? null
                 : RedisSettings.cluster(cluster, user, password, tls != null && tls, timeout, poolSize);
+    }
+
+    /**
+     * The Sentinels' own credentials ({@code bulwark.redis.sentinel.user}, {@code .password}): only beside
+     * {@code bulwark.redis.sentinel}, a user only with a password.
+     */
+    private RedisSettings sentinelCredentials(Map<String, ConfigEntry> entries, RedisSettings redis) {
+        ConfigEntry userEntry = entries.get(REDIS_SENTINEL_USER.normalized());
+        ConfigEntry passwordEntry = entries.get(REDIS_SENTINEL_PASSWORD.normalized());
+        if (entries.get(REDIS_SENTINEL.normalized()) == null) {
+            for (ConfigEntry entry : new ConfigEntry[] {userEntry, passwordEntry}) {
+                if (entry != null) {
+                    parser.add(entry.key() + " (" + entry.origin() + ") is set but " + REDIS_SENTINEL.key + " is not: "
+                            + "expected the Sentinels beside it (the data nodes' credentials are " + REDIS_USER.key
+                            + " and " + REDIS_PASSWORD.key + ")");
+                }
+            }
+            return redis;
+        }
+        if (userEntry != null && passwordEntry == null) {
+            parser.add(userEntry.key() + " (" + userEntry.origin() + ") is set but " + REDIS_SENTINEL_PASSWORD.key
+                    + " is not: expected the Sentinel user's password beside it");
+        }
+        return redis == null || sentinelPassword == null ? redis
+                : redis.withSentinelCredentials(sentinelUser, sentinelPassword);
     }
 
     private URI url(ConfigEntry entry) {

@@ -21,9 +21,13 @@ import java.util.List;
  * @param tls      whether connections use TLS, verified against the JVM's trust store
  * @param timeout  connect, read and pool-borrow timeout: past it, a check follows its failure policy
  * @param poolSize connections at most (per node on a cluster)
+ * @param sentinelUser     the ACL user the Sentinels themselves ask for, or null for their default user
+ * @param sentinelPassword the password the Sentinels themselves ask for ({@code requirepass} in sentinel.conf), or
+ *                         null when they ask for none; never logged. The data nodes' credentials are {@code user} and
+ *                         {@code password}: Sentinels usually have their own, or none.
  */
 public record RedisSettings(Topology topology, List<Node> nodes, String master, int database, String user,
-        String password, boolean tls, Duration timeout, int poolSize) {
+        String password, boolean tls, Duration timeout, int poolSize, String sentinelUser, String sentinelPassword) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(250);
     public static final int DEFAULT_POOL_SIZE = 16;
@@ -44,34 +48,50 @@ public record RedisSettings(Topology topology, List<Node> nodes, String master, 
         if (nodes.isEmpty()) {
             throw new IllegalArgumentException("at least one node");
         }
+        if (topology != Topology.SENTINEL && (sentinelUser != null || sentinelPassword != null)) {
+            throw new IllegalArgumentException("Sentinel credentials without Sentinels");
+        }
     }
 
     /** One Redis, as {@code redis://[[user]:password@]host[:port][/database]} ({@code rediss://} for TLS). */
     public RedisSettings(URI url, Duration timeout, int poolSize) {
         this(Topology.STANDALONE, List.of(new Node(url.getHost(), url.getPort() < 0 ? 6379 : url.getPort())), null,
-                database(url), user(url), password(url), url.getScheme().equals("rediss"), timeout, poolSize);
+                database(url), user(url), password(url), url.getScheme().equals("rediss"), timeout, poolSize, null,
+                null);
     }
 
     /** A Redis Cluster reached through {@code seeds}. */
     public static RedisSettings cluster(List<Node> seeds, String user, String password, boolean tls, Duration timeout,
             int poolSize) {
-        return new RedisSettings(Topology.CLUSTER, seeds, null, 0, user, password, tls, timeout, poolSize);
+        return new RedisSettings(Topology.CLUSTER, seeds, null, 0, user, password, tls, timeout, poolSize, null, null);
     }
 
     /** The primary the {@code sentinels} know as {@code master}. */
     public static RedisSettings sentinel(List<Node> sentinels, String master, String user, String password,
             boolean tls, Duration timeout, int poolSize) {
-        return new RedisSettings(Topology.SENTINEL, sentinels, master, 0, user, password, tls, timeout, poolSize);
+        return new RedisSettings(Topology.SENTINEL, sentinels, master, 0, user, password, tls, timeout, poolSize, null,
+                null);
+    }
+
+    /**
+     * The same Sentinels, which ask for credentials of their own (from {@code bulwark.redis.sentinel.user} and
+     * {@code .password}).
+     */
+    public RedisSettings withSentinelCredentials(String user, String password) {
+        return new RedisSettings(topology, nodes, master, database, this.user, this.password, tls, timeout, poolSize,
+                user, password);
     }
 
     /** The same place with other credentials (from {@code bulwark.redis.user} and {@code .password}). */
     public RedisSettings withCredentials(String user, String password) {
-        return new RedisSettings(topology, nodes, master, database, user, password, tls, timeout, poolSize);
+        return new RedisSettings(topology, nodes, master, database, user, password, tls, timeout, poolSize,
+                sentinelUser, sentinelPassword);
     }
 
     /** The same place with TLS on or off. */
     public RedisSettings withTls(boolean tls) {
-        return new RedisSettings(topology, nodes, master, database, user, password, tls, timeout, poolSize);
+        return new RedisSettings(topology, nodes, master, database, user, password, tls, timeout, poolSize,
+                sentinelUser, sentinelPassword);
     }
 
     /** The host of a single Redis (the first node otherwise). */
@@ -124,7 +144,7 @@ public record RedisSettings(Topology topology, List<Node> nodes, String master, 
         } else if (topology == Topology.SENTINEL) {
             out.append('/').append(master);
         }
-        return out + (password != null ? " (with credentials)" : "");
+        return out + (password != null || sentinelPassword != null ? " (with credentials)" : "");
     }
 
     /** Never the password: a record would print every component. */

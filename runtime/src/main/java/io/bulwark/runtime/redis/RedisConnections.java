@@ -8,6 +8,7 @@ import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
@@ -15,6 +16,11 @@ import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.SslVerifyMode;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * How Bulwark connects to Redis ({@code bulwark.redis.*}): a small pool of its own per engine (per node on a cluster),
@@ -32,7 +38,8 @@ public final class RedisConnections {
     /** A client of {@code settings}' Redis; opens no connection until first used (a Sentinel client asks at once). */
     public static UnifiedJedis open(RedisSettings settings) {
         int millis = (int) Math.max(1, settings.timeout().toMillis());
-        JedisClientConfig config = clientConfig(settings, millis, true);
+        JedisClientConfig config = clientConfig(settings, millis, settings.database(), settings.user(),
+                settings.password());
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
         pool.setMaxTotal(settings.poolSize());
         pool.setMaxIdle(settings.poolSize());
@@ -45,19 +52,72 @@ public final class RedisConnections {
         return switch (settings.topology()) {
             case STANDALONE -> RedisClient.builder().hostAndPort(settings.host(), settings.port()).clientConfig(config)
                     .poolConfig(pool).build();
-            case CLUSTER -> RedisClusterClient.builder().nodes(hosts(settings)).clientConfig(config)
-                    .poolConfig(pool)
-                    // Retries (MOVED, ASK, a dead node while the slot map is refreshed) stay inside the timeout: a
-                    // check never waits longer, whatever the cluster does meanwhile.
-                    .maxAttempts(5).maxTotalRetriesDuration(Duration.ofMillis(millis)).build();
-            // Sentinels get TLS as configured but no credentials: they usually have none (or their own).
-            case SENTINEL -> RedisSentinelClient.builder().masterName(settings.master()).sentinels(hosts(settings))
-                    .clientConfig(config).sentinelClientConfig(clientConfig(settings, millis, false))
-                    .poolConfig(pool).build();
+            case CLUSTER -> {
+                try {
+                    yield RedisClusterClient.builder().nodes(hosts(settings)).clientConfig(config)
+                            .poolConfig(pool)
+                            // Retries (MOVED, ASK, a dead node while the slot map is refreshed) stay inside the
+                            // timeout: a check never waits longer, whatever the cluster does meanwhile.
+                            .maxAttempts(5).maxTotalRetriesDuration(Duration.ofMillis(millis)).build();
+                } catch (JedisClusterOperationException e) {
+                    // "Could not initialize cluster slots cache." says nothing of why; Jedis keeps the first
+                    // seed's failure beside it, a refused password among them.
+                    Throwable first = e.getSuppressed().length > 0 ? e.getSuppressed()[0] : null;
+                    if (refusedCredentials(first)) {
+                        throw new JedisAccessControlException("the cluster's nodes refused the credentials of "
+                                + "bulwark.redis.user and bulwark.redis.password (" + first.getMessage() + ")", first);
+                    }
+                    // The first failure as the cause: the log names its root (an SSLHandshakeException, say).
+                    throw first == null ? e : new JedisClusterOperationException(e.getMessage() + " "
+                            + first.getClass().getSimpleName() + ": " + first.getMessage(), first);
+                }
+            }
+            // Sentinels get TLS as configured and credentials of their own (bulwark.redis.sentinel.user and
+            // .password): the data nodes' would be refused by Sentinels that have none or others.
+            case SENTINEL -> {
+                JedisClientConfig sentinelConfig = clientConfig(settings, millis, 0, settings.sentinelUser(),
+                        settings.sentinelPassword());
+                try {
+                    yield RedisSentinelClient.builder().masterName(settings.master()).sentinels(hosts(settings))
+                            .clientConfig(config).sentinelClientConfig(sentinelConfig).poolConfig(pool).build();
+                } catch (JedisConnectionException e) {
+                    throw sentinelsRefusing(settings, sentinelConfig, e);
+                }
+            }
         };
     }
 
-    private static JedisClientConfig clientConfig(RedisSettings settings, int millis, boolean credentials) {
+    /**
+     * Why no Sentinel named the primary, when it is that they refused the credentials: Jedis says only "All sentinels
+     * down" (it logs each Sentinel's reason, at debug level here). Asks them in turn until one answers at all; a
+     * Sentinel that refuses connections answers at once, and this runs only when opening failed, under the breaker's
+     * backoff.
+     */
+    private static JedisException sentinelsRefusing(RedisSettings settings, JedisClientConfig config,
+            JedisConnectionException failure) {
+        for (RedisSettings.Node node : settings.nodes()) {
+            try (Jedis sentinel = new Jedis(new HostAndPort(node.host(), node.port()), config)) {
+                sentinel.ping();
+                return failure;
+            } catch (JedisException e) {
+                if (refusedCredentials(e)) {
+                    return new JedisAccessControlException("the Sentinels refused the credentials of "
+                            + "bulwark.redis.sentinel.user and bulwark.redis.sentinel.password (" + e.getMessage()
+                            + ")", failure);
+                }
+            }
+        }
+        return failure;
+    }
+
+    /** NOAUTH (none given, one needed) or WRONGPASS: never the password itself, which Redis does not repeat. */
+    private static boolean refusedCredentials(Throwable e) {
+        return e instanceof JedisAccessControlException || e instanceof JedisDataException && e.getMessage() != null
+                && (e.getMessage().startsWith("NOAUTH") || e.getMessage().startsWith("WRONGPASS"));
+    }
+
+    private static JedisClientConfig clientConfig(RedisSettings settings, int millis, int database, String user,
+            String password) {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(millis)
                 .socketTimeoutMillis(millis)
@@ -67,11 +127,9 @@ public final class RedisConnections {
                 .serverDefaultProtocol()
                 // CLIENT SETINFO is one more command per connection and unknown before Redis 7.2.
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
-        if (credentials) {
-            config.database(settings.database());
-            if (settings.password() != null) {
-                config.user(settings.user()).password(settings.password());
-            }
+        config.database(database);
+        if (password != null) {
+            config.user(user).password(password);
         }
         if (settings.tls()) {
             // FULL: the certificate must chain to the JVM's trust store and name the host connected to.

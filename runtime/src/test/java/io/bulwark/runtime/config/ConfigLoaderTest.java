@@ -260,6 +260,47 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void sentinelsMayAskForCredentialsOfTheirOwn() {
+        RedisSettings redis = ConfigLoader.load(null, new Properties(), Map.of(
+                "BULWARK_REDIS_SENTINEL", "s1:26379", "BULWARK_REDIS_SENTINEL_MASTER", "mymaster",
+                "BULWARK_REDIS_USER", "app", "BULWARK_REDIS_PASSWORD", "data-pw",
+                "BULWARK_REDIS_SENTINEL_USER", "watcher", "BULWARK_REDIS_SENTINEL_PASSWORD", "sentinel-pw")).redis();
+        assertEquals("app", redis.user());
+        assertEquals("data-pw", redis.password());
+        assertEquals("watcher", redis.sentinelUser());
+        assertEquals("sentinel-pw", redis.sentinelPassword());
+        assertEquals("redis-sentinel://s1:26379/mymaster (with credentials)", redis.display());
+        assertFalse(redis.toString().contains("pw"), redis.toString());
+        RedisSettings sentinelOnly = ConfigLoader.load(null, props("bulwark.redis.sentinel", "s1:26379",
+                "bulwark.redis.sentinel.master", "m", "bulwark.redis.sentinel.password", "sentinel-pw"), Map.of())
+                .redis();
+        assertEquals(null, sentinelOnly.password());
+        assertEquals(null, sentinelOnly.sentinelUser());
+        assertEquals("sentinel-pw", sentinelOnly.sentinelPassword());
+        assertEquals("redis-sentinel://s1:26379/m (with credentials)", sentinelOnly.display());
+    }
+
+    @Test
+    void sentinelCredentialsAreRefusedWithKeyHiddenValueAndExpectation() {
+        assertEquals(List.of("bulwark.redis.sentinel.password (system property) is set but bulwark.redis.sentinel is "
+                + "not: expected the Sentinels beside it (the data nodes' credentials are bulwark.redis.user and "
+                + "bulwark.redis.password)"), problems(null, props("bulwark.redis.cluster", "a:1",
+                "bulwark.redis.sentinel.password", "pw"), Map.of()));
+        assertEquals(List.of("bulwark.redis.sentinel.user (system property) is set but "
+                + "bulwark.redis.sentinel.password is not: expected the Sentinel user's password beside it"),
+                problems(null, props("bulwark.redis.sentinel", "s:1", "bulwark.redis.sentinel.master", "m",
+                        "bulwark.redis.sentinel.user", "watcher"), Map.of()));
+        assertEquals(List.of("bulwark.redis.sentinel.user (system property) has value 'watch er': expected an ACL "
+                + "user name of the Sentinels without spaces or control characters"),
+                problems(null, props("bulwark.redis.sentinel", "s:1", "bulwark.redis.sentinel.master", "m",
+                        "bulwark.redis.sentinel.user", "watch er", "bulwark.redis.sentinel.password", "pw"), Map.of()));
+        List<String> problems = problems(null, props("bulwark.redis.sentinel", "s:1", "bulwark.redis.sentinel.master",
+                "m", "bulwark.redis.sentinel.password", "top\u0007secret"), Map.of());
+        assertEquals(List.of("bulwark.redis.sentinel.password (system property) has value <hidden, 10 characters>: "
+                + "expected the Sentinels' password: 1 to 4096 characters, no control characters"), problems);
+    }
+
+    @Test
     void exactlyOneOfUrlClusterAndSentinel() {
         List<String> problems = problems(null, props("bulwark.redis.url", "redis://cache:6379",
                 "bulwark.redis.cluster", "a:7000"), Map.of());

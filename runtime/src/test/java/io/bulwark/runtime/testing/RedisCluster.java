@@ -16,7 +16,9 @@ import redis.clients.jedis.Jedis;
  * --cluster-replicas 1} makes them) of the machine's {@code redis-server} or the embedded binary, on free loopback
  * ports, with a one-second node timeout
  * so that a replica takes over a dead primary within seconds. {@link #shared()} is started once per test JVM and never
- * stopped by a test; fault tests start their own with {@link #start()}.
+ * stopped by a test; fault tests start their own with {@link #start()}, and tests of credentials and TLS with
+ * {@link #start(RedisSecurity)}: with TLS, the nodes talk to each other over it ({@code tls-cluster yes}) and tell
+ * TLS clients their TLS ports, while the harness administers them over their plain ports.
  */
 public final class RedisCluster implements AutoCloseable {
 
@@ -26,10 +28,14 @@ public final class RedisCluster implements AutoCloseable {
     private static RedisCluster shared;
 
     private final Path dir;
+    private final RedisSecurity security;
     private final List<RedisServer> nodes = new ArrayList<>();
+    /** The TLS port of each node in {@link #nodes}, when the cluster serves TLS. */
+    private final List<Integer> tlsPorts = new ArrayList<>();
 
-    private RedisCluster(Path dir) {
+    private RedisCluster(Path dir, RedisSecurity security) {
         this.dir = dir;
+        this.security = security;
     }
 
     public static synchronized RedisCluster shared() {
@@ -42,17 +48,23 @@ public final class RedisCluster implements AutoCloseable {
 
     /** Six nodes, slots spread over the three primaries, each with one replica; returns once every node says ok. */
     public static RedisCluster start() {
+        return start(RedisSecurity.NONE);
+    }
+
+    /** {@link #start()}, the nodes guarded as {@code security} says. */
+    public static RedisCluster start(RedisSecurity security) {
         Path dir;
         try {
             dir = Files.createTempDirectory("bulwark-cluster");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        RedisCluster cluster = new RedisCluster(dir);
+        RedisCluster cluster = new RedisCluster(dir, security);
         try {
             for (int i = 0; i < 6; i++) {
-                int port = clusterPort();
-                cluster.nodes.add(RedisServer.startOn(port, "--cluster-enabled", "yes", "--cluster-config-file",
+                // The cluster bus listens on the announced port + 10,000: the TLS port with tls-cluster.
+                int port = security.tls() == null ? clusterPort() : RedisServer.freePort();
+                List<String> options = new ArrayList<>(List.of("--cluster-enabled", "yes", "--cluster-config-file",
                         dir.resolve("nodes-" + port + ".conf").toString(), "--cluster-node-timeout",
                         Integer.toString(NODE_TIMEOUT_MILLIS),
                         // A replica may always take over: with the default (10), one that had nothing to replicate
@@ -61,6 +73,13 @@ public final class RedisCluster implements AutoCloseable {
                         // Replicas sync at once rather than after the default 5 s wait for more of them.
                         "--repl-diskless-sync-delay", "0", "--dir", dir.toString(), "--dbfilename",
                         "dump-" + port + ".rdb"));
+                options.addAll(security.dataOptions());
+                if (security.tls() != null) {
+                    int tlsPort = clusterPort();
+                    options.addAll(List.of("--tls-port", Integer.toString(tlsPort), "--tls-cluster", "yes"));
+                    cluster.tlsPorts.add(tlsPort);
+                }
+                cluster.nodes.add(RedisServer.startOn(port, options.toArray(new String[0])));
             }
             cluster.create();
             cluster.awaitHealthy(Duration.ofSeconds(60));
@@ -80,7 +99,7 @@ public final class RedisCluster implements AutoCloseable {
         int[][] ranges = {{0, 5460}, {5461, 10922}, {10923, 16383}};
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            try (Jedis node = new Jedis("127.0.0.1", nodes.get(i).port(), 5_000)) {
+            try (Jedis node = security.admin(nodes.get(i).port(), 5_000)) {
                 ids.add(node.clusterMyId());
                 if (i < 3) {
                     int[] slots = new int[ranges[i][1] - ranges[i][0] + 1];
@@ -92,14 +111,14 @@ public final class RedisCluster implements AutoCloseable {
                 }
             }
         }
-        try (Jedis first = new Jedis("127.0.0.1", nodes.get(0).port(), 5_000)) {
+        try (Jedis first = security.admin(nodes.get(0).port(), 5_000)) {
             for (int i = 1; i < 6; i++) {
-                first.clusterMeet("127.0.0.1", nodes.get(i).port());
+                first.clusterMeet("127.0.0.1", busBase(i));
             }
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         for (int i = 3; i < 6; i++) {
-            try (Jedis replica = new Jedis("127.0.0.1", nodes.get(i).port(), 5_000)) {
+            try (Jedis replica = security.admin(nodes.get(i).port(), 5_000)) {
                 // The replica must have heard of its primary (gossip) before it can follow it.
                 while (true) {
                     try {
@@ -116,21 +135,32 @@ public final class RedisCluster implements AutoCloseable {
         }
     }
 
-    /** The seed nodes, as {@code bulwark.redis.cluster} names them. */
+    /** The port the node's cluster bus port is 10,000 above, and MEET is given: its TLS port with TLS. */
+    private int busBase(int node) {
+        return tlsPorts.isEmpty() ? nodes.get(node).port() : tlsPorts.get(node);
+    }
+
+    /** The seed nodes, as {@code bulwark.redis.cluster} names them: the TLS ports with TLS. */
     public String seeds() {
         StringBuilder out = new StringBuilder();
-        for (RedisServer node : nodes) {
-            out.append(out.length() == 0 ? "" : ",").append("127.0.0.1:").append(node.port());
+        for (int i = 0; i < nodes.size(); i++) {
+            out.append(out.length() == 0 ? "" : ",").append("127.0.0.1:").append(busBase(i));
         }
         return out.toString();
     }
 
+    /** The seed nodes (the TLS ports with TLS) and the data nodes' credentials of the cluster's security. */
     public RedisSettings settings(Duration timeout, int poolSize) {
+        return settings(security.user(), security.password(), timeout, poolSize);
+    }
+
+    /** {@link #settings(Duration, int)} with other credentials (wrong ones, say). */
+    public RedisSettings settings(String user, String password, Duration timeout, int poolSize) {
         List<RedisSettings.Node> seeds = new ArrayList<>();
-        for (RedisServer node : nodes) {
-            seeds.add(new RedisSettings.Node("127.0.0.1", node.port()));
+        for (int i = 0; i < nodes.size(); i++) {
+            seeds.add(new RedisSettings.Node("127.0.0.1", busBase(i)));
         }
-        return RedisSettings.cluster(seeds, null, null, false, timeout, poolSize);
+        return RedisSettings.cluster(seeds, user, password, security.tls() != null, timeout, poolSize);
     }
 
     public List<RedisServer> nodes() {
@@ -143,7 +173,7 @@ public final class RedisCluster implements AutoCloseable {
             if (!node.running()) {
                 continue;
             }
-            try (Jedis jedis = new Jedis("127.0.0.1", node.port(), 1_000)) {
+            try (Jedis jedis = security.admin(node.port(), 1_000)) {
                 for (Object range : jedis.clusterSlots()) {
                     List<?> r = (List<?>) range;
                     long from = (Long) r.get(0);
@@ -174,7 +204,7 @@ public final class RedisCluster implements AutoCloseable {
                 if (!node.running()) {
                     continue;
                 }
-                try (Jedis jedis = new Jedis("127.0.0.1", node.port(), 1_000)) {
+                try (Jedis jedis = security.admin(node.port(), 1_000)) {
                     last = jedis.clusterInfo();
                     ok &= last.contains("cluster_state:ok") && last.contains("cluster_slots_ok:16384");
                     String replication = jedis.info("replication");

@@ -15,7 +15,10 @@ import redis.clients.jedis.Jedis;
 /**
  * A primary, its replica and three Sentinels (quorum 2) of the machine's {@code redis-server}, on free loopback ports,
  * with a one-second down-after, so that a failover completes within seconds. {@link #shared()} is started once per test
- * JVM and never failed over by a test; fault tests start their own with {@link #start()}.
+ * JVM and never failed over by a test; fault tests start their own with {@link #start()}, and tests of credentials and
+ * TLS with {@link #start(RedisSecurity)}: with TLS, replicas and Sentinels reach the data nodes (and each other) over
+ * it ({@code tls-replication yes}), so the Sentinels name the primary by its TLS port; the harness administers every
+ * server over its plain port.
  */
 public final class RedisSentinels implements AutoCloseable {
 
@@ -24,12 +27,17 @@ public final class RedisSentinels implements AutoCloseable {
     private static RedisSentinels shared;
 
     private final Path dir;
+    private final RedisSecurity security;
     private final List<RedisServer> data = new ArrayList<>();
+    /** The TLS port of each node in {@link #data}, when the servers serve TLS. */
+    private final List<Integer> dataTlsPorts = new ArrayList<>();
     private final List<Process> sentinels = new ArrayList<>();
     private final List<Integer> sentinelPorts = new ArrayList<>();
+    private final List<Integer> sentinelTlsPorts = new ArrayList<>();
 
-    private RedisSentinels(Path dir) {
+    private RedisSentinels(Path dir, RedisSecurity security) {
         this.dir = dir;
+        this.security = security;
     }
 
     public static synchronized RedisSentinels shared() {
@@ -41,29 +49,38 @@ public final class RedisSentinels implements AutoCloseable {
     }
 
     public static RedisSentinels start() {
+        return start(RedisSecurity.NONE);
+    }
+
+    /** {@link #start()}, the data nodes and the Sentinels guarded as {@code security} says. */
+    public static RedisSentinels start(RedisSecurity security) {
         Path dir;
         try {
             dir = Files.createTempDirectory("bulwark-sentinel");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        RedisSentinels set = new RedisSentinels(dir);
+        RedisSentinels set = new RedisSentinels(dir, security);
         try {
+            boolean tls = security.tls() != null;
             int primary = RedisServer.freePort();
-            set.data.add(RedisServer.startOn(primary, "--dir", dir.toString(), "--dbfilename", "dump-" + primary
-                    + ".rdb", "--repl-diskless-sync-delay", "0"));
+            set.data.add(RedisServer.startOn(primary, set.dataOptions(primary, List.of())));
             int replica = RedisServer.freePort();
-            set.data.add(RedisServer.startOn(replica, "--dir", dir.toString(), "--dbfilename", "dump-" + replica
-                    + ".rdb", "--repl-diskless-sync-delay", "0", "--replicaof", "127.0.0.1",
-                    Integer.toString(primary)));
+            set.data.add(RedisServer.startOn(replica, set.dataOptions(replica, List.of("--replicaof", "127.0.0.1",
+                    Integer.toString(set.announced(0))))));
             for (int i = 0; i < 3; i++) {
                 int port = RedisServer.freePort();
                 Path conf = dir.resolve("sentinel-" + port + ".conf");
-                Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\ndir " + dir + "\n"
-                        + "sentinel monitor " + MASTER + " 127.0.0.1 " + primary + " 2\n"
+                String tlsPort = "";
+                if (tls) {
+                    set.sentinelTlsPorts.add(RedisServer.freePort());
+                    tlsPort = "tls-port " + set.sentinelTlsPorts.get(i) + "\n";
+                }
+                Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\ndir " + dir + "\n" + tlsPort
+                        + "sentinel monitor " + MASTER + " 127.0.0.1 " + set.announced(0) + " 2\n"
                         + "sentinel down-after-milliseconds " + MASTER + " 1000\n"
                         + "sentinel failover-timeout " + MASTER + " 10000\n"
-                        + "sentinel parallel-syncs " + MASTER + " 1\n");
+                        + "sentinel parallel-syncs " + MASTER + " 1\n" + security.sentinelLines(MASTER));
                 set.sentinels.add(new ProcessBuilder(RedisServer.binary().toString(), conf.toString(), "--sentinel")
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
                 set.sentinelPorts.add(port);
@@ -79,29 +96,61 @@ public final class RedisSentinels implements AutoCloseable {
         }
     }
 
-    public RedisSettings settings(Duration timeout, int poolSize) {
-        List<RedisSettings.Node> nodes = new ArrayList<>();
-        for (int port : sentinelPorts) {
-            nodes.add(new RedisSettings.Node("127.0.0.1", port));
+    private String[] dataOptions(int port, List<String> more) {
+        List<String> options = new ArrayList<>(List.of("--dir", dir.toString(), "--dbfilename", "dump-" + port
+                + ".rdb", "--repl-diskless-sync-delay", "0"));
+        options.addAll(security.dataOptions());
+        if (security.tls() != null) {
+            int tlsPort = RedisServer.freePort();
+            dataTlsPorts.add(tlsPort);
+            options.addAll(List.of("--tls-port", Integer.toString(tlsPort)));
         }
-        return RedisSettings.sentinel(nodes, MASTER, null, null, false, timeout, poolSize);
+        options.addAll(more);
+        return options.toArray(new String[0]);
     }
 
-    /** As {@code bulwark.redis.sentinel} names them. */
+    /** The port data node {@code i} is known by to replicas, Sentinels and clients: its TLS port with TLS. */
+    private int announced(int i) {
+        return dataTlsPorts.isEmpty() ? data.get(i).port() : dataTlsPorts.get(i);
+    }
+
+    /** The Sentinels (their TLS ports with TLS) and the credentials of the set's security. */
+    public RedisSettings settings(Duration timeout, int poolSize) {
+        return settings(security.user(), security.password(), security.sentinelUser(), security.sentinelPassword(),
+                timeout, poolSize);
+    }
+
+    /** {@link #settings(Duration, int)} with other credentials (wrong ones, say). */
+    public RedisSettings settings(String user, String password, String sentinelUser, String sentinelPassword,
+            Duration timeout, int poolSize) {
+        List<RedisSettings.Node> nodes = new ArrayList<>();
+        for (int port : clientPorts()) {
+            nodes.add(new RedisSettings.Node("127.0.0.1", port));
+        }
+        RedisSettings settings = RedisSettings.sentinel(nodes, MASTER, user, password, security.tls() != null,
+                timeout, poolSize);
+        return sentinelPassword == null ? settings : settings.withSentinelCredentials(sentinelUser, sentinelPassword);
+    }
+
+    /** As {@code bulwark.redis.sentinel} names them: their TLS ports with TLS. */
     public String sentinels() {
         StringBuilder out = new StringBuilder();
-        for (int port : sentinelPorts) {
+        for (int port : clientPorts()) {
             out.append(out.length() == 0 ? "" : ",").append("127.0.0.1:").append(port);
         }
         return out.toString();
     }
 
+    private List<Integer> clientPorts() {
+        return security.tls() == null ? sentinelPorts : sentinelTlsPorts;
+    }
+
     /** The data node the Sentinels name as primary now. */
     public RedisServer primary() {
         HostAndPort address = askPrimary();
-        for (RedisServer server : data) {
-            if (server.port() == address.getPort()) {
-                return server;
+        for (int i = 0; i < data.size(); i++) {
+            if (announced(i) == address.getPort()) {
+                return data.get(i);
             }
         }
         throw new IllegalStateException("the Sentinels name an unknown primary " + address);
@@ -114,7 +163,7 @@ public final class RedisSentinels implements AutoCloseable {
     private HostAndPort askPrimary() {
         RuntimeException last = null;
         for (int port : sentinelPorts) {
-            try (Jedis sentinel = new Jedis("127.0.0.1", port, 1_000)) {
+            try (Jedis sentinel = security.sentinelAdmin(port, 1_000)) {
                 List<String> address = sentinel.sentinelGetMasterAddrByName(MASTER);
                 return new HostAndPort(address.get(0), Integer.parseInt(address.get(1)));
             } catch (RuntimeException e) {
@@ -126,7 +175,7 @@ public final class RedisSentinels implements AutoCloseable {
 
     /** Asks a Sentinel to fail over now, as an operator would (the old primary is demoted, not stopped). */
     public void failover() {
-        try (Jedis sentinel = new Jedis("127.0.0.1", sentinelPorts.get(0), 2_000)) {
+        try (Jedis sentinel = security.sentinelAdmin(sentinelPorts.get(0), 2_000)) {
             sentinel.sendCommand(redis.clients.jedis.Protocol.Command.SENTINEL, "FAILOVER", MASTER);
         }
     }
@@ -138,7 +187,7 @@ public final class RedisSentinels implements AutoCloseable {
             try {
                 RedisServer now = primary();
                 if (now != old) {
-                    try (Jedis jedis = new Jedis("127.0.0.1", now.port(), 1_000)) {
+                    try (Jedis jedis = security.admin(now.port(), 1_000)) {
                         if (jedis.info("replication").contains("role:master")) {
                             return now;
                         }
@@ -159,7 +208,7 @@ public final class RedisSentinels implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             boolean ok = true;
             for (int port : sentinelPorts) {
-                try (Jedis sentinel = new Jedis("127.0.0.1", port, 1_000)) {
+                try (Jedis sentinel = security.sentinelAdmin(port, 1_000)) {
                     var master = sentinel.sentinelMaster(MASTER);
                     last = master.toString();
                     ok &= "1".equals(master.get("num-slaves")) && "2".equals(master.get("num-other-sentinels"));
@@ -168,7 +217,7 @@ public final class RedisSentinels implements AutoCloseable {
                     last = e.toString();
                 }
             }
-            try (Jedis replica = new Jedis("127.0.0.1", data.get(1).port(), 1_000)) {
+            try (Jedis replica = security.admin(data.get(1).port(), 1_000)) {
                 ok &= replica.info("replication").contains("master_link_status:up");
             } catch (RuntimeException e) {
                 ok = false;
