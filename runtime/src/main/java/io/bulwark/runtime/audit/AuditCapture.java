@@ -82,7 +82,8 @@ public final class AuditCapture {
     public static final class Pending {
         final Draft draft;
         final long startNanos;
-        final ValueWriter changes;
+        /** Set once in {@link #begin}, before the body runs. */
+        ValueWriter changes;
         final Object[] args;
         /** The token of the guards this one wraps. */
         public Object inner;
@@ -138,7 +139,8 @@ public final class AuditCapture {
             denied(pending, refusal);
             throw refusal;
         }
-        return new Pending(draft, start, changes, pending.args);
+        pending.changes = changes;
+        return pending;
     }
 
     private ValueWriter captureArguments(Object[] args) {

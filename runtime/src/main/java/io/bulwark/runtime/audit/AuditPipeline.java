@@ -168,11 +168,12 @@ public final class AuditPipeline implements AutoCloseable {
             LockSupport.parkNanos(this, 50_000);
         }
         try {
-            StagedDrafts.write(draft, area.bytes(), area.chars(), area.payloadAt(position));
+            StagedDrafts.write(draft, area, area.payloadAt(position));
         } catch (RuntimeException | Error e) {
             area.abandon(position, length);
             return -1;
         }
+        journalThread.hand(position, draft);
         area.commit(position, length);
         return area.end(position, length);
     }

@@ -30,6 +30,8 @@ public final class Draft {
     Status status;
     String errorMessage;
     long durationMicros;
+    /** Where its record was staged ({@link JournalThread#hand}); -1 before. */
+    long stagedAt = -1;
 
     public Draft(UUID id, long occurredAtMicros, Caller caller, String action, String resourceType) {
         this.id = id;

@@ -38,7 +38,7 @@ public final class StagedLeftovers {
                 ids.add(d.id());
                 int length = StagedDrafts.length(d);
                 long position = area.reserve(length);
-                StagedDrafts.write(d, area.bytes(), area.chars(), area.payloadAt(position));
+                StagedDrafts.write(d, area, area.payloadAt(position));
                 area.commit(position, length);
             }
         } finally {

@@ -70,8 +70,55 @@ class StagedRecoveryTest {
     private static void stage(StagingArea area, Draft d) {
         int length = StagedDrafts.length(d);
         long position = area.reserve(length);
-        StagedDrafts.write(d, area.bytes(), area.chars(), area.payloadAt(position));
+        StagedDrafts.write(d, area, area.payloadAt(position));
         area.commit(position, length);
+    }
+
+    /**
+     * Texts go through a per-thread scratch array: longer than it is at first (it grows), longer than it may grow (an
+     * array of their own), and a short one after a long one (only its own characters) all read back whole, and the
+     * journal thread is told each record's position as it was reserved (how it finds the draft handed to it).
+     */
+    @Test
+    void textsOfEveryLengthAreStagedWholeAndEachRecordKeepsItsPosition() throws Exception {
+        JournalWriter writer = JournalWriter.open(dataDir.resolve("audit"));
+        try (StagingArea area = StagingArea.open(writer.directory(), StagingArea.MIN_CAPACITY)) {
+            area.restart(0);
+            List<Draft> drafts = new ArrayList<>();
+            List<Long> positions = new ArrayList<>();
+            for (int length : new int[] {300, 70_000, 3, 1_000, 0}) {
+                Draft d = draft(length);
+                d.changes("{\"args\":{\"s\":\"" + "ab\u00e9\u20ac".repeat(length / 4) + "z".repeat(length % 4)
+                        + "\"}}");
+                d.resource("r".repeat(length % 600), null);
+                drafts.add(d);
+                int size = StagedDrafts.length(d);
+                long position = area.reserve(size);
+                positions.add(position);
+                StagedDrafts.write(d, area, area.payloadAt(position));
+                area.commit(position, size);
+            }
+            List<AuditEvent> read = new ArrayList<>();
+            List<Long> visited = new ArrayList<>();
+            area.drain(new StagingArea.Visitor() {
+                @Override
+                public void record(int at, int length) {
+                    read.add(StagedDrafts.read(area.bytes(), area.chars(), at, length));
+                }
+
+                @Override
+                public void record(long position, int at, int length) {
+                    visited.add(position);
+                    record(at, length);
+                }
+            }, 10);
+            assertEquals(positions, visited);
+            for (int i = 0; i < drafts.size(); i++) {
+                assertEquals(drafts.get(i).toEvent(), read.get(i));
+            }
+        } finally {
+            writer.close();
+        }
     }
 
     @Test

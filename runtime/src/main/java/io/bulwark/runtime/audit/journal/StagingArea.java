@@ -83,6 +83,7 @@ public final class StagingArea implements Closeable {
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class,
             ByteOrder.nativeOrder());
     private static final byte[] ZEROS = new byte[1 << 16];
+    private static final int MAX_SCRATCH = 1 << 16;
 
     private final Path file;
     private final FileChannel channel;
@@ -94,6 +95,13 @@ public final class StagingArea implements Closeable {
     private final AtomicLong tail = new AtomicLong();
     /** Every byte before it is free (zeroed) room; published after zeroing. */
     private volatile long released;
+    /** A class, not a lambda ({@code ThreadLocal.withInitial}): kept off the lambda machinery as the rest is. */
+    private final ThreadLocal<Local> locals = new ThreadLocal<>() {
+        @Override
+        protected Local initialValue() {
+            return new Local(bytes);
+        }
+    };
     /** Where the journal thread reads next. */
     private long consumed;
     /** What {@link #open} found staged and not yet journalled: payload indexes and lengths, in order. */
@@ -313,6 +321,11 @@ public final class StagingArea implements Closeable {
     /** A staged record's payload where it lies: read it through {@link #bytes()} / {@link #chars()}. */
     public interface Visitor {
         void record(int at, int length) throws IOException;
+
+        /** As {@link #record(int, int)}, of the record reserved at {@code position} ({@link #reserve}). */
+        default void record(long position, int at, int length) throws IOException {
+            record(at, length);
+        }
     }
 
     /** Visits what {@link #open} found staged after the journal's last sync, in the order it was staged. */
@@ -383,8 +396,45 @@ public final class StagingArea implements Closeable {
         return (RECORD_HEADER + payload + ALIGN - 1) & -ALIGN;
     }
 
+    /**
+     * The CRC of a caller's record, without allocating: a {@code CRC32C} and a view of the mapping per thread (a
+     * slice and a checksum object a call showed up as the caller's garbage; benchmarks/README.md).
+     */
     private int crc(int at, int length) {
-        return crc(bytes, at, length);
+        Local local = locals.get();
+        CRC32C crc = local.crc;
+        ByteBuffer view = local.view;
+        crc.reset();
+        view.limit(at + length).position(at);
+        crc.update(view);
+        return (int) crc.getValue();
+    }
+
+    /**
+     * An array of at least {@code length} chars the calling thread may use until its next call here: where a caller
+     * copies a text's characters on their way into the mapping ({@code String.getChars}), rather than a new array a
+     * text ({@code toCharArray}). Texts longer than 64 Ki chars get an array of their own, not kept.
+     */
+    public char[] scratch(int length) {
+        if (length > MAX_SCRATCH) {
+            return new char[length];
+        }
+        Local local = locals.get();
+        if (local.chars.length < length) {
+            local.chars = new char[Math.max(length, 2 * local.chars.length)];
+        }
+        return local.chars;
+    }
+
+    /** What a calling thread reuses from one record to the next. */
+    private static final class Local {
+        final CRC32C crc = new CRC32C();
+        final ByteBuffer view;
+        char[] chars = new char[256];
+
+        Local(ByteBuffer bytes) {
+            view = bytes.duplicate();
+        }
     }
 
     private static int crc(ByteBuffer bytes, int at, int length) {
@@ -458,20 +508,27 @@ public final class StagingArea implements Closeable {
      * not yet whole; the count visited. Journal thread.
      */
     public int drain(Visitor visitor, int max) throws IOException {
+        // The position in a local, stored once: this object's fields are read by every caller (bytes, capacity,
+        // released), and a store a record into the same cache line had their cores fetch it again each time.
+        long pos = consumed;
         int n = 0;
-        while (n < max) {
-            int at = index(consumed);
-            if ((long) LONGS.getAcquire(bytes, at) != consumed + 1) {
-                break;
+        try {
+            while (n < max) {
+                int at = index(pos);
+                if ((long) LONGS.getAcquire(bytes, at) != pos + 1) {
+                    break;
+                }
+                int length = bytes.getInt(at + 8);
+                if (length < 0) {
+                    pos += -length;
+                    continue;
+                }
+                visitor.record(pos, at + RECORD_HEADER, length);
+                pos += size(length);
+                n++;
             }
-            int length = bytes.getInt(at + 8);
-            if (length < 0) {
-                consumed += -length;
-                continue;
-            }
-            visitor.record(at + RECORD_HEADER, length);
-            consumed += size(length);
-            n++;
+        } finally {
+            consumed = pos;
         }
         return n;
     }
