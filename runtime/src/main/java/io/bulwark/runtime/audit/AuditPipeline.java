@@ -3,6 +3,7 @@ package io.bulwark.runtime.audit;
 import io.bulwark.monitoring.BulwarkStatus;
 import io.bulwark.monitoring.Store;
 import io.bulwark.runtime.audit.capture.Redactor;
+import io.bulwark.runtime.audit.journal.JournalThread;
 import io.bulwark.runtime.audit.journal.JournalWriter;
 import io.bulwark.runtime.audit.journal.StagingArea;
 import io.bulwark.runtime.audit.journal.WriterDirectory;

@@ -30,8 +30,8 @@ public final class Draft {
     Status status;
     String errorMessage;
     long durationMicros;
-    /** Where its record was staged ({@link JournalThread#hand}); -1 before. */
-    long stagedAt = -1;
+    /** Where its record was staged ({@link io.bulwark.runtime.audit.journal.JournalThread#hand}); -1 before. */
+    private long stagedAt = -1;
 
     public Draft(UUID id, long occurredAtMicros, Caller caller, String action, String resourceType) {
         this.id = id;
@@ -97,5 +97,15 @@ public final class Draft {
 
     private static String capped(String text) {
         return Text.clean(text, MAX_SHORT_TEXT);
+    }
+
+    /** Where its record was staged, or -1 (the journal thread matches a record to the draft handed for it). */
+    public long stagedAt() {
+        return stagedAt;
+    }
+
+    /** Records where its record was staged ({@link io.bulwark.runtime.audit.journal.JournalThread#hand}). */
+    public void stagedAt(long position) {
+        this.stagedAt = position;
     }
 }

@@ -27,7 +27,7 @@ import java.util.UUID;
  * In the platform's byte order; every text starts at an even byte, so it is one absolute bulk copy of a
  * {@link CharBuffer} view.
  */
-final class StagedDrafts {
+public final class StagedDrafts {
 
     private static final int FIXED = 40;
 
@@ -102,7 +102,7 @@ final class StagedDrafts {
      *
      * @throws IllegalArgumentException when the record is not one {@link #write} wrote
      */
-    static AuditEvent read(ByteBuffer bytes, CharBuffer chars, int at, int length) {
+    public static AuditEvent read(ByteBuffer bytes, CharBuffer chars, int at, int length) {
         Reader r = new Reader(bytes, chars, at, length);
         UUID id = new UUID(bytes.getLong(at), bytes.getLong(at + 8));
         long occurred = bytes.getLong(at + 16);

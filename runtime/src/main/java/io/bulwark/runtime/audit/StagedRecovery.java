@@ -1,5 +1,6 @@
 package io.bulwark.runtime.audit;
 
+import io.bulwark.runtime.audit.journal.JournalThread;
 import io.bulwark.runtime.audit.journal.JournalWriter;
 import io.bulwark.runtime.audit.journal.StagingArea;
 import java.io.IOException;

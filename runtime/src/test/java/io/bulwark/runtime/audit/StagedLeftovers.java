@@ -5,6 +5,7 @@ import io.bulwark.runtime.audit.capture.UuidV7;
 import io.bulwark.runtime.audit.chain.ChainKey;
 import io.bulwark.runtime.audit.chain.Checkpoint;
 import io.bulwark.runtime.audit.chain.Checkpoints;
+import io.bulwark.runtime.audit.journal.JournalThread;
 import io.bulwark.runtime.audit.journal.JournalWriter;
 import io.bulwark.runtime.audit.journal.StagingArea;
 import io.bulwark.runtime.config.AuditSettings;

@@ -1,14 +1,13 @@
-package io.bulwark.runtime.audit;
+package io.bulwark.runtime.audit.journal;
 
 import io.bulwark.monitoring.Store;
+import io.bulwark.runtime.audit.AuditEvent;
+import io.bulwark.runtime.audit.Draft;
+import io.bulwark.runtime.audit.StagedDrafts;
 import io.bulwark.runtime.audit.chain.ChainKey;
 import io.bulwark.runtime.audit.chain.Checkpoint;
 import io.bulwark.runtime.audit.chain.Checkpoints;
 import io.bulwark.runtime.audit.chain.SealedEvent;
-import io.bulwark.runtime.audit.journal.JournalReader;
-import io.bulwark.runtime.audit.journal.JournalWriter;
-import io.bulwark.runtime.audit.journal.Retention;
-import io.bulwark.runtime.audit.journal.StagingArea;
 import io.bulwark.runtime.audit.postgres.Shipper;
 import io.bulwark.runtime.config.AuditSettings;
 import io.bulwark.runtime.log.Log;
@@ -49,10 +48,10 @@ import java.util.concurrent.locks.LockSupport;
  * that covers its event: the thread then syncs as soon as it has written (no 2 ms window), and what callers staged
  * during one fsync shares the next.
  */
-final class JournalThread implements Runnable {
+public final class JournalThread implements Runnable {
 
     /** The longest an event written to the journal waits for its fsync. */
-    static final long SYNC_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    public static final long SYNC_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final int BATCH = 8_192;
     /**
      * Slots of {@link #handed}: one per 128 bytes of the staging ring (2 MiB of references for 64 MiB), so that the
@@ -105,7 +104,7 @@ final class JournalThread implements Runnable {
     private volatile String writeFailure;
     private long lastReport;
 
-    JournalThread(AuditSettings settings, Path auditDir, Queue<Draft> queue, AtomicInteger pending, int capacity,
+    public JournalThread(AuditSettings settings, Path auditDir, Queue<Draft> queue, AtomicInteger pending, int capacity,
             Runnable prepare) {
         this.settings = settings;
         this.prepare = prepare;
@@ -122,7 +121,7 @@ final class JournalThread implements Runnable {
      * commit is a volatile store and {@code idle} a volatile read here, while the thread sets {@code idle} and then
      * reads the stamp volatile: one of the two sides always sees the other, so no event waits for the idle timeout.
      */
-    void wake() {
+    public void wake() {
         if (idle) {
             LockSupport.unpark(runner);
         }
@@ -132,8 +131,8 @@ final class JournalThread implements Runnable {
      * The record at staging {@code position} is written from {@code draft} (which nobody changes from now on): called
      * before the record is committed, whose volatile stamp then publishes both.
      */
-    void hand(long position, Draft draft) {
-        draft.stagedAt = position;
+    public void hand(long position, Draft draft) {
+        draft.stagedAt(position);
         handed.setRelease(slot(position), draft);
     }
 
@@ -142,7 +141,7 @@ final class JournalThread implements Runnable {
     }
 
     /** Wakes the thread whatever it does: a caller waits for room in a full staging area. */
-    void wakeNow() {
+    public void wakeNow() {
         Thread t = runner;
         if (t != null) {
             LockSupport.unpark(t);
@@ -150,7 +149,7 @@ final class JournalThread implements Runnable {
     }
 
     /** The staging area, once the journal is open and what an earlier process staged is recovered; else null. */
-    StagingArea staging() {
+    public StagingArea staging() {
         return staging;
     }
 
@@ -158,7 +157,7 @@ final class JournalThread implements Runnable {
      * The staging area, waiting for the journal to open when it is not yet (the first calls of a JVM); null when it
      * cannot be opened (see {@link #unavailable()}) or has not been within 30 s.
      */
-    StagingArea awaitStaging() {
+    public StagingArea awaitStaging() {
         long deadline = System.nanoTime() + OPEN_WAIT_NANOS;
         StagingArea area;
         while ((area = staging) == null && unavailable == null && !ended && !stopping
@@ -172,7 +171,7 @@ final class JournalThread implements Runnable {
      * Waits until the journal's fsync covers the staging record that ends at {@code end} (the sync mode), or the
      * thread has stopped (the record then stays staged for the next start).
      */
-    void awaitDurable(long end) {
+    public void awaitDurable(long end) {
         while (durablePosition < end && !ended) {
             waiters.add(Thread.currentThread());
             if (durablePosition >= end) {
@@ -184,12 +183,12 @@ final class JournalThread implements Runnable {
     }
 
     /** Events accepted by the pipeline ({@code accepted}) not yet durable in the journal. */
-    long notDurable(long accepted) {
+    public long notDurable(long accepted) {
         return Math.max(0, accepted - durableEvents);
     }
 
     /** Writes and syncs what is queued, then ends. */
-    void stop() {
+    public void stop() {
         stopping = true;
         Thread t = runner;
         if (t != null) {
@@ -198,15 +197,15 @@ final class JournalThread implements Runnable {
     }
 
     /** Why no event can be kept right now, or null. */
-    String unavailable() {
+    public String unavailable() {
         return unavailable;
     }
 
-    JournalWriter journal() {
+    public JournalWriter journal() {
         return journal;
     }
 
-    Shipper shipper() {
+    public Shipper shipper() {
         return shipper;
     }
 
@@ -232,7 +231,7 @@ final class JournalThread implements Runnable {
             public void record(long position, int at, int length) {
                 int slot = slot(position);
                 Draft d = handed.getAcquire(slot);
-                if (d != null && d.stagedAt == position) {
+                if (d != null && d.stagedAt() == position) {
                     handed.compareAndSet(slot, d, null);
                     events.add(d.toEvent());
                     return;
@@ -421,7 +420,7 @@ final class JournalThread implements Runnable {
      * skipped, so each event is journalled once. A command that opens the journal itself uses
      * {@link StagedRecovery}.
      */
-    static int recoverStaged(JournalWriter writer, StagingArea area) throws IOException {
+    public static int recoverStaged(JournalWriter writer, StagingArea area) throws IOException {
         int staged = area.leftoverCount();
         if (staged == 0) {
             area.restart(writer.lastSeq());
@@ -482,7 +481,7 @@ final class JournalThread implements Runnable {
     }
 
     /** Why the journal cannot be written now, or null while it can. */
-    String writeFailure() {
+    public String writeFailure() {
         return writeFailure;
     }
 
