@@ -68,9 +68,10 @@ class RedisScaleOutIT {
         return a;
     }
 
+    /** With 2 s for Redis to answer, not 250 ms: see RedisEndToEndIT.fork (a timed-out check is a refusal). */
     private static ForkedJvm.Result fork(String run, String mode, String... redis) {
         try {
-            return new ForkedJvm().option(redis).run(TwoLimitApp.class, run, mode);
+            return new ForkedJvm().option(redis).option("-Dbulwark.redis.timeout=2s").run(TwoLimitApp.class, run, mode);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -384,7 +384,8 @@ final class JournalThread implements Runnable {
         int staged = area.leftoverCount();
         if (staged == 0) {
             area.restart(writer.lastSeq());
-            Log.info("audit journal " + writer.directory() + ": 0 event(s) staged by calls that had returned before "
+            // At debug: every start of every JVM would say it, and nothing left is the normal case.
+            Log.debug("audit journal " + writer.directory() + ": 0 event(s) staged by calls that had returned before "
                     + "the last stop were left to journal");
             return 0;
         }

@@ -11,6 +11,7 @@ import java.util.Locale;
 record ConfigEntry(String key, String value, String origin) {
 
     private static final int SHOWN_VALUE_LENGTH = 80;
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /**
      * The form every spelling of a key shares: lower case, anything but letters and digits as {@code _}, so that
@@ -51,7 +52,8 @@ record ConfigEntry(String key, String value, String origin) {
         for (int i = 0; i < shown; i++) {
             char c = value.charAt(i);
             if (c < 0x20 || c == 0x7f) {
-                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                // By hand rather than String.format, whose parser is a regular expression on JDK 17 (premain).
+                out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
             } else {
                 out.append(c);
             }
@@ -64,12 +66,12 @@ record ConfigEntry(String key, String value, String origin) {
     }
 
     /**
-     * Passwords, tokens, secrets and keys ({@code bulwark.totp.key}, {@code bulwark.audit.hash-key},
-     * {@code bulwark.audit.chain-key}); not {@code max-keys}.
+     * The keys {@link ConfigKey} marks secret, and whatever names a password, token or secret (a policy called
+     * {@code password}, say); not {@code max-keys}.
      */
     static boolean isSecret(String normalizedKey) {
-        return normalizedKey.contains("password") || normalizedKey.contains("secret") || normalizedKey.contains("token")
-                || (normalizedKey.startsWith("bulwark_totp_") && normalizedKey.contains("key"))
-                || normalizedKey.equals("bulwark_audit_hash_key") || normalizedKey.equals("bulwark_audit_chain_key");
+        ConfigKey key = ConfigKey.of(normalizedKey);
+        return key != null && key.spec.secret || normalizedKey.contains("password") || normalizedKey.contains("secret")
+                || normalizedKey.contains("token");
     }
 }

@@ -55,7 +55,7 @@ public final class ConfigWatch implements Runnable {
         this.environment = environment;
         this.target = target;
         this.seen = read(file);
-        Map<String, ConfigEntry> entries = ConfigLoader.fileEntries(file);
+        Map<String, ConfigEntry> entries = ConfigSources.fileEntries(file);
         this.applied = entries == null ? Map.of() : entries;
     }
 
@@ -65,7 +65,7 @@ public final class ConfigWatch implements Runnable {
      */
     public static ConfigWatch of(String agentArgument, Properties systemProperties, Map<String, String> environment,
             Target target) {
-        Path file = ConfigLoader.configFileOf(agentArgument);
+        Path file = ConfigSources.configFileOf(agentArgument);
         return file == null ? null : new ConfigWatch(agentArgument, file, systemProperties, environment, target);
     }
 
@@ -115,7 +115,7 @@ public final class ConfigWatch implements Runnable {
                     + "values are kept: " + String.join("; ", e.problems()));
             return true;
         }
-        Map<String, ConfigEntry> entries = ConfigLoader.fileEntries(file);
+        Map<String, ConfigEntry> entries = ConfigSources.fileEntries(file);
         if (entries == null) {
             // Changed again between the two reads: the next poll sees it.
             seen = null;

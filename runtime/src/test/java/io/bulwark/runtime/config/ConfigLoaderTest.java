@@ -151,6 +151,18 @@ class ConfigLoaderTest {
                 + "only read beside the current one"), problems);
     }
 
+    /** Before 2026-12-03 an old key that was not a key left a null in the list: NullPointerException, exit 70. */
+    @Test
+    void anOldTotpKeyThatIsNoKeyIsAProblemNotACrash() {
+        String a = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        String shortKey = java.util.Base64.getEncoder().encodeToString(new byte[20]);
+        List<String> problems = problems(null, props("bulwark.totp.key", a, "bulwark.totp.old-keys",
+                a + "," + shortKey), Map.of());
+        assertEquals(List.of("bulwark.totp.old-keys (system property) has value <hidden, " + (a.length() + 1
+                + shortKey.length()) + " characters>: expected 32 random bytes in Base64, such as the output of: "
+                + "openssl rand -base64 32 (several separated by commas)"), problems);
+    }
+
     @Test
     void webAdapterKeysArePassedOverInPropertiesAndEnvironmentButRefusedInTheAgentsFile() throws IOException {
         assertEquals(Settings.defaults(), ConfigLoader.load(null, props("bulwark.web.trusted-proxies", "10.0.0.0/8"),

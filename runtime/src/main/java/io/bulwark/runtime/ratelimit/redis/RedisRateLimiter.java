@@ -42,7 +42,6 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private final ConcurrentHashMap<Integer, Batcher> slotBatchers = new ConcurrentHashMap<>();
     private final StoreHealth health;
     private final DenyCache denials = new DenyCache();
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     /** The reservations of calls still running, extended while they run. */
     private final Leases<RedisPermit> leases = new Leases<>("bulwark-redis-leases", new Extend());
 
@@ -296,7 +295,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
      * another's reservation, as it could with a counter.
      */
     private static long reservationId() {
-        return (RANDOM.nextLong() >>> 11) + 1;
+        return (LeaseIds.RANDOM.nextLong() >>> 11) + 1;
     }
 
     private RedisPermit permit(RedisLimit[] limits, RedisLimit.State[] states, List<String> keys, long[] tokens) {
@@ -470,5 +469,13 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     public void close() {
         leases.close();
         store.close();
+    }
+
+    /**
+     * Made on the first lease, not with the limiter: a SecureRandom loads the JCA's providers, which premain should
+     * not wait for (on JDK 25 they spin a lambda there, PremainClassLoadIT).
+     */
+    private static final class LeaseIds {
+        static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     }
 }
