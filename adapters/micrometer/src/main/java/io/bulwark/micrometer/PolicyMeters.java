@@ -1,11 +1,14 @@
 package io.bulwark.micrometer;
 
+import io.bulwark.internal.ThreadCounts;
 import io.bulwark.monitoring.RateLimitDecision.Outcome;
 import io.bulwark.monitoring.RateLimitDecision.Reason;
 import io.bulwark.monitoring.Store;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /** One policy's meters; registering twice in Micrometer returns the first, so a race here only costs a lookup. */
@@ -18,26 +21,49 @@ final class PolicyMeters {
     private final MeterRegistry registry;
     /** The name, the very string the runtime publishes (compared by identity first, see {@link Meters}). */
     final String policy;
-    private final AtomicReferenceArray<Counter> decisions = new AtomicReferenceArray<>(
-            Outcome.values().length * REASONS);
+    private final ThreadCounts counts;
+    private final AtomicInteger nextCounter;
+    /**
+     * Each outcome and reason's counter in {@link #counts}, -1 until the first such decision registers its meter. A
+     * plain array: an int is written whole, and a stale -1 only sends a decision through {@link #register}.
+     */
+    private final int[] decisions = new int[Outcome.values().length * REASONS];
     private final AtomicReferenceArray<Timer> checks = new AtomicReferenceArray<>(Store.values().length);
 
-    PolicyMeters(MeterRegistry registry, String policy) {
+    /** @param nextCounter hands out the registry's counters in {@code counts}, in the order they are first seen */
+    PolicyMeters(MeterRegistry registry, String policy, ThreadCounts counts, AtomicInteger nextCounter) {
         this.registry = registry;
         this.policy = policy;
+        this.counts = counts;
+        this.nextCounter = nextCounter;
+        Arrays.fill(decisions, -1);
     }
 
-    Counter decisions(Outcome outcome, Reason reason) {
+    /** Counts one decision. */
+    void count(Outcome outcome, Reason reason) {
         int i = outcome.ordinal() * REASONS + reason.ordinal();
-        Counter c = decisions.get(i);
-        if (c == null) {
-            c = Counter.builder("bulwark.ratelimit.decisions")
-                    .tag("policy", policy).tag("outcome", outcome.tag()).tag("reason", reason.tag())
-                    .description("@RateLimited decisions, by policy, outcome and reason")
-                    .register(registry);
-            decisions.set(i, c);
+        int counter = decisions[i];
+        counts.increment(counter >= 0 ? counter : register(i, outcome, reason));
+    }
+
+    /**
+     * Read when the registry is scraped, so a decision costs no atomic instruction (see {@link ThreadCounts}). The
+     * function holds {@code counts} itself: Micrometer keeps only a weak reference to a function counter's object, and
+     * the counts must outlive the listener (a closed binding's meters stay, with what they counted).
+     */
+    private synchronized int register(int i, Outcome outcome, Reason reason) {
+        int counter = decisions[i];
+        if (counter >= 0) {
+            return counter;
         }
-        return c;
+        int index = nextCounter.getAndIncrement();
+        ThreadCounts c = counts;
+        FunctionCounter.builder("bulwark.ratelimit.decisions", c, unused -> c.sum(index))
+                .tag("policy", policy).tag("outcome", outcome.tag()).tag("reason", reason.tag())
+                .description("@RateLimited decisions, by policy, outcome and reason")
+                .register(registry);
+        decisions[i] = index;
+        return index;
     }
 
     Timer check(Store store) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * java -cp benchmarks/target/benchmarks.jar io.bulwark.benchmarks.monitoring.MonitoringCostReport \
  *     [agent jar, default agent/target/bulwark-agent.jar] [an earlier build's agent jar, to compare]
  * </pre>
+ *
+ * <p>While iterating: {@code -Dbench.forks=1} (default 3), {@code -Dbench.only=Micrometer,JFR} (the configurations
+ * whose names contain one of these, beside "agent, no listener"), {@code -Dbench.prof=gc} (JMH's allocation profiler).
+ * The table of a report is written only for a full run.
  */
 public final class MonitoringCostReport {
 
@@ -47,14 +52,24 @@ public final class MonitoringCostReport {
         jfr.add("-XX:StartFlightRecording=filename=" + recording + ",settings=default");
         configurations.put("agent, no listener, JFR recording", jfr);
 
+        int forks = Integer.getInteger("bench.forks", 3);
+        String only = System.getProperty("bench.only");
+        if (only != null) {
+            configurations.keySet().removeIf(name -> !name.equals("agent, no listener")
+                    && Arrays.stream(only.split(",")).noneMatch(name::contains));
+        }
+        String profiler = System.getProperty("bench.prof");
         Map<String, Map<String, Double>> scores = new LinkedHashMap<>();
         Map<String, Map<String, Double>> errors = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> c : configurations.entrySet()) {
             OptionsBuilder options = new OptionsBuilder();
             options.include(MonitoringCostBenchmark.class.getName() + ".*")
-                    .forks(3).warmupIterations(3).warmupTime(TimeValue.seconds(1))
+                    .forks(forks).warmupIterations(3).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(5).measurementTime(TimeValue.seconds(1)).threads(1)
                     .jvmArgsAppend(c.getValue().toArray(String[]::new));
+            if (profiler != null) {
+                options.addProfiler(profiler);
+            }
             for (RunResult r : new Runner(options.build()).run()) {
                 String method = r.getParams().getBenchmark()
                         .substring(r.getParams().getBenchmark().lastIndexOf('.') + 1);
@@ -81,11 +96,15 @@ public final class MonitoringCostReport {
             }
             table.append(" |\n");
         }
-        String environment = "JMH 1.37, average time, 1 thread, 3 forks × (3 × 1 s warm-up, 5 × 1 s measured); "
+        String environment = "JMH 1.37, average time, 1 thread, " + forks
+                + " forks × (3 × 1 s warm-up, 5 × 1 s measured); "
                 + ManagementFactory.getRuntimeMXBean().getVmName() + " " + System.getProperty("java.version") + ", "
                 + Runtime.getRuntime().availableProcessors() + " cores";
         System.out.println(table);
         System.out.println(environment);
+        if (forks != 3 || only != null || profiler != null) {
+            return;
+        }
         Path out = Path.of("benchmarks", "results", "monitoring-" + LocalDate.now() + ".md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, table + "\n" + environment + "\n");
