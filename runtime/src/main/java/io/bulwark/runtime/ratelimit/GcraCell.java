@@ -1,5 +1,6 @@
 package io.bulwark.runtime.ratelimit;
 
+import io.bulwark.GuardUnavailableException;
 import io.bulwark.RateLimitedException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -9,11 +10,22 @@ import java.lang.invoke.VarHandle;
  * emission interval ({@code window / limit}) later; a call is admitted while the TAT stays within one capacity
  * ({@code limit} intervals) of now. A full bucket admits {@code limit} calls at once; after that, one per interval.
  *
- * <p>Lock-free on the common path, a method with one limit: one compare-and-set of one word ({@code TAT << 1}), no
- * monitor. A contended monitor was what made two threads on one hot key cost 229 ns a call (it inflates and parks);
- * a CAS that loses is simply tried again with the winner's TAT, which is exact. The low bit is a lock taken by the
- * few who must hold the cell still across a decision: a method with several limits (all-or-nothing, under the cells'
- * monitors in id order) and the sweeper. Single-limit callers who meet it wait a few instructions for it.
+ * <p>Lock-free on the common path, a method with one limit: one compare-and-set of one word, no monitor. A contended
+ * monitor was what made two threads on one hot key cost 229 ns a call (it inflates and parks); a CAS that loses is
+ * simply tried again with the winner's state, which is exact. The low bit is a lock taken by the few who must hold the
+ * cell still across a decision: a method with several limits (all-or-nothing, under the cells' monitors in id order)
+ * and the sweeper. Single-limit callers who meet it wait a few instructions for it.
+ *
+ * <p>Most calls do not read the clock (29 ns, most of a call; benchmarks/README.md): they take the bounds of the
+ * current {@link Ticks} epoch instead. The word then holds, beside the TAT, calls admitted but not yet placed in time
+ * ({@code pending}, all of one epoch, {@code label}): the TAT they leave is at most
+ * {@code max(tat, t) + pending * emission} for any {@code t} no earlier than each of them, in particular the epoch's
+ * ceiling once known, or a clock read made after the word was. A call joins them when that bound, taken at the
+ * epoch's floor, admits one more; a call of a later epoch first settles them at the ceiling. Each call is thereby
+ * admitted by exact GCRA at a time within the call (its read of the epoch, or the latest such read of the group
+ * before it, whichever is later), and charged no earlier than that time: never more lenient than exact GCRA, at most
+ * one epoch stricter. A refusal is always decided with the clock. Layout: {@code tat} (50 bits, microseconds, 35
+ * years), {@code pending} (7), {@code label} (6), lock (1).
  */
 final class GcraCell extends Cell {
 
@@ -22,6 +34,11 @@ final class GcraCell extends Cell {
 
     private static final long LOCKED = 1;
     private static final long DEAD = -1;
+    private static final int LABEL_SHIFT = 1;
+    private static final int PENDING_SHIFT = LABEL_SHIFT + Ticks.LABEL_BITS;
+    private static final int TAT_SHIFT = PENDING_SHIFT + 7;
+    static final int MAX_PENDING = (1 << (TAT_SHIFT - PENDING_SHIFT)) - 1;
+    static final long MAX_TAT = -1L >>> TAT_SHIFT;
     private static final VarHandle STATE;
 
     static {
@@ -32,10 +49,10 @@ final class GcraCell extends Cell {
         }
     }
 
-    /** {@code tat << 1}, with the low bit set while locked; {@link #DEAD} once dropped. */
+    /** {@code tat, pending, label, locked}, see above; {@link #DEAD} once dropped. */
     @SuppressWarnings("unused")
     private volatile long state;
-    /** The TAT while this cell is locked. */
+    /** The word (unlocked) while this cell is locked. */
     private long held;
 
     GcraCell(long id, MemoryLimit limit, Object key, int generation) {
@@ -43,11 +60,11 @@ final class GcraCell extends Cell {
     }
 
     /**
-     * Admits one call at {@code now} if the limit allows.
+     * Admits one call if the limit allows: from the epoch's bounds when they suffice, else at {@code clock}'s now.
      *
      * @return 0 when admitted, the wait in microseconds when refused, {@link #DEAD_CELL} when the cell was dropped
      */
-    long tryAcquire(long now) {
+    long tryAcquire(Ticks ticks, MicroClock clock) {
         // One volatile load for both numbers (see MemoryLimit.Numbers): the same cost as two final fields on x86.
         MemoryLimit.Numbers n = limit.numbers;
         long emission = n.emissionMicros;
@@ -61,13 +78,91 @@ final class GcraCell extends Cell {
                 Thread.onSpinWait();
                 continue;
             }
-            long next = Math.max(s >> 1, now) + emission;
+            // Read after the state: the cell's epoch is then never later than this word's (see Ticks.ceiling).
+            long word = ticks.word();
+            if (word != 0) {
+                long tat = s >>> TAT_SHIFT;
+                int pending = pending(s);
+                int epoch = Ticks.label(word);
+                boolean bounded = true;
+                if (pending != 0 && label(s) != epoch) {
+                    long ceiling = ticks.ceiling(word, label(s));
+                    bounded = ceiling >= 0;
+                    tat = Math.max(tat, ceiling) + pending * emission;
+                    pending = 0;
+                }
+                if (bounded && pending < MAX_PENDING) {
+                    long floor = Ticks.floor(word);
+                    if (Math.max(tat, floor) + (pending + 1) * emission - floor <= capacity) {
+                        if (STATE.compareAndSet(this, s, pack(tat, pending + 1, epoch))) {
+                            return 0;
+                        }
+                        continue;
+                    }
+                }
+            }
+            // The clock, read after the state: no earlier than any pending call.
+            long now = clock.micros();
+            long next = Math.max(settled(s, now), now) + emission;
             long over = next - now - capacity;
             if (over > 0) {
                 return over;
             }
-            if (STATE.compareAndSet(this, s, next << 1)) {
+            if (STATE.compareAndSet(this, s, pack(next, 0, 0))) {
                 return 0;
+            }
+        }
+    }
+
+    /**
+     * The TAT the word leaves once its pending calls are placed in time: at their epoch's ceiling when known, else at
+     * {@code now}, which must have been read after the word.
+     */
+    private long settled(long word, long now) {
+        long tat = word >>> TAT_SHIFT;
+        int pending = pending(word);
+        if (pending == 0) {
+            return tat;
+        }
+        long bound = now;
+        Ticks ticks = limit.ticks;
+        long current = ticks.word();
+        if (current != 0 && Ticks.label(current) != label(word)) {
+            long ceiling = ticks.ceiling(current, label(word));
+            if (ceiling >= 0 && ceiling < now) {
+                bound = ceiling;
+            }
+        }
+        return Math.max(tat, bound) + pending * limit.numbers.emissionMicros;
+    }
+
+    private static int pending(long word) {
+        return (int) (word >>> PENDING_SHIFT) & MAX_PENDING;
+    }
+
+    private static int label(long word) {
+        return (int) (word >>> LABEL_SHIFT) & Ticks.LABEL_MASK;
+    }
+
+    private long pack(long tat, int pending, int label) {
+        if (tat > MAX_TAT) {
+            // 35 years past the clock's origin: refused rather than wrapped round to an early time.
+            throw new GuardUnavailableException(limit.name, "the in-memory limit cannot hold a time this late");
+        }
+        return tat << TAT_SHIFT | (long) pending << PENDING_SHIFT | (long) label << LABEL_SHIFT;
+    }
+
+    /** Places pending calls in time with the numbers they were admitted under (before the numbers change). */
+    void settlePending(long now) {
+        synchronized (this) {
+            if (dead) {
+                return;
+            }
+            lock();
+            try {
+                held = pack(settled(held, now), 0, 0);
+            } finally {
+                unlock();
             }
         }
     }
@@ -77,7 +172,7 @@ final class GcraCell extends Cell {
         while (true) {
             long s = (long) STATE.getVolatile(this);
             if ((s & LOCKED) == 0 && STATE.compareAndSet(this, s, s | LOCKED)) {
-                held = s >> 1;
+                held = s;
                 return;
             }
             Thread.onSpinWait();
@@ -86,26 +181,26 @@ final class GcraCell extends Cell {
 
     @Override
     void unlock() {
-        STATE.setVolatile(this, dead ? DEAD : held << 1);
+        STATE.setVolatile(this, dead ? DEAD : held);
     }
 
     @Override
     long waitMicros(long now) {
         MemoryLimit.Numbers n = limit.numbers;
-        long over = Math.max(held, now) + n.emissionMicros - now - n.capacityMicros;
+        long over = Math.max(settled(held, now), now) + n.emissionMicros - now - n.capacityMicros;
         return over > 0 ? over : 0;
     }
 
     @Override
     boolean admit(long now) {
-        held = Math.max(held, now) + limit.numbers.emissionMicros;
+        held = pack(Math.max(settled(held, now), now) + limit.numbers.emissionMicros, 0, 0);
         return true;
     }
 
     @Override
     RateLimitedException refusal(long now) {
         long s = (long) STATE.getVolatile(this);
-        long tat = (s & LOCKED) != 0 ? held : s >> 1;
+        long tat = settled((s & LOCKED) != 0 ? held : s, now);
         MemoryLimit.Numbers n = limit.numbers;
         long wait = Math.max(0, Math.max(tat, now) + n.emissionMicros - now - n.capacityMicros);
         RateLimitPolicy p = n.policy;
@@ -115,6 +210,9 @@ final class GcraCell extends Cell {
 
     @Override
     boolean idle(long now) {
-        return held <= now;
+        // Pending calls are placed in time first (then kept, see unlock): a cell they alone keep busy is dropped at the
+        // next sweep rather than never.
+        held = pack(settled(held, now), 0, 0);
+        return (held >>> TAT_SHIFT) <= now;
     }
 }

@@ -40,6 +40,8 @@ final class MemoryLimit implements RateLimiter.Limit {
     final String name;
     volatile Numbers numbers;
     final MemoryBudget budget;
+    /** The engine's epochs, for GCRA cells that settle pending calls ({@link GcraCell}). */
+    final Ticks ticks;
     final ConcurrentHashMap<Object, Cell> cells = new ConcurrentHashMap<>();
     /** What this policy holds of the budget. */
     final AtomicLong bytes = new AtomicLong();
@@ -61,10 +63,11 @@ final class MemoryLimit implements RateLimiter.Limit {
         }
     };
 
-    MemoryLimit(RateLimitPolicy policy, MemoryBudget budget) {
+    MemoryLimit(RateLimitPolicy policy, MemoryBudget budget, Ticks ticks) {
         this.name = policy.name();
         this.numbers = new Numbers(policy, 0);
         this.budget = budget;
+        this.ticks = ticks;
         int values = 0;
         try {
             for (Template.Part part : Template.parse(policy.key())) {
