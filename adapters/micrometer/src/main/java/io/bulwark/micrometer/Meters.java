@@ -1,6 +1,5 @@
 package io.bulwark.micrometer;
 
-import io.bulwark.internal.ThreadCounts;
 import io.bulwark.monitoring.AuditRecorded;
 import io.bulwark.monitoring.AuditShipped;
 import io.bulwark.monitoring.BulwarkListener;

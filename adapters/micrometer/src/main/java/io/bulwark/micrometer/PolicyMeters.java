@@ -1,6 +1,5 @@
 package io.bulwark.micrometer;
 
-import io.bulwark.internal.ThreadCounts;
 import io.bulwark.monitoring.RateLimitDecision.Outcome;
 import io.bulwark.monitoring.RateLimitDecision.Reason;
 import io.bulwark.monitoring.Store;

@@ -1,6 +1,6 @@
 package io.bulwark.benchmarks.monitoring;
 
-import io.bulwark.internal.ThreadCounts;
+import io.bulwark.micrometer.ThreadCounts;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;

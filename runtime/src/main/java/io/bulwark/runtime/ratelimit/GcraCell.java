@@ -100,6 +100,8 @@ final class GcraCell extends Cell {
                         continue;
                     }
                 }
+            } else {
+                ticks.wake(); // a paused ticker starts again; no ticker (tests): nothing to do
             }
             // The clock, read after the state: no earlier than any pending call.
             long now = clock.micros();

@@ -2,6 +2,7 @@ package io.bulwark.runtime.ratelimit;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Bounds on the time of a call without reading the clock, for the GCRA fast path ({@link GcraCell}): reading
@@ -26,6 +27,15 @@ final class Ticks {
     private static final int SEQ_BITS = 14;
     private static final long SEQ_MASK = (1L << SEQ_BITS) - 1;
     private static final VarHandle CEILINGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle PAUSED;
+
+    static {
+        try {
+            PAUSED = MethodHandles.lookup().findVarHandle(Ticks.class, "paused", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final MicroClock clock;
     /** {@code floor << SEQ_BITS | epoch}; 0 before the first tick. */
@@ -34,6 +44,11 @@ final class Ticks {
     private final long[] ceilings = new long[1 << LABEL_BITS];
     /** The ticker's own count, under this object's monitor. */
     private long epoch;
+    /** The thread that ticks, if any (tests tick by hand): unparked by {@link #wake} while paused. */
+    private volatile Thread ticker;
+    /** Set by {@link #pause}, cleared by the one call that wakes the ticker. */
+    @SuppressWarnings("unused")
+    private volatile boolean paused;
 
     Ticks(MicroClock clock) {
         this.clock = clock;
@@ -50,6 +65,38 @@ final class Ticks {
         if (previous > 0) {
             // Published by the next tick's volatile write of the word at the latest (see ceiling).
             CEILINGS.setRelease(ceilings, (int) (previous & LABEL_MASK), after << SEQ_BITS | (previous & SEQ_MASK));
+        }
+    }
+
+    /**
+     * Stops the clock-free path until a call wakes the ticker: the word is 0, so calls read the clock (exact, as
+     * without a ticker) and the first of them unparks the ticker ({@link #wake}). The ticker pauses after a burst of
+     * ticks whether or not calls came, so that an idle JVM does not wake a thousand times a second for nothing; a
+     * busy one pays one unpark and a millisecond of clock reads a burst. Epochs keep counting across a pause: the
+     * next tick publishes the ceiling of the epoch before it, as always (read then, so later than any of its calls).
+     */
+    synchronized void pause() {
+        PAUSED.setVolatile(this, true);
+        word = 0;
+    }
+
+    /** Whether the ticker should stay parked: paused and not yet woken. */
+    boolean paused() {
+        return (boolean) PAUSED.getVolatile(this);
+    }
+
+    /** The thread that ticks; it is unparked when a call finds the ticker paused. */
+    void ticker(Thread thread) {
+        this.ticker = thread;
+    }
+
+    /** Called by a call that found the word 0: wakes a paused ticker, once (one call wins the flag). */
+    void wake() {
+        if ((boolean) PAUSED.getVolatile(this) && PAUSED.compareAndSet(this, true, false)) {
+            Thread t = ticker;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
         }
     }
 

@@ -101,6 +101,8 @@ class GcraTicksTest {
                     memory.tick();
                 } else if (op == 6) {
                     memory.sweep();
+                } else if (op == 8 && random.nextInt(4) == 0) {
+                    memory.pauseTicks();
                 } else if (op == 7 ? call(memory, api, other) : call(memory, api)) {
                     admitted.add(clock.micros());
                 }
@@ -196,5 +198,40 @@ class GcraTicksTest {
             done.set(true);
             ticker.join();
         }
+    }
+
+    /**
+     * A paused ticker (after each burst, Ticks.pause) sends calls to the clock and the first of them wakes it: an idle
+     * JVM's ticker sleeps instead of waking each millisecond. Decisions stay exact across the pause.
+     */
+    @Test
+    void aPausedTickerIsWokenByTheNextCallWhichReadsTheClock() throws InterruptedException {
+        CountingClock clock = new CountingClock();
+        InMemoryRateLimiter memory = new InMemoryRateLimiter(clock, 1_000, false);
+        RateLimiter.Limit api = memory.limit(calls("api", 3, "1m"));
+        Ticks ticks = memory.ticks();
+        AtomicBoolean woken = new AtomicBoolean();
+        Thread ticker = new Thread(() -> {
+            while (ticks.paused()) {
+                java.util.concurrent.locks.LockSupport.park(ticks);
+            }
+            woken.set(true);
+        });
+        ticks.ticker(ticker);
+        memory.tick();
+        assertTrue(call(memory, api));
+        memory.pauseTicks();
+        assertTrue(ticks.paused());
+        assertEquals(0, ticks.word(), "paused: calls take the clock path");
+        ticker.start();
+        int before = clock.reads.get();
+        assertTrue(call(memory, api));
+        assertTrue(clock.reads.get() > before, "a call while paused reads the clock");
+        ticker.join(10_000);
+        assertTrue(woken.get(), "the call woke the ticker");
+        assertFalse(ticks.paused());
+        memory.tick();
+        assertTrue(call(memory, api), "the third of 3");
+        assertFalse(call(memory, api), "the pending call of the epoch before the pause still counts");
     }
 }

@@ -1,4 +1,4 @@
-package io.bulwark.internal;
+package io.bulwark.micrometer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package io.bulwark.internal;
+package io.bulwark.micrometer;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
