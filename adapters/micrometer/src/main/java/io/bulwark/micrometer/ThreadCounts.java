@@ -65,27 +65,11 @@ public final class ThreadCounts {
         incrementSlowly(t, index);
     }
 
-    /** Adds one to counter {@code index} and says how many this thread has added to it in its cell (0: none kept). */
-    public long incrementAndGetOwn(int index) {
-        Thread t = Thread.currentThread();
-        Cell[] all = cells;
-        Cell c = all[(int) t.getId() & (all.length - 1)];
-        if (c != null && c.owner == t) {
-            long[] n = c.counts;
-            if (index < n.length) {
-                long v = n[index] + 1;
-                COUNTS.setOpaque(n, index, v);
-                return v;
-            }
-        }
-        return incrementSlowly(t, index);
-    }
-
-    private long incrementSlowly(Thread t, int index) {
+    private void incrementSlowly(Thread t, int index) {
         Cell c = claim(t);
         if (c == null) {
             adder(index).increment();
-            return 0;
+            return;
         }
         long[] n = c.counts;
         if (index >= n.length) {
@@ -93,9 +77,7 @@ public final class ThreadCounts {
             n = Arrays.copyOf(n, Math.max(index + 1, 2 * n.length));
             c.counts = n;
         }
-        long v = n[index] + 1;
-        COUNTS.setOpaque(n, index, v);
-        return v;
+        COUNTS.setOpaque(n, index, n[index] + 1);
     }
 
     /** The cell {@code t} owns or now claims, or null when every slot it may use belongs to a live thread. */

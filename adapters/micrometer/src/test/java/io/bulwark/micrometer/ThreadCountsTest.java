@@ -57,15 +57,4 @@ class ThreadCountsTest {
         assertEquals(0, counts.sum(3), "a counter no thread added to");
         assertEquals(0, counts.sum(100), "a counter past every cell");
     }
-
-    @Test
-    void aThreadSeesItsOwnCountInItsCell() {
-        ThreadCounts counts = new ThreadCounts(8);
-        long last = 0;
-        for (int i = 0; i < 130; i++) {
-            last = counts.incrementAndGetOwn(0);
-        }
-        assertEquals(130, last);
-        assertEquals(130, counts.sum(0));
-    }
 }
