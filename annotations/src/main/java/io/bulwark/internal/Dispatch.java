@@ -158,6 +158,15 @@ public final class Dispatch {
         return guards.enter(guard, args);
     }
 
+    /** See {@link GuardRuntime#enterArgument}: {@link #enter} given the one argument the guards read. */
+    public static Object enterArgument(int guard, Object argument) {
+        GuardRuntime guards = Installed.RUNTIME;
+        if (guards == null) {
+            throw new IllegalStateException("Bulwark: woven code ran before the agent installed its runtime");
+        }
+        return guards.enterArgument(guard, argument);
+    }
+
     /**
      * {@link #enter} for a method returning a {@code CompletionStage}: a refusal (or any failure to apply the guards)
      * is returned rather than thrown, so that the woven code can return it as a failed stage.

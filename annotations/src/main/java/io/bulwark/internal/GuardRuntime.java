@@ -17,6 +17,15 @@ public interface GuardRuntime {
     Object enter(int guard, Object[] args);
 
     /**
+     * {@link #enter} for a method whose guards read one of its arguments and nothing else of them (a key such as
+     * {@code "{user}"}): the weaver passes that argument alone, boxed if primitive, when the method's registration
+     * names it, so that the call allocates no array (issue 16).
+     *
+     * @param argument the one argument the guards read
+     */
+    Object enterArgument(int guard, Object argument);
+
+    /**
      * Settles the guards of method {@code guard} after its body ran. Never throws: it must not replace the
      * method's own result or exception.
      *

@@ -170,7 +170,10 @@ public final class GuardRegistry implements GuardRuntime, ConfigWatch.Target {
         MethodGuard[] next = Arrays.copyOf(guards, size == guards.length ? size * 2 : guards.length);
         next[size] = guard;
         guards = next;
-        return new Registration(size++, guard.readsArguments(), guard.settles(), guard.needsResult());
+        // One argument passed alone only where the woven code calls enter directly (not a stage's, whose guard wraps
+        // this one, nor a Mono/Flux's subscription).
+        int argument = returns == AsyncReturns.Shape.PLAIN ? guard.argument() : -1;
+        return new Registration(size++, guard.readsArguments(), guard.settles(), guard.needsResult(), argument);
     }
 
     private RateLimitGuard rateLimitGuard(MethodSpec method, TypeModel types, ClassLoader loader)
@@ -334,6 +337,11 @@ public final class GuardRegistry implements GuardRuntime, ConfigWatch.Target {
     @Override
     public Object enter(int guard, Object[] args) {
         return guards[guard].enter(args);
+    }
+
+    @Override
+    public Object enterArgument(int guard, Object argument) {
+        return guards[guard].enterArgument(argument);
     }
 
     @Override

@@ -25,11 +25,15 @@ import java.util.concurrent.CancellationException;
 final class RateLimitGuard implements MethodGuard {
 
     private static final BulwarkListener[] NO_LISTENERS = new BulwarkListener[0];
+    /** What {@link #enter(Object[], Object)} is given for the argument when it is given the array. */
+    private static final Object ALL_ARGUMENTS = new Object();
 
     private final RateLimiter limiter;
     private final RateLimiter.Limit[] limits;
     private final KeyExtractor[] keys;
     private final boolean readsArguments;
+    /** See {@link #argument()}: one limit whose key reads one argument and nothing else, or -1. */
+    private final int argument;
     private final boolean settles;
     private final PolicyEvents[] events;
     private final ShadowLog[] shadowLogs;
@@ -51,12 +55,36 @@ final class RateLimitGuard implements MethodGuard {
             events[i] = new PolicyEvents(limits[i].policy().name(), limiter.store());
         }
         this.readsArguments = reads;
+        this.argument = limits.length == 1 ? keys[0].argument() : -1;
         this.settles = failures;
         this.timed = limiter.store() != Store.MEMORY;
     }
 
     @Override
     public Object enter(Object[] args) {
+        return enter(args, ALL_ARGUMENTS);
+    }
+
+    /**
+     * The woven call of a method whose one key reads one argument passes it alone: the array of every argument (and
+     * the boxes of its primitives) was, with the clock, what a keyed in-memory call allocated (40 bytes a call in
+     * {@code InMemoryCallBenchmark.bulwarkKeyed}, {@code -prof gc}; benchmarks/README.md, "In-memory rate limiting").
+     */
+    @Override
+    public Object enterArgument(Object argument) {
+        if (this.argument < 0) {
+            return MethodGuard.super.enterArgument(argument);
+        }
+        return enter(null, argument);
+    }
+
+    @Override
+    public int argument() {
+        return argument;
+    }
+
+    /** Given {@code args} ({@code argument} is {@link #ALL_ARGUMENTS}), or the one argument the key reads. */
+    private Object enter(Object[] args, Object argument) {
         // The decision is published from here, where the engine's answer arrives, so that engines need not know who
         // listens. Without a listener or a JFR recording this is one load and a branch (JFR's check folds away); the
         // listeners are read once a call and handed down.
@@ -64,18 +92,20 @@ final class RateLimitGuard implements MethodGuard {
         boolean recorded = Monitor.rateLimitsRecorded();
         if (listeners.length == 0 && !recorded) {
             try {
-                return acquire(args);
+                return acquire(args, argument);
             } catch (RateLimitedException | GuardUnavailableException refused) {
+                // With one limit (all a single argument comes with), nothing is asked again: args are not read.
                 return admitInShadow(args, refused, NO_LISTENERS, false, 0);
             }
         }
-        return acquireWatched(args, listeners, recorded);
+        return acquireWatched(args, argument, listeners, recorded);
     }
 
     /** A single limit reads its key straight from the arguments (no string built where the engine needs none). */
-    private Object acquire(Object[] args) {
+    private Object acquire(Object[] args, Object argument) {
         if (keys.length == 1) {
-            return limiter.acquire(limits[0], keys[0], args);
+            return argument == ALL_ARGUMENTS ? limiter.acquire(limits[0], keys[0], args)
+                    : limiter.acquireArgument(limits[0], keys[0], argument);
         }
         String[] rendered = new String[keys.length];
         for (int i = 0; i < keys.length; i++) {
@@ -84,11 +114,11 @@ final class RateLimitGuard implements MethodGuard {
         return limiter.acquire(limits, rendered);
     }
 
-    private Object acquireWatched(Object[] args, BulwarkListener[] listeners, boolean recorded) {
+    private Object acquireWatched(Object[] args, Object argument, BulwarkListener[] listeners, boolean recorded) {
         long start = timed ? System.nanoTime() : 0;
         Object token;
         try {
-            token = acquire(args);
+            token = acquire(args, argument);
         } catch (RateLimitedException | GuardUnavailableException refused) {
             return admitInShadow(args, refused, listeners, recorded, start);
         }

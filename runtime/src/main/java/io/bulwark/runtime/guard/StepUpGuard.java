@@ -37,12 +37,30 @@ final class StepUpGuard implements MethodGuard {
 
     @Override
     public Object enter(Object[] args) {
+        stepUp();
+        return inner == null ? null : inner.enter(args);
+    }
+
+    @Override
+    public Object enterArgument(Object argument) {
+        if (argument() < 0) {
+            return MethodGuard.super.enterArgument(argument);
+        }
+        stepUp();
+        return inner.enterArgument(argument);
+    }
+
+    @Override
+    public int argument() {
+        return inner == null ? -1 : inner.argument();
+    }
+
+    private void stepUp() {
         if (Monitor.stepUpsWatched()) {
             stepUpWatched();
         } else {
             engine.stepUp(Bulwark.caller(), maxAge);
         }
-        return inner == null ? null : inner.enter(args);
     }
 
     private void stepUpWatched() {

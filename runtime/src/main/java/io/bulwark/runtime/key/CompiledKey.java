@@ -20,7 +20,10 @@ final class CompiledKey implements KeyExtractor {
     record Modified(Source source, String[] modifiers) implements Source {
         @Override
         public Object value(Object[] args) {
-            Object value = source.value(args);
+            return apply(source.value(args));
+        }
+
+        Object apply(Object value) {
             if (value == null) {
                 return null;
             }
@@ -36,7 +39,10 @@ final class CompiledKey implements KeyExtractor {
     record Argument(int index, PropertyChain chain) implements Source {
         @Override
         public Object value(Object[] args) {
-            Object arg = args[index];
+            return read(args[index]);
+        }
+
+        Object read(Object arg) {
             return chain == null ? arg : chain.read(arg);
         }
     }
@@ -53,14 +59,21 @@ final class CompiledKey implements KeyExtractor {
 
     private final Source[] sources;
     private final boolean readsArguments;
+    /** The one value, read from one argument (through properties and modifiers): see {@link #argument()}. */
+    private final Argument only;
+    private final String[] onlyModifiers;
 
     CompiledKey(Source[] sources) {
         this.sources = sources;
         boolean reads = false;
         for (Source source : sources) {
-            reads |= source instanceof Argument;
+            reads |= source instanceof Argument || source instanceof Modified m && m.source() instanceof Argument;
         }
         this.readsArguments = reads;
+        Source one = sources.length == 1 ? sources[0] : null;
+        this.only = one instanceof Argument a ? a : one instanceof Modified m && m.source() instanceof Argument a
+                ? a : null;
+        this.onlyModifiers = one instanceof Modified m ? m.modifiers() : null;
     }
 
     @Override
@@ -77,6 +90,28 @@ final class CompiledKey implements KeyExtractor {
     @Override
     public String text(Object[] args) {
         Object value = sources[0].value(args);
+        return value == null ? null : text(value);
+    }
+
+    @Override
+    public int argument() {
+        return only == null ? -1 : only.index();
+    }
+
+    @Override
+    public String extractArgument(Object argument) {
+        String text = textOfArgument(argument);
+        StringBuilder key = new StringBuilder(text == null ? 1 : text.length() + 4);
+        KeyFraming.append(key, text);
+        return key.toString();
+    }
+
+    @Override
+    public String textOfArgument(Object argument) {
+        Object value = only.read(argument);
+        if (onlyModifiers != null) {
+            value = new Modified(only, onlyModifiers).apply(value);
+        }
         return value == null ? null : text(value);
     }
 

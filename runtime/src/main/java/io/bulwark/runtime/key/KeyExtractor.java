@@ -34,6 +34,25 @@ public interface KeyExtractor {
         return framed.equals("-") ? null : framed.substring(framed.indexOf(':') + 1);
     }
 
+    /**
+     * The index of the one argument this key reads when it reads nothing else (no caller field, no other argument);
+     * else -1. The woven code may then pass that argument alone ({@link #extractArgument}, {@link #textOfArgument}).
+     */
+    default int argument() {
+        return -1;
+    }
+
+    /** {@link #extract}, given only the argument {@link #argument} names. */
+    default String extractArgument(Object argument) {
+        throw new UnsupportedOperationException("this key reads no single argument");
+    }
+
+    /** {@link #text}, given only the argument {@link #argument} names. */
+    default String textOfArgument(Object argument) {
+        String framed = extractArgument(argument);
+        return framed.equals("-") ? null : framed.substring(framed.indexOf(':') + 1);
+    }
+
     /** Whether {@link #extract} reads the arguments. */
     default boolean readsArguments() {
         return false;

@@ -27,7 +27,7 @@ import java.lang.invoke.VarHandle;
  * one epoch stricter. A refusal is always decided with the clock. Layout: {@code tat} (50 bits, microseconds, 35
  * years), {@code pending} (7), {@code label} (6), lock (1).
  */
-final class GcraCell extends Cell {
+final class GcraCell extends PaddedCell {
 
     /** What {@link #tryAcquire} answers when the sweeper dropped the cell: look the key up again. */
     static final long DEAD_CELL = -1;
@@ -69,13 +69,18 @@ final class GcraCell extends Cell {
         MemoryLimit.Numbers n = limit.numbers;
         long emission = n.emissionMicros;
         long capacity = n.capacityMicros;
+        // A key's cell is first read by a compare-and-exchange that changes nothing (the word is written back as it
+        // is): it takes the line writable, so that a cell another core wrote last (every keyed call under two threads)
+        // costs one transfer rather than two, a read that shares the line and then the compare-and-set that takes it.
+        // Not a global cell: alone, the locked read costs a call 4.5 ns (11.7 -> 16.3 ns, one thread).
+        long s = limit.global ? (long) STATE.getVolatile(this) : (long) STATE.compareAndExchange(this, 0L, 0L);
         while (true) {
-            long s = (long) STATE.getVolatile(this);
             if ((s & LOCKED) != 0) {
                 if (s == DEAD) {
                     return DEAD_CELL;
                 }
                 Thread.onSpinWait();
+                s = (long) STATE.getVolatile(this);
                 continue;
             }
             // Read after the state: the cell's epoch is then never later than this word's (see Ticks.ceiling).
@@ -94,9 +99,11 @@ final class GcraCell extends Cell {
                 if (bounded && pending < MAX_PENDING) {
                     long floor = Ticks.floor(word);
                     if (Math.max(tat, floor) + (pending + 1) * emission - floor <= capacity) {
-                        if (STATE.compareAndSet(this, s, pack(tat, pending + 1, epoch))) {
+                        long witness = (long) STATE.compareAndExchange(this, s, pack(tat, pending + 1, epoch));
+                        if (witness == s) {
                             return 0;
                         }
+                        s = witness;
                         continue;
                     }
                 }
@@ -110,9 +117,11 @@ final class GcraCell extends Cell {
             if (over > 0) {
                 return over;
             }
-            if (STATE.compareAndSet(this, s, pack(next, 0, 0))) {
+            long witness = (long) STATE.compareAndExchange(this, s, pack(next, 0, 0));
+            if (witness == s) {
                 return 0;
             }
+            s = witness;
         }
     }
 

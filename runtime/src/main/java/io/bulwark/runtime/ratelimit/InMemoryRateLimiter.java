@@ -127,6 +127,19 @@ public final class InMemoryRateLimiter implements RateLimiter {
         return acquireOne(memory, stored);
     }
 
+    @Override
+    public Object acquireArgument(Limit limit, KeyExtractor key, Object argument) {
+        MemoryLimit memory = (MemoryLimit) limit;
+        Object stored;
+        if (memory.singleSource) {
+            String text = key.textOfArgument(argument);
+            stored = text == null ? MemoryLimit.NULL : compact(text);
+        } else {
+            stored = compact(key.extractArgument(argument));
+        }
+        return acquireOne(memory, stored);
+    }
+
     // The one-limit case is kept free of arrays, sorting and, for GCRA, of locks.
     private Object acquireOne(MemoryLimit limit, Object key) {
         while (true) {

@@ -112,6 +112,8 @@ final class MemoryLimit implements RateLimiter.Limit {
         if (policy.count() == Count.FAILURES) {
             return FailureCell.initialBytes(policy.limit());
         }
-        return policy.algorithm() == Algorithm.SLIDING_WINDOW ? 48 : 40;
+        // A GCRA cell is 120 bytes: 48 of header and Cell's fields, 56 of padding that keep its word off their cache
+        // line (PaddedCell), and its two words.
+        return policy.algorithm() == Algorithm.SLIDING_WINDOW ? 48 : 120;
     }
 }

@@ -53,6 +53,14 @@ public interface RateLimiter {
         return acquire(limit, key.extract(args));
     }
 
+    /**
+     * The same, given only the argument the key reads ({@link io.bulwark.runtime.key.KeyExtractor#argument}): the
+     * woven call of such a method passes it alone, with no array.
+     */
+    default Object acquireArgument(Limit limit, io.bulwark.runtime.key.KeyExtractor key, Object argument) {
+        return acquire(limit, key.extractArgument(argument));
+    }
+
     /** Settles what {@link #acquire} reserved: {@code thrown} is what the call threw, or {@code null}. */
     void settle(Object token, Throwable thrown);
 

@@ -77,6 +77,24 @@ class KeyCompilerTest {
         assertEquals("17:alice@example.com", key.extract(new Object[] {"alice@example.com", "pw"}));
     }
 
+    /** Issue 16: the woven call of a key of one argument passes that argument alone; it renders the same key. */
+    @Test
+    void aKeyOfOneArgumentRendersTheSameFromThatArgumentAlone() throws Exception {
+        Transfer transfer = new Transfer(new User("u-7", Plan.PRO, true), 250, new UUID(1, 2));
+        Object[] args = {transfer, new Form(" Bob@Example.com"), 3};
+        for (String template : List.of("{request.user.plan}", "x-{form.email:trim:lower}", "{count}")) {
+            KeyExtractor key = compile(template, TRANSFER);
+            int argument = key.argument();
+            assertTrue(argument >= 0, template);
+            assertEquals(key.extract(args), key.extractArgument(args[argument]), template);
+            assertEquals(key.text(args), key.textOfArgument(args[argument]), template);
+        }
+        assertEquals("-", compile("{form.email}", TRANSFER).extractArgument(new Form(null)));
+        assertEquals(-1, compile("{request.amount}:{count}", TRANSFER).argument());
+        assertEquals(-1, compile("{caller.user}", TRANSFER).argument());
+        assertEquals(-1, compile("", TRANSFER).argument());
+    }
+
     @Test
     void readsNestedRecordComponentsGettersEnumsAndNumbers() throws Exception {
         Transfer transfer = new Transfer(new User("u-7", Plan.PRO, true), 250, new UUID(1, 2));

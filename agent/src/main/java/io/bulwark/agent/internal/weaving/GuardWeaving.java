@@ -24,7 +24,9 @@ import org.objectweb.asm.Opcodes;
  * }
  * </pre>
  *
- * and only the first line when nothing settles after the call. A refusal is thrown by {@code enter}, before the
+ * and only the first line when nothing settles after the call. A method whose guards read one argument alone (its
+ * {@code Registration} names it) begins {@code Dispatch.enterArgument(ID, arg)} instead: no array, no boxes but that
+ * argument's. A refusal is thrown by {@code enter}, before the
  * method's code runs; {@code exit} never throws (the runtime catches what goes wrong in it), so the method's own
  * result or exception always stands.
  *

@@ -19,6 +19,7 @@ final class GuardedMethod extends CodeRanges {
 
     private static final String DISPATCH = "io/bulwark/internal/Dispatch";
     private static final String ENTER = "(I[Ljava/lang/Object;)Ljava/lang/Object;";
+    private static final String ENTER_ARGUMENT = "(ILjava/lang/Object;)Ljava/lang/Object;";
     private static final String EXIT = "(ILjava/lang/Object;Ljava/lang/Object;Ljava/lang/Throwable;)V";
     private static final String DEFERRING = "(I)Z";
     private static final String SUPPLIER = "java/util/function/Supplier";
@@ -84,11 +85,17 @@ final class GuardedMethod extends CodeRanges {
             return;
         }
         pushGuardId();
-        pushArgumentsIfRead();
-        if (returns == AsyncReturns.Shape.STAGE) {
+        int argument = registration.argument();
+        if (returns == AsyncReturns.Shape.PLAIN && argument >= 0 && argument < arguments.length) {
+            // The one argument the guards read, alone: no array, no boxes of the others (see Dispatch.enterArgument).
+            pushArgument(argument);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "enterArgument", ENTER_ARGUMENT, false);
+        } else if (returns == AsyncReturns.Shape.STAGE) {
+            pushArgumentsIfRead();
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "enterStage", ENTER, false);
             returnFailedStageIfRefused();
         } else {
+            pushArgumentsIfRead();
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "enter", ENTER, false);
         }
         if (!settlesHere) {
@@ -286,6 +293,16 @@ final class GuardedMethod extends CodeRanges {
             mv.visitInsn(Opcodes.AASTORE);
             slot += arguments[i].getSize();
         }
+    }
+
+    /** Argument {@code index}, boxed if primitive. */
+    private void pushArgument(int index) {
+        int slot = isStatic ? 0 : 1;
+        for (int i = 0; i < index; i++) {
+            slot += arguments[i].getSize();
+        }
+        mv.visitVarInsn(arguments[index].getOpcode(Opcodes.ILOAD), slot);
+        Emit.box(mv, arguments[index]);
     }
 
     /** Leaves the returned value where it is and a boxed copy above it ({@code null} for void). */

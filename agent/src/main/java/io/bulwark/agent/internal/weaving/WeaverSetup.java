@@ -1,5 +1,6 @@
 package io.bulwark.agent.internal.weaving;
 
+import io.bulwark.RateLimitedException;
 import io.bulwark.Redact;
 import io.bulwark.runtime.audit.AuditPipeline;
 import io.bulwark.runtime.config.Settings;
@@ -68,6 +69,14 @@ final class WeaverSetup {
         // for one another's class loading, which on a virtual thread pins its carrier (VirtualThreadsIT).
         Object token = scratch.enter(woven.firstGuard(), new Object[] {"warm-up"});
         scratch.exit(woven.firstGuard(), token, "warm-up", null);
+        // And a second, refused (the limit is 1), entering with its one argument as the woven code of such a key does:
+        // the refusal's classes too. Resolved by the first refusals of concurrent virtual threads, the exception's
+        // class pinned a carrier while they waited for one another (VirtualThreadsIT, GcraCell.refusal).
+        try {
+            scratch.enterArgument(woven.firstGuard(), "warm-up");
+        } catch (RateLimitedException refused) {
+            // as intended
+        }
     }
 
     /** Retransforms {@code candidates}, loaded before premain, through the gate (open by now). */

@@ -41,6 +41,18 @@ final class CallRecorder implements GuardRuntime {
     }
 
     @Override
+    public Object enterArgument(int guard, Object argument) {
+        synchronized (calls) {
+            calls.add("enterArgument " + guard + " " + describe(argument));
+        }
+        RuntimeException r = refusal;
+        if (r != null) {
+            throw r;
+        }
+        return "token" + guard;
+    }
+
+    @Override
     public void exit(int guard, Object token, Object result, Throwable thrown) {
         synchronized (calls) {
             calls.add("exit " + guard + " " + token + " result=" + describe(result) + " thrown=" + thrown(thrown));

@@ -56,6 +56,12 @@ class GuardWeavingTest {
 
     /** The fixture woven with one registration for all its methods, defined by a loader of its own. */
     private static Class<?> woven(boolean readsArguments, boolean settles, boolean needsResult) throws Exception {
+        return woven(readsArguments, settles, needsResult, Map.of());
+    }
+
+    /** As above, each method named in {@code argument} registered as reading that argument alone. */
+    private static Class<?> woven(boolean readsArguments, boolean settles, boolean needsResult,
+            Map<String, Integer> argument) throws Exception {
         byte[] bytes;
         try (InputStream in = WeavingFixture.class.getResourceAsStream("WeavingFixture.class")) {
             bytes = in.readAllBytes();
@@ -65,8 +71,8 @@ class GuardWeavingTest {
         int id = 40;
         for (ClassFile.MethodInfo m : file.methods.values()) {
             if (!m.name.startsWith("<")) {
-                plans.put(m.key(), new GuardWeaving.Plan(new Registration(id++, readsArguments, settles, needsResult),
-                        m.maxLocals));
+                plans.put(m.key(), new GuardWeaving.Plan(new Registration(id++, readsArguments, settles, needsResult,
+                        argument.getOrDefault(m.name, -1)), m.maxLocals));
             }
         }
         byte[] result = GuardWeaving.weave(bytes, plans);
@@ -162,6 +168,37 @@ class GuardWeavingTest {
         assertEquals(1, CALLS.size(), "no exit for a call that never started: " + CALLS);
     }
 
+    /** Issue 16: a key of one argument gets that argument alone, from its slot, boxed: no array of them all. */
+    @Test
+    void theOneArgumentTheGuardsReadIsPassedAloneFromItsSlot() throws Throwable {
+        Class<?> type = woven(true, true, false, Map.of("mix", 2, "pick", 1, "countdown", 0, "fails", 0));
+        assertEquals(WeavingFixture.mix(1L, 2, 3.5, true, 'a', (byte) 4, (short) 5, 6.5f),
+                call(type, null, "mix", 1L, 2, 3.5, true, 'a', (byte) 4, (short) 5, 6.5f));
+        assertEnterArgumentExit("Double:3.5", "null");
+        Object fixture = type.getConstructor(String.class).newInstance("p-");
+        assertEquals("p-y", call(type, fixture, "pick", false, "x", "y"));
+        assertEnterArgumentExit("String:x", "null");
+        assertEquals(0, call(type, null, "countdown", 7));
+        assertEnterArgumentExit("Integer:7", "null");
+        assertThrows(IOException.class, () -> call(type, null, "fails", "boom"));
+        assertEnterArgumentExit("String:boom", "IOException:boom");
+        assertEquals(6L, call(type, null, "sum", new int[] {1, 2, 3}, 1.0));
+        assertEnterExit("[[1, 2, 3], 1.0]", "null", "null");
+    }
+
+    @Test
+    void aRefusalOfTheOneArgumentEntryStopsTheCallBeforeItsCodeRuns() throws Throwable {
+        Class<?> type = woven(true, true, false, Map.of("guarded", 0));
+        RateLimitedException refusal = new RateLimitedException("test", 1, 0, Duration.ofMinutes(1),
+                Duration.ofSeconds(1), Duration.ofSeconds(1));
+        RECORDER.refuseWith(refusal);
+        int before = staticInt(type, "finallies");
+        assertSame(refusal, assertThrows(RateLimitedException.class, () -> call(type, null, "guarded", 5)));
+        assertEquals(before, staticInt(type, "finallies"), "the body did not run");
+        assertEquals(List.of(CALLS.get(0)), CALLS, "no exit for a call that never started");
+        assertTrue(CALLS.get(0).matches("enterArgument \\d+ Integer:5"), CALLS.toString());
+    }
+
     @Test
     void theSameBytesAreWovenEveryTime() throws Exception {
         byte[] bytes;
@@ -177,6 +214,15 @@ class GuardWeavingTest {
 
     private static int staticInt(Class<?> type, String field) throws Exception {
         return type.getField(field).getInt(null);
+    }
+
+    /** As {@link #assertEnterExit}, for a call that entered with its one argument. */
+    private static void assertEnterArgumentExit(String argument, String thrown) {
+        assertEquals(2, CALLS.size(), CALLS.toString());
+        String id = CALLS.get(0).split(" ")[1];
+        assertEquals("enterArgument " + id + " " + argument, CALLS.get(0));
+        assertEquals("exit " + id + " token" + id + " result=null thrown=" + thrown, CALLS.get(1));
+        CALLS.clear();
     }
 
     /** The two calls the bridge saw for one call, then forgets them. */
