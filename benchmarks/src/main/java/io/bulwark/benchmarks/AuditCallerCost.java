@@ -24,9 +24,24 @@ import org.openjdk.jmh.infra.Blackhole;
  * 40-50 µs of preemptions, which would bury a microsecond. The same loop with nothing between the timer reads gives
  * the timer's own cost, shown beside.
  */
-final class AuditCallerCost {
+public final class AuditCallerCost {
 
     private AuditCallerCost() {
+    }
+
+    /**
+     * One row of the table alone, for quicker iterations than {@link AuditReport}:
+     * {@code java -cp benchmarks/target/benchmarks.jar io.bulwark.benchmarks.AuditCallerCost [journal|postgresql]
+     * [threads] [calls]} (defaults: postgresql, 2, 1,000,000).
+     */
+    public static void main(String[] args) throws Exception {
+        String store = args.length > 0 ? args[0] : "postgresql";
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        int calls = args.length > 2 ? Integer.parseInt(args[2].replace("_", "")) : 1_000_000;
+        StringBuilder out = new StringBuilder();
+        row(out, "@Audited, " + store, threads, measure(store, threads, calls, true));
+        System.out.print(out);
+        System.exit(0);
     }
 
     /** Nanoseconds a call, sorted ({@code [0]} is the fastest), and how many calls were refused (503) and redone. */

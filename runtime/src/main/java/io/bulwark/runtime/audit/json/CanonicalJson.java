@@ -47,6 +47,15 @@ public final class CanonicalJson {
         if (json == null) {
             return null;
         }
+        if (CanonicalCheck.isCanonical(json)) {
+            // What the capture writes, nearly always: kept as it is (see CanonicalCheck for why and the measurement).
+            return json;
+        }
+        return reparse(json);
+    }
+
+    /** The canonical form by the full parse, whatever {@code json} looks like. */
+    static String reparse(String json) {
         CanonicalJson parser = new CanonicalJson(json);
         Object value = parser.value(0);
         parser.space();
