@@ -95,6 +95,41 @@ final class Batcher {
     }
 
     private void send(List<Pending> batch) {
+        if (!store.clustered()) {
+            send(batch, null);
+            return;
+        }
+        // A cluster node's batcher: its checks' slots, each a script run of its own (a script may not cross slots),
+        // all written to the node in one pipeline, one round trip for the lot.
+        List<List<Pending>> bySlot = new ArrayList<>();
+        List<Integer> slots = new ArrayList<>();
+        for (Pending p : batch) {
+            int slot = store.slot(p.check.keys().get(0));
+            int g = slots.indexOf(slot);
+            if (g < 0) {
+                slots.add(slot);
+                bySlot.add(new ArrayList<>());
+                g = slots.size() - 1;
+            }
+            bySlot.get(g).add(p);
+        }
+        if (bySlot.size() == 1) {
+            send(batch, null);
+            return;
+        }
+        List<RedisStore.Call> calls = new ArrayList<>(bySlot.size());
+        for (List<Pending> group : bySlot) {
+            calls.add(call(group));
+        }
+        Object[] replies = store.runOnOneNode(calls);
+        for (int g = 0; g < bySlot.size(); g++) {
+            // null: not decided there (MOVED, ASK, NOSCRIPT, a broken connection...): sent alone, the way that follows
+            // redirections and failovers.
+            send(bySlot.get(g), replies[g] == null ? null : replies[g]);
+        }
+    }
+
+    private RedisStore.Call call(List<Pending> batch) {
         List<String> keys = new ArrayList<>();
         List<String> args = new ArrayList<>();
         args.add(now.get());
@@ -103,8 +138,18 @@ final class Batcher {
             keys.addAll(p.check.keys());
             args.addAll(p.check.body());
         }
+        return new RedisStore.Call(keys, args);
+    }
+
+    /** Answers {@code batch} with {@code reply}, the script's answer to it, or runs the script for it if null. */
+    private void send(List<Pending> batch, Object reply) {
         try {
-            Object reply = store.run(new RedisStore.Call(keys, args));
+            if (reply == null) {
+                if (allAbandoned(batch)) {
+                    return;
+                }
+                reply = store.run(call(batch));
+            }
             if (!(reply instanceof List<?> answers) || answers.size() != batch.size()) {
                 throw new StoreException("unexpected reply from the rate-limit script: " + Reply.shown(reply));
             }
@@ -122,5 +167,14 @@ final class Batcher {
             p.done = true;
             LockSupport.unpark(p.waiter);
         }
+    }
+
+    private static boolean allAbandoned(List<Pending> batch) {
+        for (Pending p : batch) {
+            if (!p.abandoned) {
+                return false;
+            }
+        }
+        return true;
     }
 }

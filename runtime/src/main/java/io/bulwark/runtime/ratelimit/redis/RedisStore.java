@@ -4,10 +4,16 @@ import io.bulwark.runtime.config.RedisSettings;
 import io.bulwark.runtime.log.Log;
 import io.bulwark.runtime.redis.RedisConnections;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
@@ -28,6 +34,8 @@ final class RedisStore implements AutoCloseable {
     private final RedisSettings settings;
     private final boolean cluster;
     private volatile UnifiedJedis client;
+    /** Cluster: the node that served each slot when last asked (a hint for grouping: a stale one costs a MOVED). */
+    private final ConcurrentHashMap<Integer, HostAndPort> nodes = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     RedisStore(RedisSettings settings) {
@@ -45,6 +53,66 @@ final class RedisStore implements AutoCloseable {
      */
     int slot(String key) {
         return cluster ? JedisClusterCRC16.getSlot(key) : 0;
+    }
+
+    boolean clustered() {
+        return cluster;
+    }
+
+    /** Cluster: the node serving {@code slot}, as far as this client knows; a hint, asked once per slot. */
+    HostAndPort node(int slot) throws StoreException {
+        HostAndPort node = nodes.get(slot);
+        if (node != null) {
+            return node;
+        }
+        try (Connection connection = ((RedisClusterClient) client()).getConnectionFromSlot(slot)) {
+            node = connection.getHostAndPort();
+        } catch (JedisException | IllegalStateException e) {
+            throw new StoreException(describe(e), e);
+        }
+        nodes.put(slot, node);
+        return node;
+    }
+
+    /**
+     * Cluster: the script runs of {@code calls} (each of one slot, most on one node) written to the node serving the
+     * first one's slot in one pipeline: one round trip and one write for all, where each alone would cost a round trip
+     * and a system call or two on both sides. Returns each call's reply, or null for those that must be run alone
+     * ({@link #run}: a MOVED or ASK, a NOSCRIPT, a READONLY, a broken connection), the way that follows redirections,
+     * loads the script, and asks where a failed-over primary went.
+     */
+    Object[] runOnOneNode(List<Call> calls) {
+        Object[] replies = new Object[calls.size()];
+        try (Connection connection = ((RedisClusterClient) client())
+                .getConnectionFromSlot(slot(calls.get(0).keys().get(0)))) {
+            for (Call call : calls) {
+                String[] args = new String[2 + call.keys().size() + call.args().size()];
+                args[0] = RedisScript.RATE_LIMITS.sha1;
+                args[1] = Integer.toString(call.keys().size());
+                int i = 2;
+                for (String key : call.keys()) {
+                    args[i++] = key;
+                }
+                for (String arg : call.args()) {
+                    args[i++] = arg;
+                }
+                connection.sendCommand(Protocol.Command.EVALSHA, args);
+            }
+            List<Object> answers = connection.getMany(calls.size());
+            for (int i = 0; i < replies.length; i++) {
+                Object answer = answers.get(i);
+                if (answer instanceof JedisRedirectionException) {
+                    nodes.remove(slot(calls.get(i).keys().get(0)));
+                } else if (!(answer instanceof JedisDataException)) {
+                    replies[i] = answer;
+                }
+            }
+        } catch (StoreException | JedisException | IllegalStateException e) {
+            // Every call is run alone: Jedis's retries refresh its slot map. A run that Redis did before the
+            // connection broke runs twice, as with Jedis's own retries: a quota spent twice (a refusal too many).
+            nodes.clear();
+        }
+        return replies;
     }
 
     /** Runs the script once. */
