@@ -4,7 +4,9 @@ import io.bulwark.internal.Dispatch;
 import io.bulwark.internal.Listeners;
 import io.bulwark.monitoring.BulwarkListener;
 import io.bulwark.monitoring.BulwarkStatus;
+import io.bulwark.monitoring.RateLimitCounts;
 import io.bulwark.monitoring.Subscription;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
@@ -116,6 +118,22 @@ public final class Bulwark {
      */
     public static BulwarkStatus status() {
         return Dispatch.status();
+    }
+
+    /**
+     * Calls admitted so far by each {@code @RateLimited} policy registered, sorted by policy name; empty without the
+     * agent. Counted by the engines, not through listeners, so reading costs the readers only (a walk of the policy's
+     * keys in memory): for a metrics scrape, a JFR periodic event, a status page. See {@link RateLimitCounts} for
+     * how exact a read taken while calls run is.
+     */
+    public static List<RateLimitCounts> rateLimitCounts() {
+        return Dispatch.rateLimitCounts();
+    }
+
+    /** {@link #rateLimitCounts()} of one policy, or {@code null} when no guarded method has registered it. */
+    public static RateLimitCounts rateLimitCounts(String policy) {
+        Objects.requireNonNull(policy, "policy");
+        return Dispatch.rateLimitCounts(policy);
     }
 
     private static final class Binding implements Scope {

@@ -3,6 +3,7 @@ package io.bulwark.internal;
 import io.bulwark.TwoFactor;
 import io.bulwark.TwoFactorEnrollment;
 import io.bulwark.monitoring.BulwarkStatus;
+import io.bulwark.monitoring.RateLimitCounts;
 import java.lang.invoke.CallSite;
 import java.lang.invoke.ConstantCallSite;
 import java.lang.invoke.MethodHandle;
@@ -285,6 +286,14 @@ public final class Dispatch {
 
     public static BulwarkStatus status() {
         return Handover.installed ? Installed.RUNTIME.status() : BulwarkStatus.inactive();
+    }
+
+    public static List<RateLimitCounts> rateLimitCounts() {
+        return Handover.installed ? Installed.RUNTIME.rateLimitCounts() : List.of();
+    }
+
+    public static RateLimitCounts rateLimitCounts(String policy) {
+        return Handover.installed ? Installed.RUNTIME.rateLimitCounts(policy) : null;
     }
 
     public static void exit(int guard, Object token, Object result, Throwable thrown) {

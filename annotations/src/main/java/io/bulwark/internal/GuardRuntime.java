@@ -1,6 +1,8 @@
 package io.bulwark.internal;
 
 import io.bulwark.monitoring.BulwarkStatus;
+import io.bulwark.monitoring.RateLimitCounts;
+import java.util.List;
 
 /**
  * What woven code calls, through {@link Dispatch}. Implemented by the runtime the agent installs. Not API.
@@ -59,5 +61,15 @@ public interface GuardRuntime {
     /** See {@link io.bulwark.Bulwark#status()}. */
     default BulwarkStatus status() {
         return BulwarkStatus.inactive();
+    }
+
+    /** See {@link io.bulwark.Bulwark#rateLimitCounts()}. */
+    default List<RateLimitCounts> rateLimitCounts() {
+        return List.of();
+    }
+
+    /** See {@link io.bulwark.Bulwark#rateLimitCounts(String)}. */
+    default RateLimitCounts rateLimitCounts(String policy) {
+        return null;
     }
 }

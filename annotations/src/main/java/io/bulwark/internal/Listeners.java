@@ -16,6 +16,14 @@ public final class Listeners {
 
     // Replaced, never changed in place: a decision reads it once (a plain load) and walks a stable array.
     private static volatile BulwarkListener[] all = NONE;
+    /**
+     * Whether some listener of {@link #all} {@linkplain BulwarkListener#wantsEveryAdmission() wants every admission}.
+     * Written before {@code all}; a decision racing a registration may see the old answer, as it may see the old
+     * listeners.
+     */
+    private static volatile boolean everyAdmission;
+    /** Each listener's answer, asked once at registration, in the order of {@link #all}; under the lock. */
+    private static boolean[] wants = new boolean[0];
 
     private Listeners() {
     }
@@ -25,12 +33,20 @@ public final class Listeners {
         return all;
     }
 
+    /** Whether some registered listener wants every admitted decision, not only the counts. */
+    public static boolean everyAdmission() {
+        return everyAdmission;
+    }
+
     public static Subscription add(BulwarkListener listener) {
         Objects.requireNonNull(listener, "listener");
+        boolean every = wantsEvery(listener);
         synchronized (Listeners.class) {
             BulwarkListener[] next = Arrays.copyOf(all, all.length + 1);
             next[next.length - 1] = listener;
-            all = next;
+            wants = Arrays.copyOf(wants, next.length);
+            wants[next.length - 1] = every;
+            publish(next);
         }
         return new Registered(listener);
     }
@@ -42,9 +58,32 @@ public final class Listeners {
                 BulwarkListener[] next = new BulwarkListener[now.length - 1];
                 System.arraycopy(now, 0, next, 0, i);
                 System.arraycopy(now, i + 1, next, i, now.length - i - 1);
-                all = next.length == 0 ? NONE : next;
+                boolean[] left = new boolean[next.length];
+                System.arraycopy(wants, 0, left, 0, i);
+                System.arraycopy(wants, i + 1, left, i, now.length - i - 1);
+                wants = left;
+                publish(next.length == 0 ? NONE : next);
                 return;
             }
+        }
+    }
+
+    /** Under the lock. */
+    private static void publish(BulwarkListener[] next) {
+        boolean every = false;
+        for (boolean w : wants) {
+            every |= w;
+        }
+        everyAdmission = every;
+        all = next;
+    }
+
+    /** A listener that throws when asked is taken to want everything, as every listener did before it could say. */
+    private static boolean wantsEvery(BulwarkListener listener) {
+        try {
+            return listener.wantsEveryAdmission();
+        } catch (RuntimeException e) {
+            return true;
         }
     }
 

@@ -28,8 +28,29 @@ package io.bulwark.monitoring;
  */
 public interface BulwarkListener {
 
-    /** A {@code @RateLimited} policy admitted or refused a call. */
+    /**
+     * A {@code @RateLimited} policy admitted or refused a call. Refusals, shadow refusals and errors arrive one by one
+     * always; admitted calls ({@link RateLimitDecision.Outcome#ALLOWED}) only while some listener
+     * {@linkplain #wantsEveryAdmission() wants every one}.
+     */
     default void onRateLimit(RateLimitDecision decision) {
+    }
+
+    /**
+     * Whether this listener needs {@link #onRateLimit} for every admitted call; asked once, when it is registered.
+     * Answer {@code false} when counts are enough: Bulwark counts admitted calls itself, per policy, and
+     * {@link io.bulwark.Bulwark#rateLimitCounts()} reads them when wanted (a metrics scrape). An admitted call then
+     * publishes nothing: on the in-memory engine's fast path, handing each admission to a listener costs more than the
+     * call itself (benchmarks/README.md, "Monitoring"). Such a listener may still receive some admissions, and must not
+     * count them (the counts already do): those of policies on Redis (they carry the store's latency), those made
+     * while another listener wants every admission, and the first admitted call of each guarded method after the
+     * listeners changed (so that it learns the policy's name).
+     *
+     * <p>The default is {@code true}: every admission, as before this method existed. Bulwark's own Micrometer and
+     * OpenTelemetry listeners answer {@code false}.
+     */
+    default boolean wantsEveryAdmission() {
+        return true;
     }
 
     /** A {@code @Requires2FA} method checked its caller's second factor. */

@@ -42,10 +42,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@value PolicyMeters#MAX_POLICIES} are tagged by name, the rest as {@code _other}); every other tag is one of the few
  * words listed.
  *
- * <p>A rate-limit decision, taken on every guarded call, is counted without an atomic instruction: in a cell of the
- * deciding thread's own, summed when the registry is scraped ({@code bulwark.ratelimit.decisions} is a
- * {@code FunctionCounter}: a counter to every registry, exact, read at scrape time). An uncontended atomic add, as in
- * Micrometer's own counters, cost more than 15% of a 31 ns woven call (benchmarks/README.md, "Monitoring").
+ * <p>Admitted calls cost nothing here: Bulwark counts them itself and {@code bulwark.ratelimit.decisions} with
+ * {@code outcome=allowed} reads those counts when the registry is scraped ({@link Bulwark#rateLimitCounts()}; since
+ * the agent started). Every other decision is counted without an atomic instruction, in a cell of the deciding
+ * thread's own, summed when the registry is scraped. Both are {@code FunctionCounter}s: counters to every registry,
+ * read at scrape time. Handing each admission to this listener cost +62% on the 12 ns global woven call
+ * (benchmarks/README.md, "Monitoring", run 6).
  */
 public final class BulwarkMetrics implements MeterBinder, AutoCloseable {
 
@@ -53,12 +55,15 @@ public final class BulwarkMetrics implements MeterBinder, AutoCloseable {
     private static final long STATUS_TTL_NANOS = 1_000_000_000L;
 
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final List<Meters> bound = new CopyOnWriteArrayList<>();
     private volatile BulwarkStatus status;
     private volatile long statusAt;
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        subscriptions.add(Bulwark.listen(new Meters(registry)));
+        Meters meters = new Meters(registry);
+        bound.add(meters);
+        subscriptions.add(Bulwark.listen(meters));
         // The stores in use are known once the agent has started, before the application's main.
         for (BulwarkStatus.StoreStatus store : status().stores()) {
             Store which = store.store();
@@ -97,5 +102,9 @@ public final class BulwarkMetrics implements MeterBinder, AutoCloseable {
             s.close();
         }
         subscriptions.clear();
+        for (Meters m : bound) {
+            m.freeze();
+        }
+        bound.clear();
     }
 }

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -28,14 +29,55 @@ final class PolicyMeters {
      */
     private final int[] decisions = new int[Outcome.values().length * REASONS];
     private final AtomicReferenceArray<Timer> checks = new AtomicReferenceArray<>(Store.values().length);
+    /** Admitted calls within the limit and without the store, read from Bulwark's counts; null until first seen. */
+    private final AdmittedCount[] admitted = new AdmittedCount[2];
+    private final Map<String, PolicyMeters> named;
 
-    /** @param nextCounter hands out the registry's counters in {@code counts}, in the order they are first seen */
-    PolicyMeters(MeterRegistry registry, String policy, ThreadCounts counts, AtomicInteger nextCounter) {
+    /**
+     * @param nextCounter hands out the registry's counters in {@code counts}, in the order they are first seen
+     * @param named       the policies with meters of their own (for {@link #OTHER}'s admitted calls)
+     */
+    PolicyMeters(MeterRegistry registry, String policy, ThreadCounts counts, AtomicInteger nextCounter,
+            Map<String, PolicyMeters> named) {
         this.registry = registry;
         this.policy = policy;
         this.counts = counts;
         this.nextCounter = nextCounter;
+        this.named = named;
         Arrays.fill(decisions, -1);
+    }
+
+    /**
+     * An admitted decision reached this listener (the first of a method, or one on Redis): its meter is made, reading
+     * Bulwark's own count. The decision itself is not counted, the count has it.
+     */
+    void admitted(Reason reason) {
+        int i = reason == Reason.WITHIN_LIMIT ? 0 : 1;
+        if (admitted[i] == null) {
+            registerAdmitted(i, reason);
+        }
+    }
+
+    private synchronized void registerAdmitted(int i, Reason reason) {
+        if (admitted[i] != null) {
+            return;
+        }
+        AdmittedCount count = new AdmittedCount(policy, i == 1, named);
+        // The function holds the count itself: Micrometer keeps only a weak reference to the object (see register).
+        FunctionCounter.builder("bulwark.ratelimit.decisions", count, unused -> count.read())
+                .tag("policy", policy).tag("outcome", Outcome.ALLOWED.tag()).tag("reason", reason.tag())
+                .description("@RateLimited decisions, by policy, outcome and reason")
+                .register(registry);
+        admitted[i] = count;
+    }
+
+    /** The binding was closed: admitted counts keep their value, as the other meters do. */
+    synchronized void freeze() {
+        for (AdmittedCount count : admitted) {
+            if (count != null) {
+                count.freeze();
+            }
+        }
     }
 
     /** Counts one decision. */

@@ -39,6 +39,12 @@ public final class BulwarkTracing implements BulwarkListener {
         }
     }
 
+    /** Admitted calls add nothing to a span: none need reach this listener (they are counted by Bulwark). */
+    @Override
+    public boolean wantsEveryAdmission() {
+        return false;
+    }
+
     @Override
     public void onStepUp(StepUpDecision decision) {
         if (!decision.passed()) {

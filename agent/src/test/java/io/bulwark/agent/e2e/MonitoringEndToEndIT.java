@@ -31,7 +31,7 @@ class MonitoringEndToEndIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
-    void aRecordingShowsEachDecisionAndAFloodOfRefusalsIsThrottledButAddsUp(Path javaHome) throws Exception {
+    void aRecordingShowsRefusalsThrottledButAddingUpAndTheAdmittedCallsCounted(Path javaHome) throws Exception {
         Path recording = dir.resolve("bulwark.jfr");
         ForkedJvm.Result r = new ForkedJvm().java(javaHome)
                 .option("-XX:StartFlightRecording=filename=" + recording + ",dumponexit=true")
@@ -40,13 +40,21 @@ class MonitoringEndToEndIT {
         assertEquals(FLOOD + 64 - 3, refused, r.toString());
         assertEquals("3", r.value("listener.allowed"), "the application's listener hears every decision");
         assertEquals(Long.toString(refused), r.value("listener.denied"));
+        assertEquals("3", r.value("counts.allowed"), "Bulwark.rateLimitCounts");
         assertEquals("true", r.value("status.healthy"));
 
-        List<RecordedEvent> events = RecordingFile.readAllEvents(recording).stream()
+        List<RecordedEvent> all = RecordingFile.readAllEvents(recording);
+        List<RecordedEvent> events = all.stream()
                 .filter(e -> e.getEventType().getName().equals("bulwark.RateLimitDecision")).toList();
-        List<RecordedEvent> admitted = events.stream().filter(e -> e.getString("outcome").equals("allowed")).toList();
         List<RecordedEvent> denied = events.stream().filter(e -> e.getString("outcome").equals("denied")).toList();
-        assertEquals(3, admitted.size(), events.toString());
+        assertEquals(denied.size(), events.size(), "admitted calls are counted, not recorded one by one: " + events);
+        // Admitted calls: a periodic event per policy (every second), the count read then.
+        List<RecordedEvent> counts = all.stream()
+                .filter(e -> e.getEventType().getName().equals("bulwark.RateLimitCounts"))
+                .filter(e -> e.getString("policy").equals("jfr-quota")).toList();
+        assertFalse(counts.isEmpty(), "bulwark.RateLimitCounts recorded");
+        assertEquals(3L, counts.stream().mapToLong(e -> e.getLong("allowed")).max().orElse(-1), counts.toString());
+        assertEquals(0L, counts.get(counts.size() - 1).getLong("allowedWithoutStore"));
         for (RecordedEvent e : events) {
             assertEquals("jfr-quota", e.getString("policy"));
             assertEquals("memory", e.getString("store"));

@@ -21,8 +21,10 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * One admitted woven call, as the application makes it, with the agent attached to the fork (or not, for the bare
  * call): what publishing decisions costs. The fork's JVM options choose the agent and {@code -Dbench.listener}:
- * {@code none}; {@code noop} (a listener that does nothing: the event stream's own cost); {@code counting} (one that
- * adds to a {@link LongAdder}: the least a real listener does);
+ * {@code none}; {@code noop} (a listener that does nothing but wants every admission: the event stream's own cost);
+ * {@code noop-counts} (one that does nothing and needs no admission: {@link BulwarkListener#wantsEveryAdmission()}
+ * false, the cost of listening to refusals only); {@code counting} (one that adds every decision to a
+ * {@link LongAdder}: the least a listener that wants every admission does);
  * {@code micrometer} ({@link BulwarkMetrics} on a {@link SimpleMeterRegistry}: a real listener's). {@link
  * MonitoringCostReport} runs every configuration side by side.
  */
@@ -62,6 +64,12 @@ public class MonitoringCostBenchmark {
             case "none" -> {
             }
             case "noop" -> subscription = Bulwark.listen(new BulwarkListener() {
+            });
+            case "noop-counts" -> subscription = Bulwark.listen(new BulwarkListener() {
+                @Override
+                public boolean wantsEveryAdmission() {
+                    return false;
+                }
             });
             case "counting" -> subscription = Bulwark.listen(new Counting());
             case "micrometer" -> {

@@ -45,8 +45,10 @@ public final class MonitoringCostReport {
             configurations.put("agent before monitoring, no listener", agentArgs(earlier, "none"));
         }
         configurations.put("agent, no listener", agentArgs(agent, "none"));
-        configurations.put("agent, a listener that does nothing", agentArgs(agent, "noop"));
-        configurations.put("agent, counting listener (LongAdder)", agentArgs(agent, "counting"));
+        configurations.put("agent, a listener that does nothing, wanting every admission", agentArgs(agent, "noop"));
+        configurations.put("agent, a listener that does nothing, needing no admission", agentArgs(agent,
+                "noop-counts"));
+        configurations.put("agent, counting listener (LongAdder, every admission)", agentArgs(agent, "counting"));
         configurations.put("agent, Micrometer (BulwarkMetrics)", agentArgs(agent, "micrometer"));
         List<String> jfr = new ArrayList<>(agentArgs(agent, "none"));
         jfr.add("-XX:StartFlightRecording=filename=" + recording + ",settings=default");

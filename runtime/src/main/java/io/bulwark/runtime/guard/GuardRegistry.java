@@ -6,6 +6,7 @@ import io.bulwark.Redact;
 import io.bulwark.internal.GuardRuntime;
 import io.bulwark.internal.TwoFactorOperations;
 import io.bulwark.monitoring.BulwarkStatus;
+import io.bulwark.monitoring.RateLimitCounts;
 import io.bulwark.rules.AsyncReturns;
 import io.bulwark.rules.AuditRules;
 import io.bulwark.rules.Message;
@@ -26,6 +27,7 @@ import io.bulwark.runtime.config.Settings;
 import io.bulwark.runtime.key.KeyCompiler;
 import io.bulwark.runtime.key.KeyExtractor;
 import io.bulwark.runtime.log.Log;
+import io.bulwark.runtime.monitor.PolicyCounts;
 import io.bulwark.runtime.ratelimit.RateLimitPolicy;
 import io.bulwark.runtime.ratelimit.RateLimiter;
 import io.bulwark.runtime.twofactor.stepup.TwoFactorEngine;
@@ -62,13 +64,15 @@ public final class GuardRegistry implements GuardRuntime, ConfigWatch.Target {
     private volatile MethodGuard[] guards = new MethodGuard[16];
     private int size;
     private final Map<String, SharedLimit> limitsByName = new HashMap<>();
+    /** What {@link #rateLimitCounts()} reads, without the lock. */
+    private final CountsByPolicy counts = new CountsByPolicy();
     private boolean exitFailureLogged;
     /** Watches asynchronous results for abandonment (see {@link AsyncCall}); made with the first such call. */
     private volatile Cleaner cleaner;
 
     /** A policy as the first method to declare it made it: what a reload makes it again from. */
     private record SharedLimit(RateLimiter.Limit limit, String declaredBy, RateLimitSpec spec, MethodSpec method,
-            ShadowLog shadowLog) {
+            ShadowLog shadowLog, PolicyCounts counts) {
     }
 
     /**
@@ -182,6 +186,7 @@ public final class GuardRegistry implements GuardRuntime, ConfigWatch.Target {
         RateLimiter.Limit[] limits = new RateLimiter.Limit[n];
         KeyExtractor[] keys = new KeyExtractor[n];
         ShadowLog[] shadowLogs = new ShadowLog[n];
+        PolicyCounts[] policyCounts = new PolicyCounts[n];
         Set<String> names = new HashSet<>();
         for (int i = 0; i < n; i++) {
             RateLimitSpec spec = method.rateLimits().get(i);
@@ -198,8 +203,9 @@ public final class GuardRegistry implements GuardRuntime, ConfigWatch.Target {
             SharedLimit shared = shared(policy, spec, method);
             limits[i] = shared.limit();
             shadowLogs[i] = shared.shadowLog();
+            policyCounts[i] = shared.counts();
         }
-        return new RateLimitGuard(limiter, limits, keys, shadowLogs);
+        return new RateLimitGuard(limiter, limits, keys, shadowLogs, policyCounts);
     }
 
     private MethodGuard stepUpGuard(TwoFactorSpec spec, MethodGuard inner) throws InvalidGuardException {
@@ -285,9 +291,11 @@ public final class GuardRegistry implements GuardRuntime, ConfigWatch.Target {
             throws InvalidGuardException {
         SharedLimit existing = limitsByName.get(policy.name());
         if (existing == null) {
-            SharedLimit made = new SharedLimit(limiter.limit(policy), method.display(), spec, method,
-                    new ShadowLog(policy.name()));
+            RateLimiter.Limit limit = limiter.limit(policy);
+            SharedLimit made = new SharedLimit(limit, method.display(), spec, method, new ShadowLog(policy.name()),
+                    new PolicyCounts(limit));
             limitsByName.put(policy.name(), made);
+            counts.add(made.counts());
             return made;
         }
         if (!existing.limit().policy().equals(policy)) {
@@ -459,6 +467,16 @@ public final class GuardRegistry implements GuardRuntime, ConfigWatch.Target {
         stores.add(limiter.storeStatus());
         stores.addAll(audit.storeStatus());
         return new BulwarkStatus(true, stores, audit.backlog(), audit.journalUsableBytes());
+    }
+
+    @Override
+    public List<RateLimitCounts> rateLimitCounts() {
+        return counts.all();
+    }
+
+    @Override
+    public RateLimitCounts rateLimitCounts(String policy) {
+        return counts.of(policy);
     }
 
     @Override

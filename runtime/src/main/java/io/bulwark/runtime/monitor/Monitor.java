@@ -85,12 +85,38 @@ public final class Monitor {
         return jfrReady() && JfrEvents.rateLimitEnabled();
     }
 
+    /**
+     * Sets Bulwark's JFR events up once a recording has started, so that {@code bulwark.RateLimitCounts} (a periodic
+     * event, registered with the event classes) is recorded even while no call is refused: admitted calls no longer
+     * ask JFR anything. Called about once a second by a thread of Bulwark's that runs while calls come (the in-memory
+     * engine's ticker); the guards' refusals and Redis calls ask too.
+     */
+    public static void noticeJfr() {
+        jfrReady();
+    }
+
     /** Whether anyone hears step-up decisions. */
     public static boolean stepUpsWatched() {
         return Listeners.all().length != 0 || jfrReady() && JfrEvents.stepUpEnabled();
     }
 
     /**
+     * Publishes an admitted call's decision to the listeners; JFR records admitted calls as counts
+     * ({@code bulwark.RateLimitCounts}), not one by one.
+     */
+    public static void admitted(BulwarkListener[] listeners, RateLimitDecision decision) {
+        for (BulwarkListener listener : listeners) {
+            try {
+                listener.onRateLimit(decision);
+            } catch (Throwable t) {
+                failed(listener, t);
+            }
+        }
+    }
+
+    /**
+     * Publishes a refusal, shadow refusal or error: to the listeners, and to JFR through the policy's throttle.
+     *
      * @param listeners what {@link Listeners#all()} gave the guard for this call (read once a call)
      * @param recorded  what {@link #rateLimitsRecorded()} gave it
      */

@@ -5,6 +5,7 @@ import io.bulwark.GuardUnavailableException;
 import io.bulwark.StoreFailure;
 import io.bulwark.runtime.key.KeyExtractor;
 import io.bulwark.runtime.log.Log;
+import io.bulwark.runtime.monitor.Monitor;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -103,6 +104,9 @@ public final class InMemoryRateLimiter implements RateLimiter {
         do {
             token = acquireAll(limits, keys);
         } while (token == RETRY);
+        for (Limit limit : limits) {
+            ((MemoryLimit) limit).admitted.increment();
+        }
         return token;
     }
 
@@ -140,11 +144,13 @@ public final class InMemoryRateLimiter implements RateLimiter {
         return acquireOne(memory, stored);
     }
 
-    // The one-limit case is kept free of arrays, sorting and, for GCRA, of locks.
+    // The one-limit case is kept free of arrays, sorting and, for GCRA, of locks. Admitted calls are counted where
+    // decided (GcraCell counts its own); on the paths under a monitor, the count's add is small beside it.
     private Object acquireOne(MemoryLimit limit, Object key) {
         while (true) {
             Cell cell = cell(limit, key);
             if (cell == null) {
+                limit.admitted.increment();
                 return null;
             }
             if (cell instanceof GcraCell gcra) {
@@ -172,11 +178,13 @@ public final class InMemoryRateLimiter implements RateLimiter {
                     }
                     Reservation taken = new Reservation(failures, reservation);
                     leases.add(taken);
+                    limit.admitted.increment();
                     return taken;
                 }
                 if (!cell.admit(now)) {
                     throw outOfMemory(limit.policy());
                 }
+                limit.admitted.increment();
                 return null;
             }
         }
@@ -581,6 +589,9 @@ public final class InMemoryRateLimiter implements RateLimiter {
                         ticks.tick();
                         LockSupport.parkNanos(TICK_NANOS);
                     }
+                    // Admitted calls no longer look at JFR (they are counted, see GcraCell): this thread, running while
+                    // calls come, sets the periodic counts event up once a recording has started (a flag read).
+                    Monitor.noticeJfr();
                     // Parked until a call finds the word 0 (Ticks.pause): an idle JVM costs nothing.
                     ticks.pause();
                     while (ticks.paused() && !Thread.currentThread().isInterrupted()) {

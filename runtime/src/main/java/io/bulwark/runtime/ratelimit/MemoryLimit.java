@@ -4,6 +4,7 @@ import io.bulwark.Count;
 import io.bulwark.rules.Template;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /** One policy's cells in memory, by stored key, the policy's numbers in microseconds, and what it holds. */
 final class MemoryLimit implements RateLimiter.Limit {
@@ -54,6 +55,14 @@ final class MemoryLimit implements RateLimiter.Limit {
      */
     final boolean singleSource;
     volatile Cell globalCell;
+    /**
+     * Admitted calls counted so far: one where a call is decided under a lock or with the clock, a group where a
+     * {@link GcraCell} charges the calls it admitted from an epoch (those still pending are added by
+     * {@link #admitted()}). A {@code LongAdder}: groups and clock reads of many keys and threads meet here.
+     */
+    final LongAdder admitted = new LongAdder();
+    /** The largest count {@link #admitted()} has answered: a read never goes backwards. */
+    private final AtomicLong reported = new AtomicLong();
 
     /** The key of a null value in a single-value policy: no text equals it. */
     static final Object NULL = new Object() {
@@ -94,6 +103,30 @@ final class MemoryLimit implements RateLimiter.Limit {
     @Override
     public RateLimitPolicy policy() {
         return numbers.policy;
+    }
+
+    /**
+     * Calls admitted so far. The counted ones are read before the cells' pending ones: a group charged while the read
+     * runs is then left out (seen at the next read), never counted twice; and the answer never goes below an earlier
+     * one. Walks the policy's cells: for readers (a scrape), not for calls.
+     */
+    @Override
+    public long admitted() {
+        long n = admitted.sum();
+        for (Cell cell : cells.values()) {
+            if (cell instanceof GcraCell gcra) {
+                n += gcra.uncounted();
+            }
+        }
+        while (true) {
+            long before = reported.get();
+            if (n <= before) {
+                return before;
+            }
+            if (reported.compareAndSet(before, n)) {
+                return n;
+            }
+        }
     }
 
     Cell newCell(long id, Object key) {

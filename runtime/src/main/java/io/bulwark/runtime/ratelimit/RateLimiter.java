@@ -21,6 +21,15 @@ public interface RateLimiter {
     /** A handle on one policy's counters; made once per policy name. */
     interface Limit {
         RateLimitPolicy policy();
+
+        /**
+         * Calls this policy's engine has admitted, counted by the engine itself (exact once no call runs; never goes
+         * backwards), or -1 when the engine does not count them and the guard must (Redis, where a call takes a round
+         * trip anyway). For monitoring, read at scrape time.
+         */
+        default long admitted() {
+            return -1;
+        }
     }
 
     Limit limit(RateLimitPolicy policy);

@@ -16,6 +16,7 @@ import io.bulwark.StoreFailure;
 import io.bulwark.monitoring.AuditRecorded;
 import io.bulwark.monitoring.BulwarkListener;
 import io.bulwark.monitoring.BulwarkStatus;
+import io.bulwark.monitoring.RateLimitCounts;
 import io.bulwark.monitoring.RateLimitDecision;
 import io.bulwark.monitoring.RateLimitDecision.Outcome;
 import io.bulwark.monitoring.RateLimitDecision.Reason;
@@ -40,6 +41,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,6 +119,52 @@ class RateLimitEventsTest {
             assertEquals(new RateLimitDecision("events-login", Outcome.DENIED, Reason.LOCKED_OUT, Store.MEMORY, 0),
                     recorder.decisions.get(4), "only the refusing policy answers for a refused call");
         }
+    }
+
+    @Test
+    void aListenerThatNeedsNoAdmissionHearsTheFirstAndTheRefusalsWhileBulwarkCountsEveryAdmission() {
+        Registration r = register("api", null, spec("events-counted", 5, Count.CALLS, "", "{email}"));
+        Registration other = register("other", null, spec("events-every", 100, Count.CALLS, "", ""));
+        List<RateLimitDecision> heard = new CopyOnWriteArrayList<>();
+        BulwarkListener counted = new BulwarkListener() {
+            @Override
+            public void onRateLimit(RateLimitDecision decision) {
+                heard.add(decision);
+            }
+
+            @Override
+            public boolean wantsEveryAdmission() {
+                return false;
+            }
+        };
+        RateLimitDecision allowed = new RateLimitDecision("events-counted", Outcome.ALLOWED, Reason.WITHIN_LIMIT,
+                Store.MEMORY, 0);
+        try (Subscription s = Bulwark.listen(counted)) {
+            for (int i = 0; i < 5; i++) {
+                call(r, null);
+            }
+            assertThrows(RateLimitedException.class, () -> call(r, null));
+            assertEquals(List.of(allowed, new RateLimitDecision("events-counted", Outcome.DENIED,
+                    Reason.LIMIT_EXCEEDED, Store.MEMORY, 0)), heard, "the first admission names the policy");
+            assertEquals(new RateLimitCounts("events-counted", 5, 0), registry.rateLimitCounts("events-counted"));
+
+            heard.clear();
+            try (Recorder every = new Recorder()) {
+                call(other, null);
+                call(other, null);
+                assertEquals(2, every.decisions.size(), "a listener that wants every admission gets each");
+                assertEquals(2, heard.size(), "and so, meanwhile, does the other");
+            }
+            heard.clear();
+            for (int i = 0; i < 3; i++) {
+                call(other, null);
+            }
+            assertEquals(1, heard.size(), "once it is alone again: the first, then counts only");
+        }
+        assertEquals(new RateLimitCounts("events-every", 5, 0), registry.rateLimitCounts("events-every"));
+        assertEquals(List.of("events-counted", "events-every"), registry.rateLimitCounts().stream()
+                .map(RateLimitCounts::policy).toList(), "every policy registered, sorted by name");
+        assertEquals(null, registry.rateLimitCounts("events-unknown"));
     }
 
     @Test

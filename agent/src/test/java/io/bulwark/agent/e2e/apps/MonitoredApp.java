@@ -46,6 +46,9 @@ public class MonitoredApp {
         System.out.println("refused=" + refused);
         System.out.println("listener.allowed=" + allowed.get());
         System.out.println("listener.denied=" + denied.get());
+        System.out.println("counts.allowed=" + Bulwark.rateLimitCounts("jfr-quota").allowed());
+        // A recording takes the counts every second: one more period after the last call.
+        Thread.sleep(1_100);
         BulwarkStatus status = Bulwark.status();
         System.out.println("status.healthy=" + status.healthy());
         System.out.println("status.stores=" + status.stores());

@@ -5,12 +5,14 @@ import io.bulwark.monitoring.RateLimitDecision;
 import io.bulwark.monitoring.StepUpDecision;
 import io.bulwark.monitoring.StoreStateChange;
 import io.bulwark.runtime.monitor.JfrThrottle;
+import jdk.jfr.FlightRecorder;
 
 /**
- * Bulwark's JFR events ({@code bulwark.RateLimitDecision}, {@code bulwark.StepUp}, {@code bulwark.AuditShip},
- * {@code bulwark.StoreState}): always there, no dependency, nothing recorded unless a recording asks. The event
- * classes are defined by the agent's isolated loader; {@code jdk.jfr} is a JDK module its parent (the platform loader)
- * delegates to. Only {@code Monitor} calls here, and only when the JDK has {@code jdk.jfr}.
+ * Bulwark's JFR events ({@code bulwark.RateLimitDecision}, {@code bulwark.RateLimitCounts}, {@code bulwark.StepUp},
+ * {@code bulwark.AuditShip}, {@code bulwark.StoreState}): always there, no dependency, nothing recorded unless a
+ * recording asks. The event classes are defined by the agent's isolated loader; {@code jdk.jfr} is a JDK module its
+ * parent (the platform loader) delegates to. Only {@code Monitor} calls here, and only when the JDK has
+ * {@code jdk.jfr}.
  *
  * <p>When no recording has an event enabled, {@code isEnabled()} is a static read that the JIT folds (JFR rewrites the
  * method when a recording starts), so the check on every guarded call costs nothing measurable.
@@ -21,6 +23,12 @@ public final class JfrEvents {
     private static final RateLimitDecisionEvent RATE_LIMIT = new RateLimitDecisionEvent();
     private static final StepUpEvent STEP_UP = new StepUpEvent();
     private static final JfrThrottle STEP_UP_THROTTLE = new JfrThrottle();
+
+    static {
+        // Admitted calls are recorded as counts, read when JFR asks (every second), not one event each: a recording
+        // then costs an admitted call nothing (before: +88% on the 12 ns global call, run 6 in benchmarks/README.md).
+        FlightRecorder.addPeriodicEvent(RateLimitCountsEvent.class, new CountsHook());
+    }
 
     private JfrEvents() {
     }
@@ -33,7 +41,10 @@ public final class JfrEvents {
         return STEP_UP.isEnabled();
     }
 
-    /** Records {@code decision}, which the throttle let through (it was asked first: most are not). */
+    /**
+     * Records {@code decision} (a refusal, shadow refusal or error), which the throttle let through (it was asked
+     * first: in a flood most are not).
+     */
     public static void rateLimit(RateLimitDecision decision, long suppressed) {
         RateLimitDecisionEvent event = new RateLimitDecisionEvent();
         if (!event.shouldCommit()) {

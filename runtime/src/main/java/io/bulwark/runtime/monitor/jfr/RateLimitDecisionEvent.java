@@ -10,8 +10,9 @@ import jdk.jfr.Timespan;
 @Name("bulwark.RateLimitDecision")
 @Label("Rate Limit Decision")
 @Category({"Bulwark", "Rate Limiting"})
-@Description("A @RateLimited policy admitted or refused a call; at most 100 admissions and 100 refusals a second per "
-        + "policy of a method are recorded, the rest counted in the next one's 'suppressed'")
+@Description("A @RateLimited policy refused a call (or would have, in shadow mode, or could not decide); at most 100 a "
+        + "second per policy of a method are recorded, the rest counted in the next one's 'suppressed'. Admitted calls "
+        + "are counted in bulwark.RateLimitCounts")
 @StackTrace(false)
 final class RateLimitDecisionEvent extends jdk.jfr.Event {
 
