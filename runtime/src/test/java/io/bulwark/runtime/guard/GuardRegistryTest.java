@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 class GuardRegistryTest {
 
-    private static final List<Parameter> LOGIN = List.of(new Parameter("email", "java.lang.String"),
+    static final List<Parameter> LOGIN = List.of(new Parameter("email", "java.lang.String"),
             new Parameter("password", "java.lang.String"));
 
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -48,7 +48,7 @@ class GuardRegistryTest {
         Log.setOutput(System.err);
     }
 
-    private static GuardRegistry registry(Settings settings) {
+    static GuardRegistry registry(Settings settings) {
         return new GuardRegistry(settings, new InMemoryRateLimiter(new ManualClock(), 1_000, false),
                 new AuditPipeline(settings.audit()), Clock.systemUTC());
     }

@@ -10,17 +10,13 @@ import io.bulwark.LockedOutException;
 import io.bulwark.RateLimitedException;
 import io.bulwark.StoreFailure;
 import io.bulwark.rules.key.Parameter;
-import io.bulwark.runtime.audit.AuditPipeline;
 import io.bulwark.runtime.config.Settings;
 import io.bulwark.runtime.key.ReflectiveTypeModel;
 import io.bulwark.runtime.log.Log;
-import io.bulwark.runtime.ratelimit.InMemoryRateLimiter;
-import io.bulwark.runtime.ratelimit.ManualClock;
 import io.bulwark.runtime.ratelimit.Mode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,8 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class SingleArgumentEntryTest {
 
-    private static final List<Parameter> LOGIN = List.of(new Parameter("email", "java.lang.String"),
-            new Parameter("password", "java.lang.String"));
+    private static final List<Parameter> LOGIN = GuardRegistryTest.LOGIN;
 
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private GuardRegistry registry;
@@ -42,17 +37,12 @@ class SingleArgumentEntryTest {
     @BeforeEach
     void setUp() {
         Log.setOutput(new PrintStream(log, true, StandardCharsets.UTF_8));
-        registry = registry(Settings.defaults());
+        registry = GuardRegistryTest.registry(Settings.defaults());
     }
 
     @AfterEach
     void tearDown() {
         Log.setOutput(System.err);
-    }
-
-    private static GuardRegistry registry(Settings settings) {
-        return new GuardRegistry(settings, new InMemoryRateLimiter(new ManualClock(), 1_000, false),
-                new AuditPipeline(settings.audit()), Clock.systemUTC());
     }
 
     private static RateLimitSpec calls(String name, int limit, String key) {
@@ -116,7 +106,7 @@ class SingleArgumentEntryTest {
 
     @Test
     void aPolicyInShadowModeAdmitsTheArgumentAloneOverItsLimit() {
-        GuardRegistry shadowing = registry(Settings.defaults().withRateLimitMode(Mode.SHADOW));
+        GuardRegistry shadowing = GuardRegistryTest.registry(Settings.defaults().withRateLimitMode(Mode.SHADOW));
         Registration r = register(shadowing, "login", null, calls("login", 1, "{email}"));
         assertNull(shadowing.enterArgument(r.id(), "alice@example.com"));
         Object token = shadowing.enterArgument(r.id(), "alice@example.com");
